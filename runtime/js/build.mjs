@@ -1,0 +1,198 @@
+// Builds the self-contained WHATWG URL bundle for GraalJS.
+//
+//   node build.mjs <outDir>      -> writes <outDir>/url.js
+//   node build.mjs <outDir> --analyze   (also prints what the bytes are made of)
+//
+// The output is a single classic script (esbuild IIFE, ES2022, minified) that,
+// evaluated in a bare ECMAScript engine, defines globalThis.URL and
+// globalThis.URLSearchParams and nothing else. The dependencies' uses of
+// non-ECMAScript or post-ES2022 globals are replaced at bundle time:
+//
+//  * whatwg-url/lib/encoding.js (global TextEncoder/TextDecoder)
+//      -> shims/utf8.js (private UTF-8 encode/decode)
+//  * @exodus/bytes/whatwg.js (percentEncodeAfterEncoding; probes TextDecoder,
+//    Buffer, ...) -> shims/percent-encode-after-encoding.js (UTF-8 only)
+//  * @exodus/bytes/encoding.js (side-effect import of legacy multi-byte
+//    encodings for HTML documents) -> empty module
+//  * webidl-conversions and whatwg-url/lib/utils.js read
+//    SharedArrayBuffer.prototype and the ES2024 ArrayBuffer "resizable" /
+//    SharedArrayBuffer "growable" getters at load time, and USVString uses the
+//    ES2024 String.prototype.toWellFormed -> patched to guarded/private code.
+//
+// Every patch is an exact text replacement that must match; the build fails
+// loudly if a dependency update changes the patched code.
+import { analyzeMetafile, build } from "esbuild";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shimDir = path.join(here, "shims");
+
+const outDir = process.argv[2];
+const analyze = process.argv.includes("--analyze");
+if (!outDir || outDir.startsWith("--")) {
+  console.error("usage: node build.mjs <outDir> [--analyze]");
+  process.exit(2);
+}
+
+const sep = String.raw`[\\/]`;
+const modulePath = (...parts) => new RegExp(`${sep}node_modules${sep}${parts.join(sep)}$`.replaceAll(".", "\\."));
+
+// Guarded replacements for load-time reads of optional / post-ES2022 builtins.
+// An undefined getter makes the library's own try { getter.call(x) } catch
+// helpers answer "not a SharedArrayBuffer" / "not resizable".
+const SAB_BYTELENGTH_FROM = `Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "byteLength").get`;
+const SAB_BYTELENGTH_TO = `(typeof SharedArrayBuffer === "function" ? ` +
+  `Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "byteLength") : {}).get`;
+
+const patches = [
+  {
+    file: modulePath("webidl-conversions", "lib", "index.js"),
+    edits: [
+      [SAB_BYTELENGTH_FROM, SAB_BYTELENGTH_TO],
+      [
+        `Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable").get`,
+        `(Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable") || {}).get`
+      ],
+      [
+        `Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "growable").get`,
+        `((typeof SharedArrayBuffer === "function" && ` +
+          `Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "growable")) || {}).get`
+      ],
+      [
+        `return exports.DOMString(value, options).toWellFormed();`,
+        `return valenceToWellFormed(exports.DOMString(value, options));`
+      ]
+    ],
+    // String.prototype.toWellFormed is ES2024: replace lone surrogates with U+FFFD privately.
+    append: `
+function valenceToWellFormed(s) {
+  if (!/[\\uD800-\\uDFFF]/.test(s)) {
+    return s;
+  }
+  return s.replace(/[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]/g, "\\uFFFD");
+}
+`
+  },
+  {
+    file: modulePath("whatwg-url", "lib", "utils.js"),
+    edits: [[SAB_BYTELENGTH_FROM, SAB_BYTELENGTH_TO]]
+  }
+];
+
+const valenceShims = {
+  name: "valence-shims",
+  setup(b) {
+    b.onResolve({ filter: /^@exodus\/bytes\/whatwg\.js$/ }, () => ({
+      path: path.join(shimDir, "percent-encode-after-encoding.js")
+    }));
+    b.onResolve({ filter: /^@exodus\/bytes\/encoding\.js$/ }, args => ({
+      path: args.path,
+      namespace: "valence-empty"
+    }));
+    b.onResolve({ filter: /^@exodus\// }, args => ({
+      errors: [{ text: `unexpected import of ${args.path} from ${args.importer}: update build.mjs shims` }]
+    }));
+    b.onLoad({ filter: /.*/, namespace: "valence-empty" }, () => ({ contents: "", loader: "js" }));
+
+    b.onResolve({ filter: /^\.\/encoding(\.js)?$/ }, args => {
+      if (modulePath("whatwg-url", "lib").test(args.resolveDir)) {
+        return { path: path.join(shimDir, "utf8.js") };
+      }
+      return undefined;
+    });
+
+    for (const patch of patches) {
+      b.onLoad({ filter: patch.file }, args => {
+        let contents = readFileSync(args.path, "utf8");
+        for (const [from, to] of patch.edits) {
+          const count = contents.split(from).length - 1;
+          if (count !== 1) {
+            return {
+              errors: [{ text: `patch for ${args.path} expected 1 match of ${JSON.stringify(from)}, found ${count}` }]
+            };
+          }
+          contents = contents.replace(from, () => to);
+        }
+        return { contents: contents + (patch.append || ""), loader: "js" };
+      });
+    }
+  }
+};
+
+// Host globals the bundle must not use. esbuild's `define` rewrites only real
+// references to free (global) identifiers -- not strings, properties or local
+// bindings -- so any sentinel left in the output is a genuine use.
+const FORBIDDEN_GLOBALS = [
+  "process", "Buffer", "global", "window", "self", "document", "navigator", "location",
+  "TextEncoder", "TextDecoder", "structuredClone", "atob", "btoa", "setTimeout", "setInterval",
+  "setImmediate", "queueMicrotask", "console", "Deno", "Bun", "__filename", "__dirname"
+];
+const SENTINEL = "__valence_forbidden_global_";
+const define = {};
+for (const name of FORBIDDEN_GLOBALS) {
+  define[name] = SENTINEL + name;
+  define[`globalThis.${name}`] = SENTINEL + name;
+}
+
+const result = await build({
+  entryPoints: [path.join(here, "url-entry.js")],
+  absWorkingDir: here,
+  bundle: true,
+  write: false,
+  outfile: "url.js",
+  format: "iife",
+  platform: "neutral",
+  mainFields: ["module", "main"],
+  target: "es2022",
+  minify: true,
+  // Keep Function.prototype.name intact (URL.name === "URL", readable stack traces); ~1% size.
+  keepNames: true,
+  legalComments: "eof",
+  charset: "ascii",
+  metafile: true,
+  define,
+  logLevel: "warning",
+  plugins: [valenceShims]
+});
+
+// Which packages went in (for the license banner and as a sanity check).
+const packages = new Map();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m && !packages.has(m[1])) {
+    const pkg = JSON.parse(readFileSync(path.join(here, "node_modules", m[1], "package.json"), "utf8"));
+    packages.set(m[1], `${pkg.name}@${pkg.version} (${pkg.license})`);
+  }
+}
+if ([...packages.keys()].some(name => name.startsWith("@exodus/"))) {
+  throw new Error("@exodus/bytes leaked into the bundle; check the shims in build.mjs");
+}
+
+let code = result.outputFiles[0].text;
+
+const used = [...new Set(code.match(new RegExp(`${SENTINEL}\\w+`, "g")) || [])];
+if (used.length > 0) {
+  throw new Error(`bundle references host globals: ${used.map(u => u.slice(SENTINEL.length)).join(", ")}`);
+}
+// Every require() must have been bundled: esbuild's fallback helper would probe a global `require`.
+if (/\b__require\b|typeof require\b/.test(code)) {
+  throw new Error("bundle contains an unresolved require()");
+}
+// ES2024 string method replaced by a private helper (see patches above).
+if (/\.toWellFormed\b/.test(code)) {
+  throw new Error("bundle still calls String.prototype.toWellFormed");
+}
+
+const banner = `/*! Valence URL bundle: WHATWG URL + URLSearchParams for bare ECMAScript engines. ` +
+  `Built from ${[...packages.values()].sort().join(", ")}. See runtime/js/README.md. */\n`;
+code = banner + code;
+
+mkdirSync(outDir, { recursive: true });
+const outFile = path.join(outDir, "url.js");
+writeFileSync(outFile, code);
+if (analyze) {
+  console.log(await analyzeMetafile(result.metafile));
+}
+console.log(`wrote ${outFile} (${Buffer.byteLength(code)} bytes)`);
