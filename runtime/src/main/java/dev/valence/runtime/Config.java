@@ -1,0 +1,135 @@
+package dev.valence.runtime;
+
+import dev.valence.runtime.db.DatabaseUrl;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the runtime, read once from the environment and validated in one place.
+ * Each setting has a default that works on one machine; a bad value stops startup with a message
+ * naming the variable, the rule and the value.
+ */
+public record Config(
+        Optional<String> databaseUrl,
+        Path dataDir,
+        int embeddedPostgresPort,
+        String bindHost,
+        int port,
+        Optional<String> publicUrl,
+        Optional<String> valsDomain,
+        String statusPageUrl,
+        long valTimeoutMs,
+        long maxBodyBytes,
+        int jsWorkers,
+        int dbPoolSize,
+        int logLimitBytes,
+        int contextsPerVersion,
+        int maxWarmVersions,
+        boolean recordRuns) {
+
+    public static final int DEFAULT_PORT = 8080;
+
+    /** The address vals are reached at: PUBLIC_URL, or this machine's address on the port actually bound. */
+    public String publicUrlFor(int actualPort) {
+        return publicUrl.orElse("http://localhost:" + actualPort);
+    }
+
+    /** Reads the configuration from environment variables (see the README's table). */
+    public static Config fromEnv(Map<String, String> env) {
+        var reader = new Reader(env);
+        int port = reader.integer("PORT", DEFAULT_PORT, 0, 65535);
+        String bindHost = reader.string("BIND_HOST", "127.0.0.1");
+        int cores = Runtime.getRuntime().availableProcessors();
+        var config = new Config(
+                reader.optional("DATABASE_URL"),
+                Path.of(reader.string("VALENCE_DATA_DIR", Path.of(System.getProperty("user.home"), ".valence").toString())),
+                reader.integer("EMBEDDED_PG_PORT", 0, 0, 65535),
+                bindHost,
+                port,
+                reader.optional("PUBLIC_URL").map(Config::stripSlash),
+                reader.optional("VALS_DOMAIN"),
+                reader.string("STATUS_PAGE_URL", "http://localhost:8081/"),
+                reader.integer("VAL_TIMEOUT_MS", 10_000, 10, 15 * 60_000),
+                reader.integer("MAX_BODY_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                reader.integer("JS_WORKERS", Math.max(4, cores * 2), 1, 1024),
+                reader.integer("DB_POOL_SIZE", 10, 1, 500),
+                reader.integer("VAL_LOG_LIMIT_BYTES", 64 * 1024, 0, 16 * 1024 * 1024),
+                reader.integer("CONTEXTS_PER_VERSION", Math.max(2, cores * 2), 1, 1024),
+                reader.integer("MAX_WARM_VERSIONS", 2000, 1, 1_000_000),
+                reader.bool("RECORD_RUNS", true));
+        config.databaseUrl().ifPresent(url -> {
+            try {
+                DatabaseUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                reader.problems.add(e.getMessage());
+            }
+        });
+        reader.failIfInvalid();
+        return config;
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** Thrown when the environment holds an invalid setting; the message lists every problem. */
+    public static final class InvalidConfigException extends RuntimeException {
+        InvalidConfigException(List<String> problems) {
+            super("Invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        Optional<String> optional(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        String string(String name, String fallback) {
+            return optional(name).orElse(fallback);
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            var raw = optional(name);
+            if (raw.isEmpty()) return fallback;
+            try {
+                long value = Long.parseLong(raw.get());
+                if (value < min || value > max) {
+                    problems.add(name + " must be between " + min + " and " + max + ", got " + raw.get());
+                    return fallback;
+                }
+                return (int) value;
+            } catch (NumberFormatException e) {
+                problems.add(name + " must be a whole number, got '" + raw.get() + "'");
+                return fallback;
+            }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            var raw = optional(name);
+            if (raw.isEmpty()) return fallback;
+            return switch (raw.get().toLowerCase()) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off" -> false;
+                default -> {
+                    problems.add(name + " must be true or false, got '" + raw.get() + "'");
+                    yield fallback;
+                }
+            };
+        }
+
+        void failIfInvalid() {
+            if (!problems.isEmpty()) throw new InvalidConfigException(problems);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.valence.runtime.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+
+/**
+ * The one GraalJS engine of the process and the sandbox every val context is built in: no host
+ * classes, no files, no threads, no processes, no environment. The only host objects a val can ever
+ * hold are byte buffers (request bodies, random bytes), and only their bytes are reachable.
+ */
+public final class JsEngine implements AutoCloseable {
+    private static final String PRELUDE = "dev/valence/runtime/js/prelude.js";
+    private static final String URL_BUNDLE = "dev/valence/runtime/js/url.js";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The same for every context of the engine (GraalJS requires it). */
+    private static final HostAccess HOST_ACCESS = HostAccess.newBuilder().allowBufferAccess(true).build();
+
+    private final Engine engine;
+    private final Source prelude;
+    private final Optional<Source> urlBundle;
+
+    public JsEngine() {
+        this.engine = Engine.newBuilder("js")
+                .option("engine.WarnInterpreterOnly", "false")
+                .out(OutputStream.nullOutputStream())
+                .err(OutputStream.nullOutputStream())
+                .build();
+        this.prelude = Source.newBuilder("js", resource(PRELUDE).orElseThrow(), "valence:prelude.js").buildLiteral();
+        this.urlBundle = resource(URL_BUNDLE).map(text -> Source.newBuilder("js", text, "valence:url.js").buildLiteral());
+    }
+
+    /** The Java functions the prelude closes over; {@code logs} receives this context's console output. */
+    private ProxyObject hostFunctions(LogBuffer logs) {
+        return ProxyObject.fromMap(Map.of(
+                "log", (ProxyExecutable) args -> {
+                    logs.append(args[0].asString());
+                    return null;
+                },
+                "randomUUID", (ProxyExecutable) args -> UUID.randomUUID().toString(),
+                "randomBytes", (ProxyExecutable) args -> {
+                    byte[] bytes = new byte[Math.clamp(args[0].asInt(), 0, 65536)];
+                    RANDOM.nextBytes(bytes);
+                    return ByteBuffer.wrap(bytes);
+                },
+                "decodeUtf8", (ProxyExecutable) args -> decodeUtf8(args[0].asHostObject()),
+                "loadUrl", (ProxyExecutable) args -> {
+                    Context.getCurrent().eval(urlBundle.orElseThrow(() -> new IllegalStateException(
+                            "URL support is missing from this build (" + URL_BUNDLE + "); rebuild with ./valence build")));
+                    return null;
+                }));
+    }
+
+    /**
+     * Runs a small val through a fresh context so the first real request does not pay for loading the
+     * engine's classes and compiling the prelude (about a second otherwise).
+     */
+    public void warmUp() {
+        var logs = new LogBuffer(1024);
+        var created = newContext(logs);
+        try (Context context = created.context()) {
+            Value exports = context.eval(moduleSource("valence/warm-up", """
+                    export default async (req) => {
+                      const h = req.headers.get('accept');
+                      console.log(h, await req.text());
+                      return Response.json({ ok: true, h }, { headers: { 'x-warm': '1' } });
+                    }"""));
+            Value handler = created.internal().invokeMember("handlerOf", exports);
+            for (int i = 0; i < 20; i++) {
+                created.internal().invokeMember("http", handler, "POST", "http://localhost/warm", "accept\0*/*\0", ByteBuffer.wrap(new byte[] {'h', 'i'}));
+            }
+        }
+    }
+
+    /** "GraalVM CE" when the Graal JIT compiles guest code, "Interpreted" when it does not. */
+    public String implementationName() {
+        return engine.getImplementationName();
+    }
+
+    public boolean jitEnabled() {
+        return !implementationName().toLowerCase().contains("interpreted");
+    }
+
+    /** A fresh sandboxed context with the prelude evaluated; returns the prelude's {@code internal} handle. */
+    ContextAndInternal newContext(LogBuffer logs) {
+        Context context = Context.newBuilder("js")
+                .engine(engine)
+                .allowHostAccess(HOST_ACCESS)
+                .allowHostClassLookup(name -> false)
+                .allowHostClassLoading(false)
+                .allowIO(IOAccess.NONE)
+                .allowCreateThread(false)
+                .allowCreateProcess(false)
+                .allowNativeAccess(false)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .option("js.esm-eval-returns-exports", "true")
+                .option("js.load", "false")
+                .option("js.print", "false")
+                .build();
+        try {
+            Value internal = context.eval(prelude).execute(hostFunctions(logs));
+            return new ContextAndInternal(context, internal);
+        } catch (RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+    }
+
+    record ContextAndInternal(Context context, Value internal) {}
+
+    /** The module source of one val version; its name appears in stack traces. */
+    public static Source moduleSource(String name, String code) {
+        return Source.newBuilder("js", code, name + ".mjs")
+                .mimeType("application/javascript+module")
+                .buildLiteral();
+    }
+
+    /**
+     * Parses {@code code} as a module without running it.
+     *
+     * @return the syntax error, or empty when it parses
+     */
+    public Optional<SyntaxProblem> checkSyntax(String name, String code) {
+        try (Context context = Context.newBuilder("js").engine(engine).allowHostAccess(HOST_ACCESS)
+                .allowIO(IOAccess.NONE).build()) {
+            context.parse(moduleSource(name, code));
+            return Optional.empty();
+        } catch (PolyglotException e) {
+            if (!e.isSyntaxError()) throw e;
+            SourceSection where = e.getSourceLocation();
+            int line = where == null ? 0 : where.getStartLine();
+            int column = where == null ? 0 : where.getStartColumn();
+            return Optional.of(new SyntaxProblem(line, column, stripLocation(e.getMessage())));
+        }
+    }
+
+    /** A syntax error with its 1-based line and column. */
+    public record SyntaxProblem(int line, int column, String message) {}
+
+    private static String stripLocation(String message) {
+        // GraalJS prefixes "name.mjs:3:7 " to syntax errors; the line and column are reported separately
+        if (message == null) return "syntax error";
+        String first = message.lines().findFirst().orElse(message);
+        return first.replaceFirst("^SyntaxError: ", "").replaceFirst("^\\S+:\\d+:\\d+\\s+", "");
+    }
+
+    private static String decodeUtf8(Object hostBuffer) {
+        ByteBuffer buffer = ((ByteBuffer) hostBuffer).duplicate();
+        if (buffer.remaining() >= 3 && buffer.get(buffer.position()) == (byte) 0xEF
+                && buffer.get(buffer.position() + 1) == (byte) 0xBB && buffer.get(buffer.position() + 2) == (byte) 0xBF) {
+            buffer.position(buffer.position() + 3); // UTF-8 decode drops a leading BOM
+        }
+        return StandardCharsets.UTF_8.decode(buffer).toString();
+    }
+
+    private static Optional<String> resource(String path) {
+        try (InputStream in = JsEngine.class.getClassLoader().getResourceAsStream(path)) {
+            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + path + " from the class path", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        engine.close(true);
+    }
+}

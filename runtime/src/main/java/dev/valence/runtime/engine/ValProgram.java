@@ -1,0 +1,71 @@
+package dev.valence.runtime.engine;
+
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.graalvm.polyglot.Source;
+
+/**
+ * One version of one val, ready to run: its parsed source and a pool of contexts that have loaded it.
+ * Contexts are never shared between vals (so never between owners); the pool is LIFO so the most
+ * recently used, JIT-warm context goes out first.
+ */
+final class ValProgram {
+    final long valId;
+    final int version;
+    final long ownerId;
+    final String name;
+    final Source source;
+    private final ConcurrentLinkedDeque<ValContext> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger idleCount = new AtomicInteger();
+    private final int maxIdle;
+    private volatile boolean retired;
+    volatile long lastUsedNanos = System.nanoTime();
+
+    ValProgram(long valId, int version, long ownerId, String name, String code, int maxIdle) {
+        this.valId = valId;
+        this.version = version;
+        this.ownerId = ownerId;
+        this.name = name;
+        this.source = JsEngine.moduleSource(name + "@" + version, code);
+        this.maxIdle = maxIdle;
+    }
+
+    ValContext acquire(JsEngine engine, int logLimitBytes) {
+        lastUsedNanos = System.nanoTime();
+        ValContext context = idle.pollFirst();
+        if (context != null) {
+            idleCount.decrementAndGet();
+            return context;
+        }
+        return new ValContext(engine, logLimitBytes);
+    }
+
+    /** Returns a healthy context to the pool, or closes it when the pool is full or retired. */
+    void release(ValContext context) {
+        if (retired || idleCount.get() >= maxIdle) {
+            context.close();
+            return;
+        }
+        idleCount.incrementAndGet();
+        idle.offerFirst(context);
+        if (retired) drain(); // retired while we were adding
+    }
+
+    /** Closes idle contexts now and in-flight ones when they come back. */
+    void retire() {
+        retired = true;
+        drain();
+    }
+
+    int idleContexts() {
+        return idleCount.get();
+    }
+
+    private void drain() {
+        ValContext context;
+        while ((context = idle.pollFirst()) != null) {
+            idleCount.decrementAndGet();
+            context.close();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Val execution with GraalJS: one shared {@link org.graalvm.polyglot.Engine}, parsed sources cached
+ * per version, contexts pooled per val version and used by one thread at a time, wall-clock limits,
+ * and run records written off the request path. What a val can see lives in the JavaScript prelude
+ * ({@code dev/valence/runtime/js/prelude.js}); this package only runs it.
+ */
+package dev.valence.runtime.engine;

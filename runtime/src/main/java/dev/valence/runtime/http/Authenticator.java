@@ -1,0 +1,53 @@
+package dev.valence.runtime.http;
+
+import dev.valence.runtime.store.TokenStore;
+import dev.valence.runtime.store.User;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns an {@code Authorization: Bearer <token>} header into a user. Answers are kept for a few
+ * seconds (keyed by the token's hash, never the token) so private vals cost no query per request;
+ * deleting a token here clears them at once.
+ */
+public final class Authenticator {
+    private static final long TTL_NS = 5_000_000_000L;
+
+    private record Entry(Optional<User> user, long fetchedNs) {}
+
+    private final TokenStore tokens;
+    private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+
+    public Authenticator(TokenStore tokens) {
+        this.tokens = tokens;
+    }
+
+    /** The user behind the header; empty when there is no header. Throws 401 for a malformed or unknown token. */
+    public Optional<User> optional(String authorization) {
+        if (authorization == null || authorization.isBlank()) return Optional.empty();
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiError.unauthorized("The Authorization header must be 'Bearer <token>'.");
+        }
+        String secret = authorization.substring(7).trim();
+        String key = HexFormat.of().formatHex(TokenStore.hash(secret));
+        long now = System.nanoTime();
+        Entry entry = cache.get(key);
+        if (entry == null || now - entry.fetchedNs > TTL_NS) {
+            entry = new Entry(tokens.authenticate(secret), now);
+            if (cache.size() > 10_000) cache.clear();
+            cache.put(key, entry);
+        }
+        return Optional.of(entry.user.orElseThrow(() -> ApiError.unauthorized("The token is not valid (unknown, deleted or mistyped).")));
+    }
+
+    /** The user behind the header; throws 401 when there is none. */
+    public User required(String authorization) {
+        return optional(authorization).orElseThrow(() -> ApiError.unauthorized(
+                "This needs an API token: send 'Authorization: Bearer <token>'."));
+    }
+
+    public void forgetAll() {
+        cache.clear();
+    }
+}

@@ -1,0 +1,341 @@
+package dev.valence.runtime.http;
+
+import dev.valence.runtime.engine.JsEngine;
+import dev.valence.runtime.engine.RunRecorder;
+import dev.valence.runtime.engine.ValDirectory;
+import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.store.EnvStore;
+import dev.valence.runtime.store.Run;
+import dev.valence.runtime.store.RunStore;
+import dev.valence.runtime.store.TokenStore;
+import dev.valence.runtime.store.User;
+import dev.valence.runtime.store.UserStore;
+import dev.valence.runtime.store.Val;
+import dev.valence.runtime.store.ValStore;
+import dev.valence.runtime.store.ValVersion;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The authoring API (anchor: Val Town's REST API). Each method runs on the database worker pool,
+ * checks who is asking, calls the store and returns a {@link Reply}; errors are {@link ApiError}s.
+ * Vals of others: public and unlisted ones can be read; private ones look like they do not exist.
+ */
+final class AuthorApi {
+    static final int MAX_CODE_BYTES = 1024 * 1024;
+    private static final Set<String> TYPES = Set.of("http", "cron", "script", "email");
+    private static final Set<String> PRIVACY = Set.of("public", "unlisted", "private");
+
+    private final Authenticator auth;
+    private final UserStore users;
+    private final TokenStore tokens;
+    private final ValStore vals;
+    private final RunStore runs;
+    private final EnvStore env;
+    private final JsEngine engine;
+    private final ValDirectory directory;
+    private final ValRunner runner;
+    private final RunRecorder recorder;
+    private final Supplier<String> publicUrl;
+
+    AuthorApi(Authenticator auth, UserStore users, TokenStore tokens, ValStore vals, RunStore runs, EnvStore env,
+              JsEngine engine, ValDirectory directory, ValRunner runner, RunRecorder recorder, Supplier<String> publicUrl) {
+        this.auth = auth;
+        this.users = users;
+        this.tokens = tokens;
+        this.vals = vals;
+        this.runs = runs;
+        this.env = env;
+        this.engine = engine;
+        this.directory = directory;
+        this.runner = runner;
+        this.recorder = recorder;
+        this.publicUrl = publicUrl;
+    }
+
+    private User caller(RoutingContext ctx) {
+        return auth.required(ctx.request().getHeader("Authorization"));
+    }
+
+    // ------------------------------------------------------------------ me, users, tokens
+
+    Reply me(RoutingContext ctx) {
+        User user = caller(ctx);
+        return Reply.ok(userJson(user));
+    }
+
+    Reply createUser(RoutingContext ctx) {
+        User admin = requireAdmin(caller(ctx));
+        JsonObject body = JsonBodies.object(ctx);
+        String name = Names.requireName("'name'", JsonBodies.string(body, "name", true));
+        User.Role role = User.Role.fromWire(JsonBodies.oneOf(body, "role", Set.of("admin", "user"), "user"));
+        User created = users.create(name, role)
+                .orElseThrow(() -> new ApiError(409, "conflict", "A user named '" + name + "' already exists."));
+        var token = tokens.create(created.id(), "created by " + admin.name());
+        return Reply.created(new JsonObject().put("user", userJson(created)).put("token", token.secret()));
+    }
+
+    Reply listUsers(RoutingContext ctx) {
+        requireAdmin(caller(ctx));
+        var data = new JsonArray();
+        users.list().forEach(u -> data.add(userJson(u)));
+        return Reply.ok(new JsonObject().put("data", data));
+    }
+
+    Reply createToken(RoutingContext ctx) {
+        User user = caller(ctx);
+        JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonBodies.object(ctx);
+        String name = JsonBodies.string(body, "name", false);
+        if (name != null && name.length() > 200) throw ApiError.badRequest("'name' may be at most 200 characters.");
+        String forUser = JsonBodies.string(body, "user", false);
+        User owner = user;
+        if (forUser != null && !forUser.equals(user.name())) {
+            requireAdmin(user);
+            owner = users.byName(forUser).orElseThrow(() -> ApiError.notFound("No user named '" + forUser + "'."));
+        }
+        var token = tokens.create(owner.id(), name == null ? "" : name);
+        return Reply.created(tokenJson(token.info(), owner.name()).put("token", token.secret()));
+    }
+
+    Reply listTokens(RoutingContext ctx) {
+        User user = caller(ctx);
+        var data = new JsonArray();
+        tokens.listFor(user.id()).forEach(t -> data.add(tokenJson(t, user.name())));
+        return Reply.ok(new JsonObject().put("data", data));
+    }
+
+    Reply deleteToken(RoutingContext ctx) {
+        User user = caller(ctx);
+        long id = parseId(ctx.pathParam("id"));
+        var token = tokens.byId(id).filter(t -> t.userId() == user.id() || user.isAdmin())
+                .orElseThrow(() -> ApiError.notFound("No token " + id + " of yours."));
+        tokens.delete(token.id());
+        auth.forgetAll();
+        return Reply.noContent();
+    }
+
+    // ------------------------------------------------------------------ vals
+
+    Reply createVal(RoutingContext ctx) {
+        User user = caller(ctx);
+        JsonObject body = JsonBodies.object(ctx);
+        String name = Names.requireName("'name'", JsonBodies.string(body, "name", true));
+        Val.Type type = Val.Type.fromWire(JsonBodies.oneOf(body, "type", TYPES, "http"));
+        Val.Privacy privacy = Val.Privacy.fromWire(JsonBodies.oneOf(body, "privacy", PRIVACY, "public"));
+        String schedule = schedule(type, JsonBodies.string(body, "schedule", false));
+        String code = checkedCode(user.name() + "/" + name, JsonBodies.string(body, "code", true));
+        Val val = vals.create(user.id(), name, type, privacy, schedule, code)
+                .orElseThrow(() -> new ApiError(409, "conflict", "You already have a val named '" + name + "'."));
+        directory.invalidate(val.owner(), val.name());
+        return Reply.created(valJson(val));
+    }
+
+    Reply listVals(RoutingContext ctx) {
+        User user = caller(ctx);
+        var data = new JsonArray();
+        vals.listByOwner(user.id()).forEach(v -> data.add(valJson(v)));
+        return Reply.ok(new JsonObject().put("data", data));
+    }
+
+    Reply getVal(RoutingContext ctx) {
+        Val val = visibleVal(ctx);
+        String code = vals.version(val.id(), val.latestVersion()).map(ValVersion::code).orElse("");
+        return Reply.ok(valJson(val).put("code", code));
+    }
+
+    Reply updateVal(RoutingContext ctx) {
+        Val val = ownVal(ctx);
+        JsonObject body = JsonBodies.object(ctx);
+        String code = checkedCode(val.fullName(), JsonBodies.string(body, "code", true));
+        String privacyWire = JsonBodies.oneOf(body, "privacy", PRIVACY, val.privacy().wire());
+        String schedule = body.containsKey("schedule") ? schedule(val.type(), JsonBodies.string(body, "schedule", false)) : null;
+        Val saved = vals.saveVersion(val.id(), code, Val.Privacy.fromWire(privacyWire), schedule)
+                .orElseThrow(() -> ApiError.notFound("The val " + val.fullName() + " was deleted meanwhile."));
+        directory.invalidate(saved.owner(), saved.name());
+        return Reply.ok(valJson(saved));
+    }
+
+    Reply deleteVal(RoutingContext ctx) {
+        Val val = ownVal(ctx);
+        vals.delete(val.id());
+        directory.invalidate(val.owner(), val.name());
+        runner.forget(val.id());
+        return Reply.noContent();
+    }
+
+    Reply listVersions(RoutingContext ctx) {
+        Val val = visibleVal(ctx);
+        var data = new JsonArray();
+        vals.versions(val.id()).forEach(v -> data.add(new JsonObject().put("version", v.version())
+                .put("createdAt", v.createdAt().toString())));
+        return Reply.ok(new JsonObject().put("data", data));
+    }
+
+    Reply getVersion(RoutingContext ctx) {
+        Val val = visibleVal(ctx);
+        int number;
+        try {
+            number = Integer.parseInt(ctx.pathParam("version"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("A version is a positive whole number, got '" + ctx.pathParam("version") + "'.");
+        }
+        ValVersion version = vals.version(val.id(), number)
+                .orElseThrow(() -> ApiError.notFound(val.fullName() + " has no version " + number + " (latest is " + val.latestVersion() + ")."));
+        return Reply.ok(new JsonObject().put("version", version.version()).put("createdAt", version.createdAt().toString())
+                .put("code", version.code()));
+    }
+
+    Reply listRuns(RoutingContext ctx) {
+        Val val = ownVal(ctx);
+        int limit = 50;
+        String raw = ctx.queryParams().get("limit");
+        if (raw != null) {
+            try {
+                limit = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 1000) throw ApiError.badRequest("'limit' must be a whole number from 1 to 1000, got '" + raw + "'.");
+        }
+        recorder.flush(); // read your own runs
+        var data = new JsonArray();
+        for (Run run : runs.recent(val.id(), limit)) data.add(runJson(run));
+        return Reply.ok(new JsonObject().put("data", data));
+    }
+
+    // ------------------------------------------------------------------ env
+
+    Reply putEnv(RoutingContext ctx) {
+        User user = caller(ctx);
+        String key = Names.requireEnvKey(ctx.pathParam("key"));
+        String value = JsonBodies.string(JsonBodies.object(ctx), "value", true);
+        if (value.length() > 65536) throw new ApiError(413, "payload_too_large", "An environment value may be at most 65536 characters.");
+        env.put(user.id(), key, value);
+        return Reply.noContent();
+    }
+
+    Reply deleteEnv(RoutingContext ctx) {
+        User user = caller(ctx);
+        String key = Names.requireEnvKey(ctx.pathParam("key"));
+        if (!env.delete(user.id(), key)) throw ApiError.notFound("You have no environment variable named " + key + ".");
+        return Reply.noContent();
+    }
+
+    Reply listEnv(RoutingContext ctx) {
+        User user = caller(ctx);
+        var data = new JsonArray();
+        env.keys(user.id()).forEach(e -> data.add(new JsonObject().put("key", e.key()).put("updatedAt", e.updatedAt().toString())));
+        return Reply.ok(new JsonObject().put("data", data));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The val in the path if the caller may read it; others' private vals are reported as missing. */
+    private Val visibleVal(RoutingContext ctx) {
+        User user = caller(ctx);
+        Val val = pathVal(ctx);
+        if (val.ownerId() != user.id() && val.privacy() == Val.Privacy.PRIVATE) throw noSuchVal(ctx);
+        return val;
+    }
+
+    /** The val in the path if the caller owns it. */
+    private Val ownVal(RoutingContext ctx) {
+        User user = caller(ctx);
+        Val val = pathVal(ctx);
+        if (val.ownerId() != user.id()) {
+            if (val.privacy() == Val.Privacy.PRIVATE) throw noSuchVal(ctx);
+            throw ApiError.forbidden(val.fullName() + " belongs to " + val.owner() + "; only its owner can do this.");
+        }
+        return val;
+    }
+
+    private Val pathVal(RoutingContext ctx) {
+        String owner = ctx.pathParam("owner");
+        String name = ctx.pathParam("val");
+        if (!Names.isValidName(owner) || !Names.isValidName(name)) throw noSuchVal(ctx);
+        return vals.find(owner, name).orElseThrow(() -> noSuchVal(ctx));
+    }
+
+    private static ApiError noSuchVal(RoutingContext ctx) {
+        return ApiError.notFound("No val named " + ctx.pathParam("owner") + "/" + ctx.pathParam("val") + ".");
+    }
+
+    private static User requireAdmin(User user) {
+        if (!user.isAdmin()) throw ApiError.forbidden("Only an admin can do this; " + user.name() + " is not one.");
+        return user;
+    }
+
+    private String checkedCode(String name, String code) {
+        if (code.getBytes(StandardCharsets.UTF_8).length > MAX_CODE_BYTES) {
+            throw new ApiError(413, "payload_too_large", "A val's code may be at most " + MAX_CODE_BYTES + " bytes.");
+        }
+        engine.checkSyntax(name, code).ifPresent(problem -> {
+            throw new ApiError(400, "syntax_error",
+                    "Syntax error at line " + problem.line() + ", column " + problem.column() + ": " + problem.message(),
+                    new JsonObject().put("line", problem.line()).put("column", problem.column()));
+        });
+        return code;
+    }
+
+    private static String schedule(Val.Type type, String schedule) {
+        if (type == Val.Type.CRON) {
+            if (schedule == null || schedule.isBlank()) {
+                throw ApiError.badRequest("A cron val needs a 'schedule' (a cron expression such as '*/5 * * * *').");
+            }
+            return schedule.trim();
+        }
+        if (schedule != null) throw ApiError.badRequest("Only cron vals take a 'schedule'.");
+        return null;
+    }
+
+    private static long parseId(String raw) {
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("A token id is a whole number, got '" + raw + "'.");
+        }
+    }
+
+    private JsonObject valJson(Val val) {
+        var json = new JsonObject()
+                .put("id", String.valueOf(val.id()))
+                .put("owner", val.owner())
+                .put("name", val.name())
+                .put("type", val.type().wire())
+                .put("privacy", val.privacy().wire())
+                .put("version", val.latestVersion())
+                .put("createdAt", val.createdAt().toString())
+                .put("updatedAt", val.updatedAt().toString());
+        if (val.schedule() != null) json.put("schedule", val.schedule());
+        if (val.type() == Val.Type.HTTP) json.put("url", publicUrl.get() + "/v/" + val.owner() + "/" + val.name());
+        return json;
+    }
+
+    private static JsonObject userJson(User user) {
+        return new JsonObject().put("id", String.valueOf(user.id())).put("name", user.name()).put("role", user.role().wire())
+                .put("createdAt", user.createdAt().toString());
+    }
+
+    private static JsonObject tokenJson(TokenStore.TokenInfo token, String user) {
+        return new JsonObject().put("id", String.valueOf(token.id())).put("name", token.name()).put("user", user)
+                .put("prefix", token.prefix()).put("createdAt", token.createdAt().toString())
+                .put("lastUsedAt", token.lastUsedAt() == null ? null : token.lastUsedAt().toString());
+    }
+
+    private static JsonObject runJson(Run run) {
+        return new JsonObject()
+                .put("id", String.valueOf(run.id()))
+                .put("version", run.version())
+                .put("trigger", run.trigger().wire())
+                .put("outcome", run.outcome().wire())
+                .put("status", run.httpStatus())
+                .put("startedAt", run.startedAt().toString())
+                .put("durationMs", Math.round(run.durationMs() * 1000) / 1000.0)
+                .put("logs", run.logs())
+                .put("error", run.error());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.valence.runtime.http;
+
+import dev.valence.runtime.Config;
+import dev.valence.runtime.engine.JsEngine;
+import dev.valence.runtime.engine.RunRecorder;
+import dev.valence.runtime.engine.ValDirectory;
+import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.store.EnvStore;
+import dev.valence.runtime.store.RunStore;
+import dev.valence.runtime.store.TokenStore;
+import dev.valence.runtime.store.UserStore;
+import dev.valence.runtime.store.ValStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/** Wires the HTTP handlers to the stores and the engine. */
+public final class Routes {
+    private Routes() {}
+
+    public static RuntimeServer server(Vertx vertx, Config config, JsonObject health, WorkerExecutor jsWorkers,
+                                       WorkerExecutor dbWorkers, UserStore users, TokenStore tokens, ValStore vals,
+                                       RunStore runs, EnvStore env, JsEngine engine, ValDirectory directory,
+                                       ValRunner runner, RunRecorder recorder) {
+        var auth = new Authenticator(tokens);
+        var server = new AtomicReference<RuntimeServer>();
+        Supplier<String> publicUrl = () -> config.publicUrlFor(server.get().actualPort());
+        var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl);
+        var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain());
+        server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), health));
+        return server.get();
+    }
+}

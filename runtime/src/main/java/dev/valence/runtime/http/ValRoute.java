@@ -1,0 +1,167 @@
+package dev.valence.runtime.http;
+
+import dev.valence.runtime.engine.Invocation;
+import dev.valence.runtime.engine.ValDirectory;
+import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.store.User;
+import dev.valence.runtime.store.Val;
+import dev.valence.runtime.store.ValStore;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Serves HTTP vals at {@code /v/{owner}/{val}/...} (and by host name under {@code VALS_DOMAIN}). The
+ * event loop only converts the request; finding the val, checking access and running it happen in
+ * one task on the JS worker pool, and the event loop writes the answer.
+ */
+final class ValRoute {
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding",
+            "content-length", "upgrade", "proxy-connection", "te", "trailer");
+
+    private final ValDirectory directory;
+    private final ValRunner runner;
+    private final Authenticator auth;
+    private final WorkerExecutor jsWorkers;
+    private final Optional<String> valsDomain;
+
+    ValRoute(ValDirectory directory, ValRunner runner, Authenticator auth, WorkerExecutor jsWorkers, Optional<String> valsDomain) {
+        this.directory = directory;
+        this.runner = runner;
+        this.auth = auth;
+        this.jsWorkers = jsWorkers;
+        this.valsDomain = valsDomain.map(d -> "." + d.toLowerCase());
+    }
+
+    /** {@code /v/{owner}/{val}/rest}: the val sees {@code /rest} and the query, unchanged. */
+    void byPath(RoutingContext ctx) {
+        String owner = ctx.pathParam("owner");
+        String name = ctx.pathParam("val");
+        String prefix = "/v/" + owner + "/" + name;
+        String path = ctx.request().path();
+        String rest = path.length() > prefix.length() ? path.substring(prefix.length()) : "/";
+        if (!Names.isValidName(owner) || !Names.isValidName(name)) {
+            ctx.fail(ApiError.notFound("No val named " + owner + "/" + name + "."));
+            return;
+        }
+        serve(ctx, List.of(new ValName(owner, name)), rest, prefix);
+    }
+
+    /** Whether this request is for a val by host name ({@code owner-val.VALS_DOMAIN}); serves it if so. */
+    boolean byHost(RoutingContext ctx) {
+        if (valsDomain.isEmpty()) return false;
+        String host = ctx.request().authority() == null ? null : ctx.request().authority().host().toLowerCase();
+        if (host == null || !host.endsWith(valsDomain.get())) return false;
+        String label = host.substring(0, host.length() - valsDomain.get().length());
+        // owner and val names may both contain '-': the first split that names an existing val wins
+        var candidates = new ArrayList<ValName>();
+        for (int dash = label.indexOf('-'); dash > 0; dash = label.indexOf('-', dash + 1)) {
+            String owner = label.substring(0, dash);
+            String name = label.substring(dash + 1);
+            if (Names.isValidName(owner) && Names.isValidName(name)) candidates.add(new ValName(owner, name));
+        }
+        if (candidates.isEmpty()) return false;
+        serve(ctx, candidates, ctx.request().path(), "");
+        return true;
+    }
+
+    private record ValName(String owner, String name) {}
+
+    private void serve(RoutingContext ctx, List<ValName> candidates, String rest, String prefix) {
+        HttpServerRequest request = ctx.request();
+        String query = request.query();
+        String url = request.scheme() + "://" + (request.authority() == null ? "localhost" : request.authority().toString())
+                + rest + (query == null ? "" : "?" + query);
+        var headers = new StringBuilder();
+        for (Map.Entry<String, String> header : request.headers()) {
+            headers.append(header.getKey().toLowerCase()).append('\0').append(header.getValue()).append('\0');
+        }
+        if (!prefix.isEmpty()) headers.append("x-forwarded-prefix\0").append(prefix).append('\0');
+        Buffer body = ctx.body().buffer();
+        var call = new ValRunner.HttpCall(request.method().name(), url, headers.toString(),
+                body == null || body.length() == 0 ? null : body.getBytes());
+        String authorization = request.getHeader("Authorization");
+
+        jsWorkers.<Served>executeBlocking(() -> run(candidates, authorization, call), false).onComplete(done -> {
+            if (done.failed()) {
+                ctx.fail(done.cause());
+            } else {
+                write(ctx, done.result());
+            }
+        });
+    }
+
+    private record Served(Val val, Invocation invocation) {}
+
+    private Served run(List<ValName> candidates, String authorization, ValRunner.HttpCall call) {
+        ValStore.Deployed deployed = candidates.stream()
+                .flatMap(c -> directory.find(c.owner(), c.name()).stream())
+                .findFirst()
+                .orElseThrow(() -> ApiError.notFound("No val named " + candidates.getFirst().owner() + "/" + candidates.getFirst().name() + "."));
+        Val val = deployed.val();
+        if (val.type() != Val.Type.HTTP) {
+            throw new ApiError(404, "not_an_http_val", val.fullName() + " is a " + val.type().wire()
+                    + " val; only http vals answer web requests.");
+        }
+        if (val.privacy() == Val.Privacy.PRIVATE) {
+            User user = auth.optional(authorization).orElseThrow(() -> ApiError.unauthorized(
+                    val.fullName() + " is private: send its owner's token as 'Authorization: Bearer <token>'."));
+            if (user.id() != val.ownerId()) {
+                throw ApiError.forbidden(val.fullName() + " is private to " + val.owner() + ".");
+            }
+        }
+        return new Served(val, runner.runHttp(val, deployed.code(), call));
+    }
+
+    private static void write(RoutingContext ctx, Served served) {
+        Invocation invocation = served.invocation();
+        HttpServerResponse response = ctx.response();
+        if (invocation.succeeded()) {
+            response.setStatusCode(invocation.status());
+            if (!invocation.statusText().isEmpty()) response.setStatusMessage(invocation.statusText());
+            String[] parts = invocation.rawHeaders().split("\0", -1);
+            for (int i = 0; i + 1 < parts.length; i += 2) {
+                if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
+            }
+            Object body = invocation.body();
+            if (body == null) response.end();
+            else if (body instanceof String text) response.end(text);
+            else response.end(Buffer.buffer((byte[]) body));
+            return;
+        }
+        writeFailure(ctx, served.val(), invocation);
+    }
+
+    /** The val ran but produced no response: a short page naming the val, the error and where. */
+    private static void writeFailure(RoutingContext ctx, Val val, Invocation invocation) {
+        var error = invocation.error();
+        String code = switch (invocation.outcome()) {
+            case TIMEOUT -> "val_timeout";
+            case LIMIT -> "val_limit";
+            default -> "val_error";
+        };
+        HttpServerResponse response = ctx.response().setStatusCode(invocation.status()).putHeader("Cache-Control", "no-store");
+        if (Html.prefersHtml(ctx.request())) {
+            String where = error.line() > 0 ? " at " + error.where() : "";
+            response.putHeader("Content-Type", "text/html; charset=utf-8").end(Html.page(
+                    invocation.status() + " · " + val.fullName(),
+                    "<h1>The val " + Html.escape(val.fullName()) + " failed</h1>"
+                            + "<p><strong>" + Html.escape(error.message()) + "</strong>" + Html.escape(where) + "</p>"
+                            + (error.stack().isEmpty() ? "" : "<pre>" + Html.escape(error.stack()) + "</pre>")
+                            + "<p>Its owner can read the run's logs with <code>GET /api/v1/vals/" + Html.escape(val.fullName()) + "/runs</code>.</p>"));
+            return;
+        }
+        var json = new JsonObject().put("code", code).put("message", error.message()).put("val", val.fullName());
+        if (error.line() > 0) json.put("line", error.line()).put("column", error.column());
+        if (!error.stack().isEmpty()) json.put("stack", error.stack());
+        response.putHeader("Content-Type", "application/json").end(new JsonObject().put("error", json).encode());
+    }
+}
