@@ -1,0 +1,47 @@
+package dev.valence.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.valence.runtime.db.DatabaseUrl;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+    @Test
+    void defaults_work_on_one_machine() {
+        Config config = Config.fromEnv(Map.of());
+        assertEquals(Optional.empty(), config.databaseUrl());
+        assertEquals(8080, config.port());
+        assertEquals("127.0.0.1", config.bindHost());
+        assertEquals(10_000, config.valTimeoutMs());
+        assertEquals(10 * 1024 * 1024, config.maxBodyBytes());
+        assertEquals(Path.of(System.getProperty("user.home"), ".valence"), config.dataDir());
+        assertEquals(Optional.empty(), config.publicUrl());
+    }
+
+    @Test
+    void every_bad_value_is_named_with_its_rule() {
+        var e = assertThrows(Config.InvalidConfigException.class,
+                () -> Config.fromEnv(Map.of("PORT", "eighty", "VAL_TIMEOUT_MS", "5", "RECORD_RUNS", "maybe")));
+        assertEquals("""
+                Invalid configuration:
+                  - PORT must be a whole number, got 'eighty'
+                  - VAL_TIMEOUT_MS must be between 10 and 900000, got 5
+                  - RECORD_RUNS must be true or false, got 'maybe'""", e.getMessage());
+    }
+
+    @Test
+    void database_urls_in_libpq_form_become_jdbc() {
+        var url = DatabaseUrl.parse("postgres://val%40ence:p%2Fss@db.example:6543/valence?sslmode=require");
+        assertEquals("jdbc:postgresql://db.example:6543/valence?sslmode=require", url.jdbcUrl());
+        assertEquals("val@ence", url.user());
+        assertEquals("p/ss", url.password());
+        assertEquals("jdbc:postgresql://h/x", DatabaseUrl.parse("jdbc:postgresql://h/x").jdbcUrl());
+        var bad = assertThrows(IllegalArgumentException.class, () -> DatabaseUrl.parse("mysql://u:secret@h/db"));
+        assertTrue(bad.getMessage().contains("mysql://u:***@h/db"), bad.getMessage());
+    }
+}
