@@ -45,7 +45,7 @@ public record Config(
         int cores = Runtime.getRuntime().availableProcessors();
         var config = new Config(
                 reader.optional("DATABASE_URL"),
-                Path.of(reader.string("VALENCE_DATA_DIR", Path.of(System.getProperty("user.home"), ".valence").toString())),
+                Path.of(reader.string("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".valence").toString())),
                 reader.integer("EMBEDDED_PG_PORT", 0, 0, 65535),
                 bindHost,
                 port,

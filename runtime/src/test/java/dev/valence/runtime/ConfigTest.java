@@ -19,7 +19,8 @@ class ConfigTest {
         assertEquals("127.0.0.1", config.bindHost());
         assertEquals(10_000, config.valTimeoutMs());
         assertEquals(10 * 1024 * 1024, config.maxBodyBytes());
-        assertEquals(Path.of(System.getProperty("user.home"), ".valence"), config.dataDir());
+        assertEquals(Path.of(System.getProperty("user.home"), ".valence"), config.dataDir(), "without HOME");
+        assertEquals(Path.of("/home/ada/.valence"), Config.fromEnv(Map.of("HOME", "/home/ada")).dataDir());
         assertEquals(Optional.empty(), config.publicUrl());
     }
 

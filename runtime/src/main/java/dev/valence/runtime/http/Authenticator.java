@@ -26,10 +26,14 @@ public final class Authenticator {
     /** The user behind the header; empty when there is no header. Throws 401 for a malformed or unknown token. */
     public Optional<User> optional(String authorization) {
         if (authorization == null || authorization.isBlank()) return Optional.empty();
+        if (authorization.trim().equalsIgnoreCase("Bearer")) {
+            throw ApiError.unauthorized("The Authorization header has no token after 'Bearer'.");
+        }
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw ApiError.unauthorized("The Authorization header must be 'Bearer <token>'.");
         }
         String secret = authorization.substring(7).trim();
+        if (secret.isEmpty()) throw ApiError.unauthorized("The Authorization header has no token after 'Bearer'.");
         String key = HexFormat.of().formatHex(TokenStore.hash(secret));
         long now = System.nanoTime();
         Entry entry = cache.get(key);

@@ -1,7 +1,6 @@
 package dev.valence.runtime.store;
 
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
@@ -13,29 +12,56 @@ public final class RunStore {
         this.jdbc = new Jdbc(dataSource);
     }
 
-    /** Inserts many runs in one batch; runs of vals deleted meanwhile are skipped, not failed. */
+    /**
+     * Inserts many runs with one statement (arrays unnested server-side: far cheaper for PostgreSQL
+     * than a row per statement). Runs of vals deleted meanwhile are skipped, not failed. Run records
+     * are telemetry, so the commit does not wait for the WAL flush.
+     */
     public void insertAll(Collection<Run> runs) {
         if (runs.isEmpty()) return;
+        int n = runs.size();
+        var valIds = new Long[n];
+        var versions = new Integer[n];
+        var triggers = new String[n];
+        var outcomes = new String[n];
+        var statuses = new Integer[n];
+        var startedAt = new Timestamp[n];
+        var durations = new Double[n];
+        var logs = new String[n];
+        var errors = new String[n];
+        int i = 0;
+        for (Run run : runs) {
+            valIds[i] = run.valId();
+            versions[i] = run.version();
+            triggers[i] = run.trigger().wire();
+            outcomes[i] = run.outcome().wire();
+            statuses[i] = run.httpStatus();
+            startedAt[i] = Timestamp.from(run.startedAt());
+            durations[i] = run.durationMs();
+            logs[i] = run.logs();
+            errors[i] = run.error();
+            i++;
+        }
         jdbc.inTransaction(connection -> {
+            try (var relaxed = connection.createStatement()) {
+                relaxed.execute("SET LOCAL synchronous_commit = off");
+            }
             try (var insert = connection.prepareStatement("""
                     INSERT INTO app.runs (val_id, version, trigger, outcome, http_status, started_at, duration_ms, logs, error)
-                    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM app.vals WHERE id = ?)""")) {
-                for (Run run : runs) {
-                    insert.setLong(1, run.valId());
-                    insert.setInt(2, run.version());
-                    insert.setString(3, run.trigger().wire());
-                    insert.setString(4, run.outcome().wire());
-                    if (run.httpStatus() == null) insert.setNull(5, Types.INTEGER);
-                    else insert.setInt(5, run.httpStatus());
-                    insert.setTimestamp(6, Timestamp.from(run.startedAt()));
-                    insert.setDouble(7, run.durationMs());
-                    insert.setString(8, run.logs());
-                    if (run.error() == null) insert.setNull(9, Types.VARCHAR);
-                    else insert.setString(9, run.error());
-                    insert.setLong(10, run.valId());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+                    SELECT r.val_id, r.version, r.trigger, r.outcome, r.http_status, r.started_at, r.duration_ms, r.logs, r.error
+                    FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::int[], ?::timestamptz[], ?::float8[], ?::text[], ?::text[])
+                         AS r(val_id, version, trigger, outcome, http_status, started_at, duration_ms, logs, error)
+                    WHERE EXISTS (SELECT 1 FROM app.vals v WHERE v.id = r.val_id)""")) {
+                insert.setArray(1, connection.createArrayOf("bigint", valIds));
+                insert.setArray(2, connection.createArrayOf("int4", versions));
+                insert.setArray(3, connection.createArrayOf("text", triggers));
+                insert.setArray(4, connection.createArrayOf("text", outcomes));
+                insert.setArray(5, connection.createArrayOf("int4", statuses));
+                insert.setArray(6, connection.createArrayOf("timestamptz", startedAt));
+                insert.setArray(7, connection.createArrayOf("float8", durations));
+                insert.setArray(8, connection.createArrayOf("text", logs));
+                insert.setArray(9, connection.createArrayOf("text", errors));
+                insert.executeUpdate();
             }
             return null;
         });
