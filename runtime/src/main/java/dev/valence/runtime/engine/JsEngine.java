@@ -81,13 +81,13 @@ public final class JsEngine implements AutoCloseable {
         try (Context context = created.context()) {
             Value exports = context.eval(moduleSource("valence/warm-up", """
                     export default async (req) => {
-                      const h = req.headers.get('accept');
+                      const h = req.headers.get('accept') + new URL(req.url).searchParams.get('q');
                       console.log(h, await req.text());
                       return Response.json({ ok: true, h }, { headers: { 'x-warm': '1' } });
                     }"""));
             Value handler = created.internal().invokeMember("handlerOf", exports);
             for (int i = 0; i < 20; i++) {
-                created.internal().invokeMember("http", handler, "POST", "http://localhost/warm", "accept\0*/*\0", ByteBuffer.wrap(new byte[] {'h', 'i'}));
+                created.internal().invokeMember("http", handler, "POST", "http://localhost/warm?q=1", "accept\0*/*\0", ByteBuffer.wrap(new byte[] {'h', 'i'}));
             }
         }
     }
