@@ -1,5 +1,9 @@
--- valence: expand
 -- Baseline of the app schema: users, API tokens, vals with immutable versions, runs, env vars, blobs.
+--
+-- Every app migration ends by recording its declaration in control.schema_contract: 'expand' (code
+-- of any level keeps working, minimum 0) or 'contract' (code below the given level breaks). The
+-- build refuses a migration without it, and because the migration itself writes the row, the
+-- declaration is recorded whichever Flyway client runs it.
 
 CREATE TABLE app.users (
     id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

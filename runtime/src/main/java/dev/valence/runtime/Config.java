@@ -28,7 +28,11 @@ public record Config(
         int logLimitBytes,
         int contextsPerVersion,
         int maxWarmVersions,
-        boolean recordRuns) {
+        boolean recordRuns,
+        boolean migrateOnStart,
+        long schemaPollMs,
+        long heartbeatMs,
+        String instanceId) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -59,7 +63,11 @@ public record Config(
                 reader.integer("VAL_LOG_LIMIT_BYTES", 64 * 1024, 0, 16 * 1024 * 1024),
                 reader.integer("CONTEXTS_PER_VERSION", Math.max(2, cores * 2), 1, 1024),
                 reader.integer("MAX_WARM_VERSIONS", 2000, 1, 1_000_000),
-                reader.bool("RECORD_RUNS", true));
+                reader.bool("RECORD_RUNS", true),
+                reader.bool("MIGRATE_ON_START", true),
+                reader.integer("SCHEMA_POLL_MS", 2000, 50, 600_000),
+                reader.integer("HEARTBEAT_MS", 3000, 100, 600_000),
+                reader.string("INSTANCE_ID", defaultInstanceId()));
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);
@@ -69,6 +77,10 @@ public record Config(
         });
         reader.failIfInvalid();
         return config;
+    }
+
+    private static String defaultInstanceId() {
+        return java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static String stripSlash(String url) {

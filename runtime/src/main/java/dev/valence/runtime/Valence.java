@@ -9,42 +9,76 @@ import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
-import dev.valence.runtime.http.RuntimeServer;
+import dev.valence.runtime.guard.BuildInfo;
+import dev.valence.runtime.guard.HeldWork;
+import dev.valence.runtime.guard.Heartbeat;
+import dev.valence.runtime.guard.SchemaGuard;
+import dev.valence.runtime.guard.Verdict;
 import dev.valence.runtime.http.Routes;
+import dev.valence.runtime.http.RuntimeServer;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.UserStore;
 import dev.valence.runtime.store.ValStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Valence runtime: database (embedded or configured), migrations, engine, HTTP server.
- * {@link #start} brings it up in order; {@link #close} takes it down in reverse.
+ * One running Valence runtime. {@link #start} opens the HTTP port first (it answers the fallback
+ * until the schema is known to be compatible) and brings the database up in the background: the
+ * process never exits over the database or the schema, it serves the fallback and keeps checking.
+ * {@link #close} takes everything down in reverse order.
  */
 public final class Valence implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Valence.class);
 
+    private final Config config;
+    private final BuildInfo build;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final CountDownLatch broughtUp = new CountDownLatch(1);
     private RuntimeServer server;
-    private Optional<String> bootstrapToken = Optional.empty();
+    private SchemaGuard guard;
+    private HeldWork heldWork;
+    private volatile Optional<String> bootstrapToken = Optional.empty();
+    private volatile boolean closed;
 
-    private Valence() {}
+    private Valence(Config config, BuildInfo build) {
+        this.config = config;
+        this.build = build;
+    }
 
     public static Valence start(Config config) {
-        var valence = new Valence();
+        return start(config, BuildInfo.current());
+    }
+
+    /** Starts with an explicit build identity (tests use it to play older and newer builds). */
+    public static Valence start(Config config, BuildInfo build) {
+        var valence = new Valence(config, build);
         try {
-            valence.startAll(config);
+            valence.startAll();
             return valence;
         } catch (RuntimeException e) {
             valence.close();
@@ -52,89 +86,226 @@ public final class Valence implements AutoCloseable {
         }
     }
 
-    private void startAll(Config config) {
+    private void startAll() {
         long startNs = System.nanoTime();
-        // the engine warms up while the database starts
         CompletableFuture<JsEngine> engineReady = CompletableFuture.supplyAsync(() -> {
             var engine = new JsEngine();
             engine.warmUp();
             return engine;
         });
-        HikariDataSource dataSource = dataSource(config);
+
+        // Where the database is: configured, or an embedded one we start on a port chosen now.
+        Optional<PostgresTarget> embedded = config.databaseUrl().isPresent() ? Optional.empty()
+                : Optional.of(new PostgresTarget(config.embeddedPostgresPort() > 0 ? config.embeddedPostgresPort() : freePort()));
+        DatabaseUrl url = config.databaseUrl().map(DatabaseUrl::parse)
+                .orElseGet(() -> new DatabaseUrl("jdbc:postgresql://localhost:" + embedded.orElseThrow().port + "/postgres", "postgres", null));
+        HikariDataSource dataSource = dataSource(url);
         resources.add(dataSource);
-        Migrations.migrate(dataSource);
+
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        guard = new SchemaGuard(build, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)),
+                Duration.ofMillis(config.schemaPollMs()));
+        guard.bindMetrics(registry);
+        resources.add(guard);
 
         var users = new UserStore(dataSource);
         var tokens = new TokenStore(dataSource);
         var vals = new ValStore(dataSource);
         var runs = new RunStore(dataSource);
         var env = new EnvStore(dataSource);
-        bootstrapToken = Bootstrap.ensureAdmin(users, tokens, config.dataDir());
 
         var engine = engineReady.join();
         resources.add(engine);
         log.info("JavaScript engine: {} ({})", engine.implementationName(),
                 engine.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT");
-        var recorder = new RunRecorder(runs, config.recordRuns());
+        var recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
         resources.add(recorder);
         var runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(),
                 config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()));
         resources.add(runner);
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setMaxWorkerExecuteTime(config.valTimeoutMs() + 30_000)
-                .setMaxWorkerExecuteTimeUnit(TimeUnit.MILLISECONDS));
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMaxWorkerExecuteTime(config.valTimeoutMs() + 30_000)
+                        .setMaxWorkerExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
         resources.add(() -> vertx.close().await());
         WorkerExecutor jsWorkers = vertx.createSharedWorkerExecutor("valence-js", config.jsWorkers(),
                 config.valTimeoutMs() + 30_000, TimeUnit.MILLISECONDS);
         WorkerExecutor dbWorkers = vertx.createSharedWorkerExecutor("valence-db", config.dbPoolSize());
 
-        var health = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled());
-        server = Routes.server(vertx, config, health, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
+        var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
+                .put("instance", config.instanceId()).put("build", build.buildId());
+        server = Routes.server(vertx, config, info, guard, registry, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
                 engine, new ValDirectory(vals, 1000), runner, recorder);
         server.listen(config.bindHost(), config.port()).await();
         resources.add(() -> server.close().await());
-        log.info("Valence is serving on http://{}:{} (started in {} ms)", config.bindHost(), server.actualPort(),
-                (System.nanoTime() - startNs) / 1_000_000);
+        log.info("Valence is listening on http://{}:{} ({} ms); bringing up the database", config.bindHost(),
+                server.actualPort(), (System.nanoTime() - startNs) / 1_000_000);
+
+        heldWork = new HeldWork(dataSource, guard, config.instanceId(), 5_000);
+        resources.add(heldWork);
+        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> bringUp(embedded, dataSource, users, tokens, startNs));
     }
 
-    private HikariDataSource dataSource(Config config) {
-        var hikari = new HikariConfig();
-        if (config.databaseUrl().isPresent()) {
-            DatabaseUrl url = DatabaseUrl.parse(config.databaseUrl().get());
-            hikari.setJdbcUrl(url.jdbcUrl());
-            if (url.user() != null) hikari.setUsername(url.user());
-            if (url.password() != null) hikari.setPassword(url.password());
-        } else {
-            PostgresServer postgres = PostgresServer.start(config.dataDir(), config.embeddedPostgresPort());
-            resources.add(postgres);
-            hikari.setJdbcUrl(postgres.jdbcUrl());
-            hikari.setUsername("postgres");
+    /** Starts the embedded database if there is one, migrates, then hands over to the schema guard. */
+    private void bringUp(Optional<PostgresTarget> embedded, HikariDataSource dataSource, UserStore users, TokenStore tokens, long startNs) {
+        try {
+            if (embedded.isPresent()) {
+                while (!closed) {
+                    try {
+                        PostgresServer postgres = PostgresServer.start(config.dataDir(), embedded.get().port);
+                        synchronized (resources) {
+                            if (closed) {
+                                postgres.close();
+                                return;
+                            }
+                            resources.add(1, postgres); // closed after the pool
+                        }
+                        break;
+                    } catch (RuntimeException e) {
+                        guard.report(Verdict.unreachable(build, e.getMessage(), Instant.now()));
+                        log.error("{}", e.getMessage());
+                        sleep(10_000);
+                    }
+                }
+            }
+            if (config.migrateOnStart()) migrate(dataSource);
+            if (closed) return;
+            guard.onTransition(t -> {
+                if (t.to().compatible() && bootstrapToken.isEmpty()) bootstrap(users, tokens);
+            });
+            guard.start();
+            guard.recheck().get(30, TimeUnit.SECONDS);
+            if (guard.current().compatible()) bootstrap(users, tokens);
+            synchronized (resources) {
+                if (!closed) resources.add(new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs()));
+            }
+            log.info("Valence is up ({} ms): {}", (System.nanoTime() - startNs) / 1_000_000, guard.current().message());
+        } catch (Exception e) {
+            if (!closed) log.error("Bringing up the database failed; serving the fallback", e);
+        } finally {
+            broughtUp.countDown();
         }
+    }
+
+    private void migrate(HikariDataSource dataSource) {
+        while (!closed) {
+            try {
+                Migrations.migrate(dataSource);
+                return;
+            } catch (FlywayException e) {
+                if (!isConnectionProblem(e)) {
+                    // a failed or changed migration: the guard reports what it means for this build
+                    log.error("Migrations could not be applied: {}", firstLine(e.getMessage()));
+                    return;
+                }
+                guard.report(Verdict.unreachable(build, firstLine(e.getMessage()), Instant.now()));
+                sleep(config.schemaPollMs());
+            }
+        }
+    }
+
+    private synchronized void bootstrap(UserStore users, TokenStore tokens) {
+        if (bootstrapToken.isPresent()) return;
+        try {
+            bootstrapToken = Bootstrap.ensureAdmin(users, tokens, config.dataDir()).or(() -> Optional.of(""));
+        } catch (RuntimeException e) {
+            log.warn("Could not check for the admin user yet: {}", e.getMessage());
+        }
+    }
+
+    private static boolean isConnectionProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException) return true;
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) return true;
+        }
+        return false;
+    }
+
+    private HikariDataSource dataSource(DatabaseUrl url) {
+        var hikari = new HikariConfig();
+        hikari.setJdbcUrl(url.jdbcUrl());
+        if (url.user() != null) hikari.setUsername(url.user());
+        if (url.password() != null) hikari.setPassword(url.password());
         hikari.setPoolName("valence");
         hikari.setMaximumPoolSize(config.dbPoolSize());
         hikari.setConnectionTimeout(5_000);
-        hikari.setInitializationFailTimeout(30_000);
+        hikari.setInitializationFailTimeout(-1); // do not connect now: the database may come later
         return new HikariDataSource(hikari);
+    }
+
+    private static Properties credentials(DatabaseUrl url) {
+        var properties = new Properties();
+        if (url.user() != null) properties.setProperty("user", url.user());
+        if (url.password() != null) properties.setProperty("password", url.password());
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("socketTimeout", "30");
+        return properties;
+    }
+
+    private record PostgresTarget(int port) {}
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not find a free port for the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "";
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until the start-up sequence has finished (the first schema check included). */
+    public boolean awaitBroughtUp(Duration timeout) throws InterruptedException {
+        return broughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public int port() {
         return server.actualPort();
     }
 
+    public SchemaGuard guard() {
+        return guard;
+    }
+
+    public HeldWork heldWork() {
+        return heldWork;
+    }
+
     /** The admin token, when this start created the admin user. */
     public Optional<String> bootstrapToken() {
-        return bootstrapToken;
+        return bootstrapToken.filter(t -> !t.isEmpty());
     }
 
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
+        closed = true;
+        List<AutoCloseable> toClose;
+        synchronized (resources) {
+            toClose = new ArrayList<>(resources);
+            resources.clear();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
             try {
-                resources.get(i).close();
+                toClose.get(i).close();
             } catch (Exception e) {
                 log.warn("Error while stopping: {}", e.toString());
             }
         }
-        resources.clear();
     }
 }

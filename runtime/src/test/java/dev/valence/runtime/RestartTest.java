@@ -33,7 +33,7 @@ class RestartTest {
         Map<String, String> env = Map.of("VALENCE_DATA_DIR", dataDir.toString(), "PORT", "0");
 
         String token;
-        try (Valence first = Valence.start(Config.fromEnv(env))) {
+        try (Valence first = TestPlatform.awaitUp(Valence.start(Config.fromEnv(env)))) {
             token = first.bootstrapToken().orElseThrow();
             Path tokenFile = dataDir.resolve("bootstrap-token");
             assertEquals(token, Files.readString(tokenFile).trim());
@@ -44,7 +44,7 @@ class RestartTest {
             assertEquals("200 kept across restarts", call(first.port(), "GET", "/v/admin/kept", null, null));
         }
 
-        try (Valence second = Valence.start(Config.fromEnv(env))) {
+        try (Valence second = TestPlatform.awaitUp(Valence.start(Config.fromEnv(env)))) {
             assertTrue(second.bootstrapToken().isEmpty(), "the admin is created once");
             assertEquals("200 kept across restarts", call(second.port(), "GET", "/v/admin/kept", null, null));
             assertTrue(call(second.port(), "GET", "/api/v1/me", token, null).startsWith("200 "), "the old token still works");

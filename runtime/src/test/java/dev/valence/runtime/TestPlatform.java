@@ -38,7 +38,20 @@ public final class TestPlatform implements AutoCloseable {
         env.put("PORT", "0");
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-test-data").toString());
         env.putAll(settings);
-        return new TestPlatform(Valence.start(Config.fromEnv(env)), databaseUrl);
+        return new TestPlatform(awaitUp(Valence.start(Config.fromEnv(env))), databaseUrl);
+    }
+
+    /** Waits for the start-up sequence (database, migrations, first schema check) of a started runtime. */
+    public static Valence awaitUp(Valence valence) {
+        try {
+            if (!valence.awaitBroughtUp(java.time.Duration.ofSeconds(60))) {
+                throw new AssertionError("the runtime did not come up within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return valence;
     }
 
     /** A response with its body as text. */

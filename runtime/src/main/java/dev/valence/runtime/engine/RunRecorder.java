@@ -2,6 +2,7 @@ package dev.valence.runtime.engine;
 
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.RunStore;
+import dev.valence.runtime.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,6 +20,7 @@ public final class RunRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunRecorder.class);
     private static final int BATCH = 500;
     private static final long INTERVAL_MS = 200;
+    private static final int RETRY_LIMIT = 50_000;
 
     private final RunStore store;
     private final boolean enabled;
@@ -28,9 +30,14 @@ public final class RunRecorder implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
 
-    public RunRecorder(RunStore store, boolean enabled) {
+    private final Runnable onSchemaTrouble;
+    private final List<Run> retry = new ArrayList<>();
+
+    /** @param onSchemaTrouble called when a write fails in a way that may mean the schema changed */
+    public RunRecorder(RunStore store, boolean enabled, Runnable onSchemaTrouble) {
         this.store = store;
         this.enabled = enabled;
+        this.onSchemaTrouble = onSchemaTrouble;
         this.writer = Thread.ofPlatform().daemon().name("valence-run-recorder").start(this::loop);
     }
 
@@ -49,9 +56,10 @@ public final class RunRecorder implements AutoCloseable {
     public void flush() {
         synchronized (flushLock) {
             List<Run> batch = new ArrayList<>(BATCH);
-            while (queue.drainTo(batch, BATCH) > 0) {
+            while (queue.drainTo(batch, BATCH) > 0 || !retry.isEmpty()) {
                 write(batch);
                 batch.clear();
+                if (!retry.isEmpty()) return; // still failing: the background loop retries
             }
         }
     }
@@ -60,7 +68,14 @@ public final class RunRecorder implements AutoCloseable {
         while (running) {
             try {
                 Run first = queue.poll(INTERVAL_MS, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
+                if (first == null) {
+                    if (!retry.isEmpty()) {
+                        synchronized (flushLock) {
+                            write(new ArrayList<>());
+                        }
+                    }
+                    continue;
+                }
                 synchronized (flushLock) {
                     List<Run> batch = new ArrayList<>(BATCH);
                     batch.add(first);
@@ -73,12 +88,31 @@ public final class RunRecorder implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a batch. When the database is away or the schema changed under us, the batch is kept
+     * (up to a bound) and retried with the next one, and the schema guard is asked to recheck.
+     */
     private void write(List<Run> batch) {
+        List<Run> all = batch;
+        if (!retry.isEmpty()) {
+            all = new ArrayList<>(retry);
+            all.addAll(batch);
+        }
         try {
-            store.insertAll(batch);
-        } catch (RuntimeException e) {
-            dropped.addAndGet(batch.size());
-            log.warn("Could not write {} run record(s): {}", batch.size(), e.getMessage());
+            store.insertAll(all);
+            retry.clear();
+        } catch (StoreException e) {
+            if (e.isSchemaOrConnectionProblem()) {
+                onSchemaTrouble.run();
+                retry.clear();
+                int keep = Math.min(all.size(), RETRY_LIMIT);
+                retry.addAll(all.subList(all.size() - keep, all.size()));
+                dropped.addAndGet(all.size() - keep);
+            } else {
+                retry.clear();
+                dropped.addAndGet(all.size());
+                log.warn("Could not write {} run record(s): {}", all.size(), e.getMessage());
+            }
         }
     }
 

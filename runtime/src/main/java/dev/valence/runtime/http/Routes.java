@@ -5,6 +5,8 @@ import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.guard.SchemaGuard;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
@@ -20,7 +22,8 @@ import java.util.function.Supplier;
 public final class Routes {
     private Routes() {}
 
-    public static RuntimeServer server(Vertx vertx, Config config, JsonObject health, WorkerExecutor jsWorkers,
+    public static RuntimeServer server(Vertx vertx, Config config, JsonObject info, SchemaGuard guard,
+                                       PrometheusMeterRegistry registry, WorkerExecutor jsWorkers,
                                        WorkerExecutor dbWorkers, UserStore users, TokenStore tokens, ValStore vals,
                                        RunStore runs, EnvStore env, JsEngine engine, ValDirectory directory,
                                        ValRunner runner, RunRecorder recorder) {
@@ -28,8 +31,9 @@ public final class Routes {
         var server = new AtomicReference<RuntimeServer>();
         Supplier<String> publicUrl = () -> config.publicUrlFor(server.get().actualPort());
         var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl);
-        var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain());
-        server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), health));
+        var fallback = new Fallback(guard, config.statusPageUrl(), registry);
+        var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback);
+        server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry));
         return server.get();
     }
 }

@@ -1,21 +1,34 @@
 package dev.valence.runtime.http;
 
+import dev.valence.runtime.guard.SchemaGuard;
+import dev.valence.runtime.guard.SchemaState;
+import dev.valence.runtime.guard.Transition;
+import dev.valence.runtime.guard.Verdict;
+import dev.valence.runtime.store.StoreException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The runtime's one route table: health, the authoring API and the vals. */
+/**
+ * The runtime's one route table. Health and schema state are always served; the authoring API and
+ * the vals are served only while the schema guard says compatible, and answer the fallback otherwise.
+ */
 public final class RuntimeServer {
     private static final Logger log = LoggerFactory.getLogger(RuntimeServer.class);
 
@@ -24,27 +37,46 @@ public final class RuntimeServer {
     private final ValRoute vals;
     private final WorkerExecutor dbWorkers;
     private final long maxBodyBytes;
-    private final JsonObject health;
+    private final JsonObject info;
+    private final SchemaGuard guard;
+    private final Fallback fallback;
+    private final PrometheusMeterRegistry registry;
     private HttpServer server;
 
-    public RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject health) {
+    RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
+                  SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry) {
         this.vertx = vertx;
         this.api = api;
         this.vals = vals;
         this.dbWorkers = dbWorkers;
         this.maxBodyBytes = maxBodyBytes;
-        this.health = health;
+        this.info = info;
+        this.guard = guard;
+        this.fallback = fallback;
+        this.registry = registry;
     }
 
     Router router() {
         Router router = Router.router(vertx);
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+
+        // vals by host name ({owner}-{val}.{VALS_DOMAIN}) come first: their whole path is the val's
+        router.route().handler(ctx -> {
+            if (vals.isHostRequest(ctx)) bodies.handle(ctx);
+            else ctx.next();
+        });
         router.route().handler(ctx -> {
             if (!vals.byHost(ctx)) ctx.next();
         });
-        router.get("/healthz").handler(ctx -> json(ctx, 200, health.copy().put("status", "ok")));
-        router.get("/readyz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ready")));
 
-        router.route("/api/v1/*").handler(bodies());
+        // always served, whatever the schema
+        router.get("/healthz").handler(ctx -> json(ctx, 200, info.copy().put("status", "ok")));
+        router.get("/readyz").handler(this::ready);
+        router.get("/api/v1/schema").handler(ctx -> json(ctx, 200, schema()));
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+
+        // served only while compatible
+        router.route("/api/v1/*").handler(bodies).handler(this::guarded);
         route(router, HttpMethod.GET, "/api/v1/me", api::me);
         route(router, HttpMethod.GET, "/api/v1/users", api::listUsers);
         route(router, HttpMethod.POST, "/api/v1/users", api::createUser);
@@ -65,8 +97,8 @@ public final class RuntimeServer {
         router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound(
                 "No API route " + ctx.request().method() + " " + ctx.request().path() + ".")));
 
-        router.route("/v/:owner/:val").handler(bodies()).handler(vals::byPath);
-        router.route("/v/:owner/:val/*").handler(bodies()).handler(vals::byPath);
+        router.route("/v/:owner/:val").handler(bodies).handler(this::guarded).handler(vals::byPath);
+        router.route("/v/:owner/:val/*").handler(bodies).handler(this::guarded).handler(vals::byPath);
 
         router.route().last().handler(ctx -> ctx.fail(ApiError.notFound("Nothing at " + ctx.request().path()
                 + ". Vals live at /v/{owner}/{val}, the API at /api/v1.")));
@@ -74,8 +106,44 @@ public final class RuntimeServer {
         return router;
     }
 
-    private BodyHandler bodies() {
-        return BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    /** The request path's one look at the schema: a volatile read. */
+    private void guarded(RoutingContext ctx) {
+        if (!fallback.answerIfIncompatible(ctx)) ctx.next();
+    }
+
+    private void ready(RoutingContext ctx) {
+        Verdict verdict = guard.current();
+        var body = new JsonObject().put("status", verdict.compatible() ? "ready" : "not_ready")
+                .put("verdict", verdict.code()).put("message", verdict.message()).put("since", verdict.since().toString());
+        ctx.response().putHeader("Cache-Control", "no-store");
+        json(ctx, verdict.compatible() ? 200 : 503, body);
+    }
+
+    private JsonObject schema() {
+        Verdict verdict = guard.current();
+        SchemaState state = verdict.state();
+        var transitions = new JsonArray();
+        for (Transition t : guard.transitions()) {
+            transitions.add(new JsonObject().put("at", t.at().toString()).put("from", t.from().code()).put("to", t.to().code())
+                    .put("message", t.to().message()).put("detectionMs", t.detectionMs() < 0 ? null : t.detectionMs()));
+        }
+        return new JsonObject()
+                .put("codeLevel", verdict.build().codeLevel())
+                .put("codeMinimum", verdict.build().codeMinimum())
+                .put("schemaVersion", state == null ? null : state.schemaVersion())
+                .put("floor", state == null ? null : state.floor())
+                .put("floorVersion", state == null || state.floorVersion() == 0 ? null : state.floorVersion())
+                .put("failedMigration", state == null ? null : state.failedVersion())
+                .put("verdict", verdict.code())
+                .put("compatible", verdict.compatible())
+                .put("reason", verdict.compatible() ? null : verdict.reason().code())
+                .put("message", verdict.message())
+                .put("since", verdict.since().toString())
+                .put("build", verdict.build().buildId())
+                .put("instance", info.getString("instance"))
+                .put("engine", info.getString("engine"))
+                .put("jit", info.getBoolean("jit"))
+                .put("transitions", transitions);
     }
 
     /** Every API route: authentication, the store and JSON rendering run on the database workers. */
@@ -99,6 +167,12 @@ public final class RuntimeServer {
 
     private void failure(RoutingContext ctx) {
         Throwable cause = ctx.failure();
+        if (ctx.response().ended()) return;
+        StoreException store = storeCause(cause);
+        if (store != null && store.isSchemaOrConnectionProblem()) {
+            schemaTrouble(ctx, store);
+            return;
+        }
         ApiError error;
         if (cause instanceof ApiError apiError) {
             error = apiError;
@@ -114,12 +188,37 @@ public final class RuntimeServer {
             log.error("Unhandled error on {} {}", ctx.request().method(), ctx.request().path(), cause);
             error = new ApiError(500, "internal", "Something went wrong on our side; the error is in the runtime's log.");
         }
-        if (ctx.response().ended()) return;
         if (ctx.response().headWritten()) {
             ctx.response().reset();
             return;
         }
         json(ctx, error.status(), error.toJson());
+    }
+
+    /**
+     * A query failed in a way that smells of a schema change or a lost database: recheck at once, and
+     * answer this request with the fallback rather than a 500.
+     */
+    private void schemaTrouble(RoutingContext ctx, StoreException e) {
+        Context context = Vertx.currentContext();
+        guard.recheck().orTimeout(2, TimeUnit.SECONDS).whenComplete((verdict, timeout) -> context.runOnContext(v -> {
+            if (ctx.response().ended()) return;
+            if (verdict != null && !verdict.compatible()) {
+                fallback.answer(ctx, verdict.code(), verdict.message());
+            } else {
+                log.warn("Query failed with SQLSTATE {} while the schema is recorded as compatible: {}", e.sqlState(), e.getMessage());
+                fallback.answer(ctx, "query_failed", "a query failed against the database (SQLSTATE " + e.sqlState()
+                        + ") although its recorded schema is compatible with this build; the schema may have changed"
+                        + " without a contract declaration");
+            }
+        }));
+    }
+
+    private static StoreException storeCause(Throwable t) {
+        for (; t != null; t = t.getCause()) {
+            if (t instanceof StoreException store) return store;
+        }
+        return null;
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {

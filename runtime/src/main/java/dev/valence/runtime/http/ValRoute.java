@@ -33,7 +33,11 @@ final class ValRoute {
     private final WorkerExecutor jsWorkers;
     private final Optional<String> valsDomain;
 
-    ValRoute(ValDirectory directory, ValRunner runner, Authenticator auth, WorkerExecutor jsWorkers, Optional<String> valsDomain) {
+    private final Fallback fallback;
+
+    ValRoute(ValDirectory directory, ValRunner runner, Authenticator auth, WorkerExecutor jsWorkers, Optional<String> valsDomain,
+             Fallback fallback) {
+        this.fallback = fallback;
         this.directory = directory;
         this.runner = runner;
         this.auth = auth;
@@ -55,12 +59,21 @@ final class ValRoute {
         serve(ctx, List.of(new ValName(owner, name)), rest, prefix);
     }
 
+    /** Whether the request's host is under {@code VALS_DOMAIN}. */
+    boolean isHostRequest(RoutingContext ctx) {
+        return hostLabel(ctx) != null;
+    }
+
+    private String hostLabel(RoutingContext ctx) {
+        if (valsDomain.isEmpty() || ctx.request().authority() == null) return null;
+        String host = ctx.request().authority().host().toLowerCase();
+        return host.endsWith(valsDomain.get()) ? host.substring(0, host.length() - valsDomain.get().length()) : null;
+    }
+
     /** Whether this request is for a val by host name ({@code owner-val.VALS_DOMAIN}); serves it if so. */
     boolean byHost(RoutingContext ctx) {
-        if (valsDomain.isEmpty()) return false;
-        String host = ctx.request().authority() == null ? null : ctx.request().authority().host().toLowerCase();
-        if (host == null || !host.endsWith(valsDomain.get())) return false;
-        String label = host.substring(0, host.length() - valsDomain.get().length());
+        String label = hostLabel(ctx);
+        if (label == null) return false;
         // owner and val names may both contain '-': the first split that names an existing val wins
         var candidates = new ArrayList<ValName>();
         for (int dash = label.indexOf('-'); dash > 0; dash = label.indexOf('-', dash + 1)) {
@@ -69,6 +82,7 @@ final class ValRoute {
             if (Names.isValidName(owner) && Names.isValidName(name)) candidates.add(new ValName(owner, name));
         }
         if (candidates.isEmpty()) return false;
+        if (fallback.answerIfIncompatible(ctx)) return true;
         serve(ctx, candidates, ctx.request().path(), "");
         return true;
     }

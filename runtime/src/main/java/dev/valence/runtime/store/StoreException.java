@@ -15,6 +15,17 @@ public final class StoreException extends RuntimeException {
         return sqlState;
     }
 
+    /**
+     * A missing column, table, function or type (42703, 42P01, 42883, 42704), or a lost connection
+     * (class 08): signs that the schema changed under this code or the database went away.
+     */
+    public boolean isSchemaOrConnectionProblem() {
+        return switch (sqlState) {
+            case "42703", "42P01", "42883", "42704" -> true;
+            default -> sqlState.startsWith("08") || getCause() instanceof java.sql.SQLTransientConnectionException;
+        };
+    }
+
     /** 23505: a unique constraint refused the row. */
     public boolean isUniqueViolation() {
         return "23505".equals(sqlState);

@@ -1,0 +1,176 @@
+package dev.valence.runtime.guard;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds the work of non-HTTP triggers (cron ticks, script runs, inbound email) while the schema is
+ * incompatible, and runs it once compatibility returns.
+ *
+ * <p>Held items are rows in {@code control.held_work} (writable whatever state {@code app} is in).
+ * A unique idempotency key makes a repeated submission of the same work (a retried delivery, a tick
+ * seen by two instances) a no-op. Instances drain the rows by claiming one at a time with
+ * {@code FOR UPDATE SKIP LOCKED}, so two instances never run the same item; an item whose claimer
+ * died is claimed again after the lease. The one case of a second run is an instance that dies after
+ * running an item and before marking it done.
+ */
+public final class HeldWork implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HeldWork.class);
+    static final long LEASE_SECONDS = 300;
+
+    /** Runs one item of a kind; the payload is the JSON it was submitted with. Throwing marks the item failed. */
+    @FunctionalInterface
+    public interface Handler {
+        void run(String payloadJson) throws Exception;
+    }
+
+    /** What became of a submission. */
+    public enum Submitted {
+        /** The schema is compatible: the work ran now. */
+        RAN,
+        /** The schema is incompatible: the work waits in control.held_work. */
+        HELD,
+        /** The same idempotency key is already held: nothing more to do. */
+        ALREADY_HELD
+    }
+
+    private final DataSource dataSource;
+    private final SchemaGuard guard;
+    private final String instanceId;
+    private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
+    private final ExecutorService drainer;
+    private final ScheduledExecutorService sweeper;
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    public HeldWork(DataSource dataSource, SchemaGuard guard, String instanceId, long sweepIntervalMs) {
+        this.dataSource = dataSource;
+        this.guard = guard;
+        this.instanceId = instanceId;
+        this.drainer = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("valence-held-work").unstarted(r));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("valence-held-sweep").unstarted(r));
+        guard.onTransition(t -> {
+            if (t.to().compatible()) drainSoon();
+        });
+        // other instances' held work, and items whose claimer died, are picked up by the sweep
+        sweeper.scheduleWithFixedDelay(() -> {
+            if (guard.current().compatible()) drainSoon();
+        }, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    public void register(String kind, Handler handler) {
+        handlers.put(kind, handler);
+    }
+
+    /**
+     * Runs the work now when the schema is compatible, else holds it.
+     *
+     * @param idempotencyKey the same key for the same piece of work, however often it is submitted
+     */
+    public Submitted submit(String kind, String idempotencyKey, String payloadJson) throws Exception {
+        Handler handler = handlers.get(kind);
+        if (handler == null) throw new IllegalArgumentException("no handler registered for held work of kind '" + kind + "'");
+        Verdict verdict = guard.current();
+        if (verdict.compatible()) {
+            handler.run(payloadJson);
+            return Submitted.RAN;
+        }
+        try (var connection = dataSource.getConnection();
+             var insert = connection.prepareStatement("""
+                     INSERT INTO control.held_work (kind, idempotency_key, payload, reason_code)
+                     VALUES (?, ?, ?::jsonb, ?) ON CONFLICT (idempotency_key) DO NOTHING""")) {
+            insert.setString(1, kind);
+            insert.setString(2, idempotencyKey);
+            insert.setString(3, payloadJson);
+            insert.setString(4, verdict.reason().code());
+            return insert.executeUpdate() == 1 ? Submitted.HELD : Submitted.ALREADY_HELD;
+        }
+    }
+
+    /** Starts a drain on the drainer thread unless one is running. */
+    public void drainSoon() {
+        if (draining.compareAndSet(false, true)) {
+            drainer.execute(() -> {
+                try {
+                    drain();
+                } finally {
+                    draining.set(false);
+                }
+            });
+        }
+    }
+
+    /** Claims and runs held items one by one while the schema stays compatible; returns how many ran. */
+    int drain() {
+        int ran = 0;
+        while (guard.current().compatible()) {
+            Item item;
+            try {
+                item = claim();
+            } catch (SQLException e) {
+                log.warn("Could not claim held work: {}", e.getMessage());
+                return ran;
+            }
+            if (item == null) return ran;
+            Handler handler = handlers.get(item.kind);
+            String outcome = "ok";
+            try {
+                handler.run(item.payload);
+            } catch (Exception e) {
+                outcome = "error: " + e.getMessage();
+                log.warn("Held {} work {} failed: {}", item.kind, item.key, e.getMessage());
+            }
+            finish(item.id, outcome);
+            ran++;
+        }
+        return ran;
+    }
+
+    private record Item(long id, String kind, String key, String payload) {}
+
+    private Item claim() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             var claim = connection.prepareStatement("""
+                     UPDATE control.held_work SET claimed_by = ?, claimed_at = now(), attempts = attempts + 1
+                     WHERE id = (SELECT id FROM control.held_work
+                                 WHERE done_at IS NULL AND kind = ANY (?)
+                                   AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => ?))
+                                 ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
+                     RETURNING id, kind, idempotency_key, payload::text""")) {
+            // only kinds this build can run: a newer build's kinds wait for a newer build
+            claim.setString(1, instanceId);
+            claim.setArray(2, connection.createArrayOf("text", handlers.keySet().toArray()));
+            claim.setLong(3, LEASE_SECONDS);
+            try (var rows = claim.executeQuery()) {
+                return rows.next() ? new Item(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4)) : null;
+            }
+        }
+    }
+
+    private void finish(long id, String outcome) {
+        try (var connection = dataSource.getConnection();
+             var done = connection.prepareStatement("UPDATE control.held_work SET done_at = now(), outcome = ? WHERE id = ? AND claimed_by = ?")) {
+            done.setString(1, outcome.length() > 1000 ? outcome.substring(0, 1000) : outcome);
+            done.setLong(2, id);
+            done.setString(3, instanceId);
+            done.executeUpdate();
+        } catch (SQLException e) {
+            log.warn("Could not mark held work {} done (it may run again after its lease): {}", id, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        drainer.shutdownNow();
+    }
+}

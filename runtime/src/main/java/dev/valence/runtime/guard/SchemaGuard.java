@@ -1,0 +1,250 @@
+package dev.valence.runtime.guard;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the verdict current. One thread owns one dedicated connection: it LISTENs on
+ * {@code valence_schema} (pushed by triggers on the history and contract tables), rechecks when a
+ * notification arrives, when {@link #recheck()} is asked for (a query failed in a way that smells of
+ * schema drift or a lost connection) and at least every poll interval (in case a notification is
+ * lost). Requests read {@link #current()}: one volatile read, no I/O.
+ */
+public final class SchemaGuard implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SchemaGuard.class);
+    public static final String CHANNEL = "valence_schema";
+    private static final long SLICE_MS = 25;
+    private static final Pattern NOTIFIED_AT = Pattern.compile("\"at\"\\s*:\\s*([0-9.]+)");
+
+    /** Opens a new, unpooled connection to the database. */
+    @FunctionalInterface
+    public interface ConnectionFactory {
+        Connection open() throws SQLException;
+    }
+
+    private final BuildInfo build;
+    private final ConnectionFactory connections;
+    private final long pollMs;
+    private final List<Consumer<Transition>> listeners = new CopyOnWriteArrayList<>();
+    private final ArrayDeque<Transition> history = new ArrayDeque<>();
+    private final List<CompletableFuture<Verdict>> waiting = new ArrayList<>();
+    private volatile Verdict current;
+    private volatile boolean recheckRequested;
+    private volatile boolean running;
+    private Thread thread;
+    private Connection connection;
+    private double notifiedAtEpochSec = -1;
+
+    private MeterRegistry registry;
+    private Timer detectionTimer;
+
+    public SchemaGuard(BuildInfo build, ConnectionFactory connections, Duration pollInterval) {
+        this.build = build;
+        this.connections = connections;
+        this.pollMs = pollInterval.toMillis();
+        this.current = Verdict.starting(build, Instant.now());
+    }
+
+    /** Publishes the verdict, transitions and detection latency as metrics. */
+    public void bindMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("valence.schema.compatible", this, g -> g.current.compatible() ? 1 : 0)
+                .description("1 while the schema is compatible with this build, else 0").register(registry);
+        Gauge.builder("valence.schema.code.level", build, BuildInfo::codeLevel).register(registry);
+        Gauge.builder("valence.schema.version", this, g -> g.current.state() == null ? -1 : g.current.state().schemaVersion())
+                .description("the app schema version last read, -1 when unknown").register(registry);
+        detectionTimer = Timer.builder("valence.schema.detection.latency")
+                .description("from the schema change in the database to the new verdict here")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    public BuildInfo build() {
+        return build;
+    }
+
+    /** The verdict as of the last check. Cheap: call it on every request. */
+    public Verdict current() {
+        return current;
+    }
+
+    /** Called on the guard's thread after every change of verdict; must return quickly. */
+    public void onTransition(Consumer<Transition> listener) {
+        listeners.add(listener);
+    }
+
+    /** The most recent transitions, newest first. */
+    public List<Transition> transitions() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
+    /** Asks for a check as soon as possible; completes with the verdict it reaches. */
+    public CompletableFuture<Verdict> recheck() {
+        var future = new CompletableFuture<Verdict>();
+        synchronized (waiting) {
+            waiting.add(future);
+        }
+        recheckRequested = true;
+        if (!running) future.complete(current);
+        return future;
+    }
+
+    /** Reports a verdict found outside the guard's own checks (the start-up sequence). */
+    public void report(Verdict verdict) {
+        publish(verdict, -1);
+    }
+
+    public synchronized void start() {
+        if (running) return;
+        running = true;
+        recheckRequested = true;
+        thread = Thread.ofPlatform().daemon().name("valence-schema-guard").start(this::loop);
+    }
+
+    private void loop() {
+        long nextPollNs = 0;
+        long backoffMs = 100;
+        while (running) {
+            try {
+                if (connection == null) {
+                    connection = connections.open();
+                    connection.setAutoCommit(true);
+                    try (var statement = connection.createStatement()) {
+                        statement.execute("LISTEN " + CHANNEL);
+                    }
+                    recheckRequested = true;
+                    backoffMs = 100;
+                }
+                if (recheckRequested || System.nanoTime() >= nextPollNs) {
+                    recheckRequested = false;
+                    SchemaState state = SchemaProbe.read(connection);
+                    long detectionMs = notifiedAtEpochSec < 0 ? -1
+                            : Math.max(0, System.currentTimeMillis() - Math.round(notifiedAtEpochSec * 1000));
+                    notifiedAtEpochSec = -1;
+                    publish(Verdict.of(build, state, Instant.now()), detectionMs);
+                    completeWaiting();
+                    nextPollNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pollMs);
+                }
+                PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications((int) SLICE_MS);
+                if (notifications != null && notifications.length > 0) {
+                    for (PGNotification notification : notifications) noteNotification(notification.getParameter());
+                    recheckRequested = true;
+                }
+            } catch (SQLException | RuntimeException e) {
+                closeConnection();
+                if (!running) break;
+                publish(Verdict.unreachable(build, describe(e), Instant.now()), -1);
+                completeWaiting();
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, Math.max(100, pollMs));
+            }
+        }
+        closeConnection();
+    }
+
+    private void noteNotification(String payload) {
+        Matcher m = NOTIFIED_AT.matcher(payload == null ? "" : payload);
+        if (m.find()) {
+            double at = Double.parseDouble(m.group(1));
+            if (notifiedAtEpochSec < 0 || at < notifiedAtEpochSec) notifiedAtEpochSec = at;
+        }
+    }
+
+    private void publish(Verdict verdict, long detectionMs) {
+        Transition transition;
+        synchronized (this) {
+            Verdict previous = current;
+            if (verdict.sameAs(previous)) return;
+            Verdict reached = verdict.since(Instant.now());
+            current = reached;
+            transition = new Transition(reached.since(), previous, reached, detectionMs);
+        }
+        synchronized (history) {
+            history.addFirst(transition);
+            while (history.size() > 50) history.removeLast();
+        }
+        if (transition.to().compatible()) {
+            log.info("Schema verdict: compatible ({})", transition.to().message());
+        } else {
+            log.warn("Schema verdict: {}: {}", transition.to().code(), transition.to().message());
+        }
+        if (registry != null) {
+            registry.counter("valence.schema.transitions", "to", transition.to().code()).increment();
+            if (detectionMs >= 0) detectionTimer.record(detectionMs, TimeUnit.MILLISECONDS);
+        }
+        for (var listener : listeners) {
+            try {
+                listener.accept(transition);
+            } catch (RuntimeException e) {
+                log.error("A schema transition listener failed", e);
+            }
+        }
+    }
+
+    private void completeWaiting() {
+        List<CompletableFuture<Verdict>> done;
+        synchronized (waiting) {
+            done = List.copyOf(waiting);
+            waiting.clear();
+        }
+        Verdict verdict = current;
+        done.forEach(f -> f.complete(verdict));
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private void closeConnection() {
+        if (connection == null) return;
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // it is gone either way
+        }
+        connection = null;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        completeWaiting();
+    }
+}
