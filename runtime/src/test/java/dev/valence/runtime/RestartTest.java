@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The embedded default: no DATABASE_URL, a data folder that survives restarts. */
 class RestartTest {
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private String call(int port, String method, String path, String token, String body) throws Exception {
         var builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))

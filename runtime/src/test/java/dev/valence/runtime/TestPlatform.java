@@ -18,7 +18,7 @@ public final class TestPlatform implements AutoCloseable {
     public final String baseUrl;
     public final String adminToken;
     public final String databaseUrl;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestPlatform(Valence valence, String databaseUrl) {
         this.valence = valence;
