@@ -12,7 +12,7 @@ data="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
 VALENCE_DATA_DIR="$data" PORT=$port ./valence run >"$data/runtime.log" 2>&1 &
 pid=$!
-until curl -sf -o /dev/null "localhost:$port/healthz"; do sleep 0.1; kill -0 "$pid" || { cat "$data/runtime.log"; exit 1; }; done
+until curl -sf -o /dev/null "localhost:$port/readyz" && [ -s "$data/bootstrap-token" ]; do sleep 0.1; kill -0 "$pid" || { cat "$data/runtime.log"; exit 1; }; done
 token="$(cat "$data/bootstrap-token")"
 curl -sf -X POST "localhost:$port/api/v1/vals" -H "Authorization: Bearer $token" \
   -d '{"name":"trivial","code":"export default () => new Response(\"hello\")"}' >/dev/null

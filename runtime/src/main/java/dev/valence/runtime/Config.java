@@ -32,7 +32,8 @@ public record Config(
         boolean migrateOnStart,
         long schemaPollMs,
         long heartbeatMs,
-        String instanceId) {
+        String instanceId,
+        boolean benchUnguardedRoute) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -67,7 +68,8 @@ public record Config(
                 reader.bool("MIGRATE_ON_START", true),
                 reader.integer("SCHEMA_POLL_MS", 2000, 50, 600_000),
                 reader.integer("HEARTBEAT_MS", 3000, 100, 600_000),
-                reader.string("INSTANCE_ID", defaultInstanceId()));
+                reader.string("INSTANCE_ID", defaultInstanceId()),
+                reader.bool("BENCH_UNGUARDED_ROUTE", false));
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);

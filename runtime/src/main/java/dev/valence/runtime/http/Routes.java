@@ -33,7 +33,8 @@ public final class Routes {
         var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl);
         var fallback = new Fallback(guard, config.statusPageUrl(), registry);
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback);
-        server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry));
+        server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
+                config.benchUnguardedRoute()));
         return server.get();
     }
 }

@@ -41,10 +41,12 @@ public final class RuntimeServer {
     private final SchemaGuard guard;
     private final Fallback fallback;
     private final PrometheusMeterRegistry registry;
+    private final boolean benchUnguardedRoute;
     private HttpServer server;
 
     RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
-                  SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry) {
+                  SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute) {
+        this.benchUnguardedRoute = benchUnguardedRoute;
         this.vertx = vertx;
         this.api = api;
         this.vals = vals;
@@ -99,6 +101,10 @@ public final class RuntimeServer {
 
         router.route("/v/:owner/:val").handler(bodies).handler(this::guarded).handler(vals::byPath);
         router.route("/v/:owner/:val/*").handler(bodies).handler(this::guarded).handler(vals::byPath);
+        if (benchUnguardedRoute) {
+            // off by default: the guard benchmark compares the request path with and without the guard
+            router.route("/__unguarded/v/:owner/:val").handler(bodies).handler(vals::byPath);
+        }
 
         router.route().last().handler(ctx -> ctx.fail(ApiError.notFound("Nothing at " + ctx.request().path()
                 + ". Vals live at /v/{owner}/{val}, the API at /api/v1.")));

@@ -49,13 +49,14 @@ final class ValRoute {
     void byPath(RoutingContext ctx) {
         String owner = ctx.pathParam("owner");
         String name = ctx.pathParam("val");
-        String prefix = "/v/" + owner + "/" + name;
-        String path = ctx.request().path();
-        String rest = path.length() > prefix.length() ? path.substring(prefix.length()) : "/";
         if (!Names.isValidName(owner) || !Names.isValidName(name)) {
             ctx.fail(ApiError.notFound("No val named " + owner + "/" + name + "."));
             return;
         }
+        String path = ctx.request().path();
+        String mount = "/" + owner + "/" + name; // after /v (or the benchmark's unguarded mount)
+        String prefix = path.substring(0, path.indexOf(mount) + mount.length());
+        String rest = path.length() > prefix.length() ? path.substring(prefix.length()) : "/";
         serve(ctx, List.of(new ValName(owner, name)), rest, prefix);
     }
 
