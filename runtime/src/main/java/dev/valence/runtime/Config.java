@@ -33,7 +33,9 @@ public record Config(
         long schemaPollMs,
         long heartbeatMs,
         String instanceId,
-        boolean benchUnguardedRoute) {
+        boolean benchUnguardedRoute,
+        int statusPort,
+        boolean embedStatusPage) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -69,7 +71,9 @@ public record Config(
                 reader.integer("SCHEMA_POLL_MS", 2000, 50, 600_000),
                 reader.integer("HEARTBEAT_MS", 3000, 100, 600_000),
                 reader.string("INSTANCE_ID", defaultInstanceId()),
-                reader.bool("BENCH_UNGUARDED_ROUTE", false));
+                reader.bool("BENCH_UNGUARDED_ROUTE", false),
+                reader.integer("STATUS_PORT", 8081, 0, 65535),
+                reader.bool("EMBED_STATUS_PAGE", true));
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);

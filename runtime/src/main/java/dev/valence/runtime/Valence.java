@@ -9,6 +9,7 @@ import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.announce.StatusAnnouncer;
 import dev.valence.runtime.guard.BuildInfo;
 import dev.valence.runtime.guard.HeldWork;
 import dev.valence.runtime.guard.Heartbeat;
@@ -21,6 +22,7 @@ import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.UserStore;
 import dev.valence.runtime.store.ValStore;
+import dev.valence.status.StatusPage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -62,6 +64,8 @@ public final class Valence implements AutoCloseable {
     private RuntimeServer server;
     private SchemaGuard guard;
     private HeldWork heldWork;
+    private StatusPage statusPage;
+    private java.util.concurrent.atomic.AtomicReference<dev.valence.status.SnapshotKeeper> statusFeed;
     private volatile Optional<String> bootstrapToken = Optional.empty();
     private volatile boolean closed;
 
@@ -138,12 +142,20 @@ public final class Valence implements AutoCloseable {
 
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());
-        server = Routes.server(vertx, config, info, guard, registry, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
+        statusFeed = new java.util.concurrent.atomic.AtomicReference<>();
+        server = Routes.server(vertx, config, info, guard, registry, statusFeed::get, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
                 engine, new ValDirectory(vals, 1000), runner, recorder);
         server.listen(config.bindHost(), config.port()).await();
         resources.add(() -> server.close().await());
         log.info("Valence is listening on http://{}:{} ({} ms); bringing up the database", config.bindHost(),
                 server.actualPort(), (System.nanoTime() - startNs) / 1_000_000);
+
+        String pageUrl = config.statusPageUrl().endsWith("/") ? config.statusPageUrl() : config.statusPageUrl() + "/";
+        statusPage = new StatusPage(dataSource, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)),
+                new StatusPage.Settings(pageUrl, config.dataDir().resolve("status-snapshot.json"), 5_000));
+        resources.add(statusPage);
+        if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
+        statusFeed.set(statusPage.keeper());
 
         heldWork = new HeldWork(dataSource, guard, config.instanceId(), 5_000);
         resources.add(heldWork);
@@ -174,6 +186,15 @@ public final class Valence implements AutoCloseable {
             }
             if (config.migrateOnStart()) migrate(dataSource);
             if (closed) return;
+            try {
+                statusPage.ensureTeamToken(config.dataDir());
+            } catch (RuntimeException e) {
+                log.warn("Could not check the status page's team tokens yet: {}", e.getMessage());
+            }
+            synchronized (resources) {
+                if (closed) return;
+                resources.add(new StatusAnnouncer(statusPage.automatic(), guard, dataSource, config.instanceId(), 3_000));
+            }
             guard.onTransition(t -> {
                 if (t.to().compatible() && bootstrapToken.isEmpty()) bootstrap(users, tokens);
             });
@@ -281,6 +302,10 @@ public final class Valence implements AutoCloseable {
 
     public SchemaGuard guard() {
         return guard;
+    }
+
+    public StatusPage statusPage() {
+        return statusPage;
     }
 
     public HeldWork heldWork() {

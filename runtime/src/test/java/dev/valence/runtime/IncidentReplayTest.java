@@ -58,8 +58,8 @@ class IncidentReplayTest {
             flips.applyTestContractMigration();
             long committedNs = System.nanoTime();
             long first503Ns = waitFor(answers, 503, committedNs, 5_000);
-            JsonObject fallback = new JsonObject(lastBody(answers, 503));
             Thread.sleep(500); // traffic keeps flowing on the fallback
+            JsonObject fallback = new JsonObject(lastBody(answers, 503));
 
             flips.removeContractRow(2);
             long repairedNs = System.nanoTime();
@@ -88,7 +88,12 @@ class IncidentReplayTest {
             assertEquals("schema is at app v2, which requires code level >= 2; this build is level 1 (contract migration app v2"
                     + " removed what older code uses); deploy a build of level 2 or newer", error.getString("message"));
             assertEquals("http://localhost:8081/", fallback.getString("statusPage"));
-            assertEquals("schema_too_new", fallback.getJsonObject("status").getJsonArray("updates").getJsonObject(0).getString("status"));
+            // the feed is the automatic incident the runtime opened on the status page
+            var status = fallback.getJsonObject("status");
+            assertEquals("HTTP vals unavailable: database migration ahead of running code", status.getJsonObject("incident").getString("name"));
+            assertEquals("investigating", status.getJsonArray("updates").getJsonObject(0).getString("status"));
+            assertTrue(status.getJsonArray("updates").getJsonObject(0).getString("body")
+                    .startsWith("A database migration (app v2) needs code level 2; instances running level 1 are answering 503."));
 
             // the process stayed up and is serving normally, with nothing lost
             assertEquals("open for business", platform.get("/v/admin/shop").body());

@@ -30,7 +30,7 @@ class RestartTest {
     @Test
     void vals_and_tokens_survive_a_restart_on_the_same_data_folder() throws Exception {
         Path dataDir = TestDatabase.tempDir("valence-restart");
-        Map<String, String> env = Map.of("VALENCE_DATA_DIR", dataDir.toString(), "PORT", "0");
+        Map<String, String> env = Map.of("VALENCE_DATA_DIR", dataDir.toString(), "PORT", "0", "STATUS_PORT", "0");
 
         String token;
         try (Valence first = TestPlatform.awaitUp(Valence.start(Config.fromEnv(env)))) {

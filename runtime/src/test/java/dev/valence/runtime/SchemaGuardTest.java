@@ -46,6 +46,7 @@ class SchemaGuardTest {
         var env = new HashMap<String, String>();
         env.put("DATABASE_URL", databaseUrl);
         env.put("PORT", "0");
+        env.put("STATUS_PORT", "0");
         env.put("SCHEMA_POLL_MS", "200");
         env.put("HEARTBEAT_MS", "200");
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-guard").toString());

@@ -36,6 +36,7 @@ public final class TestPlatform implements AutoCloseable {
         var env = new HashMap<String, String>();
         env.put("DATABASE_URL", databaseUrl);
         env.put("PORT", "0");
+        env.put("STATUS_PORT", "0");
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-test-data").toString());
         env.putAll(settings);
         return new TestPlatform(awaitUp(Valence.start(Config.fromEnv(env))), databaseUrl);

@@ -1,13 +1,15 @@
 package dev.valence.runtime.http;
 
 import dev.valence.runtime.guard.SchemaGuard;
-import dev.valence.runtime.guard.Transition;
 import dev.valence.runtime.guard.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import dev.valence.status.SnapshotKeeper;
+import dev.valence.status.model.Incident;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The answer while the schema and this build disagree: 503 with Retry-After and no-store, the
@@ -22,7 +24,10 @@ final class Fallback {
     private final String statusPageUrl;
     private final MeterRegistry registry;
 
-    Fallback(SchemaGuard guard, String statusPageUrl, MeterRegistry registry) {
+    private final Supplier<SnapshotKeeper> statusFeed;
+
+    Fallback(SchemaGuard guard, String statusPageUrl, MeterRegistry registry, Supplier<SnapshotKeeper> statusFeed) {
+        this.statusFeed = statusFeed;
         this.guard = guard;
         this.statusPageUrl = statusPageUrl;
         this.registry = registry;
@@ -41,7 +46,7 @@ final class Fallback {
         var response = ctx.response().setStatusCode(503)
                 .putHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))
                 .putHeader("Cache-Control", "no-store");
-        List<Transition> feed = guard.transitions();
+        Feed feed = feed(reasonCode);
         if (Html.prefersHtml(ctx.request())) {
             response.putHeader("Content-Type", "text/html; charset=utf-8").end(html(reasonCode, sentence, feed));
         } else {
@@ -49,24 +54,52 @@ final class Fallback {
         }
     }
 
-    private JsonObject json(String reasonCode, String sentence, List<Transition> feed) {
+    /** The status feed: the open incident and its updates from the status data, else the guard's own transitions. */
+    private record Feed(Incident incident, List<Entry> updates) {}
+
+    private record Entry(String at, String status, String body) {}
+
+    private Feed feed(String reasonCode) {
+        SnapshotKeeper keeper = statusFeed.get();
+        SnapshotKeeper.View view = keeper == null ? null : keeper.view();
+        if (view != null) {
+            List<Incident> open = view.snapshot().unresolvedIncidents();
+            Incident incident = open.stream().filter(i -> ("schema:" + reasonCode).equals(i.automationKey())).findFirst()
+                    .orElse(open.isEmpty() ? null : open.getFirst());
+            if (incident != null) {
+                return new Feed(incident, incident.updates().stream()
+                        .map(u -> new Entry(u.displayAt().toString(), u.status().wire(), u.body())).toList());
+            }
+        }
+        return new Feed(null, guard.transitions().stream()
+                .map(t -> new Entry(t.at().toString(), t.to().code(), t.to().message())).toList());
+    }
+
+    private JsonObject json(String reasonCode, String sentence, Feed feed) {
         var updates = new JsonArray();
-        for (Transition t : feed) {
-            updates.add(new JsonObject().put("at", t.at().toString()).put("status", t.to().code()).put("body", t.to().message()));
+        for (Entry e : feed.updates()) updates.add(new JsonObject().put("at", e.at()).put("status", e.status()).put("body", e.body()));
+        var status = new JsonObject().put("since", guard.current().since().toString()).put("updates", updates);
+        if (feed.incident() != null) {
+            status.put("incident", new JsonObject().put("id", feed.incident().id()).put("name", feed.incident().name())
+                    .put("status", feed.incident().status().wire()).put("impact", feed.incident().impact().wire())
+                    .put("url", statusPageUrl + (statusPageUrl.endsWith("/") ? "" : "/") + "incidents/" + feed.incident().id()));
         }
         return new JsonObject()
                 .put("error", new JsonObject().put("code", "unavailable").put("reason", reasonCode).put("message", sentence))
                 .put("retryAfterSeconds", RETRY_AFTER_SECONDS)
                 .put("statusPage", statusPageUrl)
-                .put("status", new JsonObject().put("since", guard.current().since().toString()).put("updates", updates));
+                .put("status", status);
     }
 
-    private String html(String reasonCode, String sentence, List<Transition> feed) {
+    private String html(String reasonCode, String sentence, Feed feed) {
         var items = new StringBuilder();
-        for (Transition t : feed) {
-            items.append("<li><time datetime=\"").append(t.at()).append("\">").append(Html.escape(t.at().toString()))
-                    .append("</time> <strong>").append(Html.escape(t.to().code())).append("</strong>: ")
-                    .append(Html.escape(t.to().message())).append("</li>");
+        for (Entry e : feed.updates()) {
+            items.append("<li><time datetime=\"").append(Html.escape(e.at())).append("\">").append(Html.escape(e.at()))
+                    .append("</time> <strong>").append(Html.escape(e.status())).append("</strong>: ")
+                    .append(Html.escape(e.body())).append("</li>");
+        }
+        if (feed.incident() != null) {
+            items.insert(0, "<li><strong>" + Html.escape(feed.incident().name()) + "</strong></li>");
         }
         return Html.page("Temporarily unavailable",
                 "<h1>Temporarily unavailable</h1>"

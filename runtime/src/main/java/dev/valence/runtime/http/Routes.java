@@ -6,6 +6,7 @@ import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.guard.SchemaGuard;
+import dev.valence.status.SnapshotKeeper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunStore;
@@ -23,7 +24,7 @@ public final class Routes {
     private Routes() {}
 
     public static RuntimeServer server(Vertx vertx, Config config, JsonObject info, SchemaGuard guard,
-                                       PrometheusMeterRegistry registry, WorkerExecutor jsWorkers,
+                                       PrometheusMeterRegistry registry, Supplier<SnapshotKeeper> statusFeed, WorkerExecutor jsWorkers,
                                        WorkerExecutor dbWorkers, UserStore users, TokenStore tokens, ValStore vals,
                                        RunStore runs, EnvStore env, JsEngine engine, ValDirectory directory,
                                        ValRunner runner, RunRecorder recorder) {
@@ -31,7 +32,7 @@ public final class Routes {
         var server = new AtomicReference<RuntimeServer>();
         Supplier<String> publicUrl = () -> config.publicUrlFor(server.get().actualPort());
         var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl);
-        var fallback = new Fallback(guard, config.statusPageUrl(), registry);
+        var fallback = new Fallback(guard, config.statusPageUrl(), registry, statusFeed);
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback);
         server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
                 config.benchUnguardedRoute()));

@@ -309,6 +309,40 @@ public final class StatusStore {
         });
     }
 
+    /**
+     * Resolves the open incident of an automation key with a final update and component changes.
+     * Only the first of several instances racing to do it succeeds; the others get false.
+     */
+    public boolean resolveAutomatic(String automationKey, String body, Map<String, ComponentStatus> components) {
+        return inTransaction(c -> {
+            String id;
+            try (var update = c.prepareStatement("""
+                    UPDATE control.incidents SET status = 'resolved', resolved_at = now(), updated_at = now()
+                    WHERE automation_key = ? AND resolved_at IS NULL RETURNING id""")) {
+                update.setString(1, automationKey);
+                try (var rows = update.executeQuery()) {
+                    if (!rows.next()) return false;
+                    id = rows.getString(1);
+                }
+            }
+            String affected = setComponents(c, components);
+            addUpdate(c, id, IncidentStatus.RESOLVED, body, affected, "valence");
+            return true;
+        });
+    }
+
+    /** The automation keys of open automatic incidents. */
+    public List<String> openAutomationKeys() {
+        try (var c = dataSource.getConnection();
+             var rows = c.createStatement().executeQuery("SELECT automation_key FROM control.incidents WHERE automation_key IS NOT NULL AND resolved_at IS NULL")) {
+            var keys = new ArrayList<String>();
+            while (rows.next()) keys.add(rows.getString(1));
+            return keys;
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
     /** Sets one component's status; empty when there is no such component (or it is a group). */
     public boolean setComponentStatus(String componentId, ComponentStatus status) {
         return inTransaction(c -> {

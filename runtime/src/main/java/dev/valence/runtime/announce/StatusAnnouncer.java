@@ -1,0 +1,138 @@
+package dev.valence.runtime.announce;
+
+import dev.valence.runtime.guard.Reason;
+import dev.valence.runtime.guard.SchemaGuard;
+import dev.valence.runtime.guard.SchemaState;
+import dev.valence.runtime.guard.Transition;
+import dev.valence.runtime.guard.Verdict;
+import dev.valence.status.AutomaticIncidents;
+import dev.valence.status.model.ComponentStatus;
+import dev.valence.status.model.Impact;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens an automatic incident when this instance's schema verdict leaves compatible, and resolves it
+ * once no live instance (fresh heartbeat) reports the cause any more. Runs on its own thread so the
+ * guard is never slowed by the status page; a reconciler repeats the resolution check every few
+ * seconds, which also covers instances that died while affected.
+ */
+public final class StatusAnnouncer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StatusAnnouncer.class);
+    static final String KEY_PREFIX = "schema:";
+    private static final long LIVE_SECONDS = 10;
+
+    private final AutomaticIncidents incidents;
+    private final SchemaGuard guard;
+    private final DataSource dataSource;
+    private final String instanceId;
+    private final ScheduledExecutorService worker;
+
+    public StatusAnnouncer(AutomaticIncidents incidents, SchemaGuard guard, DataSource dataSource, String instanceId, long reconcileMs) {
+        this.incidents = incidents;
+        this.guard = guard;
+        this.dataSource = dataSource;
+        this.instanceId = instanceId;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("valence-announcer").unstarted(r));
+        guard.onTransition(t -> worker.execute(() -> announce(t)));
+        worker.scheduleWithFixedDelay(this::reconcile, reconcileMs, reconcileMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void announce(Transition t) {
+        try {
+            Verdict to = t.to();
+            if (!to.compatible() && to.reason() != Reason.STARTING && to.reason() != Reason.DATABASE_UNREACHABLE) {
+                var cause = cause(to);
+                incidents.open(cause).ifPresent(id -> log.warn("Opened incident {} on the status page: {}", id, cause.name()));
+            }
+            reconcile();
+        } catch (RuntimeException e) {
+            log.warn("Could not update the status page after the schema verdict changed: {}", e.getMessage());
+        }
+    }
+
+    /** Resolves every open schema incident whose cause no live instance reports any more. */
+    void reconcile() {
+        try {
+            for (String key : incidents.openKeys()) {
+                if (!key.startsWith(KEY_PREFIX)) continue;
+                String reason = key.substring(KEY_PREFIX.length());
+                Verdict mine = guard.current();
+                boolean affectedHere = !mine.compatible() && mine.reason().code().equals(reason);
+                if (affectedHere || liveInstancesReporting(reason) > 0) continue;
+                if (incidents.resolve(key, "Schema and code agree again (" + mine.message() + "). HTTP vals are answering"
+                        + " normally and held cron, script and email work is running.", restored())) {
+                    log.info("Resolved the status page incident for {}", reason);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("Status reconciliation skipped: {}", e.getMessage());
+        }
+    }
+
+    private long liveInstancesReporting(String reason) {
+        try (var c = dataSource.getConnection();
+             var s = c.prepareStatement("""
+                     SELECT count(*) FROM control.instances
+                     WHERE reason_code = ? AND instance_id <> ? AND last_seen_at > now() - make_interval(secs => ?)""")) {
+            s.setString(1, reason);
+            s.setString(2, instanceId);
+            s.setLong(3, LIVE_SECONDS);
+            try (var rows = s.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The incident for an incompatible verdict, in plain words. */
+    static AutomaticIncidents.Cause cause(Verdict v) {
+        SchemaState s = v.state();
+        int level = v.build().codeLevel();
+        String body = switch (v.reason()) {
+            case SCHEMA_TOO_NEW -> "A database migration (app v" + s.floorVersion() + ") needs code level " + s.floor()
+                    + "; instances running level " + level + " are answering 503. Cron, script and email work is held and will run"
+                    + " once they are replaced or the migration is rolled back.";
+            case SCHEMA_TOO_OLD -> "The database schema (app v" + s.schemaVersion() + ") is older than instances running level " + level
+                    + " need (app v" + v.build().codeMinimum() + "); they are answering 503 until the migrations are applied.";
+            case FAILED_MIGRATION -> "Database migration app v" + s.failedVersion() + " (" + s.failedDescription() + ") failed;"
+                    + " instances are answering 503 until it is repaired.";
+            default -> v.message();
+        };
+        String name = switch (v.reason()) {
+            case SCHEMA_TOO_NEW -> "HTTP vals unavailable: database migration ahead of running code";
+            case SCHEMA_TOO_OLD -> "HTTP vals unavailable: database migrations pending";
+            case FAILED_MIGRATION -> "HTTP vals unavailable: a database migration failed";
+            default -> "HTTP vals unavailable";
+        };
+        var components = new LinkedHashMap<String, ComponentStatus>();
+        components.put("http_vals", ComponentStatus.MAJOR_OUTAGE);
+        components.put("authoring_api", ComponentStatus.MAJOR_OUTAGE);
+        components.put("cron_vals", ComponentStatus.DEGRADED_PERFORMANCE);
+        components.put("script_vals", ComponentStatus.DEGRADED_PERFORMANCE);
+        components.put("email_vals", ComponentStatus.DEGRADED_PERFORMANCE);
+        return new AutomaticIncidents.Cause(KEY_PREFIX + v.reason().code(), name, Impact.MAJOR, body, components);
+    }
+
+    private static Map<String, ComponentStatus> restored() {
+        var components = new LinkedHashMap<String, ComponentStatus>();
+        for (String key : new String[] {"http_vals", "authoring_api", "cron_vals", "script_vals", "email_vals"}) {
+            components.put(key, ComponentStatus.OPERATIONAL);
+        }
+        return components;
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.valence.status;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The status page alone: {@code DATABASE_URL=postgres://... java -jar valence-status-page.jar}.
+ * It applies the {@code control} migrations (expand-only, so always safe) and serves on STATUS_PORT.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        var env = System.getenv();
+        String url = env.get("DATABASE_URL");
+        if (url == null || url.isBlank()) {
+            System.err.println("The standalone status page needs DATABASE_URL (postgres://user:pass@host:5432/db).");
+            System.exit(2);
+        }
+        String jdbc;
+        String user = null;
+        String password = null;
+        if (url.startsWith("jdbc:")) {
+            jdbc = url;
+        } else {
+            URI uri = URI.create(url);
+            jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath()
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            if (uri.getUserInfo() != null) {
+                String[] parts = uri.getUserInfo().split(":", 2);
+                user = parts[0];
+                password = parts.length > 1 ? parts[1] : null;
+            }
+        }
+        int port = Integer.parseInt(env.getOrDefault("STATUS_PORT", "8081"));
+        String host = env.getOrDefault("BIND_HOST", "127.0.0.1");
+        String pageUrl = env.getOrDefault("STATUS_PAGE_URL", "http://localhost:" + port + "/");
+        Path dataDir = Path.of(env.getOrDefault("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", "."), ".valence").toString()));
+
+        var hikari = new HikariConfig();
+        hikari.setJdbcUrl(jdbc);
+        if (user != null) hikari.setUsername(user);
+        if (password != null) hikari.setPassword(password);
+        hikari.setMaximumPoolSize(4);
+        hikari.setInitializationFailTimeout(-1);
+        var dataSource = new HikariDataSource(hikari);
+        var properties = new Properties();
+        if (user != null) properties.setProperty("user", user);
+        if (password != null) properties.setProperty("password", password);
+        try {
+            Flyway.configure().dataSource(dataSource).schemas("control").defaultSchema("control").createSchemas(true)
+                    .locations("classpath:db/migration/control").load().migrate();
+        } catch (RuntimeException e) {
+            System.err.println("Could not apply the control migrations (" + e.getMessage() + "); serving the last snapshot if there is one.");
+        }
+        var page = new StatusPage(dataSource, () -> DriverManager.getConnection(jdbc, properties),
+                new StatusPage.Settings(pageUrl.endsWith("/") ? pageUrl : pageUrl + "/", dataDir.resolve("status-snapshot.json"), 5000));
+        try {
+            page.ensureTeamToken(dataDir);
+        } catch (RuntimeException e) {
+            System.err.println("Could not check team tokens yet: " + e.getMessage());
+        }
+        Vertx vertx = Vertx.vertx();
+        page.serve(vertx, host, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            page.close();
+            vertx.close().await();
+            dataSource.close();
+        }, "valence-status-stop"));
+    }
+}

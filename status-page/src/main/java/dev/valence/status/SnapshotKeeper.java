@@ -1,0 +1,163 @@
+package dev.valence.status;
+
+import dev.valence.status.model.Snapshot;
+import dev.valence.status.store.StatusStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the page's snapshot current and survives the database going away: it reloads on every
+ * change (LISTEN {@code valence_status}, pushed by triggers) and at least every few seconds, writes
+ * each good snapshot to a file, and when the database cannot be reached keeps serving the last good
+ * one (from memory, or from the file after a restart), flagged stale with its "as of" time.
+ */
+public final class SnapshotKeeper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotKeeper.class);
+    public static final String CHANNEL = "valence_status";
+
+    /** Opens a new, unpooled connection for listening. */
+    @FunctionalInterface
+    public interface ConnectionFactory {
+        Connection open() throws SQLException;
+    }
+
+    /** The snapshot to serve and whether it is stale (the database could not be read). */
+    public record View(Snapshot snapshot, boolean stale) {}
+
+    private final StatusStore store;
+    private final ConnectionFactory connections;
+    private final SnapshotFile file;
+    private final long pollMs;
+    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+    private volatile View view;
+    private volatile boolean running = true;
+    private volatile boolean reloadRequested = true;
+    private final Thread thread;
+
+    public SnapshotKeeper(StatusStore store, ConnectionFactory connections, java.nio.file.Path snapshotFile, long pollMs) {
+        this.store = store;
+        this.connections = connections;
+        this.file = new SnapshotFile(snapshotFile);
+        this.pollMs = pollMs;
+        this.view = file.read().map(s -> new View(s, true)).orElse(null);
+        this.thread = Thread.ofPlatform().daemon().name("valence-status-snapshot").start(this::loop);
+    }
+
+    /** The current view, or null before the first snapshot was ever taken. */
+    public View view() {
+        return view;
+    }
+
+    /** Called after every new snapshot (for live updates). */
+    public void onChange(Consumer<Snapshot> listener) {
+        listeners.add(listener);
+    }
+
+    /** Reloads now (after a write through this process), returning the new view. */
+    public synchronized View reloadNow() {
+        reload();
+        return view;
+    }
+
+    private void loop() {
+        Connection connection = null;
+        long nextPollNs = 0;
+        while (running) {
+            try {
+                if (connection == null) {
+                    connection = connections.open();
+                    try (var s = connection.createStatement()) {
+                        s.execute("LISTEN " + CHANNEL);
+                    }
+                    reloadRequested = true;
+                }
+                if (reloadRequested || System.nanoTime() >= nextPollNs) {
+                    reloadRequested = false;
+                    synchronized (this) {
+                        reload();
+                    }
+                    nextPollNs = System.nanoTime() + pollMs * 1_000_000L;
+                }
+                var notifications = connection.unwrap(PGConnection.class).getNotifications(50);
+                if (notifications != null && notifications.length > 0) reloadRequested = true;
+            } catch (SQLException | RuntimeException e) {
+                if (connection != null) {
+                    try {
+                        connection.close();
+                    } catch (SQLException ignored) {
+                        // gone anyway
+                    }
+                    connection = null;
+                }
+                markStale(e);
+                sleep(Math.min(pollMs, 1000));
+            }
+        }
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private void reload() {
+        Snapshot fresh;
+        try {
+            fresh = store.snapshot(Instant.now());
+        } catch (RuntimeException e) {
+            markStale(e);
+            return;
+        }
+        boolean wasStale = view == null || view.stale();
+        view = new View(fresh, false);
+        if (wasStale) log.info("Status snapshot is current again");
+        try {
+            file.write(fresh);
+        } catch (java.io.IOException e) {
+            log.warn("Could not write the status snapshot file: {}", e.getMessage());
+        }
+        for (var listener : listeners) {
+            try {
+                listener.accept(fresh);
+            } catch (RuntimeException e) {
+                log.warn("A status listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void markStale(Exception e) {
+        View current = view;
+        if (current != null && !current.stale()) {
+            log.warn("Status data cannot be read ({}); serving the snapshot taken at {}", e.getMessage(), current.snapshot().takenAt());
+            view = new View(current.snapshot(), true);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.valence.status;
+
+import dev.valence.status.http.StatusServer;
+import dev.valence.status.store.StatusStore;
+import dev.valence.status.store.TeamTokens;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The status page, assembled: data, snapshot keeper, automatic incidents and (optionally) its HTTP
+ * server. The runtime embeds one; {@link Main} runs one alone.
+ */
+public final class StatusPage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StatusPage.class);
+    public static final String TEAM_TOKEN_FILE = "status-team-token";
+
+    private final StatusStore store;
+    private final TeamTokens tokens;
+    private final SnapshotKeeper keeper;
+    private final AutomaticIncidents automatic;
+    private StatusServer server;
+
+    /** Settings of the page itself. */
+    public record Settings(String pageUrl, Path snapshotFile, long pollMs) {}
+
+    public StatusPage(DataSource dataSource, SnapshotKeeper.ConnectionFactory listen, Settings settings) {
+        this.store = new StatusStore(dataSource);
+        this.tokens = new TeamTokens(dataSource);
+        this.keeper = new SnapshotKeeper(store, listen, settings.snapshotFile(), settings.pollMs());
+        this.automatic = new AutomaticIncidents(store);
+        this.pageUrl = settings.pageUrl();
+    }
+
+    private final String pageUrl;
+
+    /** Serves the page on its own port; returns the port bound. */
+    public int serve(Vertx vertx, String host, int port) {
+        server = new StatusServer(vertx, keeper, store, tokens, pageUrl);
+        server.listen(host, port).await();
+        log.info("Status page is serving on http://{}:{}", host, server.actualPort());
+        return server.actualPort();
+    }
+
+    public SnapshotKeeper keeper() {
+        return keeper;
+    }
+
+    public AutomaticIncidents automatic() {
+        return automatic;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /**
+     * On a page without team tokens, creates one, prints it once and writes it to
+     * {@code dataDir/status-team-token} readable only by its owner.
+     */
+    public Optional<String> ensureTeamToken(Path dataDir) {
+        if (tokens.any()) return Optional.empty();
+        String secret = tokens.create("bootstrap");
+        Path file = dataDir.resolve(TEAM_TOKEN_FILE);
+        try {
+            Files.createDirectories(dataDir);
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, secret + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("Could not write the team token to {}: {}; it is printed below", file, e.getMessage());
+        }
+        System.out.println();
+        System.out.println("  Created a status page team token (shown once, also in " + file + "):");
+        System.out.println();
+        System.out.println("    " + secret);
+        System.out.println();
+        return Optional.of(secret);
+    }
+
+    @Override
+    public void close() {
+        if (server != null) server.close().await();
+        keeper.close();
+    }
+}
