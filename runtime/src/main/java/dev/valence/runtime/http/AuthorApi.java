@@ -88,7 +88,7 @@ final class AuthorApi {
 
     Reply createToken(RoutingContext ctx) {
         User user = caller(ctx);
-        JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonBodies.object(ctx);
+        JsonObject body = ctx.body().buffer() == null || ctx.body().buffer().length() == 0 ? new JsonObject() : JsonBodies.object(ctx);
         String name = JsonBodies.string(body, "name", false);
         if (name != null && name.length() > 200) throw ApiError.badRequest("'name' may be at most 200 characters.");
         String forUser = JsonBodies.string(body, "user", false);

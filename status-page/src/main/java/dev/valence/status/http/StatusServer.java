@@ -41,6 +41,7 @@ public final class StatusServer {
     private final StatusStore store;
     private final TeamTokens tokens;
     private final StatuspageJson json;
+    private final String pageUrl;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
     private HttpServer server;
     private long pingTimer = -1;
@@ -51,6 +52,7 @@ public final class StatusServer {
         this.store = store;
         this.tokens = tokens;
         this.json = new StatuspageJson(pageUrl);
+        this.pageUrl = pageUrl;
         keeper.onChange(snapshot -> vertx.runOnContext(v -> broadcast(snapshot)));
     }
 
@@ -66,6 +68,8 @@ public final class StatusServer {
         read(router, "/api/v2/scheduled-maintenances/upcoming.json", s -> json.maintenancesDocument(s, s.upcomingMaintenances()));
         read(router, "/api/v2/scheduled-maintenances/active.json", s -> json.maintenancesDocument(s, s.activeMaintenances()));
         router.get("/api/v2/stream").handler(this::stream);
+        feed(router, "/history.atom", "application/atom+xml; charset=utf-8", Feeds::atom);
+        feed(router, "/history.rss", "application/rss+xml; charset=utf-8", Feeds::rss);
 
         // writes, with a team token
         router.route("/api/v2/*").handler(BodyHandler.create(false).setBodyLimit(256 * 1024));
@@ -99,6 +103,18 @@ public final class StatusServer {
             }
             headers(ctx.response(), view);
             ctx.response().putHeader("Content-Type", "application/json").end(render.apply(view.snapshot()).encode());
+        });
+    }
+
+    private void feed(Router router, String path, String contentType, java.util.function.BiFunction<Snapshot, String, String> render) {
+        router.get(path).handler(ctx -> {
+            SnapshotKeeper.View view = keeper.view();
+            if (view == null) {
+                error(ctx, 503, "no_data_yet", "The status page has not been able to read its data yet; retry in a few seconds.");
+                return;
+            }
+            headers(ctx.response(), view);
+            ctx.response().putHeader("Content-Type", contentType).end(render.apply(view.snapshot(), pageUrl));
         });
     }
 
@@ -209,7 +225,8 @@ public final class StatusServer {
     }
 
     private Written closeWith(RoutingContext ctx, IncidentStatus status, String defaultBody) {
-        JsonObject body = ctx.body().length() == 0 ? new JsonObject() : body(ctx);
+        var raw = ctx.body().buffer();
+        JsonObject body = raw == null || raw.length() == 0 ? new JsonObject() : body(ctx);
         Incident incident = existing(ctx.pathParam("id"));
         if (incident.kind() != status.kind()) {
             throw new WriteError(404, "not_found", "No " + status.kind().wire() + " " + incident.id() + ".");

@@ -1,0 +1,5 @@
+/**
+ * The status page's HTTP surface: the Statuspage v2 read API, feeds, the HTML page, the live stream
+ * and the team's write API. Everything read is rendered from the in-memory snapshot.
+ */
+package dev.valence.status.http;
