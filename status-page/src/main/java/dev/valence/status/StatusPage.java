@@ -1,6 +1,7 @@
 package dev.valence.status;
 
 import dev.valence.status.http.StatusServer;
+import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
 import io.vertx.core.Vertx;
@@ -22,6 +23,7 @@ public final class StatusPage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusPage.class);
     public static final String TEAM_TOKEN_FILE = "status-team-token";
 
+    private final DataSource dataSource;
     private final StatusStore store;
     private final TeamTokens tokens;
     private final SnapshotKeeper keeper;
@@ -32,6 +34,7 @@ public final class StatusPage implements AutoCloseable {
     public record Settings(String pageUrl, Path snapshotFile, long pollMs) {}
 
     public StatusPage(DataSource dataSource, SnapshotKeeper.ConnectionFactory listen, Settings settings) {
+        this.dataSource = dataSource;
         this.store = new StatusStore(dataSource);
         this.tokens = new TeamTokens(dataSource);
         this.keeper = new SnapshotKeeper(store, listen, settings.snapshotFile(), settings.pollMs());
@@ -43,7 +46,7 @@ public final class StatusPage implements AutoCloseable {
 
     /** Serves the page on its own port; returns the port bound. */
     public int serve(Vertx vertx, String host, int port) {
-        server = new StatusServer(vertx, keeper, store, tokens, pageUrl);
+        server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource));
         server.listen(host, port).await();
         log.info("Status page is serving on http://{}:{}", host, server.actualPort());
         return server.actualPort();

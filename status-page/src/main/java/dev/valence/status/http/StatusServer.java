@@ -6,6 +6,7 @@ import dev.valence.status.model.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.model.Snapshot;
+import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
 import io.vertx.core.Future;
@@ -42,6 +43,7 @@ public final class StatusServer {
     private final TeamTokens tokens;
     private final StatuspageJson json;
     private final String pageUrl;
+    private OpsRoutes ops;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
     private HttpServer server;
     private long pingTimer = -1;
@@ -80,6 +82,8 @@ public final class StatusServer {
         write(router, "POST", "/api/v2/scheduled-maintenances", this::scheduleMaintenance);
         write(router, "POST", "/api/v2/scheduled-maintenances/:id/start", ctx -> closeWith(ctx, IncidentStatus.IN_PROGRESS, "Scheduled maintenance is in progress."));
         write(router, "POST", "/api/v2/scheduled-maintenances/:id/complete", ctx -> closeWith(ctx, IncidentStatus.COMPLETED, "The scheduled maintenance has been completed."));
+
+        if (ops != null) ops.mount(router);
 
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "Nothing at " + ctx.request().path() + "."));
         router.route().failureHandler(ctx -> {
@@ -360,6 +364,12 @@ public final class StatusServer {
     private static void error(RoutingContext ctx, int status, String code, String message) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
+    }
+
+    /** Adds the operators' deploy view and posting form at /ops. */
+    public StatusServer withOps(DeployState deploys) {
+        this.ops = new OpsRoutes(vertx, tokens, deploys, store, keeper);
+        return this;
     }
 
     public Future<HttpServer> listen(String host, int port) {

@@ -1,0 +1,23 @@
+package dev.valence.status.http;
+
+/** Escaping for text and attribute values in the pages this package writes. */
+final class HtmlText {
+    private HtmlText() {}
+
+    static String escape(String text) {
+        if (text == null) return "";
+        var out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

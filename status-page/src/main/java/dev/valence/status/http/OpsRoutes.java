@@ -1,0 +1,215 @@
+package dev.valence.status.http;
+
+import dev.valence.status.SnapshotKeeper;
+import dev.valence.status.model.ComponentStatus;
+import dev.valence.status.model.Impact;
+import dev.valence.status.model.Incident;
+import dev.valence.status.model.IncidentStatus;
+import dev.valence.status.store.DeployState;
+import dev.valence.status.store.StatusStore;
+import dev.valence.status.store.TeamTokens;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * For operators and the team, behind a team token: the deploy view ({@code /ops}: live instances,
+ * builds, code levels, verdicts, schema version and floor, pending migrations, a mark when instances
+ * disagree) and a small form for posting incident updates from a phone. Browsers sign in once with
+ * the token; it is kept in an HttpOnly, SameSite=Strict cookie limited to /ops (which also stops
+ * cross-site form posts).
+ */
+final class OpsRoutes {
+    static final String COOKIE = "valence_team";
+
+    private final Vertx vertx;
+    private final TeamTokens tokens;
+    private final DeployState deploys;
+    private final StatusStore store;
+    private final SnapshotKeeper keeper;
+
+    OpsRoutes(Vertx vertx, TeamTokens tokens, DeployState deploys, StatusStore store, SnapshotKeeper keeper) {
+        this.vertx = vertx;
+        this.tokens = tokens;
+        this.deploys = deploys;
+        this.store = store;
+        this.keeper = keeper;
+    }
+
+    void mount(Router router) {
+        router.route("/ops*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+        router.get("/ops").handler(ctx -> blocking(ctx, () -> signedIn(ctx).map(name -> opsView(ctx)).orElseGet(() -> login(null))));
+        router.get("/ops/deploy.json").handler(ctx -> blocking(ctx, () -> {
+            if (signedIn(ctx).isEmpty()) return new Page(401, "application/json", "{\"error\":{\"code\":\"unauthorized\",\"message\":\"This needs a team token.\"}}");
+            return new Page(200, "application/json", deployJson(deploys.read()).encode());
+        }));
+        router.post("/ops/login").handler(ctx -> blocking(ctx, () -> {
+            String token = ctx.request().getFormAttribute("token");
+            if (token == null || tokens.authenticate(token.trim()).isEmpty()) return login("That is not a valid team token.");
+            ctx.response().addCookie(Cookie.cookie(COOKIE, token.trim()).setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
+                    .setPath("/ops").setMaxAge(Duration.ofDays(30).toSeconds()));
+            return redirect("/ops");
+        }));
+        router.post("/ops/post").handler(ctx -> blocking(ctx, () -> {
+            Optional<String> author = signedIn(ctx);
+            if (author.isEmpty()) return login("Sign in again to post.");
+            return post(ctx);
+        }));
+    }
+
+    private record Page(int status, String contentType, String body) {}
+
+    private void blocking(RoutingContext ctx, Callable<Page> work) {
+        vertx.executeBlocking(work, false).onComplete(done -> {
+            if (done.failed()) {
+                Page failed = page(503, "Unavailable", "<p>The status data cannot be read or written now ("
+                        + HtmlText.escape(done.cause().getMessage()) + "). Retry shortly.</p>");
+                ctx.response().setStatusCode(failed.status()).putHeader("Content-Type", failed.contentType()).end(failed.body());
+                return;
+            }
+            Page page = done.result();
+            if (page.status() == 303) {
+                ctx.response().setStatusCode(303).putHeader("Location", page.body()).end();
+                return;
+            }
+            ctx.response().setStatusCode(page.status()).putHeader("Content-Type", page.contentType())
+                    .putHeader("Cache-Control", "no-store").end(page.body());
+        });
+    }
+
+    private Optional<String> signedIn(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return tokens.authenticate(header.substring(7).trim());
+        Cookie cookie = ctx.request().getCookie(COOKIE);
+        return cookie == null ? Optional.empty() : tokens.authenticate(cookie.getValue());
+    }
+
+    private Page post(RoutingContext ctx) {
+        var form = ctx.request().formAttributes();
+        String body = form.get("body") == null ? "" : form.get("body").trim();
+        if (body.isEmpty() || body.length() > 20_000) return opsViewWith(ctx, "Write what is happening (at most 20,000 characters).");
+        String incidentId = form.get("incident");
+        try {
+            if (incidentId == null || incidentId.isEmpty()) {
+                String name = form.get("name") == null ? "" : form.get("name").trim();
+                if (name.isEmpty() || name.length() > 300) return opsViewWith(ctx, "A new incident needs a name (at most 300 characters).");
+                store.createIncident(new StatusStore.NewIncident(name, IncidentStatus.fromWire(form.get("status"), IncidentStatus.Kind.INCIDENT),
+                        Impact.fromWire(form.get("impact") == null ? "minor" : form.get("impact")), Map.<String, ComponentStatus>of(), body,
+                        null, null, null, "team"));
+            } else {
+                Incident incident = keeper.reloadNow().snapshot().incidents().stream().filter(i -> i.id().equals(incidentId)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("that incident is no longer open"));
+                store.postUpdate(incident.id(), IncidentStatus.fromWire(form.get("status"), incident.kind()), body, Map.of(), "team");
+            }
+        } catch (IllegalArgumentException e) {
+            return opsViewWith(ctx, e.getMessage());
+        }
+        keeper.reloadNow();
+        return redirect("/ops");
+    }
+
+    private static Page redirect(String to) {
+        return new Page(303, "text/plain", to);
+    }
+
+    private Page login(String problem) {
+        return page(problem == null ? 200 : 401, "Sign in",
+                (problem == null ? "" : "<p role=\"alert\" class=\"bad\">" + HtmlText.escape(problem) + "</p>")
+                        + "<form method=\"post\" action=\"/ops/login\"><label for=\"token\">Team token</label>"
+                        + "<input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required>"
+                        + "<button type=\"submit\">Sign in</button></form>");
+    }
+
+    private Page opsView(RoutingContext ctx) {
+        return opsViewWith(ctx, null);
+    }
+
+    private Page opsViewWith(RoutingContext ctx, String problem) {
+        DeployState.View view = deploys.read();
+        var html = new StringBuilder();
+        if (problem != null) html.append("<p role=\"alert\" class=\"bad\">").append(HtmlText.escape(problem)).append("</p>");
+        if (view.mixed()) {
+            html.append("<p class=\"warn\" role=\"status\"><strong>⚠ Instances disagree:</strong> ")
+                    .append(view.live().stream().map(i -> i.buildId() + " (level " + i.codeLevel() + ")").distinct().count())
+                    .append(" different builds are live.</p>");
+        }
+        html.append("<h2>Schema</h2><p>app v").append(view.schemaVersion()).append(", floor ").append(view.floor())
+                .append(view.floorVersion() > 0 ? " (set by contract migration app v" + view.floorVersion() + ")" : "").append("</p>");
+        html.append("<h3>Pending migrations (known to this build)</h3>");
+        if (view.pending().isEmpty()) html.append("<p>None.</p>");
+        else {
+            html.append("<ul>");
+            view.pending().forEach(m -> html.append("<li>app v").append(m.version()).append(" — ").append(HtmlText.escape(m.description())).append("</li>"));
+            html.append("</ul>");
+        }
+        html.append("<h2>Instances</h2><table><thead><tr><th scope=\"col\">Instance</th><th scope=\"col\">Host</th><th scope=\"col\">Build</th>"
+                + "<th scope=\"col\">Code level (min)</th><th scope=\"col\">Verdict</th><th scope=\"col\">Last seen</th></tr></thead><tbody>");
+        Instant now = Instant.now();
+        for (var i : view.instances()) {
+            boolean ok = "compatible".equals(i.verdict());
+            html.append("<tr").append(i.live() ? "" : " class=\"gone\"").append("><td>").append(HtmlText.escape(i.id())).append("</td><td>")
+                    .append(HtmlText.escape(i.host())).append("</td><td><code>").append(HtmlText.escape(i.buildId())).append("</code></td><td>")
+                    .append(i.codeLevel()).append(" (").append(i.codeMinimum()).append(")</td><td class=\"").append(ok ? "good" : "bad").append("\">")
+                    .append(ok ? "✔ compatible" : "✖ " + HtmlText.escape(i.reason() == null ? i.verdict() : i.reason()))
+                    .append("</td><td><time datetime=\"").append(i.lastSeenAt()).append("\">")
+                    .append(Duration.between(i.lastSeenAt(), now).toSeconds()).append(" s ago").append(i.live() ? "" : " (not live)")
+                    .append("</time></td></tr>");
+        }
+        html.append("</tbody></table>");
+        html.append(postForm());
+        return page(200, "Deploy view", html.toString());
+    }
+
+    private String postForm() {
+        var open = keeper.view() == null ? java.util.List.<Incident>of() : keeper.view().snapshot().incidents().stream().filter(Incident::isOpen).toList();
+        var form = new StringBuilder("<h2>Post an update</h2><form method=\"post\" action=\"/ops/post\">"
+                + "<label for=\"incident\">Incident</label><select id=\"incident\" name=\"incident\"><option value=\"\">New incident…</option>");
+        for (Incident i : open) {
+            form.append("<option value=\"").append(HtmlText.escape(i.id())).append("\">").append(HtmlText.escape(i.name())).append("</option>");
+        }
+        form.append("</select><label for=\"name\">Name (new incident)</label><input id=\"name\" name=\"name\" maxlength=\"300\">"
+                + "<label for=\"status\">Status</label><select id=\"status\" name=\"status\">");
+        for (String s : new String[] {"investigating", "identified", "monitoring", "resolved"}) {
+            form.append("<option>").append(s).append("</option>");
+        }
+        form.append("</select><label for=\"impact\">Impact (new incident)</label><select id=\"impact\" name=\"impact\">"
+                + "<option>none</option><option selected>minor</option><option>major</option><option>critical</option></select>"
+                + "<label for=\"body\">Update (Markdown)</label><textarea id=\"body\" name=\"body\" rows=\"5\" required></textarea>"
+                + "<button type=\"submit\">Post</button></form>");
+        return form.toString();
+    }
+
+    static JsonObject deployJson(DeployState.View view) {
+        var instances = new JsonArray();
+        view.instances().forEach(i -> instances.add(new JsonObject().put("instance", i.id()).put("host", i.host()).put("build", i.buildId())
+                .put("codeLevel", i.codeLevel()).put("codeMinimum", i.codeMinimum()).put("verdict", i.verdict()).put("reason", i.reason())
+                .put("startedAt", i.startedAt().toString()).put("lastSeenAt", i.lastSeenAt().toString()).put("live", i.live())));
+        var pending = new JsonArray();
+        view.pending().forEach(m -> pending.add(new JsonObject().put("version", m.version()).put("description", m.description())));
+        return new JsonObject().put("schemaVersion", view.schemaVersion()).put("floor", view.floor()).put("floorVersion", view.floorVersion())
+                .put("mixed", view.mixed()).put("instances", instances).put("pendingMigrations", pending).put("readAt", view.readAt().toString());
+    }
+
+    private static Page page(int status, String title, String body) {
+        return new Page(status, "text/html; charset=utf-8", "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + HtmlText.escape(title) + " · Valence</title>"
+                + "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}"
+                + "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem;border-bottom:1px solid #d0d7de}"
+                + ".good{color:#1a7f37}.bad{color:#cf222e}.warn{background:#fff8c5;padding:.6rem;border-radius:6px}.gone{opacity:.6}"
+                + "label{display:block;margin-top:.8rem;font-weight:600}input,select,textarea{width:100%;font:inherit;padding:.4rem}"
+                + "button{margin-top:1rem;font:inherit;padding:.5rem 1rem}:focus-visible{outline:3px solid #0969da}"
+                + "@media(prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}th,td{border-color:#30363d}"
+                + ".good{color:#3fb950}.bad{color:#ff7b72}.warn{background:#3b2e00}}</style></head><body><header><h1>"
+                + HtmlText.escape(title) + "</h1></header><main>" + body + "</main></body></html>");
+    }
+}
