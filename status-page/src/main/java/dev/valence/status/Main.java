@@ -49,25 +49,33 @@ public final class Main {
         if (password != null) hikari.setPassword(password);
         hikari.setMaximumPoolSize(4);
         hikari.setInitializationFailTimeout(-1);
+        hikari.setConnectionTimeout(5_000);
         var dataSource = new HikariDataSource(hikari);
         var properties = new Properties();
         if (user != null) properties.setProperty("user", user);
         if (password != null) properties.setProperty("password", password);
-        try {
-            Flyway.configure().dataSource(dataSource).schemas("control").defaultSchema("control").createSchemas(true)
-                    .locations("classpath:db/migration/control").load().migrate();
-        } catch (RuntimeException e) {
-            System.err.println("Could not apply the control migrations (" + e.getMessage() + "); serving the last snapshot if there is one.");
-        }
+        // serve first (the last snapshot, if the database is away), then migrate and make a team token
         var page = new StatusPage(dataSource, () -> DriverManager.getConnection(jdbc, properties),
                 new StatusPage.Settings(pageUrl.endsWith("/") ? pageUrl : pageUrl + "/", dataDir.resolve("status-snapshot.json"), 5000));
-        try {
-            page.ensureTeamToken(dataDir);
-        } catch (RuntimeException e) {
-            System.err.println("Could not check team tokens yet: " + e.getMessage());
-        }
         Vertx vertx = Vertx.vertx();
         page.serve(vertx, host, port);
+        Thread.ofPlatform().daemon().name("valence-status-bring-up").start(() -> {
+            while (true) {
+                try {
+                    Flyway.configure().dataSource(dataSource).schemas("control").defaultSchema("control").createSchemas(true)
+                            .locations("classpath:db/migration/control").load().migrate();
+                    page.ensureTeamToken(dataDir);
+                    return;
+                } catch (RuntimeException e) {
+                    System.err.println("The database is not ready (" + e.getMessage() + "); retrying in 5 s.");
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             page.close();
             vertx.close().await();

@@ -43,7 +43,10 @@ public final class StatusServer {
     private final TeamTokens tokens;
     private final StatuspageJson json;
     private final String pageUrl;
+    private final HtmlPage html = new HtmlPage(Markdown::toSafeHtml);
     private OpsRoutes ops;
+    private volatile boolean deployInProgress;
+    private long deployTimer = -1;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
     private HttpServer server;
     private long pingTimer = -1;
@@ -70,6 +73,7 @@ public final class StatusServer {
         read(router, "/api/v2/scheduled-maintenances/upcoming.json", s -> json.maintenancesDocument(s, s.upcomingMaintenances()));
         read(router, "/api/v2/scheduled-maintenances/active.json", s -> json.maintenancesDocument(s, s.activeMaintenances()));
         router.get("/api/v2/stream").handler(this::stream);
+        router.get("/").handler(this::page);
         feed(router, "/history.atom", "application/atom+xml; charset=utf-8", Feeds::atom);
         feed(router, "/history.rss", "application/rss+xml; charset=utf-8", Feeds::rss);
 
@@ -108,6 +112,21 @@ public final class StatusServer {
             headers(ctx.response(), view);
             ctx.response().putHeader("Content-Type", "application/json").end(render.apply(view.snapshot()).encode());
         });
+    }
+
+    /** The HTML page, rendered from the snapshot; usable without JavaScript, live with it. */
+    private void page(RoutingContext ctx) {
+        SnapshotKeeper.View view = keeper.view();
+        if (view == null) {
+            ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain; charset=utf-8").putHeader("Retry-After", "5")
+                    .end("The status page has not been able to read its data yet; retry in a few seconds.");
+            return;
+        }
+        headers(ctx.response(), view);
+        String notice = deployInProgress ? "Deploy in progress: instances are running different versions." : null;
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("Content-Security-Policy", HtmlPage.contentSecurityPolicy())
+                .end(html.render(view.snapshot(), new HtmlPage.Options(pageUrl, view.stale(), notice, Instant.now())));
     }
 
     private void feed(Router router, String path, String contentType, java.util.function.BiFunction<Snapshot, String, String> render) {
@@ -151,7 +170,7 @@ public final class StatusServer {
     }
 
     private String event(Snapshot snapshot) {
-        return "event: summary\ndata: " + json.summary(snapshot).encode() + "\n\n";
+        return "event: page\ndata: " + json.summary(snapshot).encode() + "\n\n";
     }
 
     // ------------------------------------------------------------------ writes
@@ -369,6 +388,9 @@ public final class StatusServer {
     /** Adds the operators' deploy view and posting form at /ops. */
     public StatusServer withOps(DeployState deploys) {
         this.ops = new OpsRoutes(vertx, tokens, deploys, store, keeper);
+        // the public page shows a short notice while live instances run different builds
+        deployTimer = vertx.setPeriodic(0, 3_000, id -> vertx.executeBlocking(() -> deploys.read().mixed(), false)
+                .onSuccess(mixed -> deployInProgress = mixed));
         return this;
     }
 
@@ -385,6 +407,7 @@ public final class StatusServer {
 
     public Future<Void> close() {
         if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
+        if (deployTimer >= 0) vertx.cancelTimer(deployTimer);
         streams.forEach(r -> r.end());
         return server == null ? Future.succeededFuture() : server.close();
     }
