@@ -59,6 +59,15 @@ class DeployViewTest {
             assertEquals("compatible", first.getString("verdict"));
             assertTrue(first.getBoolean("live"));
 
+            // the public page says a deploy is going on (it checks every 3 s)
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String publicPage = "";
+            while (System.nanoTime() < deadline && !publicPage.contains("Deploy in progress")) {
+                publicPage = client.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                Thread.sleep(100);
+            }
+            assertTrue(publicPage.contains("Deploy in progress: instances are running different versions."), publicPage);
+
             // a browser signs in once with the token, then sees the page and posts from the form
             var login = client.send(HttpRequest.newBuilder(URI.create(base + "/ops/login"))
                             .header("Content-Type", "application/x-www-form-urlencoded")

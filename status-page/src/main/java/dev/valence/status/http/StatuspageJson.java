@@ -34,37 +34,38 @@ public final class StatuspageJson {
         var maintenances = new JsonArray();
         s.activeMaintenances().forEach(m -> maintenances.add(incident(s, m)));
         s.upcomingMaintenances().forEach(m -> maintenances.add(incident(s, m)));
-        return new JsonObject().put("page", page(s.page())).put("components", components(s)).put("incidents", incidentArray(s, s.unresolvedIncidents()))
+        return new JsonObject().put("page", page(s)).put("components", components(s)).put("incidents", incidentArray(s, s.unresolvedIncidents()))
                 .put("scheduled_maintenances", maintenances).put("status", status(s));
     }
 
     public JsonObject statusDocument(Snapshot s) {
-        return new JsonObject().put("page", page(s.page())).put("status", status(s));
+        return new JsonObject().put("page", page(s)).put("status", status(s));
     }
 
     public JsonObject componentsDocument(Snapshot s) {
-        return new JsonObject().put("page", page(s.page())).put("components", components(s));
+        return new JsonObject().put("page", page(s)).put("components", components(s));
     }
 
     public JsonObject incidentsDocument(Snapshot s, List<Incident> list) {
-        return new JsonObject().put("page", page(s.page())).put("incidents", incidentArray(s, list));
+        return new JsonObject().put("page", page(s)).put("incidents", incidentArray(s, list));
     }
 
     public JsonObject maintenancesDocument(Snapshot s, List<Incident> list) {
-        return new JsonObject().put("page", page(s.page())).put("scheduled_maintenances", incidentArray(s, list));
+        return new JsonObject().put("page", page(s)).put("scheduled_maintenances", incidentArray(s, list));
     }
 
     public JsonObject incidentDocument(Snapshot s, Incident i) {
-        return new JsonObject().put("page", page(s.page())).put(i.isMaintenance() ? "scheduled_maintenance" : "incident", incident(s, i));
+        return new JsonObject().put("page", page(s)).put(i.isMaintenance() ? "scheduled_maintenance" : "incident", incident(s, i));
     }
 
     private JsonObject status(Snapshot s) {
         return new JsonObject().put("indicator", s.indicator().wire()).put("description", s.description());
     }
 
-    private JsonObject page(Page p) {
+    private JsonObject page(Snapshot s) {
+        Page p = s.page();
         return new JsonObject().put("id", p.id()).put("name", p.name()).put("url", pageUrl)
-                .put("time_zone", p.timeZone()).put("updated_at", time(p.updatedAt()));
+                .put("time_zone", p.timeZone()).put("updated_at", time(s.lastChange()));
     }
 
     private JsonArray components(Snapshot s) {

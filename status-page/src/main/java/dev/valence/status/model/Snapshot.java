@@ -46,6 +46,14 @@ public record Snapshot(
         return maintenances().stream().filter(m -> m.status().isActiveMaintenance()).toList();
     }
 
+    /** The latest change anywhere on the page: what {@code page.updated_at} reports. */
+    public Instant lastChange() {
+        Instant latest = page.updatedAt();
+        for (Component c : components) if (c.updatedAt().isAfter(latest)) latest = c.updatedAt();
+        for (Incident i : incidents) if (i.updatedAt().isAfter(latest)) latest = i.updatedAt();
+        return latest;
+    }
+
     /** The overall indicator: the worst component status or unresolved incident impact. */
     public Indicator indicator() {
         int worst = 0;

@@ -80,7 +80,7 @@ public final class DeployState {
             int floorVersion = 0;
             try (var rows = c.createStatement().executeQuery(
                     "SELECT min_code_level, version FROM control.schema_contract ORDER BY min_code_level DESC, version DESC LIMIT 1")) {
-                if (rows.next()) {
+                if (rows.next() && rows.getInt(1) > 0) { // expand-only history has no floor and no floor version
                     floor = rows.getInt(1);
                     floorVersion = rows.getInt(2);
                 }
