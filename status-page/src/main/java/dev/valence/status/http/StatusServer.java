@@ -77,6 +77,7 @@ public final class StatusServer {
         write(router, "POST", "/api/v2/scheduled-maintenances/:id/start", ctx -> closeWith(ctx, IncidentStatus.IN_PROGRESS, "Scheduled maintenance is in progress."));
         write(router, "POST", "/api/v2/scheduled-maintenances/:id/complete", ctx -> closeWith(ctx, IncidentStatus.COMPLETED, "The scheduled maintenance has been completed."));
 
+        WebhookRoutes.mount(router, vertx, tokens, store.webhookSubscribers());
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "Nothing at " + ctx.request().path() + "."));
         router.route().failureHandler(ctx -> {
             if (ctx.response().ended()) return;
