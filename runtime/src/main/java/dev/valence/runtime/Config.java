@@ -1,6 +1,7 @@
 package dev.valence.runtime;
 
 import dev.valence.runtime.db.DatabaseUrl;
+import dev.valence.status.webhooks.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,8 @@ public record Config(
         String instanceId,
         boolean benchUnguardedRoute,
         int statusPort,
-        boolean embedStatusPage) {
+        boolean embedStatusPage,
+        AllowList webhookAllowHosts) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -73,7 +75,8 @@ public record Config(
                 reader.string("INSTANCE_ID", defaultInstanceId()),
                 reader.bool("BENCH_UNGUARDED_ROUTE", false),
                 reader.integer("STATUS_PORT", 8081, 0, 65535),
-                reader.bool("EMBED_STATUS_PAGE", true));
+                reader.bool("EMBED_STATUS_PAGE", true),
+                reader.allowList("WEBHOOK_ALLOW_HOSTS"));
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);
@@ -144,6 +147,15 @@ public record Config(
                     yield fallback;
                 }
             };
+        }
+
+        AllowList allowList(String name) {
+            try {
+                return AllowList.parse(env.get(name));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return AllowList.parse(null);
+            }
         }
 
         void failIfInvalid() {

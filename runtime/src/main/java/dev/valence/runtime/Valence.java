@@ -152,7 +152,7 @@ public final class Valence implements AutoCloseable {
 
         String pageUrl = config.statusPageUrl().endsWith("/") ? config.statusPageUrl() : config.statusPageUrl() + "/";
         statusPage = new StatusPage(dataSource, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)),
-                new StatusPage.Settings(pageUrl, config.dataDir().resolve("status-snapshot.json"), 5_000));
+                new StatusPage.Settings(pageUrl, config.dataDir().resolve("status-snapshot.json"), 5_000, config.webhookAllowHosts()));
         resources.add(statusPage);
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
         statusFeed.set(statusPage.keeper());

@@ -2,6 +2,8 @@ package dev.valence.status;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.valence.status.webhooks.AllowList;
+import dev.valence.status.webhooks.OutboundGuard;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
@@ -42,6 +44,14 @@ public final class Main {
         String host = env.getOrDefault("BIND_HOST", "127.0.0.1");
         String pageUrl = env.getOrDefault("STATUS_PAGE_URL", "http://localhost:" + port + "/");
         Path dataDir = Path.of(env.getOrDefault("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", "."), ".valence").toString()));
+        AllowList webhookAllowHosts;
+        try {
+            webhookAllowHosts = AllowList.parse(env.get(OutboundGuard.ALLOW_VARIABLE));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
 
         var hikari = new HikariConfig();
         hikari.setJdbcUrl(jdbc);
@@ -56,7 +66,8 @@ public final class Main {
         if (password != null) properties.setProperty("password", password);
         // serve first (the last snapshot, if the database is away), then migrate and make a team token
         var page = new StatusPage(dataSource, () -> DriverManager.getConnection(jdbc, properties),
-                new StatusPage.Settings(pageUrl.endsWith("/") ? pageUrl : pageUrl + "/", dataDir.resolve("status-snapshot.json"), 5000));
+                new StatusPage.Settings(pageUrl.endsWith("/") ? pageUrl : pageUrl + "/", dataDir.resolve("status-snapshot.json"), 5000,
+                        webhookAllowHosts));
         Vertx vertx = Vertx.vertx();
         page.serve(vertx, host, port);
         Thread.ofPlatform().daemon().name("valence-status-bring-up").start(() -> {

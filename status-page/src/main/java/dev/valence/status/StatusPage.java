@@ -4,6 +4,10 @@ import dev.valence.status.http.StatusServer;
 import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
+import dev.valence.status.store.WebhookOutbox;
+import dev.valence.status.webhooks.AllowList;
+import dev.valence.status.webhooks.OutboundGuard;
+import dev.valence.status.webhooks.WebhookDeliverer;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,10 +32,20 @@ public final class StatusPage implements AutoCloseable {
     private final TeamTokens tokens;
     private final SnapshotKeeper keeper;
     private final AutomaticIncidents automatic;
+    private final WebhookDeliverer webhooks;
     private StatusServer server;
 
-    /** Settings of the page itself. */
-    public record Settings(String pageUrl, Path snapshotFile, long pollMs) {}
+    /**
+     * Settings of the page itself.
+     *
+     * @param webhookAllowHosts what webhooks may reach although it is loopback, private or link-local (WEBHOOK_ALLOW_HOSTS)
+     */
+    public record Settings(String pageUrl, Path snapshotFile, long pollMs, AllowList webhookAllowHosts) {
+        /** Settings with webhooks refused on every reserved address. */
+        public Settings(String pageUrl, Path snapshotFile, long pollMs) {
+            this(pageUrl, snapshotFile, pollMs, AllowList.NONE);
+        }
+    }
 
     public StatusPage(DataSource dataSource, SnapshotKeeper.ConnectionFactory listen, Settings settings) {
         this.dataSource = dataSource;
@@ -40,6 +54,8 @@ public final class StatusPage implements AutoCloseable {
         this.keeper = new SnapshotKeeper(store, listen, settings.snapshotFile(), settings.pollMs());
         this.automatic = new AutomaticIncidents(store);
         this.pageUrl = settings.pageUrl();
+        this.webhooks = new WebhookDeliverer(new WebhookOutbox(dataSource), pageUrl, new OutboundGuard(settings.webhookAllowHosts()));
+        keeper.onChange(snapshot -> webhooks.wake());
     }
 
     private final String pageUrl;
@@ -91,6 +107,7 @@ public final class StatusPage implements AutoCloseable {
     @Override
     public void close() {
         if (server != null) server.close().await();
+        webhooks.close();
         keeper.close();
     }
 }

@@ -148,7 +148,7 @@ class StatusApiTest {
         assertEquals(401, send("POST", "/api/v2/incidents", "vst_not-a-real-token", body).status());
         Reply author = send("POST", "/api/v2/incidents", "vl_an-authors-token", body);
         assertEquals(403, author.status());
-        assertEquals("This is not a team token; val authors' tokens cannot post to the status page.",
+        assertEquals("This is not a team token; val authors' tokens cannot write to the status page.",
                 author.json().getJsonObject("error").getString("message"));
         assertEquals(401, send("PATCH", "/api/v2/components/" + API, null, "{\"status\":\"major_outage\"}").status());
         Reply team = send("PATCH", "/api/v2/components/" + API, served.teamToken(), "{\"status\":\"operational\"}");

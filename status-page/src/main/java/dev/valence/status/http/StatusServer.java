@@ -88,6 +88,7 @@ public final class StatusServer {
         write(router, "POST", "/api/v2/scheduled-maintenances/:id/complete", ctx -> closeWith(ctx, IncidentStatus.COMPLETED, "The scheduled maintenance has been completed."));
 
         if (ops != null) ops.mount(router);
+        WebhookRoutes.mount(router, vertx, tokens, store.webhookSubscribers());
 
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "Nothing at " + ctx.request().path() + "."));
         router.route().failureHandler(ctx -> {
@@ -193,7 +194,7 @@ public final class StatusServer {
         router.route(io.vertx.core.http.HttpMethod.valueOf(method), path).handler(ctx -> {
             String authorization = ctx.request().getHeader("Authorization");
             Callable<Written> work = () -> {
-                String author = authenticate(authorization);
+                String author = authenticate(tokens, authorization);
                 Written written = handler.apply(ctx);
                 keeper.reloadNow();
                 log.info("{} {} by team token '{}'", method, ctx.request().path(), author);
@@ -214,13 +215,14 @@ public final class StatusServer {
         });
     }
 
-    private String authenticate(String authorization) {
+    /** The team token's name; 401 without one, 403 for a val author's token. Shared by every write route. */
+    static String authenticate(TeamTokens tokens, String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new WriteError(401, "unauthorized", "This needs a team token: send 'Authorization: Bearer vst_...'.");
         }
         String secret = authorization.substring(7).trim();
         if (!secret.startsWith(TeamTokens.PREFIX)) {
-            throw new WriteError(403, "forbidden", "This is not a team token; val authors' tokens cannot post to the status page.");
+            throw new WriteError(403, "forbidden", "This is not a team token; val authors' tokens cannot write to the status page.");
         }
         return tokens.authenticate(secret).orElseThrow(() -> new WriteError(401, "unauthorized", "The team token is not valid."));
     }
@@ -330,7 +332,7 @@ public final class StatusServer {
         return text;
     }
 
-    private static JsonObject body(RoutingContext ctx) {
+    static JsonObject body(RoutingContext ctx) {
         try {
             var buffer = ctx.body().buffer();
             if (buffer == null || buffer.length() == 0) throw new WriteError(400, "invalid_json", "The request needs a JSON object body.");
@@ -380,7 +382,7 @@ public final class StatusServer {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String code, String message) {
+    static void error(RoutingContext ctx, int status, String code, String message) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
     }

@@ -39,6 +39,11 @@ public final class StatusStore {
         this.dataSource = dataSource;
     }
 
+    /** The webhook subscribers of this page's database. */
+    public WebhookSubscribers webhookSubscribers() {
+        return new WebhookSubscribers(dataSource);
+    }
+
     /** A failure talking to the database, keeping its cause. */
     public static final class StoreFailure extends RuntimeException {
         StoreFailure(SQLException cause) {
@@ -278,6 +283,7 @@ public final class StatusStore {
             }
             String affected = setComponents(c, n.components());
             addUpdate(c, id, n.status(), n.body(), affected, n.author());
+            WebhookOutbox.enqueue(c, WebhookOutbox.Event.created(kind), id);
             return Optional.of(id);
         });
     }
@@ -305,7 +311,9 @@ public final class StatusStore {
                 }
             }
             String affected = setComponents(c, components);
-            return Optional.of(addUpdate(c, incidentId, status, body, affected, author));
+            String updateId = addUpdate(c, incidentId, status, body, affected, author);
+            WebhookOutbox.enqueue(c, WebhookOutbox.Event.updated(status), incidentId);
+            return Optional.of(updateId);
         });
     }
 
@@ -327,6 +335,7 @@ public final class StatusStore {
             }
             String affected = setComponents(c, components);
             addUpdate(c, id, IncidentStatus.RESOLVED, body, affected, "valence");
+            WebhookOutbox.enqueue(c, WebhookOutbox.Event.updated(IncidentStatus.RESOLVED), id);
             return true;
         });
     }

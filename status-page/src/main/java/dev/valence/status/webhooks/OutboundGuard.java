@@ -1,0 +1,152 @@
+package dev.valence.status.webhooks;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Keeps webhooks off addresses a subscriber should not be able to reach through us: loopback,
+ * private, shared (carrier-grade NAT), link-local, unspecified, multicast, broadcast and cloud
+ * metadata addresses. A host name is resolved and every address it resolves to is checked; one bad
+ * address refuses the URL. {@link AllowList} ({@value #ALLOW_VARIABLE}) lets chosen hosts through.
+ *
+ * <p>DNS rebinding: the JDK HttpClient resolves the host again itself and offers no way to hand it
+ * the checked address (no per-client resolver; {@code Host} is a restricted header). Its lookup
+ * comes right after ours and is answered from the JVM's address cache that ours just used
+ * ({@code networkaddress.cache.ttl}, 30 s by default), so it gets the addresses checked here unless
+ * that cache entry expires in between. Redirects are never followed and no proxy is used.
+ */
+public final class OutboundGuard {
+    public static final String ALLOW_VARIABLE = "WEBHOOK_ALLOW_HOSTS";
+
+    /** Looks up every address of a host name. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** Why an address is not for webhooks. */
+    enum Reserved {
+        METADATA("a cloud metadata address"),
+        UNSPECIFIED("an unspecified address"),
+        LOOPBACK("a loopback address"),
+        LINK_LOCAL("a link-local address"),
+        MULTICAST("a multicast address"),
+        BROADCAST("a broadcast address"),
+        PRIVATE("a private address");
+
+        final String description;
+
+        Reserved(String description) {
+            this.description = description;
+        }
+    }
+
+    private static final Set<InetAddress> METADATA = Set.of(
+            InetAddress.ofLiteral("169.254.169.254"),   // AWS, GCP, Azure, OpenStack, DigitalOcean, Oracle
+            InetAddress.ofLiteral("fd00:ec2::254"),     // AWS over IPv6
+            InetAddress.ofLiteral("100.100.100.200"));  // Alibaba Cloud
+    private static final List<Cidr> PRIVATE = List.of(Cidr.parse("fc00::/7"), Cidr.parse("100.64.0.0/10"));
+    private static final Cidr THIS_NETWORK = Cidr.parse("0.0.0.0/8");
+    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
+    private static final InetAddress BROADCAST = InetAddress.ofLiteral("255.255.255.255");
+
+    private final AllowList allow;
+    private final Resolver resolver;
+
+    public OutboundGuard(AllowList allow) {
+        this(allow, InetAddress::getAllByName);
+    }
+
+    OutboundGuard(AllowList allow, Resolver resolver) {
+        this.allow = allow;
+        this.resolver = resolver;
+    }
+
+    /**
+     * Why a webhook to this URL is refused ("refused: 10.0.0.5 is a private address; allow it with
+     * WEBHOOK_ALLOW_HOSTS"), or empty when it may be sent.
+     */
+    public Optional<String> refusal(URI url) throws UnknownHostException {
+        String host = host(url);
+        if (allow.permitsHost(host)) return Optional.empty();
+        InetAddress literal = literal(host);
+        InetAddress[] addresses = literal != null ? new InetAddress[] {literal} : resolver.resolve(host);
+        for (InetAddress address : addresses) {
+            if (allow.permits(address)) continue;
+            Optional<Reserved> reserved = classify(address);
+            if (reserved.isPresent()) {
+                String what = literal != null ? address.getHostAddress() + " is " : host + " resolves to " + address.getHostAddress() + ", ";
+                return Optional.of("refused: " + what + reserved.get().description + "; allow it with " + ALLOW_VARIABLE);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The reserved range an address is in, if any; IPv4 embedded in IPv6 is checked as IPv4. */
+    static Optional<Reserved> classify(InetAddress address) {
+        if (METADATA.contains(address)) return Optional.of(Reserved.METADATA);
+        if (address.isAnyLocalAddress() || THIS_NETWORK.contains(address)) return Optional.of(Reserved.UNSPECIFIED);
+        if (address.isLoopbackAddress()) return Optional.of(Reserved.LOOPBACK);
+        if (address.isLinkLocalAddress()) return Optional.of(Reserved.LINK_LOCAL);
+        if (address.isMulticastAddress()) return Optional.of(Reserved.MULTICAST);
+        if (address.equals(BROADCAST)) return Optional.of(Reserved.BROADCAST);
+        if (address.isSiteLocalAddress() || PRIVATE.stream().anyMatch(c -> c.contains(address))) return Optional.of(Reserved.PRIVATE);
+        if (address instanceof Inet6Address v6 && (v6.isIPv4CompatibleAddress() || NAT64.contains(v6))) {
+            try {
+                return classify(InetAddress.getByAddress(Arrays.copyOfRange(v6.getAddress(), 12, 16)));
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("four bytes are an IPv4 address", e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A subscriber URL as it will be stored: absolute http or https with a host, no credentials, no
+     * fragment, at most 2000 characters; the scheme lower-cased. The message of the exception says
+     * what is wrong, for a 400.
+     */
+    public static String validUrl(String text) {
+        if (text.length() > 2000) throw new IllegalArgumentException("'url' may be at most 2000 characters.");
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'url' is not a valid URL (" + e.getReason() + " at index " + e.getIndex() + ").");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("'url' must be an http:// or https:// URL; got " + (scheme.isEmpty() ? "no scheme" : "'" + scheme + ":'") + ".");
+        }
+        if (uri.isOpaque() || uri.getHost() == null) throw new IllegalArgumentException("'url' must name a host, like https://hooks.example.com/status.");
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("'url' must not carry credentials; check the X-Valence-Signature header instead.");
+        }
+        if (uri.getRawFragment() != null) throw new IllegalArgumentException("'url' must not have a #fragment.");
+        return scheme + text.substring(scheme.length());
+    }
+
+    static String host(URI url) {
+        String host = url.getHost().toLowerCase(Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    }
+
+    /** The address a host names literally, without a DNS lookup; null for a host name. */
+    static InetAddress literal(String host) {
+        if (!host.contains(":") && !host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return null;
+        try {
+            return InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
