@@ -22,6 +22,7 @@ import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.UserStore;
 import dev.valence.runtime.store.ValStore;
+import dev.valence.status.SnapshotKeeper;
 import dev.valence.status.StatusPage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -33,8 +34,11 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +48,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +70,7 @@ public final class Valence implements AutoCloseable {
     private SchemaGuard guard;
     private HeldWork heldWork;
     private StatusPage statusPage;
-    private java.util.concurrent.atomic.AtomicReference<dev.valence.status.SnapshotKeeper> statusFeed;
+    private AtomicReference<SnapshotKeeper> statusFeed;
     private volatile Optional<String> bootstrapToken = Optional.empty();
     private volatile boolean closed;
 
@@ -142,7 +147,7 @@ public final class Valence implements AutoCloseable {
 
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());
-        statusFeed = new java.util.concurrent.atomic.AtomicReference<>();
+        statusFeed = new AtomicReference<>();
         server = Routes.server(vertx, config, info, guard, registry, statusFeed::get, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
                 engine, new ValDirectory(vals, 1000), runner, recorder);
         server.listen(config.bindHost(), config.port()).await();
@@ -240,8 +245,8 @@ public final class Valence implements AutoCloseable {
 
     private static boolean isConnectionProblem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException) return true;
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) return true;
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException) return true;
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) return true;
         }
         return false;
     }
