@@ -2,6 +2,7 @@ package dev.valence.runtime.db;
 
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,15 +20,24 @@ public final class Migrations {
     private Migrations() {}
 
     public static Flyway flyway(DataSource dataSource, String schema) {
+        return configure(dataSource, schema).load();
+    }
+
+    /** The configuration every client of a schema shares; ops adds locations, a target and a lock timeout. */
+    public static FluentConfiguration configure(DataSource dataSource, String schema) {
         return Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(schema)
                 .defaultSchema(schema)
                 .createSchemas(true)
                 .table("flyway_schema_history")
-                .locations("classpath:db/migration/" + schema)
-                .connectRetries(0)
-                .load();
+                .locations(defaultLocation(schema))
+                .connectRetries(0);
+    }
+
+    /** Where a schema's migrations are packaged. */
+    public static String defaultLocation(String schema) {
+        return "classpath:db/migration/" + schema;
     }
 
     /** Applies pending migrations of {@code control} then {@code app}. */

@@ -6,12 +6,12 @@ import java.sql.SQLException;
 /**
  * Reads the schema state. It must work against any schema, old or new, so it only touches Flyway's
  * history of {@code app} and {@code control.schema_contract}, and treats a missing table as "nothing
- * applied yet".
+ * applied yet". Public so the deploy gates judge with the guard's own reading.
  */
-final class SchemaProbe {
+public final class SchemaProbe {
     private SchemaProbe() {}
 
-    static SchemaState read(Connection connection) throws SQLException {
+    public static SchemaState read(Connection connection) throws SQLException {
         boolean hasHistory;
         boolean hasContract;
         try (var statement = connection.createStatement();

@@ -1,0 +1,107 @@
+package dev.valence.ops;
+
+import static dev.valence.ops.OpsTestSupport.WITH_CONTRACT;
+import static dev.valence.ops.OpsTestSupport.heartbeat;
+import static dev.valence.ops.OpsTestSupport.migratePackaged;
+import static dev.valence.ops.OpsTestSupport.newDatabase;
+import static dev.valence.ops.OpsTestSupport.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class PlanCommandTest {
+
+    @Test
+    void plan_lists_pending_control_then_app_migrations_with_their_declarations() {
+        String db = newDatabase("plan");
+
+        var result = run("plan", "--database", db, WITH_CONTRACT);
+
+        assertEquals("", result.err());
+        assertEquals(ExitCodes.OK, result.exit());
+        assertEquals("""
+                Pending migrations (control is at v0, app at v0):
+                  control v1  instances and schema contract (control: expand-only)
+                  control v2  schema change notifications and held work (control: expand-only)
+                  control v3  status page (control: expand-only)
+                  control v4  webhooks (control: expand-only)
+                  app v1      users vals runs (expand, min code level 0)
+                  app v2      test contract (contract, min code level 2)
+                Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 6.
+                """, result.out());
+    }
+
+    @Test
+    void plan_names_the_live_instances_that_block_a_contract_migration_and_exits_1() {
+        String db = newDatabase("plan");
+        migratePackaged(db);
+        heartbeat(db, "runtime-a", "x", "abc", 1, 2);
+        heartbeat(db, "runtime-b", "y", "def", 2, 1);
+
+        var result = run("plan", "--database", db, WITH_CONTRACT);
+
+        assertEquals(ExitCodes.REFUSED, result.exit());
+        assertEquals("""
+                Pending migrations (control is at v4, app at v1):
+                  app v2  test contract (contract, min code level 2)
+                Blocked:
+                  app v2 (contract, needs code level >= 2): runtime-a (host x, build abc, level 1, seen 2 s ago)
+                migrate would apply 0 of 1 and stop before app v2; deploy code of level 2 everywhere first, or pass --force.
+                """, result.out());
+    }
+
+    @Test
+    void plan_in_json_gives_each_pending_migration_and_each_blocking_instance() {
+        String db = newDatabase("plan");
+        migratePackaged(db);
+        heartbeat(db, "runtime-a", "x", "abc", 1, 2);
+
+        var result = run("plan", "--database", db, WITH_CONTRACT, "--format", "json");
+
+        assertEquals(ExitCodes.REFUSED, result.exit());
+        var json = new JsonObject(result.out());
+        assertEquals(new JsonObject().put("control", "4").put("app", "1"), json.getJsonObject("current"));
+        assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "2").put("description", "test contract")
+                .put("script", "V2__test_contract.sql").put("kind", "contract").put("min_code_level", 2)), json.getJsonArray("pending"));
+        assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "2").put("min_code_level", 2)
+                .put("instances", new JsonArray().add(new JsonObject().put("id", "runtime-a").put("host", "x").put("build", "abc")
+                        .put("code_level", 1).put("code_minimum", 1).put("seen_seconds_ago", 2)))
+                .put("message", "refused: app v2 is a contract migration that needs code level >= 2; live instances below it:"
+                        + " runtime-a (host x, build abc, level 1, seen 2 s ago). Deploy code of level 2 everywhere first, or pass --force.")),
+                json.getJsonArray("blocked"));
+        assertEquals(new JsonArray(), json.getJsonArray("would_apply"));
+    }
+
+    @Test
+    void plan_says_nothing_is_pending_on_a_migrated_database() {
+        String db = newDatabase("plan");
+        migratePackaged(db);
+
+        var result = run("plan", "--database", db);
+
+        assertEquals(ExitCodes.OK, result.exit());
+        assertEquals("Nothing pending: control is at v4, app at v1.\n", result.out());
+    }
+
+    @Test
+    void plan_without_a_database_is_a_usage_error_that_names_the_option_and_the_variable() {
+        var result = run("plan", "--database", "");
+
+        assertEquals(ExitCodes.USAGE, result.exit());
+        assertEquals("No database: pass --database URL or set DATABASE_URL (postgres://user:pass@host:5432/db).",
+                result.err().lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void plan_reads_expand_and_contract_declarations_as_the_readme_writes_them() {
+        assertEquals(new Declaration(Declaration.Kind.EXPAND, 0), Declaration.in("""
+                INSERT INTO control.schema_contract (version, kind, min_code_level, description)
+                VALUES (7, 'expand', 0, 'add vals.description');        -- older code keeps working""").orElseThrow());
+        assertEquals(new Declaration(Declaration.Kind.CONTRACT, 8), Declaration.in("""
+                insert into control.schema_contract (description, min_code_level, kind, version)
+                values ('drop vals.legacy_flag (it''s unused)', 8, 'contract', 8);""").orElseThrow());
+        assertEquals(java.util.Optional.empty(), Declaration.in("ALTER TABLE app.vals ADD COLUMN x int;"));
+    }
+}
