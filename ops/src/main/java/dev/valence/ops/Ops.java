@@ -1,5 +1,6 @@
 package dev.valence.ops;
 
+import dev.valence.ops.compat.CompatTestCommand;
 import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,9 +13,9 @@ import picocli.CommandLine.Command;
                 PlanCommand.class,
                 MigrateCommand.class,
                 GateCommand.class,
+                CompatTestCommand.class,
                 StatusCommand.class,
-        })
-public final class Ops implements Runnable {
+        })public final class Ops implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * A real Valence runtime on its own database and a random port, with a real HTTP client: what every
- * end-to-end test starts from.
+ * end-to-end test starts from. With {@code VALENCE_TEST_DATABASE_URL} set (see {@link TestDatabase}) the
+ * database is a clone of that already-migrated one and the runtime starts with {@code MIGRATE_ON_START=false}.
  */
 public final class TestPlatform implements AutoCloseable {
     public final Valence valence;
@@ -32,9 +33,11 @@ public final class TestPlatform implements AutoCloseable {
     }
 
     public static TestPlatform start(String name, Map<String, String> settings) {
-        String databaseUrl = TestDatabase.newDatabase(name);
+        String databaseUrl = TestDatabase.migratedDatabase(name);
         var env = new HashMap<String, String>();
         env.put("DATABASE_URL", databaseUrl);
+        // an external database was migrated by newer code: this build must only validate it (the N-1 test)
+        if (TestDatabase.external()) env.put("MIGRATE_ON_START", "false");
         env.put("PORT", "0");
         env.put("STATUS_PORT", "0");
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-test-data").toString());
