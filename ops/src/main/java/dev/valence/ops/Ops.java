@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./valence ops}: the table of contents of the operator CLI. */
 @Command(name = "ops", mixinStandardHelpOptions = true, version = "valence ops 0.1.0",
         description = "Prove a migration is safe before the deploy, and make the unsafe order impossible.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, dev.valence.ops.lint.LintCommand.class})
 public final class Ops implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
