@@ -1,6 +1,7 @@
 package dev.valence.ops;
 
 import dev.valence.ops.compat.CompatTestCommand;
+import dev.valence.ops.lint.LintCommand;
 import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Command;
                 GateCommand.class,
                 CompatTestCommand.class,
                 StatusCommand.class,
-        })public final class Ops implements Runnable {
+                LintCommand.class,
+        })
+public final class Ops implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,79 @@
+package dev.valence.ops.lint;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Lints migration files: split each into statements, parse them into operations, apply the statement
+ * rules, then Valence's expand/contract rules, then (with a database) the applied-checksum rule.
+ */
+final class Linter {
+    private final Optional<AppliedChecksums> applied;
+    private final SchemaModel model = new SchemaModel();
+
+    Linter(Optional<AppliedChecksums> applied) {
+        this.applied = applied;
+    }
+
+    /** The .sql files named, or found under the directories named, in version order within each directory. */
+    static List<Path> migrationFiles(List<Path> inputs) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path input : inputs) {
+            if (!Files.isDirectory(input)) {
+                files.add(input);
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(input)) {
+                walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".sql"))
+                        .sorted(Comparator.comparing((Path p) -> p.getParent().toString())
+                                .thenComparingInt(p -> MigrationFile.of(p).version())
+                                .thenComparing(Path::toString))
+                        .forEach(files::add);
+            }
+        }
+        return files;
+    }
+
+    List<Finding> lintFiles(List<Path> files) throws IOException, SQLException {
+        List<Finding> findings = new ArrayList<>();
+        for (Path path : files) {
+            String sql = Files.readString(path, StandardCharsets.UTF_8);
+            MigrationFile file = MigrationFile.of(path);
+            findings.addAll(lint(file, sql));
+            if (applied.isPresent()) applied.get().check(file, sql).ifPresent(findings::add);
+        }
+        return findings;
+    }
+
+    /** The findings for one file's text; {@code file} tells its place (app, control or elsewhere). */
+    List<Finding> lint(MigrationFile file, String sql) {
+        List<SqlStatement> statements;
+        try {
+            statements = SqlStatement.split(sql);
+        } catch (SqlSyntaxException e) {
+            return List.of(new Finding(Rule.UNREADABLE_SQL, Severity.ERROR, file.display(), e.line(), "",
+                    Rule.UNREADABLE_SQL.sentence(e.getMessage()), Rule.UNREADABLE_SQL.fix()));
+        }
+        List<Finding> findings = new ArrayList<>();
+        Optional<Declaration> declaration = file.mustDeclare() ? Declaration.check(file, statements, findings) : Optional.empty();
+        List<Operation> operations = new ArrayList<>();
+        for (SqlStatement statement : statements) operations.addAll(StatementParser.parse(statement));
+        List<Finding> ruleFindings = new RuleChecker(file.display(), model).check(operations);
+        findings.addAll(ProjectRules.apply(file, declaration, ruleFindings));
+        findings.sort(Comparator.comparingInt(Finding::line));
+        return findings;
+    }
+
+    /** Lints SQL text as if it were the file at {@code path}; for tests and for one-off checks. */
+    static List<Finding> lintText(String path, String sql) {
+        return new Linter(Optional.empty()).lint(MigrationFile.of(Path.of(path)), sql);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.valence.ops.lint;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every check the linter makes, with its stable code. {@code breaksPreviousRelease}: the previous
+ * release's code fails against the migrated schema. {@code locksHeavily}: the statement blocks reads or
+ * writes of a table for as long as it scans or rewrites it. VL0xx are Valence's own project rules.
+ */
+enum Rule {
+    UNREADABLE_SQL("VL000", Severity.ERROR, false, false, "%s",
+            "close the quote or comment; every statement must be readable SQL",
+            "The file could not be split into statements: a quote, dollar quote or comment is never closed."),
+    UNDECLARED_APP_MIGRATION("VL001", Severity.ERROR, false, false, "%s",
+            "end it with INSERT INTO control.schema_contract (version, kind, min_code_level, description) VALUES (N, 'expand', 0, '...');",
+            "Every app migration ends by declaring itself in control.schema_contract: 'expand' (older code keeps working, minimum 0) or 'contract' (code below the given level breaks). The schema guard reads these rows; the build (migrations/build-info.sh) refuses a file without exactly one correct declaration."),
+    EXPAND_BREAKS_PREVIOUS_RELEASE("VL002", Severity.ERROR, false, false, "app v%d declares expand but %s",
+            "declare contract with the lowest code level that survives it, or split it",
+            "An expand migration promises that every older build keeps working. A breaking operation in it makes the schema guard let old instances run against a schema they cannot use."),
+    CONTROL_BREAKS_PREVIOUS_RELEASE("VL003", Severity.ERROR, false, false, "control v%d is expand-only but %s",
+            "add alongside instead; control is never contracted, so old builds keep their heartbeats and status page",
+            "Every build, old or new, reads and writes the control schema while app is mismatched; a breaking change there takes down what must keep running."),
+    APPLIED_MIGRATION_CHANGED("VL004", Severity.ERROR, false, false, "%s",
+            "restore the file as it was applied (git log -p on it) and put the change in a new migration",
+            "Flyway records the CRC32 checksum of each applied migration; a changed file fails validation on every later migrate, and the change itself never runs on databases that already applied it."),
+    DROP_COLUMN("VL101", Severity.ERROR, true, false, "drops column %s, which the previous release still reads and writes",
+            "stop using the column in code, release, then drop it in a later contract migration",
+            "The previous release's SELECTs and INSERTs name the column and fail with SQLSTATE 42703 the moment it is gone."),
+    DROP_RELATION("VL102", Severity.ERROR, true, true, "drops %s %s, which the previous release still uses",
+            "remove every use first, release, then drop it in a later contract migration",
+            "Queries of the previous release against a dropped table, view or schema fail with SQLSTATE 42P01. DROP also waits for an ACCESS EXCLUSIVE lock."),
+    RENAME_COLUMN("VL103", Severity.ERROR, true, false, "renames column %s to %s, so the previous release's queries fail",
+            "add the new column, write both, backfill, switch reads, then drop the old one in a contract migration (or keep the old name in a view)",
+            "A rename is instant, and instantly breaks every query of the previous release that names the old column."),
+    RENAME_TABLE("VL104", Severity.ERROR, true, false, "renames table %s to %s, so the previous release's queries fail",
+            "keep the name, or create the new table and keep a view with the old name during the transition",
+            "RENAME TO and SET SCHEMA change the name the previous release's queries use."),
+    ALTER_COLUMN_TYPE("VL105", Severity.ERROR, true, true,
+            "changes the type of column %s to %s, which rewrites the table under an ACCESS EXCLUSIVE lock and can break the previous release",
+            "only widen in place (varchar(n) to text or to a wider varchar); otherwise add a new column, sync it, and switch over",
+            "Most type changes rewrite the table and every index while holding an ACCESS EXCLUSIVE lock, and the previous release may write values the new type rejects. Binary-coercible widening (varchar(n) to text, varchar(n) to varchar(m) with m >= n) is exempt when the old type is known from an earlier migration."),
+    ADD_REQUIRED_COLUMN("VL106", Severity.ERROR, true, false,
+            "adds column %s as NOT NULL without a DEFAULT, so the previous release's INSERTs fail",
+            "add it nullable, or with a constant DEFAULT (instant since PostgreSQL 11)",
+            "The previous release does not know the column, so its INSERTs omit it and violate NOT NULL (SQLSTATE 23502)."),
+    SET_NOT_NULL("VL107", Severity.ERROR, true, true,
+            "sets column %s NOT NULL, which fails the previous release's writes of NULL and scans the table under an ACCESS EXCLUSIVE lock",
+            "make the code write values first; add CHECK (column IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL",
+            "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock unless a validated CHECK proves it, and rejects the previous release's NULL writes."),
+    DROP_NOT_NULL("VL108", Severity.ERROR, true, false,
+            "drops NOT NULL from column %s, so the previous release may read NULLs it does not expect",
+            "deploy readers that tolerate NULL first, then drop the constraint",
+            "Code that assumed a value crashes or misbehaves on the first NULL the new release writes."),
+    CONSTRAINT_WITHOUT_NOT_VALID("VL109", Severity.ERROR, true, true,
+            "adds %s on %s without NOT VALID, which scans the table under lock and can reject the previous release's writes",
+            "fix the writers first; add it NOT VALID, then VALIDATE CONSTRAINT in a separate migration",
+            "Adding a CHECK or FOREIGN KEY validates every row while blocking writes (and, for a foreign key, the referenced table). NOT VALID makes it instant; VALIDATE CONSTRAINT later takes a weaker lock."),
+    CONSTRAINT_BUILDING_INDEX("VL110", Severity.ERROR, true, true,
+            "adds %s on %s by building its index under lock, which can reject the previous release's writes",
+            "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE (or PRIMARY KEY) USING INDEX",
+            "ADD UNIQUE or PRIMARY KEY builds an index while holding a lock that blocks every write; USING INDEX attaches an index built concurrently instead."),
+    CREATE_INDEX_LOCKING("VL111", Severity.WARNING, false, true,
+            "creates index %son %s without CONCURRENTLY, which blocks writes to the table while it builds",
+            "CREATE INDEX CONCURRENTLY, in a migration of its own (it cannot run inside a transaction)",
+            "A plain CREATE INDEX holds a SHARE lock for the whole build: reads go on, writes wait. A table created in the same file is exempt."),
+    DROP_INDEX_LOCKING("VL112", Severity.WARNING, false, true,
+            "drops index %s without CONCURRENTLY, which blocks reads and writes of its table while it waits and drops",
+            "DROP INDEX CONCURRENTLY, in a migration of its own (it cannot run inside a transaction)",
+            "A plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the table. An index created in the same file is exempt."),
+    RENAME_ENUM_VALUE("VL113", Severity.ERROR, true, false,
+            "renames value %s of enum %s to %s, so the previous release's writes of the old value fail",
+            "add the new value, handle both in code, backfill, and retire the old one in a later release",
+            "The previous release still writes and compares the old label; after the rename it is invalid input for the enum (SQLSTATE 22P02)."),
+    DROP_TYPE("VL114", Severity.ERROR, true, false, "drops type %s, which the previous release's columns and casts still use",
+            "an enum value cannot be removed in place: create a new type, migrate the columns, release, then drop the old type in a contract migration",
+            "PostgreSQL cannot remove a value from an enum; the only way is a new type, and dropping the old one breaks every query of the previous release that casts to it."),
+    SET_DEFAULT("VL115", Severity.ERROR, true, false,
+            "sets a new DEFAULT on column %s, so the previous release's INSERTs that omit it store a value it did not choose",
+            "change a DEFAULT only once the previous release is gone, in a contract migration",
+            "Old code that omits the column relies on the old default (or NULL); a new default silently changes what it stores."),
+    DROP_DEFAULT("VL116", Severity.ERROR, true, false,
+            "drops the DEFAULT of column %s, so the previous release's INSERTs that omit it store NULL or fail",
+            "drop a DEFAULT only once the previous release is gone, in a contract migration",
+            "Old code that omits the column relies on its default; without it, NOT NULL columns reject those INSERTs."),
+    REWRITING_DEFAULT("VL117", Severity.WARNING, false, true,
+            "adds column %s with %s, which rewrites the whole table under an ACCESS EXCLUSIVE lock",
+            "add it nullable (or with a constant DEFAULT, instant since PostgreSQL 11), then backfill in batches",
+            "Since PostgreSQL 11 a constant (or STABLE, such as now()) default is stored once and the ADD COLUMN is instant; a volatile default, a serial, an identity or a stored generated column computes a value per row and rewrites the table."),
+    DML_WITHOUT_WHERE("VL118", Severity.WARNING, false, false, "%s every row of %s (no WHERE clause)",
+            "backfill or delete in batches with a WHERE clause, idempotently, and keep old values until the previous release is retired",
+            "A whole-table DELETE or UPDATE in a migration is one long transaction that locks every row it touches and cannot be resumed; it is also data loss the previous release may still need."),
+    TRUNCATE("VL119", Severity.WARNING, false, true, "truncates %s, removing every row under an ACCESS EXCLUSIVE lock",
+            "delete in batches with a WHERE clause, or drop the table in a contract migration once nothing uses it",
+            "TRUNCATE empties the table at once and blocks every reader and writer until the migration commits.");
+
+    private final String code;
+    private final Severity severity;
+    private final boolean breaksPreviousRelease;
+    private final boolean locksHeavily;
+    private final String sentence;
+    private final String fix;
+    private final String explanation;
+
+    Rule(String code, Severity severity, boolean breaksPreviousRelease, boolean locksHeavily, String sentence, String fix, String explanation) {
+        this.code = code;
+        this.severity = severity;
+        this.breaksPreviousRelease = breaksPreviousRelease;
+        this.locksHeavily = locksHeavily;
+        this.sentence = sentence;
+        this.fix = fix;
+        this.explanation = explanation;
+    }
+
+    String code() { return code; }
+    Severity severity() { return severity; }
+    boolean breaksPreviousRelease() { return breaksPreviousRelease; }
+    boolean locksHeavily() { return locksHeavily; }
+    String fix() { return fix; }
+    String explanation() { return explanation; }
+
+    String sentence(Object... arguments) {
+        return sentence.formatted(arguments);
+    }
+
+    static Optional<Rule> byCode(String code) {
+        return Arrays.stream(values()).filter(rule -> rule.code.equalsIgnoreCase(code)).findFirst();
+    }
+}

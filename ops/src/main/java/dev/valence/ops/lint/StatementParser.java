@@ -1,0 +1,122 @@
+package dev.valence.ops.lint;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A recursive-descent parser for the PostgreSQL statements a migration linter must understand (CREATE,
+ * DROP, ALTER TABLE, ALTER TYPE, TRUNCATE, DELETE, UPDATE, DO); every other statement yields no
+ * operation. It reads tokens from {@link SqlLexer}, so quoted text and comments can never look like code.
+ */
+final class StatementParser {
+    private static final Set<String> STATEMENT_VERBS = Set.of("create", "drop", "alter", "truncate", "delete", "update", "with");
+
+    private StatementParser() {}
+
+    static List<Operation> parse(SqlStatement statement) {
+        List<Operation> operations = new ArrayList<>();
+        parseInto(statement, new TokenCursor(statement.tokens()), operations);
+        return operations;
+    }
+
+    private static void parseInto(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        if (cursor.accept("create")) create(statement, cursor, out);
+        else if (cursor.accept("drop")) drop(statement, cursor, out);
+        else if (cursor.accept("alter", "table")) new AlterTableParser(statement, out::add).parse(cursor);
+        else if (cursor.accept("alter", "type")) alterType(statement, cursor, out);
+        else if (cursor.accept("truncate")) truncate(statement, cursor, out);
+        else if (cursor.peek().isWord("with") || cursor.peek().isWord("delete") || cursor.peek().isWord("update")) dml(statement, cursor, out);
+        else if (cursor.accept("do")) doBlock(statement, cursor, out);
+    }
+
+    private static void create(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        cursor.accept("or", "replace");
+        cursor.acceptAny("global", "local");
+        cursor.acceptAny("temp", "temporary", "unlogged");
+        if (cursor.accept("table")) {
+            cursor.accept("if", "not", "exists");
+            String table = cursor.qualifiedName();
+            out.add(Operation.of(Operation.Kind.CREATES_TABLE, table, "", "", statement));
+            if (cursor.peek().kind() != SqlToken.Kind.LEFT_PAREN) return;
+            for (TokenCursor item : cursor.groupItems()) {
+                if (item.peek().kind() == SqlToken.Kind.WORD && Set.of("constraint", "check", "unique", "primary", "foreign",
+                        "exclude", "like").contains(item.peek().value())) continue;
+                ColumnDefinition column = ColumnDefinition.parse(item);
+                out.add(Operation.of(Operation.Kind.DEFINES_COLUMN, table, column.name(), column.type(), statement));
+            }
+        } else if (cursor.accept("unique", "index") || cursor.accept("index")) {
+            if (cursor.accept("concurrently")) return;
+            cursor.accept("if", "not", "exists");
+            boolean unnamed = cursor.peek().isWord("on") && !cursor.peek(1).isWord("on");
+            String index = unnamed ? "" : cursor.qualifiedName();
+            cursor.accept("on");
+            cursor.accept("only");
+            out.add(Operation.of(Operation.Kind.CREATE_INDEX, cursor.qualifiedName(), "", index, statement));
+        }
+    }
+
+    private static void drop(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        String relation = cursor.accept("table") ? "table" : cursor.accept("schema") ? "schema" : cursor.accept("view") ? "view"
+                : cursor.accept("materialized", "view") ? "materialized view" : "";
+        Operation.Kind kind = Operation.Kind.DROP_RELATION;
+        if (relation.isEmpty() && cursor.accept("index")) {
+            if (cursor.accept("concurrently")) return;
+            kind = Operation.Kind.DROP_INDEX;
+        } else if (relation.isEmpty() && cursor.accept("type")) {
+            kind = Operation.Kind.DROP_TYPE;
+        } else if (relation.isEmpty()) {
+            return;
+        }
+        cursor.accept("if", "exists");
+        for (TokenCursor name : cursor.splitRestAtCommas()) {
+            out.add(Operation.of(kind, name.qualifiedName(), "", relation, statement));
+        }
+    }
+
+    private static void alterType(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        String type = cursor.qualifiedName();
+        if (cursor.accept("rename", "value")) {
+            String oldValue = "'" + cursor.next().value() + "'";
+            cursor.accept("to");
+            out.add(Operation.of(Operation.Kind.RENAME_ENUM_VALUE, type, oldValue, "'" + cursor.next().value() + "'", statement));
+        }
+    }
+
+    private static void truncate(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        cursor.accept("table");
+        for (TokenCursor name : cursor.splitRestAtCommas()) {
+            name.accept("only");
+            out.add(Operation.of(Operation.Kind.TRUNCATE, name.qualifiedName(), "", "", statement));
+        }
+    }
+
+    /** DELETE or UPDATE, possibly after WITH queries; flagged when there is no top-level WHERE. */
+    private static void dml(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        if (cursor.accept("with")) {
+            cursor.accept("recursive");
+            while (!cursor.atEnd() && !cursor.peek().isWord("delete") && !cursor.peek().isWord("update")
+                    && !cursor.peek().isWord("insert") && !cursor.peek().isWord("select")) {
+                cursor.next();
+                cursor.skipGroup();
+            }
+        }
+        String verb = cursor.accept("delete", "from") ? "deletes" : cursor.accept("update") ? "updates" : "";
+        if (verb.isEmpty()) return;
+        cursor.accept("only");
+        String table = cursor.qualifiedName();
+        if (!cursor.restHasWord("where")) out.add(Operation.of(Operation.Kind.DML_WITHOUT_WHERE, table, "", verb, statement));
+    }
+
+    /** A DO block runs its body at once, so its SQL statements count as the migration's own. */
+    private static void doBlock(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        cursor.accept("language", "plpgsql");
+        if (cursor.peek().kind() != SqlToken.Kind.STRING) return;
+        for (SqlStatement inner : SqlStatement.split(cursor.next().value())) {
+            var innerCursor = new TokenCursor(inner.tokens());
+            while (!innerCursor.atEnd() && !(innerCursor.peek().kind() == SqlToken.Kind.WORD
+                    && STATEMENT_VERBS.contains(innerCursor.peek().value()))) innerCursor.next();
+            parseInto(statement, innerCursor, out);
+        }
+    }
+}

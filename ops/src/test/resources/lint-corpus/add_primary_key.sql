@@ -1,0 +1,2 @@
+-- expect: VL110
+ALTER TABLE app.runs ADD PRIMARY KEY (id);

@@ -1,0 +1,2 @@
+-- expect: VL106
+ALTER TABLE app.users ADD COLUMN email text CONSTRAINT users_email_nn NOT NULL CHECK (email <> '');

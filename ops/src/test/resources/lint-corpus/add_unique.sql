@@ -1,0 +1,2 @@
+-- expect: VL110
+ALTER TABLE app.users ADD CONSTRAINT users_name_key UNIQUE (name);

@@ -1,0 +1,3 @@
+-- expect: VL102
+/* clean up */ -- really
+DROP TABLE app.blobs;

@@ -1,0 +1,2 @@
+-- expect: VL105
+ALTER TABLE app.runs ALTER COLUMN http_status TYPE smallint;

@@ -1,0 +1,2 @@
+-- expect: VL001
+ALTER TABLE app.vals ADD COLUMN description text;

@@ -1,0 +1,5 @@
+-- expect: VL001
+ALTER TABLE app.vals ADD COLUMN description text;
+
+INSERT INTO control.schema_contract (version, kind, min_code_level, description)
+VALUES (5, 'expand', 0, 'add vals.description');

@@ -1,0 +1,2 @@
+-- expect: VL101, VL003
+ALTER TABLE control.instances DROP COLUMN host;

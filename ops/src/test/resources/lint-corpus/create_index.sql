@@ -1,0 +1,2 @@
+-- expect: VL111
+CREATE INDEX runs_outcome_idx ON app.runs (outcome);

@@ -1,0 +1,2 @@
+-- expect: VL111
+CREATE INDEX vals_owner_idx ON ONLY app.vals (owner_id);

@@ -1,0 +1,2 @@
+-- expect: VL111
+CREATE INDEX ON app.runs USING btree (started_at) WHERE outcome = 'error';

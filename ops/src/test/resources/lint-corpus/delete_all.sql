@@ -1,0 +1,2 @@
+-- expect: VL118
+DELETE FROM app.runs;

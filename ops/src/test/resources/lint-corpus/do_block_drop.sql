@@ -1,0 +1,6 @@
+-- expect: VL101
+DO $$
+BEGIN
+  ALTER TABLE app.vals DROP COLUMN schedule;
+END
+$$;

@@ -1,0 +1,2 @@
+-- expect: VL101
+ALTER TABLE app.vals DROP COLUMN schedule;

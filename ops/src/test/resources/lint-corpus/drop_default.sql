@@ -1,0 +1,2 @@
+-- expect: VL116
+ALTER TABLE app.users ALTER COLUMN role DROP DEFAULT;

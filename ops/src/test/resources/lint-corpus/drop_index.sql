@@ -1,0 +1,2 @@
+-- expect: VL112
+DROP INDEX app.api_tokens_user_idx;

@@ -1,0 +1,2 @@
+-- expect: VL102
+DROP MATERIALIZED VIEW app.run_stats;

@@ -1,0 +1,2 @@
+-- expect: VL108
+ALTER TABLE app.users ALTER COLUMN name DROP NOT NULL;

@@ -1,0 +1,2 @@
+-- expect: VL102
+DROP SCHEMA IF EXISTS legacy CASCADE;

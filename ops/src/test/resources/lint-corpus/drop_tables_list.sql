@@ -1,0 +1,2 @@
+-- expect: VL102
+DROP TABLE IF EXISTS app.env_vars, app.blobs CASCADE;

@@ -1,0 +1,2 @@
+-- expect: VL114
+DROP TYPE app.run_outcome;

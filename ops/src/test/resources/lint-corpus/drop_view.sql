@@ -1,0 +1,2 @@
+-- expect: VL102
+DROP VIEW app.active_vals;

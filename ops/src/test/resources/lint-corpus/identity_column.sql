@@ -1,0 +1,2 @@
+-- expect: VL117
+ALTER TABLE app.env_vars ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;

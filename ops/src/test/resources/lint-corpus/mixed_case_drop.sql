@@ -1,0 +1,2 @@
+-- expect: VL102
+Drop Table APP.Runs;

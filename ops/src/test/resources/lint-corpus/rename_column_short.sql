@@ -1,0 +1,2 @@
+-- expect: VL103
+ALTER TABLE app.vals RENAME privacy TO visibility;

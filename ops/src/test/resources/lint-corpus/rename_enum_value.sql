@@ -1,0 +1,2 @@
+-- expect: VL113
+ALTER TYPE app.run_outcome RENAME VALUE 'timeout' TO 'timed_out';

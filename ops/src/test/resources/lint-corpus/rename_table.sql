@@ -1,0 +1,2 @@
+-- expect: VL104
+ALTER TABLE app.runs RENAME TO executions;

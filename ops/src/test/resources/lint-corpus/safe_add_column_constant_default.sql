@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE app.vals ADD COLUMN archived boolean NOT NULL DEFAULT false;

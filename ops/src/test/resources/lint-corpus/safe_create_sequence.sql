@@ -1,0 +1,2 @@
+-- expect: none
+CREATE SEQUENCE IF NOT EXISTS app.run_seq;

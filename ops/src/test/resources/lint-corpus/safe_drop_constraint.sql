@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE app.vals DROP CONSTRAINT IF EXISTS vals_schedule_check;

@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TYPE app.run_outcome ADD VALUE IF NOT EXISTS 'skipped' AFTER 'cancelled';

@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE app."DROP" ADD COLUMN "TRUNCATE" text;

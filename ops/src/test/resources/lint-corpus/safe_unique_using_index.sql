@@ -1,0 +1,2 @@
+-- expect: none
+CREATE UNIQUE INDEX CONCURRENTLY users_lower_name_key ON app.users (lower(name));

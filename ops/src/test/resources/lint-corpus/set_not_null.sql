@@ -1,0 +1,2 @@
+-- expect: VL107
+ALTER TABLE app.runs ALTER COLUMN error SET NOT NULL;

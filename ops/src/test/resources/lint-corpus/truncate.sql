@@ -1,0 +1,2 @@
+-- expect: VL119
+TRUNCATE app.runs;

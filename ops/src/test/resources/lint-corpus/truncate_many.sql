@@ -1,0 +1,2 @@
+-- expect: VL119
+TRUNCATE TABLE ONLY app.runs, app.blobs RESTART IDENTITY CASCADE;

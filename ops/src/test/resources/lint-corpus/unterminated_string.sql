@@ -1,0 +1,2 @@
+-- expect: VL000
+UPDATE app.vals SET name = 'oops WHERE id = 1;

@@ -1,0 +1,2 @@
+-- expect: VL118
+UPDATE app.vals SET privacy = 'private';

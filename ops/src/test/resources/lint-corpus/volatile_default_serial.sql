@@ -1,0 +1,2 @@
+-- expect: VL117
+ALTER TABLE app.runs ADD COLUMN seq serial;
