@@ -1,59 +1,73 @@
 package dev.valence.ops;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * What an {@code app} migration declares about itself in its {@code INSERT INTO control.schema_contract}
- * row: expand (older code keeps working) or contract (code below {@code minCodeLevel} breaks). Read
- * from the file, so the gates know it before the migration runs.
+ * What an {@code app} migration declares about itself in its {@code control.schema_contract} row:
+ * {@code expand} (older code keeps working) or {@code contract} (code below {@code minCodeLevel} breaks).
+ * Read from the file, so plan, migrate and compat-test know it before the migration runs; the layout is
+ * the one {@code migrations/build-info.sh} enforces (the linter's VL001 checks it in full).
  */
-record Declaration(Kind kind, int minCodeLevel) {
-    enum Kind {
-        EXPAND("expand"), CONTRACT("contract");
+public record Declaration(int version, String kind, int minCodeLevel, String description, String file) {
+    private static final Pattern FILE = Pattern.compile("V(\\d+)__\\w+\\.sql");
+    private static final Pattern VALUES = Pattern.compile(
+            "INSERT INTO control\\.schema_contract\\s*\\([^)]*\\)\\s*VALUES\\s*\\((\\d+),\\s*'(expand|contract)',\\s*(\\d+),\\s*'((?:[^']|'')*)'",
+            Pattern.CASE_INSENSITIVE);
 
-        private final String wire;
-
-        Kind(String wire) {
-            this.wire = wire;
-        }
-
-        String wire() {
-            return wire;
-        }
+    public boolean isContract() {
+        return kind.equals("contract");
     }
 
-    private static final Pattern INSERT = Pattern.compile(
-            "INSERT\\s+INTO\\s+control\\.schema_contract\\s*\\(([^)]*)\\)\\s*VALUES\\s*\\(", Pattern.CASE_INSENSITIVE);
-    private static final Pattern VALUE = Pattern.compile("\\G\\s*('(?:[^']|'')*'|[^,'\\s()]+)\\s*([,)])");
-
-    /** The declaration in a migration's SQL, or empty when it has none the gates can read. */
-    static Optional<Declaration> in(String sql) {
-        var insert = INSERT.matcher(sql);
-        if (!insert.find()) return Optional.empty();
-        List<String> columns = List.of(insert.group(1).trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
-        var values = new ArrayList<String>();
-        var value = VALUE.matcher(sql).region(insert.end(), sql.length());
-        while (value.find()) {
-            String v = value.group(1);
-            values.add(v.startsWith("'") ? v.substring(1, v.length() - 1).replace("''", "'") : v);
-            if (value.group(2).equals(")")) break;
-        }
-        int kindAt = columns.indexOf("kind");
-        int levelAt = columns.indexOf("min_code_level");
-        if (kindAt < 0 || levelAt < 0 || Math.max(kindAt, levelAt) >= values.size()) return Optional.empty();
-        try {
-            var kind = Kind.valueOf(values.get(kindAt).toUpperCase(Locale.ROOT));
-            return Optional.of(new Declaration(kind, Integer.parseInt(values.get(levelAt))));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+    /** Whether code of {@code codeLevel} is below this migration's floor, so its guard must refuse the schema. */
+    public boolean breaks(int codeLevel) {
+        return isContract() && minCodeLevel > codeLevel;
     }
 
-    boolean isContract() {
-        return kind == Kind.CONTRACT;
+    /** "app v2 (drop items.legacy)" */
+    public String label() {
+        return "app v" + version + " (" + description + ")";
+    }
+
+    /** The declaration in one migration's SQL, or empty when it has none that can be read. */
+    public static Optional<Declaration> in(String sql, int version, String file) {
+        Matcher values = VALUES.matcher(sql);
+        if (!values.find()) return Optional.empty();
+        return Optional.of(new Declaration(version, values.group(2).toLowerCase(), Integer.parseInt(values.group(3)),
+                values.group(4).replace("''", "'"), file));
+    }
+
+    /** The declarations of every {@code V<n>__*.sql} file in {@code appDir}, lowest version first. */
+    public static List<Declaration> readAll(Path appDir) throws IOException {
+        var found = new ArrayList<Declaration>();
+        try (Stream<Path> files = Files.list(appDir)) {
+            for (Path file : files.sorted().toList()) {
+                Matcher name = FILE.matcher(file.getFileName().toString());
+                if (!name.matches()) continue;
+                int version = Integer.parseInt(name.group(1));
+                String fileName = file.getFileName().toString();
+                found.add(in(Files.readString(file), version, fileName)
+                        .orElse(new Declaration(version, "undeclared", 0, "no schema_contract row", fileName)));
+            }
+        }
+        found.sort(Comparator.comparingInt(Declaration::version));
+        return found;
+    }
+
+    /** The highest version among {@code V<n>__*.sql} in {@code appDir}: a build's code level L; 0 if there are none. */
+    public static int highestVersion(Path appDir) throws IOException {
+        if (!Files.isDirectory(appDir)) return 0;
+        try (Stream<Path> files = Files.list(appDir)) {
+            return files.map(f -> FILE.matcher(f.getFileName().toString()))
+                    .filter(Matcher::matches).mapToInt(m -> Integer.parseInt(m.group(1))).max().orElse(0);
+        }
     }
 }

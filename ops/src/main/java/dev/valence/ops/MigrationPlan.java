@@ -50,7 +50,8 @@ record MigrationPlan(Map<String, String> current, List<Pending> pending, List<Bl
                 Declaration declaration = null;
                 if (schema.equals(MigrationLocations.SCHEMAS.getLast())) {
                     String sql = locations.read(schema, migration.getScript());
-                    declaration = sql == null ? null : Declaration.in(sql).orElse(null);
+                    declaration = sql == null ? null
+                            : Declaration.in(sql, Integer.parseInt(version), migration.getScript()).orElse(null);
                 }
                 pending.add(new Pending(schema, version, migration.getDescription(), migration.getScript(), declaration));
             }
@@ -105,6 +106,6 @@ record MigrationPlan(Map<String, String> current, List<Pending> pending, List<Bl
     /** "contract, min code level 2", "expand, min code level 0" or "undeclared". */
     static String kindOf(Pending migration) {
         if (migration.declaration() == null) return migration.schema().equals("control") ? "control: expand-only" : "undeclared";
-        return migration.declaration().kind().wire() + ", min code level " + migration.declaration().minCodeLevel();
+        return migration.declaration().kind() + ", min code level " + migration.declaration().minCodeLevel();
     }
 }

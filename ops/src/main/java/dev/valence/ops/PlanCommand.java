@@ -76,7 +76,7 @@ final class PlanCommand implements Callable<Integer> {
             var entry = new JsonObject().put("schema", p.schema()).put("version", p.version())
                     .put("description", p.description()).put("script", p.script());
             if (p.declaration() != null) {
-                entry.put("kind", p.declaration().kind().wire()).put("min_code_level", p.declaration().minCodeLevel());
+                entry.put("kind", p.declaration().kind()).put("min_code_level", p.declaration().minCodeLevel());
             } else {
                 entry.put("kind", p.schema().equals("control") ? "expand" : "undeclared");
             }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class GateRollbackCommandTest {
-    /** Migrated through app v2, a contract migration with floor 2. */
+    /** Migrated through app v900, a contract migration with floor 2. */
     private static String contracted;
 
     @BeforeAll
@@ -22,12 +22,12 @@ class GateRollbackCommandTest {
 
     @Test
     void rollback_to_a_level_that_can_run_on_the_schema_answers_yes_with_the_guards_sentence() {
-        var result = run("gate", "rollback", "--to", "2", "--database", contracted);
+        var result = run("gate", "rollback", "--to", "900", "--database", contracted);
 
         assertEquals(ExitCodes.OK, result.exit());
         assertEquals("""
-                rollback to code level 2 (minimum 2):
-                yes (compatible): schema is at app v2 (floor 2); this build is level 2 (minimum 2): compatible
+                rollback to code level 900 (minimum 900):
+                yes (compatible): schema is at app v900 (floor 900); this build is level 900 (minimum 900): compatible
                 """, result.out());
     }
 
@@ -38,19 +38,19 @@ class GateRollbackCommandTest {
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("""
                 rollback to code level 1 (minimum 1):
-                no (schema_too_new): schema is at app v2, which requires code level >= 2; this build is level 1 (contract migration \
-                app v2 removed what older code uses); deploy a build of level 2 or newer
+                no (schema_too_new): schema is at app v900, which requires code level >= 900; this build is level 1 (contract migration \
+                app v900 removed what older code uses); deploy a build of level 900 or newer
                 """, result.out());
     }
 
     @Test
     void rollback_to_a_build_whose_minimum_is_above_the_schema_answers_no_because_the_schema_is_too_old() {
-        var result = run("gate", "rollback", "--to", "3", "--minimum", "3", "--database", contracted);
+        var result = run("gate", "rollback", "--to", "901", "--minimum", "901", "--database", contracted);
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("""
-                rollback to code level 3 (minimum 3):
-                no (schema_too_old): schema is at app v2, but this build (level 3) needs at least app v3; apply the pending migrations (ops migrate)
+                rollback to code level 901 (minimum 901):
+                no (schema_too_old): schema is at app v900, but this build (level 901) needs at least app v901; apply the pending migrations (ops migrate)
                 """, result.out());
     }
 
@@ -61,8 +61,8 @@ class GateRollbackCommandTest {
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("""
                 rollback to build build-level-1: code level 1, minimum 1 (from control.instances):
-                no (schema_too_new): schema is at app v2, which requires code level >= 2; this build is level 1 (contract migration \
-                app v2 removed what older code uses); deploy a build of level 2 or newer
+                no (schema_too_new): schema is at app v900, which requires code level >= 900; this build is level 1 (contract migration \
+                app v900 removed what older code uses); deploy a build of level 900 or newer
                 """, result.out());
     }
 

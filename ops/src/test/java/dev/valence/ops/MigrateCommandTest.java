@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class MigrateCommandTest {
     private static final String APP_VERSION = "SELECT max(version::int) FROM app.flyway_schema_history WHERE success";
-    private static final String REFUSAL = "refused: app v2 is a contract migration that needs code level >= 2; live instances below it:"
-            + " runtime-a (host x, build abc, level 1, seen 2 s ago). Deploy code of level 2 everywhere first, or pass --force.\n";
+    private static final String REFUSAL = "refused: app v900 is a contract migration that needs code level >= 900; live instances below it:"
+            + " runtime-a (host x, build abc, level 1, seen 2 s ago). Deploy code of level 900 everywhere first, or pass --force.\n";
 
     @Test
     void migrate_applies_control_then_app_on_an_empty_database() {
@@ -59,15 +59,15 @@ class MigrateCommandTest {
         String db = newDatabase("migrate");
         migratePackaged(db);
         heartbeat(db, "runtime-a", "x", "abc", 1, 2);
-        heartbeat(db, "runtime-b", "y", "def", 2, 1);
+        heartbeat(db, "runtime-b", "y", "def", 900, 1);
 
         var result = run("migrate", "--database", db, WITH_CONTRACT);
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals(REFUSAL, result.err());
-        assertEquals("Stopped before app v2; no app migration was applied.\n", result.out());
+        assertEquals("Stopped before app v900; no app migration was applied.\n", result.out());
         assertEquals("1", query(db, APP_VERSION));
-        assertEquals(null, query(db, "SELECT kind FROM control.schema_contract WHERE version = 2"));
+        assertEquals(null, query(db, "SELECT kind FROM control.schema_contract WHERE version = 900"));
     }
 
     @Test
@@ -82,7 +82,7 @@ class MigrateCommandTest {
         assertEquals(REFUSAL, result.err());
         assertEquals("""
                 applied app v1: users vals runs
-                Stopped before app v2.
+                Stopped before app v900.
                 """, result.out());
         assertEquals("1", query(db, APP_VERSION));
     }
@@ -97,9 +97,9 @@ class MigrateCommandTest {
 
         assertEquals("", result.err());
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("applied app v2: test contract\n", result.out());
-        assertEquals("2", query(db, APP_VERSION));
-        assertEquals("contract 2", query(db, "SELECT kind || ' ' || min_code_level FROM control.schema_contract WHERE version = 2"));
+        assertEquals("applied app v900: test contract\n", result.out());
+        assertEquals("900", query(db, APP_VERSION));
+        assertEquals("contract 900", query(db, "SELECT kind || ' ' || min_code_level FROM control.schema_contract WHERE version = 900"));
     }
 
     @Test
@@ -111,11 +111,11 @@ class MigrateCommandTest {
         var result = run("migrate", "--database", db, WITH_CONTRACT, "--force");
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("WARNING: --force: applying app v2, a contract migration that needs code level >= 2, while these live instances"
-                + " run code below it: runtime-a (host x, build abc, level 1, seen 2 s ago). They will answer 503 until code of level 2"
+        assertEquals("WARNING: --force: applying app v900, a contract migration that needs code level >= 900, while these live instances"
+                + " run code below it: runtime-a (host x, build abc, level 1, seen 2 s ago). They will answer 503 until code of level 900"
                 + " replaces them.\n", result.err());
-        assertEquals("applied app v2: test contract\n", result.out());
-        assertEquals("2", query(db, APP_VERSION));
+        assertEquals("applied app v900: test contract\n", result.out());
+        assertEquals("900", query(db, APP_VERSION));
     }
 
     @Test
@@ -128,7 +128,7 @@ class MigrateCommandTest {
         OpsTestSupport.Result result;
         try (var holder = OpsTestSupport.dataSource(db).getConnection()) {
             holder.setAutoCommit(false);
-            holder.createStatement().execute("LOCK TABLE app.vals IN ACCESS SHARE MODE"); // blocks the ALTER TABLE of app v2
+            holder.createStatement().execute("LOCK TABLE app.vals IN ACCESS SHARE MODE"); // blocks the ALTER TABLE of app v900
             result = run(line, "migrate", "--database", db, WITH_CONTRACT, "--lock-timeout", "200ms", "--retries", "1");
             holder.rollback();
         }
@@ -174,7 +174,7 @@ class MigrateCommandTest {
 
         assertEquals("migrating app: a lock was not granted within 200 ms (SQLSTATE 55P03), attempt 1 of 4; retrying in 50 ms\n", err.toString());
         assertEquals(ExitCodes.OK, exit);
-        assertEquals("applied app v2: test contract\n", out.toString());
-        assertEquals("2", query(db, APP_VERSION));
+        assertEquals("applied app v900: test contract\n", out.toString());
+        assertEquals("900", query(db, APP_VERSION));
     }
 }

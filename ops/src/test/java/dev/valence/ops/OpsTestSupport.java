@@ -21,7 +21,7 @@ import picocli.CommandLine;
 final class OpsTestSupport {
     /** "Now" for every command in the tests, so heartbeat ages are exact. */
     static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
-    /** The test-only contract migration (app v2, min code level 2) next to the packaged app migrations. */
+    /** The test-only contract migration (app v900, min code level 900) next to the packaged app migrations. */
     static final String WITH_CONTRACT = "--locations=app=classpath:db/migration/app,app=classpath:db/test-migrations/contract";
 
     private static EmbeddedPostgres postgres;

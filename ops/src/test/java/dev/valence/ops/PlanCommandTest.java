@@ -28,7 +28,7 @@ class PlanCommandTest {
                   control v3  status page (control: expand-only)
                   control v4  webhooks (control: expand-only)
                   app v1      users vals runs (expand, min code level 0)
-                  app v2      test contract (contract, min code level 2)
+                  app v900    test contract (contract, min code level 900)
                 Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 6.
                 """, result.out());
     }
@@ -38,17 +38,17 @@ class PlanCommandTest {
         String db = newDatabase("plan");
         migratePackaged(db);
         heartbeat(db, "runtime-a", "x", "abc", 1, 2);
-        heartbeat(db, "runtime-b", "y", "def", 2, 1);
+        heartbeat(db, "runtime-b", "y", "def", 900, 1);
 
         var result = run("plan", "--database", db, WITH_CONTRACT);
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("""
                 Pending migrations (control is at v4, app at v1):
-                  app v2  test contract (contract, min code level 2)
+                  app v900  test contract (contract, min code level 900)
                 Blocked:
-                  app v2 (contract, needs code level >= 2): runtime-a (host x, build abc, level 1, seen 2 s ago)
-                migrate would apply 0 of 1 and stop before app v2; deploy code of level 2 everywhere first, or pass --force.
+                  app v900 (contract, needs code level >= 900): runtime-a (host x, build abc, level 1, seen 2 s ago)
+                migrate would apply 0 of 1 and stop before app v900; deploy code of level 900 everywhere first, or pass --force.
                 """, result.out());
     }
 
@@ -63,13 +63,13 @@ class PlanCommandTest {
         assertEquals(ExitCodes.REFUSED, result.exit());
         var json = new JsonObject(result.out());
         assertEquals(new JsonObject().put("control", "4").put("app", "1"), json.getJsonObject("current"));
-        assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "2").put("description", "test contract")
-                .put("script", "V2__test_contract.sql").put("kind", "contract").put("min_code_level", 2)), json.getJsonArray("pending"));
-        assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "2").put("min_code_level", 2)
+        assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "900").put("description", "test contract")
+                .put("script", "V900__test_contract.sql").put("kind", "contract").put("min_code_level", 900)), json.getJsonArray("pending"));
+        assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "900").put("min_code_level", 900)
                 .put("instances", new JsonArray().add(new JsonObject().put("id", "runtime-a").put("host", "x").put("build", "abc")
                         .put("code_level", 1).put("code_minimum", 1).put("seen_seconds_ago", 2)))
-                .put("message", "refused: app v2 is a contract migration that needs code level >= 2; live instances below it:"
-                        + " runtime-a (host x, build abc, level 1, seen 2 s ago). Deploy code of level 2 everywhere first, or pass --force.")),
+                .put("message", "refused: app v900 is a contract migration that needs code level >= 900; live instances below it:"
+                        + " runtime-a (host x, build abc, level 1, seen 2 s ago). Deploy code of level 900 everywhere first, or pass --force.")),
                 json.getJsonArray("blocked"));
         assertEquals(new JsonArray(), json.getJsonArray("would_apply"));
     }
@@ -96,12 +96,12 @@ class PlanCommandTest {
 
     @Test
     void plan_reads_expand_and_contract_declarations_as_the_readme_writes_them() {
-        assertEquals(new Declaration(Declaration.Kind.EXPAND, 0), Declaration.in("""
+        assertEquals(new Declaration(7, "expand", 0, "add vals.description", "V7__a.sql"), Declaration.in("""
                 INSERT INTO control.schema_contract (version, kind, min_code_level, description)
-                VALUES (7, 'expand', 0, 'add vals.description');        -- older code keeps working""").orElseThrow());
-        assertEquals(new Declaration(Declaration.Kind.CONTRACT, 8), Declaration.in("""
-                insert into control.schema_contract (description, min_code_level, kind, version)
-                values ('drop vals.legacy_flag (it''s unused)', 8, 'contract', 8);""").orElseThrow());
-        assertEquals(java.util.Optional.empty(), Declaration.in("ALTER TABLE app.vals ADD COLUMN x int;"));
+                VALUES (7, 'expand', 0, 'add vals.description');        -- older code keeps working""", 7, "V7__a.sql").orElseThrow());
+        assertEquals(new Declaration(8, "contract", 8, "drop vals.legacy_flag (it's unused)", "V8__b.sql"), Declaration.in("""
+                insert into control.schema_contract (version, kind, min_code_level, description)
+                values (8, 'contract', 8, 'drop vals.legacy_flag (it''s unused)');""", 8, "V8__b.sql").orElseThrow());
+        assertEquals(java.util.Optional.empty(), Declaration.in("ALTER TABLE app.vals ADD COLUMN x int;", 9, "V9__c.sql"));
     }
 }

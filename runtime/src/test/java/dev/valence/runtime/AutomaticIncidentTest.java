@@ -85,7 +85,7 @@ class AutomaticIncidentTest {
             assertEquals("HTTP vals unavailable: database migration ahead of running code", incident.getString("name"));
             assertEquals("investigating", incident.getString("status"));
             assertEquals("major", incident.getString("impact"));
-            assertEquals("A database migration (app v2) needs code level 2; instances running level 1 are answering 503. Cron, script"
+            assertEquals("A database migration (app v900) needs code level 900; instances running level 1 are answering 503. Cron, script"
                     + " and email work is held and will run once they are replaced or the migration is rolled back.",
                     incident.getJsonArray("incident_updates").getJsonObject(0).getString("body"));
             assertEquals("critical", summary.getJsonObject("status").getString("indicator"));
@@ -101,7 +101,7 @@ class AutomaticIncidentTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(201, post.statusCode(), post.body());
 
-            flips.removeContractRow(2);
+            flips.removeContractRow(900);
             eventually("resolved after recovery", 10_000, () -> flips.count("SELECT count(*) FROM control.incidents WHERE resolved_at IS NULL") == 0);
             Thread.sleep(300);
             var after = getJson(statusPort, "/api/v2/incidents.json").getJsonArray("incidents").getJsonObject(0);

@@ -61,7 +61,7 @@ class IncidentReplayTest {
             Thread.sleep(500); // traffic keeps flowing on the fallback
             JsonObject fallback = new JsonObject(lastBody(answers, 503));
 
-            flips.removeContractRow(2);
+            flips.removeContractRow(900);
             long repairedNs = System.nanoTime();
             long first200Ns = waitFor(answers, 200, repairedNs, 5_000);
             Thread.sleep(300);
@@ -85,22 +85,22 @@ class IncidentReplayTest {
 
             var error = fallback.getJsonObject("error");
             assertEquals("schema_too_new", error.getString("reason"));
-            assertEquals("schema is at app v2, which requires code level >= 2; this build is level 1 (contract migration app v2"
-                    + " removed what older code uses); deploy a build of level 2 or newer", error.getString("message"));
+            assertEquals("schema is at app v900, which requires code level >= 900; this build is level 1 (contract migration app v900"
+                    + " removed what older code uses); deploy a build of level 900 or newer", error.getString("message"));
             assertEquals("http://localhost:8081/", fallback.getString("statusPage"));
             // the feed is the automatic incident the runtime opened on the status page
             var status = fallback.getJsonObject("status");
             assertEquals("HTTP vals unavailable: database migration ahead of running code", status.getJsonObject("incident").getString("name"));
             assertEquals("investigating", status.getJsonArray("updates").getJsonObject(0).getString("status"));
             assertTrue(status.getJsonArray("updates").getJsonObject(0).getString("body")
-                    .startsWith("A database migration (app v2) needs code level 2; instances running level 1 are answering 503."));
+                    .startsWith("A database migration (app v900) needs code level 900; instances running level 1 are answering 503."));
 
             // the process stayed up and is serving normally, with nothing lost
             assertEquals("open for business", platform.get("/v/admin/shop").body());
             assertEquals(200, platform.get("/api/v1/vals/admin/shop", platform.adminToken).status());
             var schema = platform.get("/api/v1/schema").json();
             assertEquals("compatible", schema.getString("verdict"));
-            assertEquals(2, schema.getInteger("schemaVersion"));
+            assertEquals(900, schema.getInteger("schemaVersion"));
             var transitions = schema.getJsonArray("transitions");
             assertEquals("compatible", transitions.getJsonObject(0).getString("to"));
             assertEquals("schema_too_new", transitions.getJsonObject(1).getString("to"));

@@ -17,6 +17,9 @@ final class SchemaFlips {
         Flyway.configure().dataSource(jdbcUrl, "postgres", "")
                 .schemas("app").defaultSchema("app").table("flyway_schema_history")
                 .locations("classpath:db/migration/app", "classpath:db/test-migrations/contract")
+                // a database migrated by a newer release has versions this client does not know: like an
+                // operator's one-off client, it must not refuse them
+                .ignoreMigrationPatterns("*:missing", "*:future")
                 .load().migrate();
     }
 

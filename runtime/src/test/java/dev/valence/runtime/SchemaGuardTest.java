@@ -81,8 +81,8 @@ class SchemaGuardTest {
         flips.applyMigrations();
         flips.applyTestContractMigration();
         try (var valence = TestPlatform.awaitUp(startOn(db, LEVEL_1, Map.of()))) {
-            String sentence = "schema is at app v2, which requires code level >= 2; this build is level 1 (contract migration app v2"
-                    + " removed what older code uses); deploy a build of level 2 or newer";
+            String sentence = "schema is at app v900, which requires code level >= 900; this build is level 1 (contract migration app v900"
+                    + " removed what older code uses); deploy a build of level 900 or newer";
             assertFallback(get(valence, "/v/admin/anything"), "schema_too_new", sentence);
             assertFallback(get(valence, "/api/v1/vals"), "schema_too_new", sentence);
             assertEquals(200, get(valence, "/healthz").status(), "liveness stays green");
@@ -92,9 +92,9 @@ class SchemaGuardTest {
             var schema = get(valence, "/api/v1/schema").json();
             assertEquals(1, schema.getInteger("codeLevel"));
             assertEquals(1, schema.getInteger("codeMinimum"));
-            assertEquals(2, schema.getInteger("schemaVersion"));
-            assertEquals(2, schema.getInteger("floor"));
-            assertEquals(2, schema.getInteger("floorVersion"));
+            assertEquals(900, schema.getInteger("schemaVersion"));
+            assertEquals(900, schema.getInteger("floor"));
+            assertEquals(900, schema.getInteger("floorVersion"));
             assertFalse(schema.getBoolean("compatible"));
             assertEquals("schema_too_new", schema.getString("reason"));
             assertEquals(sentence, schema.getString("message"));
@@ -104,7 +104,7 @@ class SchemaGuardTest {
             assertTrue(html.headers().firstValue("content-type").orElse("").startsWith("text/html"));
             assertTrue(html.body().contains("schema_too_new") && html.body().contains("http://localhost:8081/"), html.body());
 
-            flips.removeContractRow(2);
+            flips.removeContractRow(900);
             eventually("compatible after the repair", () -> valence.guard().current().compatible());
             assertEquals(200, get(valence, "/readyz").status());
             eventually("the admin is created once the schema is compatible", () -> valence.bootstrapToken().isPresent());
@@ -117,7 +117,7 @@ class SchemaGuardTest {
         var flips = new SchemaFlips(db);
         flips.applyMigrations();
         flips.applyTestContractMigration();
-        try (var valence = TestPlatform.awaitUp(startOn(db, new BuildInfo(2, 2, "level-2"), Map.of("MIGRATE_ON_START", "false")))) {
+        try (var valence = TestPlatform.awaitUp(startOn(db, new BuildInfo(900, 900, "level-900"), Map.of("MIGRATE_ON_START", "false")))) {
             assertTrue(valence.guard().current().compatible(), valence.guard().current().message());
             assertEquals(200, get(valence, "/readyz").status());
         }
@@ -185,14 +185,14 @@ class SchemaGuardTest {
 
     @Test
     void a_code_first_build_runs_on_the_old_and_on_the_new_schema() throws Exception {
-        var codeFirst = new BuildInfo(2, 1, "code-first");
+        var codeFirst = new BuildInfo(900, 1, "code-first");
         String db = TestDatabase.newDatabase("code_first");
         var flips = new SchemaFlips(db);
         flips.applyMigrations();
         try (var valence = TestPlatform.awaitUp(startOn(db, codeFirst, Map.of("MIGRATE_ON_START", "false")))) {
             assertTrue(valence.guard().current().compatible(), valence.guard().current().message());
             flips.applyTestContractMigration();
-            eventually("sees app v2", () -> valence.guard().current().state().schemaVersion() == 2);
+            eventually("sees app v900", () -> valence.guard().current().state().schemaVersion() == 900);
             assertTrue(valence.guard().current().compatible(), valence.guard().current().message());
         }
         // the same build without the lowered minimum cannot run on the old schema
@@ -258,7 +258,7 @@ class SchemaGuardTest {
             assertEquals(1, ran.size(), "nothing runs while incompatible");
             assertEquals(20, flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL"));
 
-            flips.removeContractRow(2);
+            flips.removeContractRow(900);
             eventually("all held work ran", () -> flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL") == 0);
             Thread.sleep(300);
             assertEquals(21, ran.size(), ran.toString());
@@ -279,7 +279,7 @@ class SchemaGuardTest {
             assertTrue(metrics.contains("valence_schema_compatible 0.0"), metrics);
             assertTrue(metrics.contains("valence_fallback_responses_total{reason=\"schema_too_new\"} 1.0"), metrics);
             assertTrue(metrics.contains("valence_schema_transitions_total{to=\"schema_too_new\"} 1.0"), metrics);
-            flips.removeContractRow(2);
+            flips.removeContractRow(900);
             eventually("compatible", () -> valence.guard().current().compatible());
             metrics = get(valence, "/metrics").body();
             assertTrue(metrics.contains("valence_schema_compatible 1.0"), metrics);

@@ -1,5 +1,7 @@
 package dev.valence.ops.compat;
 
+import dev.valence.ops.Declaration;
+
 import dev.valence.ops.ExitCodes;
 import java.io.BufferedReader;
 import java.io.IOException;
