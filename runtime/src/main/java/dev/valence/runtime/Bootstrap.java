@@ -3,11 +3,8 @@ package dev.valence.runtime;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.UserStore;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.valence.status.SecretHandout;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -27,21 +24,7 @@ final class Bootstrap {
         Optional<User> admin = users.create(ADMIN, User.Role.ADMIN);
         if (admin.isEmpty()) return Optional.empty();
         String secret = tokens.create(admin.get().id(), "bootstrap").secret();
-        Path file = dataDir.resolve(TOKEN_FILE);
-        try {
-            Files.createDirectories(dataDir);
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, secret + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-        } catch (IOException | UnsupportedOperationException e) {
-            System.err.println("Could not write the bootstrap token to " + file + ": " + e.getMessage()
-                    + ". It is printed below; keep it.");
-        }
-        System.out.println();
-        System.out.println("  Created the admin user. Its API token (shown once, also in " + file + "):");
-        System.out.println();
-        System.out.println("    " + secret);
-        System.out.println();
+        SecretHandout.handOut("Created the admin user. Its API token", secret, dataDir.resolve(TOKEN_FILE));
         return Optional.of(secret);
     }
 }

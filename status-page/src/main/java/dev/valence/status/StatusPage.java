@@ -9,11 +9,7 @@ import dev.valence.status.webhooks.AllowList;
 import dev.valence.status.webhooks.OutboundGuard;
 import dev.valence.status.webhooks.WebhookDeliverer;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -87,20 +83,7 @@ public final class StatusPage implements AutoCloseable {
     public Optional<String> ensureTeamToken(Path dataDir) {
         if (tokens.any()) return Optional.empty();
         String secret = tokens.create("bootstrap");
-        Path file = dataDir.resolve(TEAM_TOKEN_FILE);
-        try {
-            Files.createDirectories(dataDir);
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, secret + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-        } catch (IOException | UnsupportedOperationException e) {
-            log.warn("Could not write the team token to {}: {}; it is printed below", file, e.getMessage());
-        }
-        System.out.println();
-        System.out.println("  Created a status page team token (shown once, also in " + file + "):");
-        System.out.println();
-        System.out.println("    " + secret);
-        System.out.println();
+        SecretHandout.handOut("Created a status page team token", secret, dataDir.resolve(TEAM_TOKEN_FILE));
         return Optional.of(secret);
     }
 

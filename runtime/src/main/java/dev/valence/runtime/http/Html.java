@@ -1,5 +1,6 @@
 package dev.valence.runtime.http;
 
+import dev.valence.status.http.HtmlEscape;
 import io.vertx.core.http.HttpServerRequest;
 
 /** The few HTML bits the runtime writes itself (error pages): always escaped, no scripts. */
@@ -12,20 +13,7 @@ final class Html {
     }
 
     static String escape(String text) {
-        if (text == null) return "";
-        var out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return HtmlEscape.escape(text);
     }
 
     static String page(String title, String body) {

@@ -1,12 +1,12 @@
 package dev.valence.status.http;
 
-/** Escaping for text and double- or single-quoted attribute values: everything shown on the page passes here. */
-final class HtmlEscape {
+/** Escaping for text and double- or single-quoted attribute values: everything shown on a page passes here (the runtime's pages too). */
+public final class HtmlEscape {
 
     private HtmlEscape() {}
 
     /** {@code null} becomes the empty string, so a missing description renders as nothing rather than "null". */
-    static String escape(String s) {
+    public static String escape(String s) {
         if (s == null) return "";
         var out = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {

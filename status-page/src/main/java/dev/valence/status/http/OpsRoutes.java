@@ -73,7 +73,7 @@ final class OpsRoutes {
         vertx.executeBlocking(work, false).onComplete(done -> {
             if (done.failed()) {
                 Page failed = page(503, "Unavailable", "<p>The status data cannot be read or written now ("
-                        + HtmlText.escape(done.cause().getMessage()) + "). Retry shortly.</p>");
+                        + HtmlEscape.escape(done.cause().getMessage()) + "). Retry shortly.</p>");
                 ctx.response().setStatusCode(failed.status()).putHeader("Content-Type", failed.contentType()).end(failed.body());
                 return;
             }
@@ -124,7 +124,7 @@ final class OpsRoutes {
 
     private Page login(String problem) {
         return page(problem == null ? 200 : 401, "Sign in",
-                (problem == null ? "" : "<p role=\"alert\" class=\"bad\">" + HtmlText.escape(problem) + "</p>")
+                (problem == null ? "" : "<p role=\"alert\" class=\"bad\">" + HtmlEscape.escape(problem) + "</p>")
                         + "<form method=\"post\" action=\"/ops/login\"><label for=\"token\">Team token</label>"
                         + "<input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required>"
                         + "<button type=\"submit\">Sign in</button></form>");
@@ -137,7 +137,7 @@ final class OpsRoutes {
     private Page opsViewWith(RoutingContext ctx, String problem) {
         DeployState.View view = deploys.read();
         var html = new StringBuilder();
-        if (problem != null) html.append("<p role=\"alert\" class=\"bad\">").append(HtmlText.escape(problem)).append("</p>");
+        if (problem != null) html.append("<p role=\"alert\" class=\"bad\">").append(HtmlEscape.escape(problem)).append("</p>");
         if (view.mixed()) {
             html.append("<p class=\"warn\" role=\"status\"><strong>⚠ Instances disagree:</strong> ")
                     .append(view.live().stream().map(i -> i.buildId() + " (level " + i.codeLevel() + ")").distinct().count())
@@ -149,7 +149,7 @@ final class OpsRoutes {
         if (view.pending().isEmpty()) html.append("<p>None.</p>");
         else {
             html.append("<ul>");
-            view.pending().forEach(m -> html.append("<li>app v").append(m.version()).append(" — ").append(HtmlText.escape(m.description())).append("</li>"));
+            view.pending().forEach(m -> html.append("<li>app v").append(m.version()).append(" — ").append(HtmlEscape.escape(m.description())).append("</li>"));
             html.append("</ul>");
         }
         html.append("<h2>Instances</h2><table><thead><tr><th scope=\"col\">Instance</th><th scope=\"col\">Host</th><th scope=\"col\">Build</th>"
@@ -157,10 +157,10 @@ final class OpsRoutes {
         Instant now = Instant.now();
         for (var i : view.instances()) {
             boolean ok = "compatible".equals(i.verdict());
-            html.append("<tr").append(i.live() ? "" : " class=\"gone\"").append("><td>").append(HtmlText.escape(i.id())).append("</td><td>")
-                    .append(HtmlText.escape(i.host())).append("</td><td><code>").append(HtmlText.escape(i.buildId())).append("</code></td><td>")
+            html.append("<tr").append(i.live() ? "" : " class=\"gone\"").append("><td>").append(HtmlEscape.escape(i.id())).append("</td><td>")
+                    .append(HtmlEscape.escape(i.host())).append("</td><td><code>").append(HtmlEscape.escape(i.buildId())).append("</code></td><td>")
                     .append(i.codeLevel()).append(" (").append(i.codeMinimum()).append(")</td><td class=\"").append(ok ? "good" : "bad").append("\">")
-                    .append(ok ? "✔ compatible" : "✖ " + HtmlText.escape(i.reason() == null ? i.verdict() : i.reason()))
+                    .append(ok ? "✔ compatible" : "✖ " + HtmlEscape.escape(i.reason() == null ? i.verdict() : i.reason()))
                     .append("</td><td><time datetime=\"").append(i.lastSeenAt()).append("\">")
                     .append(Duration.between(i.lastSeenAt(), now).toSeconds()).append(" s ago").append(i.live() ? "" : " (not live)")
                     .append("</time></td></tr>");
@@ -175,7 +175,7 @@ final class OpsRoutes {
         var form = new StringBuilder("<h2>Post an update</h2><form method=\"post\" action=\"/ops/post\">"
                 + "<label for=\"incident\">Incident</label><select id=\"incident\" name=\"incident\"><option value=\"\">New incident…</option>");
         for (Incident i : open) {
-            form.append("<option value=\"").append(HtmlText.escape(i.id())).append("\">").append(HtmlText.escape(i.name())).append("</option>");
+            form.append("<option value=\"").append(HtmlEscape.escape(i.id())).append("\">").append(HtmlEscape.escape(i.name())).append("</option>");
         }
         form.append("</select><label for=\"name\">Name (new incident)</label><input id=\"name\" name=\"name\" maxlength=\"300\">"
                 + "<label for=\"status\">Status</label><select id=\"status\" name=\"status\">");
@@ -202,7 +202,7 @@ final class OpsRoutes {
 
     private static Page page(int status, String title, String body) {
         return new Page(status, "text/html; charset=utf-8", "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + HtmlText.escape(title) + " · Valence</title>"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + HtmlEscape.escape(title) + " · Valence</title>"
                 + "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}"
                 + "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem;border-bottom:1px solid #d0d7de}"
                 + ".good{color:#1a7f37}.bad{color:#cf222e}.warn{background:#fff8c5;padding:.6rem;border-radius:6px}.gone{opacity:.6}"
@@ -210,6 +210,6 @@ final class OpsRoutes {
                 + "button{margin-top:1rem;font:inherit;padding:.5rem 1rem}:focus-visible{outline:3px solid #0969da}"
                 + "@media(prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}th,td{border-color:#30363d}"
                 + ".good{color:#3fb950}.bad{color:#ff7b72}.warn{background:#3b2e00}}</style></head><body><header><h1>"
-                + HtmlText.escape(title) + "</h1></header><main>" + body + "</main></body></html>");
+                + HtmlEscape.escape(title) + "</h1></header><main>" + body + "</main></body></html>");
     }
 }
