@@ -129,7 +129,7 @@ public final class Valence implements AutoCloseable {
                 engine.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT");
         var recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
         resources.add(recorder);
-        var runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(),
+        var runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
                 config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()));
         resources.add(runner);
 

@@ -19,7 +19,8 @@ class LimitsTest {
 
     @BeforeAll
     static void start() {
-        platform = TestPlatform.start("limits", Map.of("VAL_TIMEOUT_MS", String.valueOf(TIMEOUT_MS), "JS_WORKERS", "4"));
+        platform = TestPlatform.start("limits", Map.of("VAL_TIMEOUT_MS", String.valueOf(TIMEOUT_MS), "JS_WORKERS", "4",
+                "VAL_MEMORY_LIMIT_MB", "64"));
         token = platform.adminToken;
         platform.createVal(token, "spin", "export default () => { while (true) {} }");
         platform.createVal(token, "neighbour", "export default () => new Response('still here')");
@@ -102,6 +103,38 @@ class LimitsTest {
         var reply = platform.get("/v/admin/deep");
         assertEquals(500, reply.status());
         assertTrue(reply.json().getJsonObject("error").getString("message").contains("RangeError"), reply.body());
+        assertEquals("still here", platform.get("/v/admin/neighbour").body());
+    }
+
+    @Test
+    void an_allocation_bomb_is_stopped_at_the_memory_limit_and_the_process_keeps_serving() {
+        platform.createVal(token, "bomb", """
+                export default () => {
+                  const keep = [];
+                  while (true) keep.push(new Array(100000).fill(1));
+                }""");
+        long start = System.nanoTime();
+        var reply = platform.get("/v/admin/bomb");
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(500, reply.status(), reply.body());
+        var error = reply.json().getJsonObject("error");
+        assertEquals("val_limit", error.getString("code"));
+        assertEquals("the val allocated more than 64 MB in one invocation and was stopped", error.getString("message"));
+        assertTrue(tookMs < TIMEOUT_MS, "stopped by the memory limit, not the clock: " + tookMs + " ms");
+        var run = platform.get("/api/v1/vals/admin/bomb/runs", token).json().getJsonArray("data").getJsonObject(0);
+        assertEquals("limit", run.getString("outcome"));
+        assertEquals("still here", platform.get("/v/admin/neighbour").body());
+    }
+
+    @Test
+    void string_doubling_ends_in_a_clear_error() {
+        platform.createVal(token, "doubling", "export default () => { let s = 'x'; while (true) s = s + s; }");
+        var reply = platform.get("/v/admin/doubling");
+        assertEquals(500, reply.status(), reply.body());
+        var error = reply.json().getJsonObject("error");
+        assertEquals("val_error", error.getString("code"));
+        assertEquals("RangeError: Invalid string length", error.getString("message"));
+        assertEquals(1, error.getInteger("line"));
         assertEquals("still here", platform.get("/v/admin/neighbour").body());
     }
 

@@ -22,7 +22,7 @@ public final class ValRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ValRunner.class);
 
     /** Limits and pool sizes of the runner. */
-    public record Settings(long timeoutMs, int logLimitBytes, int contextsPerVersion, int maxWarmVersions) {}
+    public record Settings(long timeoutMs, long maxAllocatedBytes, int logLimitBytes, int contextsPerVersion, int maxWarmVersions) {}
 
     private final JsEngine engine;
     private final RunRecorder recorder;
@@ -44,7 +44,7 @@ public final class ValRunner implements AutoCloseable {
         long startNs = System.nanoTime();
         ValProgram program = programFor(val, code);
         ValContext context = program.acquire(engine, settings.logLimitBytes());
-        Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs());
+        Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
         long deadlineNs = startNs + settings.timeoutMs() * 1_000_000L;
         Invocation.ValError error = null;
         Run.Outcome outcome;
@@ -90,7 +90,12 @@ public final class ValRunner implements AutoCloseable {
         boolean inTime = watch.finish();
         String logs = context.logs.take();
         Invocation result;
-        if (outcome == Run.Outcome.TIMEOUT || !inTime) {
+        if (watch.cause() == Watchdog.Cause.MEMORY) {
+            outcome = Run.Outcome.LIMIT;
+            error = new Invocation.ValError("the val allocated more than " + settings.maxAllocatedBytes() / (1024 * 1024)
+                    + " MB in one invocation and was stopped", 0, 0, "");
+            result = new Invocation(outcome, 500, "", "", null, logs, error, millisSince(startNs));
+        } else if (outcome == Run.Outcome.TIMEOUT || !inTime) {
             outcome = Run.Outcome.TIMEOUT;
             error = new Invocation.ValError("the val did not answer within " + settings.timeoutMs() + " ms and was stopped", 0, 0, "");
             result = new Invocation(outcome, 504, "", "", null, logs, error, millisSince(startNs));

@@ -1,5 +1,8 @@
 package dev.valence.runtime.engine;
 
+import java.lang.management.ManagementFactory;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
@@ -8,45 +11,85 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Enforces the wall-clock limit of invocations. At the deadline it cancels the invocation's context
- * (GraalJS stops guest code at its next safepoint, also inside a tight loop) and the context is
- * discarded. Cancelling blocks until the guest thread has left, so it runs on its own threads.
+ * Enforces the limits of invocations: the wall-clock deadline, and the bytes the guest thread
+ * allocates during one invocation (GraalJS Community has no heap sandbox, so the JVM's per-thread
+ * allocation counter stands in; it is sampled every few milliseconds). Past either limit the
+ * invocation's context is cancelled (GraalJS stops guest code at its next safepoint, also inside a
+ * tight loop) and discarded. Cancelling blocks until the guest thread has left, so it runs on its own threads.
  */
 final class Watchdog implements AutoCloseable {
+    private static final long SAMPLE_MS = 5;
+    private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** Why a watch cancelled its invocation. */
+    enum Cause { TIMEOUT, MEMORY }
+
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService cancellers;
+    private final Set<Watch> active = ConcurrentHashMap.newKeySet();
 
     Watchdog() {
         this.timer = new ScheduledThreadPoolExecutor(1, daemon("valence-watchdog"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.cancellers = Executors.newCachedThreadPool(daemon("valence-cancel"));
+        timer.scheduleAtFixedRate(this::sampleAllocations, SAMPLE_MS, SAMPLE_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** One invocation under watch. Exactly one of {@link #finish()} and the deadline wins. */
+    /** One invocation under watch, on the calling thread. Exactly one of {@link #finish()} and a limit wins. */
     final class Watch {
         private static final int RUNNING = 0, FINISHED = 1, CANCELLED = 2;
         private final AtomicInteger state = new AtomicInteger(RUNNING);
+        private final ValContext context;
+        private final long threadId = Thread.currentThread().threadId();
+        private final long allocatedAtStart = THREADS.getThreadAllocatedBytes(threadId);
+        private final long maxAllocatedBytes;
         private final ScheduledFuture<?> deadline;
+        private volatile Cause cause;
 
-        private Watch(ValContext context, long timeoutMs) {
-            this.deadline = timer.schedule(() -> {
-                if (state.compareAndSet(RUNNING, CANCELLED)) cancellers.execute(context::close);
-            }, timeoutMs, TimeUnit.MILLISECONDS);
+        private Watch(ValContext context, long timeoutMs, long maxAllocatedBytes) {
+            this.context = context;
+            this.maxAllocatedBytes = maxAllocatedBytes;
+            this.deadline = timer.schedule(() -> cancel(Cause.TIMEOUT), timeoutMs, TimeUnit.MILLISECONDS);
         }
 
-        /** @return true when the invocation finished in time; false when the deadline cancelled it */
+        private void cancel(Cause why) {
+            if (state.compareAndSet(RUNNING, CANCELLED)) {
+                cause = why;
+                active.remove(this);
+                cancellers.execute(context::close);
+            }
+        }
+
+        private void checkAllocation() {
+            long allocated = THREADS.getThreadAllocatedBytes(threadId) - allocatedAtStart;
+            if (allocated > maxAllocatedBytes) cancel(Cause.MEMORY);
+        }
+
+        /** @return true when the invocation finished within its limits; false when a limit cancelled it */
         boolean finish() {
             deadline.cancel(false);
+            active.remove(this);
             return state.compareAndSet(RUNNING, FINISHED) || state.get() == FINISHED;
         }
 
         boolean cancelled() {
             return state.get() == CANCELLED;
         }
+
+        /** What cancelled the invocation, or null. */
+        Cause cause() {
+            return cause;
+        }
     }
 
-    Watch watch(ValContext context, long timeoutMs) {
-        return new Watch(context, timeoutMs);
+    Watch watch(ValContext context, long timeoutMs, long maxAllocatedBytes) {
+        var watch = new Watch(context, timeoutMs, maxAllocatedBytes);
+        active.add(watch);
+        return watch;
+    }
+
+    private void sampleAllocations() {
+        for (Watch watch : active) watch.checkAllocation();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
