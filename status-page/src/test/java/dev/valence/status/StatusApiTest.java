@@ -187,6 +187,20 @@ class StatusApiTest {
     }
 
     @Test
+    void shortlinks_lead_to_the_incident_on_the_page() throws Exception {
+        var incident = write("POST", "/api/v2/incidents", new JsonObject().put("name", "Shortlink target").put("impact", "minor")
+                .put("body", "Here."), 201).getJsonObject("incident");
+        String id = incident.getString("id");
+        assertEquals("https://status.example.com/incidents/" + id, incident.getString("shortlink"));
+        Reply redirect = send("GET", "/incidents/" + id, null, null);
+        assertEquals(302, redirect.status());
+        assertEquals("/#incident-" + id, redirect.headers().firstValue("location").orElse(null));
+        assertTrue(send("GET", "/", null, null).body().contains("<article id=\"incident-" + id + "\""));
+        assertEquals(404, send("GET", "/incidents/zzzzzzzzzzzz", null, null).status());
+        write("POST", "/api/v2/incidents/" + id + "/resolve", null, 200);
+    }
+
+    @Test
     void the_feeds_are_served_with_their_types() throws Exception {
         Reply atom = send("GET", "/history.atom", null, null);
         assertEquals(200, atom.status());

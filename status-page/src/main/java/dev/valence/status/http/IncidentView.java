@@ -26,7 +26,9 @@ final class IncidentView {
     /** @param level the heading level of the incident's name, under the section's own heading */
     void render(StringBuilder out, Incident incident, Snapshot snapshot, Instant now, int level) {
         StatusTone tone = incident.isMaintenance() ? StatusTone.MAINTENANCE : StatusTone.of(incident.impact());
-        out.append("<article class=\"incident edge-").append(tone.css()).append("\">\n<h").append(level).append(" class=\"incident-name\">")
+        // the id is the target of the shortlinks in the JSON and the feeds (/incidents/{id} redirects here)
+        out.append("<article id=\"incident-").append(HtmlEscape.escape(incident.id())).append("\" class=\"incident edge-")
+                .append(tone.css()).append("\">\n<h").append(level).append(" class=\"incident-name\">")
                 .append(HtmlEscape.escape(incident.name())).append("</h").append(level).append(">\n<p class=\"meta\">")
                 .append(tone.badge(incident.isMaintenance() ? incident.status().label() : impactLabel(incident.impact())));
         List<String> affected = affected(incident, snapshot);

@@ -74,6 +74,7 @@ public final class StatusServer {
         read(router, "/api/v2/scheduled-maintenances/active.json", s -> json.maintenancesDocument(s, s.activeMaintenances()));
         router.get("/api/v2/stream").handler(this::stream);
         router.get("/").handler(this::page);
+        router.get("/incidents/:id").handler(this::shortlink);
         feed(router, "/history.atom", "application/atom+xml; charset=utf-8", Feeds::atom);
         feed(router, "/history.rss", "application/rss+xml; charset=utf-8", Feeds::rss);
 
@@ -128,6 +129,18 @@ public final class StatusServer {
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
                 .putHeader("Content-Security-Policy", HtmlPage.contentSecurityPolicy())
                 .end(html.render(view.snapshot(), new HtmlPage.Options(pageUrl, view.stale(), notice, Instant.now())));
+    }
+
+    /** The shortlinks of incidents (in the JSON and the feeds) lead to the incident on the page. */
+    private void shortlink(RoutingContext ctx) {
+        SnapshotKeeper.View view = keeper.view();
+        String id = ctx.pathParam("id");
+        boolean known = view != null && view.snapshot().incidents().stream().anyMatch(i -> i.id().equals(id));
+        if (!known) {
+            error(ctx, 404, "not_found", "No recent incident or maintenance " + id + "; the incident history is at /history.atom.");
+            return;
+        }
+        ctx.response().setStatusCode(302).putHeader("Location", "/#incident-" + id).end();
     }
 
     private void feed(Router router, String path, String contentType, java.util.function.BiFunction<Snapshot, String, String> render) {
