@@ -38,7 +38,12 @@ public record Config(
         boolean benchUnguardedRoute,
         int statusPort,
         boolean embedStatusPage,
-        AllowList webhookAllowHosts) {
+        AllowList webhookAllowHosts,
+        int valMaxConcurrency,
+        long cronPollMs,
+        long cronSyncMs,
+        int cronMinIntervalSeconds,
+        long logStreamHeartbeatMs) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -78,7 +83,12 @@ public record Config(
                 reader.bool("BENCH_UNGUARDED_ROUTE", false),
                 reader.integer("STATUS_PORT", 8081, 0, 65535),
                 reader.bool("EMBED_STATUS_PAGE", true),
-                reader.allowList("WEBHOOK_ALLOW_HOSTS"));
+                reader.allowList("WEBHOOK_ALLOW_HOSTS"),
+                reader.integer("VAL_MAX_CONCURRENCY", 16, 1, 10_000),
+                reader.integer("CRON_POLL_MS", 1000, 50, 600_000),
+                reader.integer("CRON_SYNC_MS", 5000, 50, 600_000),
+                reader.integer("CRON_MIN_INTERVAL_SECONDS", 60, 1, 86_400),
+                reader.integer("LOG_STREAM_HEARTBEAT_MS", 15_000, 100, 600_000));
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);

@@ -21,7 +21,11 @@ import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.UserStore;
+import dev.valence.runtime.store.TriggerResultStore;
 import dev.valence.runtime.store.ValStore;
+import dev.valence.runtime.triggers.CronVals;
+import dev.valence.runtime.triggers.TriggerRunner;
+import dev.valence.runtime.triggers.Triggers;
 import dev.valence.status.SnapshotKeeper;
 import dev.valence.status.StatusPage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -69,6 +73,7 @@ public final class Valence implements AutoCloseable {
     private RuntimeServer server;
     private SchemaGuard guard;
     private HeldWork heldWork;
+    private CronVals cron;
     private StatusPage statusPage;
     private AtomicReference<SnapshotKeeper> statusFeed;
     private volatile Optional<String> bootstrapToken = Optional.empty();
@@ -130,7 +135,7 @@ public final class Valence implements AutoCloseable {
         var recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
         resources.add(recorder);
         var runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
-                config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()));
+                config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency());
         resources.add(runner);
 
         Vertx vertx = Vertx.builder()
@@ -147,9 +152,19 @@ public final class Valence implements AutoCloseable {
 
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());
+        heldWork = new HeldWork(dataSource, guard, config.instanceId(), 5_000);
+        resources.add(heldWork);
+        var triggerResults = new TriggerResultStore(dataSource);
+        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner);
+        triggerRunner.registerWith(heldWork);
+        var triggers = new Triggers(triggerRunner, heldWork, triggerResults, Duration.ofSeconds(config.cronMinIntervalSeconds()));
+        cron = new CronVals(dataSource, guard, heldWork, vals, new CronVals.Settings(config.cronPollMs(), config.cronSyncMs(),
+                triggers.minimumCronInterval(), 4, config.instanceId()));
+        resources.add(cron);
+
         statusFeed = new AtomicReference<>();
         server = Routes.server(vertx, config, info, guard, registry, statusFeed::get, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
-                engine, new ValDirectory(vals, 1000), runner, recorder);
+                engine, new ValDirectory(vals, 1000), runner, recorder, triggers);
         server.listen(config.bindHost(), config.port()).await();
         resources.add(() -> server.close().await());
         log.info("Valence is listening on http://{}:{} ({} ms); bringing up the database", config.bindHost(),
@@ -162,8 +177,6 @@ public final class Valence implements AutoCloseable {
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
         statusFeed.set(statusPage.keeper());
 
-        heldWork = new HeldWork(dataSource, guard, config.instanceId(), 5_000);
-        resources.add(heldWork);
         Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> bringUp(embedded, dataSource, users, tokens, startNs));
     }
 
@@ -205,6 +218,7 @@ public final class Valence implements AutoCloseable {
             });
             guard.start();
             guard.recheck().get(30, TimeUnit.SECONDS);
+            cron.start(); // its table is in control: it exists once migrations ran
             if (guard.current().compatible()) bootstrap(users, tokens);
             synchronized (resources) {
                 if (!closed) resources.add(new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs()));
@@ -315,6 +329,10 @@ public final class Valence implements AutoCloseable {
 
     public HeldWork heldWork() {
         return heldWork;
+    }
+
+    public CronVals cron() {
+        return cron;
     }
 
     /** The admin token, when this start created the admin user. */

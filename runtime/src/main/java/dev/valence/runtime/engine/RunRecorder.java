@@ -5,9 +5,11 @@ import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ public final class RunRecorder implements AutoCloseable {
 
     private final Runnable onSchemaTrouble;
     private final List<Run> retry = new ArrayList<>();
+    private final List<Consumer<Run>> listeners = new CopyOnWriteArrayList<>();
 
     /** @param onSchemaTrouble called when a write fails in a way that may mean the schema changed */
     public RunRecorder(RunStore store, boolean enabled, Runnable onSchemaTrouble) {
@@ -46,6 +49,14 @@ public final class RunRecorder implements AutoCloseable {
         if (!queue.offer(run) && dropped.incrementAndGet() % 1000 == 1) {
             log.warn("Run records are arriving faster than the database takes them; {} dropped so far", dropped.get());
         }
+    }
+
+    /**
+     * Calls {@code listener} with each run once it is written (with its id), on the writer thread:
+     * the listener must hand the run on and return at once.
+     */
+    public void onWritten(Consumer<Run> listener) {
+        listeners.add(listener);
     }
 
     public long dropped() {
@@ -99,8 +110,18 @@ public final class RunRecorder implements AutoCloseable {
             all.addAll(batch);
         }
         try {
+            all = withIds(all);
             store.insertAll(all);
             retry.clear();
+            for (Run run : all) {
+                for (Consumer<Run> listener : listeners) {
+                    try {
+                        listener.accept(run);
+                    } catch (RuntimeException e) {
+                        log.warn("A run listener failed: {}", e.toString());
+                    }
+                }
+            }
         } catch (StoreException e) {
             if (e.isSchemaOrConnectionProblem()) {
                 onSchemaTrouble.run();
@@ -114,6 +135,18 @@ public final class RunRecorder implements AutoCloseable {
                 log.warn("Could not write {} run record(s): {}", all.size(), e.getMessage());
             }
         }
+    }
+
+    /** Gives runs without an id one from the table's sequence, so listeners can name them. */
+    private List<Run> withIds(List<Run> runs) {
+        int missing = 0;
+        for (Run run : runs) if (run.id() <= 0) missing++;
+        if (missing == 0 || listeners.isEmpty()) return runs;
+        long[] ids = store.allocateIds(missing);
+        var result = new ArrayList<Run>(runs.size());
+        int next = 0;
+        for (Run run : runs) result.add(run.id() > 0 ? run : run.withId(ids[next++]));
+        return result;
     }
 
     @Override

@@ -19,7 +19,10 @@ final class ValContext {
     final Value nextTimerDelay;
     final Value fireTimers;
     final Value reset;
+    /** Calls a cron, script or email handler with JSON arguments; answers [resultJson] or null while pending. */
+    final Value invoke;
     private final Value handlerOf;
+    private final Value scriptHandlerOf;
     private Value handler;
 
     ValContext(JsEngine engine, int logLimitBytes) {
@@ -35,6 +38,8 @@ final class ValContext {
         this.nextTimerDelay = internal.getMember("nextTimerDelay");
         this.fireTimers = internal.getMember("fireTimers");
         this.reset = internal.getMember("reset");
+        this.invoke = internal.getMember("invoke");
+        this.scriptHandlerOf = internal.getMember("scriptHandlerOf");
     }
 
     boolean loaded() {
@@ -45,6 +50,12 @@ final class ValContext {
     void load(Source module) {
         Value exports = context.eval(module);
         handler = handlerOf.execute(exports);
+    }
+
+    /** Evaluates a script val's module (its top-level code runs now); its default export, if a function, is the handler. */
+    void loadScript(Source module) {
+        Value exports = context.eval(module);
+        handler = scriptHandlerOf.execute(exports);
     }
 
     Value handler() {

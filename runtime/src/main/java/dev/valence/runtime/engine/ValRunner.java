@@ -29,38 +29,137 @@ public final class ValRunner implements AutoCloseable {
     private final Settings settings;
     private final Watchdog watchdog = new Watchdog();
     private final ConcurrentHashMap<Long, ValProgram> programs = new ConcurrentHashMap<>();
+    private final ConcurrencyLimit concurrency;
 
     public ValRunner(JsEngine engine, RunRecorder recorder, Settings settings) {
+        this(engine, recorder, settings, ConcurrencyLimit.DEFAULT_MAX_PER_VAL);
+    }
+
+    /** @param maxConcurrentPerVal invocations one val may have running at once (VAL_MAX_CONCURRENCY) */
+    public ValRunner(JsEngine engine, RunRecorder recorder, Settings settings, int maxConcurrentPerVal) {
         this.engine = engine;
         this.recorder = recorder;
         this.settings = settings;
+        this.concurrency = new ConcurrencyLimit(maxConcurrentPerVal);
     }
 
     /** One HTTP request as the val will see it. {@code rawHeaders}: name NUL value NUL ..., names in lower case. */
     public record HttpCall(String method, String url, String rawHeaders, byte[] body) {}
 
     public Invocation runHttp(Val val, String code, HttpCall call) {
+        Settled<Invocation> settled = invoke(val, code, Run.Trigger.HTTP, false, false,
+                context -> context.http.execute(context.handler(), call.method(), call.url(), call.rawHeaders(),
+                        call.body() == null ? null : ByteBuffer.wrap(call.body())),
+                (wire, logs, durationMs) -> toResponse(wire, logs, durationMs));
+        Invocation result = switch (settled.outcome()) {
+            case SUCCESS -> settled.value();
+            case TIMEOUT -> new Invocation(settled.outcome(), 504, "", "", null, settled.logs(), settled.error(), settled.durationMs());
+            case LIMIT -> new Invocation(settled.outcome(), settled.overConcurrency() ? 429 : 500, "", "", null, settled.logs(),
+                    settled.error(), settled.durationMs());
+            default -> new Invocation(settled.outcome(), 500, "", "", null, settled.logs(), settled.error(), settled.durationMs());
+        };
+        record(val, settled, Run.Trigger.HTTP, 0, result.status());
+        return result;
+    }
+
+    /**
+     * What a cron, script or email run produced: how it ended, the handler's result as JSON (null when
+     * it returned nothing or failed), its logs and the id of its run record.
+     */
+    public record TriggerRun(long runId, int version, Run.Outcome outcome, String resultJson, String logs,
+                             Invocation.ValError error, Instant startedAt, double durationMs) {
+        /** Whether the per-val concurrency limit refused the run before it started. */
+        public boolean refusedForConcurrency() {
+            return outcome == Run.Outcome.LIMIT && error != null && error.message().startsWith(CONCURRENCY_MESSAGE);
+        }
+    }
+
+    /**
+     * Runs a val for a non-HTTP trigger: the module's handler is called with the JSON array
+     * {@code argsJson} spread as its arguments. Script runs load the module in a fresh context (its
+     * top-level code runs every time, and a default export is optional); cron and email runs use the
+     * version's pooled contexts like HTTP. Over the val's concurrency limit, {@code waitForSlot} waits
+     * up to the wall-clock limit for a slot; otherwise the run is refused at once with outcome LIMIT.
+     *
+     * @param runId the id the run is recorded under (taken from the run table's sequence beforehand)
+     */
+    public TriggerRun runTrigger(Val val, String code, Run.Trigger trigger, String argsJson, long runId, boolean waitForSlot) {
+        if (trigger == Run.Trigger.HTTP) throw new IllegalArgumentException("HTTP runs go through runHttp");
+        boolean script = trigger == Run.Trigger.SCRIPT;
+        Settled<String> settled = invoke(val, code, trigger, script, waitForSlot,
+                context -> context.invoke.execute(context.handler(), argsJson),
+                (wire, logs, durationMs) -> {
+                    Value json = wire.getArrayElement(0);
+                    return json.isNull() ? null : json.asString();
+                });
+        record(val, settled, trigger, runId, null);
+        return new TriggerRun(runId, settled.version(), settled.outcome(), settled.value(), settled.logs(), settled.error(),
+                settled.startedAt(), settled.durationMs());
+    }
+
+    private void record(Val val, Settled<?> settled, Run.Trigger trigger, long runId, Integer httpStatus) {
+        var error = settled.error();
+        recorder.record(new Run(runId, val.id(), settled.version(), trigger, settled.outcome(), httpStatus, settled.startedAt(),
+                settled.durationMs(), settled.logs(),
+                error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack())));
+    }
+
+    /** Reads the settled handler's value out of its context (before the context goes back to the pool). */
+    @FunctionalInterface
+    private interface Reader<R> {
+        R read(Value wire, String logs, double durationMs);
+    }
+
+    /** How one invocation ended: the read value on success, else the error; logs and timing either way. */
+    private record Settled<R>(Run.Outcome outcome, R value, String logs, Invocation.ValError error, int version,
+                              Instant startedAt, double durationMs, boolean overConcurrency) {}
+
+    static final String CONCURRENCY_MESSAGE = "the val already runs";
+
+    /**
+     * The invocation core every trigger shares: takes a concurrency slot, picks the version's program,
+     * borrows (or creates) a context, loads the module, calls the handler under the wall-clock and
+     * allocation limits, drives its promise and timers, reads the result, and returns or discards the
+     * context.
+     */
+    private <R> Settled<R> invoke(Val val, String code, Run.Trigger trigger, boolean freshContext, boolean waitForSlot,
+                                  java.util.function.Function<ValContext, Value> call, Reader<R> reader) {
         Instant startedAt = Instant.now();
         long startNs = System.nanoTime();
+        boolean slot = waitForSlot ? concurrency.acquire(val.id(), settings.timeoutMs()) : concurrency.tryAcquire(val.id());
+        if (!slot) {
+            var error = new Invocation.ValError(CONCURRENCY_MESSAGE + " " + concurrency.limit() + " invocations at once (VAL_MAX_CONCURRENCY);"
+                    + " this " + trigger.wire() + " run was refused", 0, 0, "");
+            return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), true);
+        }
+        try {
+            return invokeWithSlot(val, code, freshContext, call, reader, startedAt, startNs);
+        } finally {
+            concurrency.release(val.id());
+        }
+    }
+
+    private <R> Settled<R> invokeWithSlot(Val val, String code, boolean freshContext, java.util.function.Function<ValContext, Value> call,
+                                          Reader<R> reader, Instant startedAt, long startNs) {
         ValProgram program = programFor(val, code);
-        ValContext context = program.acquire(engine, settings.logLimitBytes());
+        ValContext context = freshContext ? new ValContext(engine, settings.logLimitBytes()) : program.acquire(engine, settings.logLimitBytes());
         Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
         long deadlineNs = startNs + settings.timeoutMs() * 1_000_000L;
         Invocation.ValError error = null;
         Run.Outcome outcome;
         Value wire = null;
-        boolean reusable = true;
+        boolean reusable = !freshContext;
         try {
             if (!context.loaded()) {
                 try {
-                    context.load(program.source);
+                    if (freshContext) context.loadScript(program.source);
+                    else context.load(program.source);
                 } catch (PolyglotException e) {
                     reusable = false; // a module that failed to load is not retried in this context
                     throw e;
                 }
             }
-            wire = context.http.execute(context.handler(), call.method(), call.url(), call.rawHeaders(),
-                    call.body() == null ? null : ByteBuffer.wrap(call.body()));
+            wire = call.apply(context);
             if (wire.isNull()) wire = awaitSettled(context, deadlineNs, watch);
             outcome = wire == null ? Run.Outcome.TIMEOUT : Run.Outcome.SUCCESS;
         } catch (PolyglotException e) {
@@ -89,26 +188,22 @@ public final class ValRunner implements AutoCloseable {
 
         boolean inTime = watch.finish();
         String logs = context.logs.take();
-        Invocation result;
+        R value = null;
         if (watch.cause() == Watchdog.Cause.MEMORY) {
             outcome = Run.Outcome.LIMIT;
             error = new Invocation.ValError("the val allocated more than " + settings.maxAllocatedBytes() / (1024 * 1024)
                     + " MB in one invocation and was stopped", 0, 0, "");
-            result = new Invocation(outcome, 500, "", "", null, logs, error, millisSince(startNs));
         } else if (outcome == Run.Outcome.TIMEOUT || !inTime) {
             outcome = Run.Outcome.TIMEOUT;
             error = new Invocation.ValError("the val did not answer within " + settings.timeoutMs() + " ms and was stopped", 0, 0, "");
-            result = new Invocation(outcome, 504, "", "", null, logs, error, millisSince(startNs));
         } else {
             if (outcome == Run.Outcome.SUCCESS) {
                 try {
-                    result = toResponse(wire, logs, millisSince(startNs));
+                    value = reader.read(wire, logs, millisSince(startNs));
                 } catch (RuntimeException e) {
+                    outcome = Run.Outcome.ERROR;
                     error = new Invocation.ValError("the val's response could not be read: " + e.getMessage(), 0, 0, "");
-                    result = new Invocation(Run.Outcome.ERROR, 500, "", "", null, logs, error, millisSince(startNs));
                 }
-            } else {
-                result = new Invocation(outcome, 500, "", "", null, logs, error, millisSince(startNs));
             }
             if (reusable) {
                 context.reset.execute();
@@ -117,10 +212,7 @@ public final class ValRunner implements AutoCloseable {
                 context.close();
             }
         }
-        recorder.record(new Run(0, val.id(), program.version, Run.Trigger.HTTP, result.outcome(),
-                result.status(), startedAt, result.durationMs(), result.logs(),
-                result.error() == null ? null : result.error().message() + (result.error().stack().isEmpty() ? "" : "\n" + result.error().stack())));
-        return result;
+        return new Settled<>(outcome, value, logs, error, program.version, startedAt, millisSince(startNs), false);
     }
 
     /** Runs timers until the handler's promise settles; null when the deadline passed first. */

@@ -13,10 +13,15 @@ import dev.valence.runtime.store.UserStore;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
 import dev.valence.runtime.store.ValVersion;
+import dev.valence.runtime.triggers.Schedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -41,9 +46,12 @@ final class AuthorApi {
     private final ValRunner runner;
     private final RunRecorder recorder;
     private final Supplier<String> publicUrl;
+    private final Duration minimumCronInterval;
 
     AuthorApi(Authenticator auth, UserStore users, TokenStore tokens, ValStore vals, RunStore runs, EnvStore env,
-              JsEngine engine, ValDirectory directory, ValRunner runner, RunRecorder recorder, Supplier<String> publicUrl) {
+              JsEngine engine, ValDirectory directory, ValRunner runner, RunRecorder recorder, Supplier<String> publicUrl,
+              Duration minimumCronInterval) {
+        this.minimumCronInterval = minimumCronInterval;
         this.auth = auth;
         this.users = users;
         this.tokens = tokens;
@@ -189,22 +197,92 @@ final class AuthorApi {
                 .put("code", version.code()));
     }
 
+    static final int MAX_RUNS_PAGE = 1000;
+
+    /**
+     * {@code GET .../runs}: newest first, filtered by {@code trigger}, {@code outcome}, {@code since}
+     * and {@code before} (ISO-8601 instants), at most {@code limit} (default 50, at most 1000) per
+     * page; {@code nextCursor} continues after the last run of the page.
+     */
     Reply listRuns(RoutingContext ctx) {
         Val val = ownVal(ctx);
+        var query = ctx.queryParams();
         int limit = 50;
-        String raw = ctx.queryParams().get("limit");
+        String raw = query.get("limit");
         if (raw != null) {
             try {
                 limit = Integer.parseInt(raw);
             } catch (NumberFormatException e) {
                 limit = -1;
             }
-            if (limit < 1 || limit > 1000) throw ApiError.badRequest("'limit' must be a whole number from 1 to 1000, got '" + raw + "'.");
+            if (limit < 1 || limit > MAX_RUNS_PAGE) {
+                throw ApiError.badRequest("'limit' must be a whole number from 1 to " + MAX_RUNS_PAGE + ", got '" + raw + "'.");
+            }
         }
+        Run.Trigger trigger = null;
+        if (query.get("trigger") != null) {
+            trigger = Run.Trigger.fromWire(query.get("trigger"));
+            if (trigger == null) throw ApiError.badRequest("'trigger' must be one of http, cron, script, email; got '" + query.get("trigger") + "'.");
+        }
+        Run.Outcome outcome = null;
+        if (query.get("outcome") != null) {
+            outcome = Run.Outcome.fromWire(query.get("outcome"));
+            if (outcome == null) {
+                throw ApiError.badRequest("'outcome' must be one of success, error, timeout, cancelled, limit; got '" + query.get("outcome") + "'.");
+            }
+        }
+        var filter = new RunStore.Filter(trigger, outcome, instant(query.get("since"), "since"), instant(query.get("before"), "before"),
+                cursor(query.get("cursor")), limit + 1);
         recorder.flush(); // read your own runs
+        var page = runs.list(val.id(), filter);
         var data = new JsonArray();
-        for (Run run : runs.recent(val.id(), limit)) data.add(runJson(run));
-        return Reply.ok(new JsonObject().put("data", data));
+        for (int i = 0; i < Math.min(limit, page.size()); i++) data.add(runJson(page.get(i)));
+        String next = null;
+        if (page.size() > limit) {
+            Run last = page.get(limit - 1);
+            next = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (last.startedAt().toString() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+        }
+        return Reply.ok(new JsonObject().put("data", data).put("nextCursor", next));
+    }
+
+    /** {@code GET .../runs/{id}}: one run with its logs. */
+    Reply getRun(RoutingContext ctx) {
+        Val val = ownVal(ctx);
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("A run id is a whole number, got '" + ctx.pathParam("id") + "'.");
+        }
+        recorder.flush();
+        Run run = runs.byId(val.id(), id).orElseThrow(() -> ApiError.notFound("No run " + id + " of " + val.fullName() + "."));
+        return Reply.ok(runJson(run));
+    }
+
+    /** The val in the path if the caller owns it (for routes served outside this class). */
+    Val ownedVal(RoutingContext ctx) {
+        return ownVal(ctx);
+    }
+
+    private static Instant instant(String raw, String name) {
+        if (raw == null) return null;
+        try {
+            return Instant.parse(raw);
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest("'" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '" + raw + "'.");
+        }
+    }
+
+    private static RunStore.Cursor cursor(String raw) {
+        if (raw == null) return null;
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
+            int bar = text.indexOf('|');
+            return new RunStore.Cursor(Instant.parse(text.substring(0, bar)), Long.parseLong(text.substring(bar + 1)));
+        } catch (RuntimeException e) {
+            throw ApiError.badRequest("'cursor' is not a cursor this API gave out; pass the 'nextCursor' of the previous page.");
+        }
     }
 
     // ------------------------------------------------------------------ env
@@ -281,10 +359,15 @@ final class AuthorApi {
         return code;
     }
 
-    private static String schedule(Val.Type type, String schedule) {
+    private String schedule(Val.Type type, String schedule) {
         if (type == Val.Type.CRON) {
             if (schedule == null || schedule.isBlank()) {
-                throw ApiError.badRequest("A cron val needs a 'schedule' (a cron expression such as '*/5 * * * *').");
+                throw ApiError.badRequest("A cron val needs a 'schedule' (a cron expression such as '*/5 * * * *', or an interval such as 'every 5m').");
+            }
+            try {
+                Schedule.parse(schedule, minimumCronInterval);
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "invalid_schedule", e.getMessage());
             }
             return schedule.trim();
         }
@@ -326,7 +409,7 @@ final class AuthorApi {
                 .put("lastUsedAt", token.lastUsedAt() == null ? null : token.lastUsedAt().toString());
     }
 
-    private static JsonObject runJson(Run run) {
+    static JsonObject runJson(Run run) {
         return new JsonObject()
                 .put("id", String.valueOf(run.id()))
                 .put("version", run.version())

@@ -13,6 +13,7 @@ import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.UserStore;
 import dev.valence.runtime.store.ValStore;
+import dev.valence.runtime.triggers.Triggers;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
@@ -27,15 +28,19 @@ public final class Routes {
                                        PrometheusMeterRegistry registry, Supplier<SnapshotKeeper> statusFeed, WorkerExecutor jsWorkers,
                                        WorkerExecutor dbWorkers, UserStore users, TokenStore tokens, ValStore vals,
                                        RunStore runs, EnvStore env, JsEngine engine, ValDirectory directory,
-                                       ValRunner runner, RunRecorder recorder) {
+                                       ValRunner runner, RunRecorder recorder, Triggers triggers) {
         var auth = new Authenticator(tokens);
         var server = new AtomicReference<RuntimeServer>();
         Supplier<String> publicUrl = () -> config.publicUrlFor(server.get().actualPort());
-        var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl);
+        var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl,
+                triggers.minimumCronInterval());
+        var triggerApi = new TriggerApi(guard, auth, vals, runs, recorder, triggers, jsWorkers);
+        var logTail = new LogTail(vertx, config.logStreamHeartbeatMs());
+        recorder.onWritten(logTail::publish);
         var fallback = new Fallback(guard, config.statusPageUrl(), registry, statusFeed);
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback);
         server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
-                config.benchUnguardedRoute()));
+                config.benchUnguardedRoute(), triggerApi, logTail));
         return server.get();
     }
 }

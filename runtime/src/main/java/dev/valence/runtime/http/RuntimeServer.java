@@ -42,10 +42,15 @@ public final class RuntimeServer {
     private final Fallback fallback;
     private final PrometheusMeterRegistry registry;
     private final boolean benchUnguardedRoute;
+    private final TriggerApi triggers;
+    private final LogTail logTail;
     private HttpServer server;
 
     RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
-                  SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute) {
+                  SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute,
+                  TriggerApi triggers, LogTail logTail) {
+        this.triggers = triggers;
+        this.logTail = logTail;
         this.benchUnguardedRoute = benchUnguardedRoute;
         this.vertx = vertx;
         this.api = api;
@@ -77,6 +82,10 @@ public final class RuntimeServer {
         router.get("/api/v1/schema").handler(ctx -> json(ctx, 200, schema()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
 
+        // script runs and inbound email are held, not refused, while the schema is incompatible
+        router.post("/api/v1/vals/:owner/:val/run").handler(bodies).handler(triggers::runScript);
+        router.post("/api/v1/email/:owner/:val").handler(bodies).handler(triggers::receiveEmail);
+
         // served only while compatible
         router.route("/api/v1/*").handler(bodies).handler(this::guarded);
         route(router, HttpMethod.GET, "/api/v1/me", api::me);
@@ -93,6 +102,9 @@ public final class RuntimeServer {
         route(router, HttpMethod.GET, "/api/v1/vals/:owner/:val/versions", api::listVersions);
         route(router, HttpMethod.GET, "/api/v1/vals/:owner/:val/versions/:version", api::getVersion);
         route(router, HttpMethod.GET, "/api/v1/vals/:owner/:val/runs", api::listRuns);
+        route(router, HttpMethod.GET, "/api/v1/vals/:owner/:val/runs/:id", api::getRun);
+        route(router, HttpMethod.GET, "/api/v1/vals/:owner/:val/held/:id", ctx -> triggers.heldItem(ctx, api.ownedVal(ctx)));
+        router.get("/api/v1/vals/:owner/:val/logs/stream").handler(this::logStream);
         route(router, HttpMethod.GET, "/api/v1/env", api::listEnv);
         route(router, HttpMethod.PUT, "/api/v1/env/:key", api::putEnv);
         route(router, HttpMethod.DELETE, "/api/v1/env/:key", api::deleteEnv);
@@ -110,6 +122,15 @@ public final class RuntimeServer {
                 + ". Vals live at /v/{owner}/{val}, the API at /api/v1.")));
         router.route().failureHandler(this::failure);
         return router;
+    }
+
+    /** The live log tail: the owner check runs on the database workers, the stream on the event loop. */
+    private void logStream(RoutingContext ctx) {
+        Callable<Long> owned = () -> api.ownedVal(ctx).id();
+        dbWorkers.executeBlocking(owned, false).onComplete(done -> {
+            if (done.failed()) ctx.fail(done.cause());
+            else logTail.subscribe(ctx.response(), done.result());
+        });
     }
 
     /** The request path's one look at the schema: a volatile read. */

@@ -160,10 +160,11 @@ final class ValRoute {
         var error = invocation.error();
         String code = switch (invocation.outcome()) {
             case TIMEOUT -> "val_timeout";
-            case LIMIT -> "val_limit";
+            case LIMIT -> invocation.status() == 429 ? "val_busy" : "val_limit";
             default -> "val_error";
         };
         HttpServerResponse response = ctx.response().setStatusCode(invocation.status()).putHeader("Cache-Control", "no-store");
+        if (invocation.status() == 429) response.putHeader("Retry-After", "1"); // the val's concurrency limit
         if (Html.prefersHtml(ctx.request())) {
             String where = error.line() > 0 ? " at " + error.where() : "";
             response.putHeader("Content-Type", "text/html; charset=utf-8").end(Html.page(

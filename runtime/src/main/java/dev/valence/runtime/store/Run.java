@@ -15,11 +15,22 @@ public record Run(
         String logs,
         String error) {
 
+    /** The same run with the id it is stored under. */
+    public Run withId(long newId) {
+        return new Run(newId, valId, version, trigger, outcome, httpStatus, startedAt, durationMs, logs, error);
+    }
+
     public enum Trigger {
         HTTP, CRON, SCRIPT, EMAIL;
 
         public String wire() {
             return name().toLowerCase();
+        }
+
+        /** The trigger of a wire name, or null when there is none of that name. */
+        public static Trigger fromWire(String s) {
+            for (Trigger t : values()) if (t.wire().equals(s)) return t;
+            return null;
         }
     }
 
@@ -38,6 +49,12 @@ public record Run(
 
         public String wire() {
             return name().toLowerCase();
+        }
+
+        /** The outcome of a wire name, or null when there is none of that name. */
+        public static Outcome fromWire(String s) {
+            for (Outcome o : values()) if (o.wire().equals(s)) return o;
+            return null;
         }
     }
 }

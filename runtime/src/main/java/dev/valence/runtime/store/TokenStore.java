@@ -55,6 +55,12 @@ public final class TokenStore {
                 s -> s.setBytes(1, hash(secret)), UserStore::map);
     }
 
+    /** The user whose token has this SHA-256 hash (held work keeps the hash, never the token). */
+    public Optional<User> authenticateHash(byte[] tokenHash) {
+        return jdbc.one("SELECT u.id, u.name, u.role, u.created_at FROM app.api_tokens t JOIN app.users u ON u.id = t.user_id WHERE t.token_hash = ?",
+                s -> s.setBytes(1, tokenHash), UserStore::map);
+    }
+
     public List<TokenInfo> listFor(long userId) {
         return jdbc.list("SELECT id, user_id, name, token_prefix, created_at, last_used_at FROM app.api_tokens WHERE user_id = ? ORDER BY id",
                 s -> s.setLong(1, userId), TokenStore::map);

@@ -103,6 +103,21 @@ public final class ValStore {
                 s -> s.setLong(1, ownerId), ValStore::map);
     }
 
+    /** Every val of one type, of every owner (the cron scheduler keeps its tasks in step with these). */
+    public List<Val> listByType(Val.Type type) {
+        return jdbc.list("SELECT " + VAL_COLUMNS + " FROM app.vals v JOIN app.users u ON u.id = v.owner_id WHERE v.type = ? ORDER BY v.id",
+                s -> s.setString(1, type.wire()), ValStore::map);
+    }
+
+    /** The val with this id and the code of its latest version. */
+    public Optional<Deployed> deployedById(long valId) {
+        return jdbc.one("SELECT " + VAL_COLUMNS + """
+                , vv.code FROM app.vals v JOIN app.users u ON u.id = v.owner_id
+                JOIN app.val_versions vv ON vv.val_id = v.id AND vv.version = v.latest_version
+                WHERE v.id = ?""",
+                s -> s.setLong(1, valId), row -> new Deployed(map(row), row.getString("code")));
+    }
+
     public List<ValVersion> versions(long valId) {
         return jdbc.list("SELECT val_id, version, '' AS code, created_at FROM app.val_versions WHERE val_id = ? ORDER BY version DESC",
                 s -> s.setLong(1, valId), ValStore::mapVersion);

@@ -570,15 +570,27 @@
     return result._wire();
   }
 
+  function toJsonWire(result) {
+    if (result === undefined) return [null];
+    let text;
+    try {
+      text = JSON.stringify(result);
+    } catch (e) {
+      throw new TypeError('The handler returned a value that cannot be serialised to JSON: ' + e.message);
+    }
+    if (text === undefined) throw new TypeError('The handler returned a value that cannot be serialised to JSON (' + describe(result) + ')');
+    return [text];
+  }
+
   // state of the current invocation: 0 pending, 1 fulfilled, 2 rejected
   let state = 0;
   let settledValue;
 
-  function settle(promise) {
+  function settle(promise, convert = toWire) {
     state = 0;
     settledValue = undefined;
     Promise.resolve(promise).then(
-      r => { try { settledValue = toWire(r); state = 1; } catch (e) { settledValue = e; state = 2; } },
+      r => { try { settledValue = convert(r); state = 1; } catch (e) { settledValue = e; state = 2; } },
       e => { settledValue = e; state = 2; });
   }
 
@@ -602,6 +614,22 @@
       const result = handler(request);
       if (result instanceof Response) return toWire(result);
       settle(result);
+      return state === 1 ? settledValue : undefined;
+    },
+    /** A script val's handler: its default export when that is a function, else null (top-level code only). */
+    scriptHandlerOf(exports) {
+      return typeof exports.default === 'function' ? exports.default : null;
+    },
+    /**
+     * Calls a cron, script or email handler with the arguments in `argsJson` (a JSON array). Returns
+     * [resultJson] (resultJson null when the handler returned undefined) when it finished at once, or
+     * undefined while its promise is pending (see state/value/rethrow).
+     */
+    invoke(handler, argsJson) {
+      timers = new Map();
+      if (handler === null || handler === undefined) return [null];
+      const args = JSON.parse(argsJson);
+      settle(handler(...args), toJsonWire);
       return state === 1 ? settledValue : undefined;
     },
     state() { return state; },

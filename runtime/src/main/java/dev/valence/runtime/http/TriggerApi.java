@@ -1,0 +1,247 @@
+package dev.valence.runtime.http;
+
+import dev.valence.runtime.engine.Invocation;
+import dev.valence.runtime.engine.RunRecorder;
+import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.guard.HeldWork;
+import dev.valence.runtime.guard.SchemaGuard;
+import dev.valence.runtime.guard.Verdict;
+import dev.valence.runtime.store.Run;
+import dev.valence.runtime.store.RunStore;
+import dev.valence.runtime.store.TokenStore;
+import dev.valence.runtime.store.TriggerResultStore;
+import dev.valence.runtime.store.User;
+import dev.valence.runtime.store.Val;
+import dev.valence.runtime.store.ValStore;
+import dev.valence.runtime.triggers.EmailMessage;
+import dev.valence.runtime.triggers.TriggerRunner;
+import dev.valence.runtime.triggers.Triggers;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Script runs ({@code POST /api/v1/vals/{owner}/{val}/run}) and inbound email
+ * ({@code POST /api/v1/email/{owner}/{val}}). Both are served whatever the schema: while it is
+ * compatible the val runs now and the answer carries its run; while it is not, the request is held
+ * (202 with the held item's id) and runs once compatibility returns, exactly once per
+ * {@code Idempotency-Key}. Only the val's owner may trigger either, with their API token.
+ */
+final class TriggerApi {
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[\\x21-\\x7e]{1,200}$");
+
+    private final SchemaGuard guard;
+    private final Authenticator auth;
+    private final ValStore vals;
+    private final RunStore runs;
+    private final RunRecorder recorder;
+    private final TriggerRunner runner;
+    private final HeldWork heldWork;
+    private final TriggerResultStore results;
+    private final WorkerExecutor jsWorkers;
+
+    TriggerApi(SchemaGuard guard, Authenticator auth, ValStore vals, RunStore runs, RunRecorder recorder, Triggers triggers,
+               WorkerExecutor jsWorkers) {
+        this.guard = guard;
+        this.auth = auth;
+        this.vals = vals;
+        this.runs = runs;
+        this.recorder = recorder;
+        this.runner = triggers.runner();
+        this.heldWork = triggers.heldWork();
+        this.results = triggers.results();
+        this.jsWorkers = jsWorkers;
+    }
+
+    private record Request(Run.Trigger trigger, String owner, String name, String authorization, String clientKey, Object argument) {}
+
+    /** {@code POST /api/v1/vals/{owner}/{val}/run} with an optional body {@code {"args": [...]}}. */
+    void runScript(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        JsonArray args = new JsonArray();
+        if (body != null && body.length() > 0) {
+            JsonObject object = jsonObject(body);
+            Object raw = object.getValue("args");
+            if (raw != null && !(raw instanceof JsonArray)) throw ApiError.badRequest("'args' must be an array of arguments for the val's default export.");
+            if (raw != null) args = (JsonArray) raw;
+        }
+        dispatch(ctx, new Request(Run.Trigger.SCRIPT, ctx.pathParam("owner"), ctx.pathParam("val"),
+                ctx.request().getHeader("Authorization"), idempotencyKey(ctx), args));
+    }
+
+    /** {@code POST /api/v1/email/{owner}/{val}} with a parsed message (see {@link EmailMessage}). */
+    void receiveEmail(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) throw ApiError.badRequest("The request needs a JSON body: the parsed message {from, to, subject, text, html, headers}.");
+        if (body.length() > EmailMessage.MAX_BYTES) {
+            throw new ApiError(413, "payload_too_large", "An email may be at most " + EmailMessage.MAX_BYTES + " bytes as JSON; this one has " + body.length() + ".");
+        }
+        JsonObject message;
+        try {
+            message = EmailMessage.read(jsonObject(body));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        dispatch(ctx, new Request(Run.Trigger.EMAIL, ctx.pathParam("owner"), ctx.pathParam("val"),
+                ctx.request().getHeader("Authorization"), idempotencyKey(ctx), message));
+    }
+
+    private void dispatch(RoutingContext ctx, Request request) {
+        if (!Names.isValidName(request.owner()) || !Names.isValidName(request.name())) {
+            throw ApiError.notFound("No val named " + request.owner() + "/" + request.name() + ".");
+        }
+        jsWorkers.<Answer>executeBlocking(() -> guard.current().compatible() ? runNow(request) : hold(request), false)
+                .onComplete(done -> {
+                    if (done.failed()) {
+                        ctx.fail(done.cause());
+                        return;
+                    }
+                    Answer answer = done.result();
+                    var response = ctx.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
+                            .putHeader("Cache-Control", "no-store");
+                    if (answer.retryAfterSeconds() > 0) response.putHeader("Retry-After", String.valueOf(answer.retryAfterSeconds()));
+                    response.end(answer.json().encode());
+                });
+    }
+
+    private record Answer(int status, JsonObject json, int retryAfterSeconds) {}
+
+    private Answer runNow(Request request) {
+        User user = auth.required(request.authorization());
+        var deployed = vals.findDeployed(request.owner(), request.name())
+                .orElseThrow(() -> ApiError.notFound("No val named " + request.owner() + "/" + request.name() + "."));
+        Val val = deployed.val();
+        if (val.ownerId() != user.id()) {
+            if (val.privacy() == Val.Privacy.PRIVATE) throw ApiError.notFound("No val named " + request.owner() + "/" + request.name() + ".");
+            throw ApiError.forbidden(val.fullName() + " belongs to " + val.owner() + "; only its owner can run it"
+                    + " (a run uses the owner's environment variables and storage).");
+        }
+        Val.Type expected = request.trigger() == Run.Trigger.SCRIPT ? Val.Type.SCRIPT : Val.Type.EMAIL;
+        if (val.type() != expected) {
+            throw new ApiError(400, "wrong_val_type", val.fullName() + " is a " + val.type().wire() + " val; only "
+                    + expected.wire() + " vals can be " + (expected == Val.Type.SCRIPT ? "run through this endpoint." : "sent email."));
+        }
+        String argsJson = request.argument() instanceof JsonArray args ? args.encode() : new JsonArray().add(request.argument()).encode();
+        String key = request.clientKey() == null ? null : fullKey(request, request.clientKey());
+        TriggerRunner.Result result = runner.run(val, deployed.code(), request.trigger(), argsJson, key, false);
+        return switch (result) {
+            case TriggerRunner.Ran ran -> ranAnswer(val, ran.run(), request.trigger());
+            case TriggerRunner.Replayed replayed -> replayAnswer(val, replayed.runId());
+        };
+    }
+
+    private Answer ranAnswer(Val val, ValRunner.TriggerRun run, Run.Trigger trigger) {
+        var json = new JsonObject().put("runId", String.valueOf(run.runId())).put("val", val.fullName()).put("version", run.version())
+                .put("trigger", trigger.wire()).put("outcome", run.outcome().wire())
+                .put("result", run.resultJson() == null ? null : io.vertx.core.json.Json.decodeValue(run.resultJson()))
+                .put("logs", run.logs()).put("error", errorJson(run.error()))
+                .put("startedAt", run.startedAt().toString()).put("durationMs", Math.round(run.durationMs() * 1000) / 1000.0);
+        if (run.refusedForConcurrency()) {
+            return new Answer(429, new JsonObject().put("error", new JsonObject().put("code", "too_many_runs")
+                    .put("message", val.fullName() + ": " + run.error().message() + "; retry in a moment.")
+                    .put("runId", String.valueOf(run.runId()))), 1);
+        }
+        return new Answer(200, json, 0);
+    }
+
+    /** The key ran before (or is running): answer with that run as recorded. */
+    private Answer replayAnswer(Val val, long runId) {
+        recorder.flush();
+        Run run = runId == 0 ? null : runs.byId(val.id(), runId).orElse(null);
+        if (run == null) {
+            throw new ApiError(409, "in_progress", "A run with this Idempotency-Key is still in progress; ask again in a moment.");
+        }
+        return new Answer(200, AuthorApi.runJson(run).put("runId", String.valueOf(run.id())).put("val", val.fullName()).put("replayed", true), 0);
+    }
+
+    private Answer hold(Request request) throws Exception {
+        // nothing in `app` is read now: the token is checked against the owner when the item runs
+        String authorization = request.authorization();
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
+            throw ApiError.unauthorized("This needs the val owner's API token: send 'Authorization: Bearer <token>'.");
+        }
+        String clientKey = request.clientKey() == null ? UUID.randomUUID().toString() : request.clientKey();
+        String key = fullKey(request, clientKey);
+        String kind = request.trigger() == Run.Trigger.SCRIPT ? TriggerRunner.SCRIPT : TriggerRunner.EMAIL;
+        JsonObject payload = TriggerRunner.requestPayload(request.owner(), request.name(),
+                TokenStore.hash(authorization.substring(7).trim()), key, request.argument());
+        Verdict verdict = guard.current();
+        HeldWork.Submitted submitted = heldWork.submit(kind, key, payload.encode());
+        if (submitted == HeldWork.Submitted.RAN) {
+            // compatibility came back between the check and the submission: the item ran at once
+            var ran = results.runFor(key).orElseThrow(() -> new ApiError(500, "internal", "The request ran but left no run record."));
+            return new Answer(200, new JsonObject().put("runId", String.valueOf(ran.runId())).put("status", "ran"), 0);
+        }
+        var held = results.heldByKey(key).orElseThrow(() -> new ApiError(500, "internal", "The request was held but cannot be found."));
+        String location = "/api/v1/vals/" + request.owner() + "/" + request.name() + "/held/" + held.id();
+        return new Answer(202, new JsonObject().put("status", held.done() ? "done" : "held").put("heldId", String.valueOf(held.id()))
+                .put("idempotencyKey", clientKey).put("reason", verdict.code()).put("message", verdict.message())
+                .put("location", location), 5);
+    }
+
+    /** {@code GET /api/v1/vals/{owner}/{val}/held/{id}}: a held request or tick, and its run once it ran. */
+    Reply heldItem(RoutingContext ctx, Val val) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("A held item's id is a whole number, got '" + ctx.pathParam("id") + "'.");
+        }
+        var held = results.heldById(id).filter(h -> belongsTo(h, val))
+                .orElseThrow(() -> ApiError.notFound("No held item " + id + " of " + val.fullName() + "."));
+        var json = new JsonObject().put("heldId", String.valueOf(held.id())).put("kind", held.kind());
+        var ran = results.runFor(held.idempotencyKey());
+        if (ran.isPresent()) {
+            recorder.flush();
+            json.put("status", "ran").put("runId", String.valueOf(ran.get().runId()));
+            runs.byId(val.id(), ran.get().runId()).ifPresent(run -> json.put("run", AuthorApi.runJson(run)));
+        } else if (held.done()) {
+            json.put("status", "refused").put("message", held.outcome());
+        } else {
+            json.put("status", "held");
+        }
+        return Reply.ok(json);
+    }
+
+    private static boolean belongsTo(TriggerResultStore.Held held, Val val) {
+        JsonObject payload = new JsonObject(held.payloadJson());
+        if (payload.containsKey("valId")) return payload.getLong("valId") == val.id();
+        return val.owner().equals(payload.getString("owner")) && val.name().equals(payload.getString("val"));
+    }
+
+    private static String fullKey(Request request, String clientKey) {
+        return request.trigger().wire() + ":" + request.owner() + "/" + request.name() + ":" + clientKey;
+    }
+
+    private static String idempotencyKey(RoutingContext ctx) {
+        String key = ctx.request().getHeader("Idempotency-Key");
+        if (key == null) return null;
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw ApiError.badRequest("The Idempotency-Key header must be 1 to 200 visible ASCII characters.");
+        }
+        return key;
+    }
+
+    private static JsonObject jsonObject(Buffer body) {
+        try {
+            Object value = io.vertx.core.json.Json.decodeValue(body);
+            if (value instanceof JsonObject object) return object;
+        } catch (DecodeException e) {
+            throw ApiError.badRequest("The body is not valid JSON: " + e.getMessage());
+        }
+        throw ApiError.badRequest("The body must be a JSON object.");
+    }
+
+    private static JsonObject errorJson(Invocation.ValError error) {
+        if (error == null) return null;
+        var json = new JsonObject().put("message", error.message());
+        if (error.line() > 0) json.put("line", error.line()).put("column", error.column());
+        if (!error.stack().isEmpty()) json.put("stack", error.stack());
+        return json;
+    }
+}
