@@ -53,7 +53,7 @@ public final class CronVals implements AutoCloseable {
     private final Settings settings;
     private final Scheduler scheduler;
     private final ScheduledExecutorService syncer;
-    private volatile boolean started;
+    private boolean started;
 
     public CronVals(DataSource dataSource, SchemaGuard guard, HeldWork heldWork, ValStore vals, Settings settings) {
         this.guard = guard;
@@ -73,7 +73,7 @@ public final class CronVals implements AutoCloseable {
     }
 
     /** Starts polling for due ticks and keeping the tasks in step with the cron vals. */
-    public void start() {
+    public synchronized void start() {
         if (started) return;
         started = true;
         scheduler.start();
@@ -174,9 +174,10 @@ public final class CronVals implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         syncer.shutdownNow();
         if (started) scheduler.stop();
+        started = false;
     }
 
     /** Task data is a small JSON text: stored as UTF-8, readable in the table. */

@@ -1,0 +1,153 @@
+package dev.valence.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cron vals tick exactly once across two runtimes on one database, and cron ticks, script runs and
+ * inbound email are held while the schema is incompatible and run once each after it recovers.
+ */
+class CronAndHeldWorkTest {
+    private static final Map<String, String> FAST = Map.of("CRON_MIN_INTERVAL_SECONDS", "1", "CRON_POLL_MS", "100",
+            "CRON_SYNC_MS", "200", "SCHEMA_POLL_MS", "200", "HEARTBEAT_MS", "200");
+
+    private static Valence second(TestPlatform first, String instanceId) {
+        var env = new HashMap<String, String>(FAST);
+        env.put("DATABASE_URL", first.databaseUrl);
+        env.put("MIGRATE_ON_START", "false");
+        env.put("PORT", "0");
+        env.put("STATUS_PORT", "0");
+        env.put("INSTANCE_ID", instanceId);
+        env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-cron-b").toString());
+        return TestPlatform.awaitUp(Valence.start(Config.fromEnv(env)));
+    }
+
+    private static void eventually(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for: " + what);
+    }
+
+    private static Map<String, String> with(String instanceId) {
+        var settings = new HashMap<>(FAST);
+        settings.put("INSTANCE_ID", instanceId);
+        return settings;
+    }
+
+    @Test
+    void each_cron_tick_runs_exactly_once_across_two_runtimes_and_gets_the_last_run_time() throws Exception {
+        try (var a = TestPlatform.start("cron_twice", with("cron-a"));
+             var b = second(a, "cron-b")) {
+            var flips = new SchemaFlips(a.databaseUrl);
+            var created = a.createVal(a.adminToken, new JsonObject().put("name", "ticker").put("type", "cron").put("schedule", "every 1s")
+                    .put("code", "export default async (interval) => { console.log(JSON.stringify(interval)); }"));
+            long valId = Long.parseLong(created.getString("id"));
+            eventually("the first tick", 10_000, () -> flips.count("SELECT count(*) FROM control.trigger_results WHERE val_id = " + valId) > 0);
+            Thread.sleep(6_000);
+            // stop scheduling before counting: no tick may be half-way through
+            a.valence.cron().close();
+            b.cron().close();
+            Thread.sleep(300);
+
+            long keys = flips.count("SELECT count(*) FROM control.trigger_results WHERE val_id = " + valId + " AND idempotency_key LIKE 'cron:%'");
+            long runs = flips.count("SELECT count(*) FROM app.runs WHERE val_id = " + valId + " AND trigger = 'cron'");
+            long minGapMs = flips.count("""
+                    SELECT coalesce(min(extract(epoch FROM gap) * 1000), 0)::bigint FROM (
+                      SELECT started_at - lag(started_at) OVER (ORDER BY started_at) AS gap
+                      FROM app.runs WHERE val_id = %d AND trigger = 'cron') g WHERE gap IS NOT NULL""".formatted(valId));
+            System.out.printf("cron exactly-once: %d ticks, %d runs in ~6 s on two runtimes; shortest gap between runs %d ms%n", keys, runs, minGapMs);
+            assertEquals(keys, runs, "one run per tick");
+            assertTrue(minGapMs >= 500, "no tick ran twice: runs of an every-1s val are " + minGapMs + " ms apart at the least");
+            assertTrue(keys >= 5 && keys <= 9, "about one tick a second, got " + keys);
+
+            var ticks = a.get("/api/v1/vals/admin/ticker/runs?trigger=cron&limit=100", a.adminToken).json().getJsonArray("data");
+            assertEquals(runs, ticks.size());
+            var oldest = ticks.getJsonObject(ticks.size() - 1);
+            assertEquals("success", oldest.getString("outcome"));
+            assertNull(new JsonObject(oldest.getString("logs").substring("[log] ".length())).getValue("lastRunAt"), "the first tick has no last run");
+            var newest = new JsonObject(ticks.getJsonObject(0).getString("logs").substring("[log] ".length()));
+            assertNotNull(newest.getString("lastRunAt"));
+            java.time.Instant.parse(newest.getString("lastRunAt"));
+        }
+    }
+
+    @Test
+    void cron_ticks_script_runs_and_email_are_held_while_incompatible_and_run_once_each_afterwards() throws Exception {
+        try (var a = TestPlatform.start("held_triggers", with("held-a"));
+             var b = second(a, "held-b")) {
+            var flips = new SchemaFlips(a.databaseUrl);
+            String token = a.adminToken;
+            a.createVal(token, new JsonObject().put("name", "job").put("type", "script")
+                    .put("code", "export default (x) => { console.log('job', x); return x * 2 }"));
+            a.createVal(token, new JsonObject().put("name", "mail").put("type", "email")
+                    .put("code", "export default (m) => { console.log('mail from', m.from) }"));
+            var cron = a.createVal(token, new JsonObject().put("name", "tick").put("type", "cron").put("schedule", "every 1s")
+                    .put("code", "export default () => { console.log('tick') }"));
+            long cronId = Long.parseLong(cron.getString("id"));
+            eventually("the cron val ticks", 10_000, () -> flips.count("SELECT count(*) FROM control.trigger_results WHERE val_id = " + cronId) > 0);
+
+            flips.applyTestContractMigration();
+            eventually("both runtimes incompatible", 10_000, () -> !a.valence.guard().current().compatible() && !b.guard().current().compatible());
+            long cronRunsBefore = flips.count("SELECT count(*) FROM app.runs WHERE val_id = " + cronId);
+
+            var headers = Map.of("Content-Type", "application/json", "Idempotency-Key", "nightly-1");
+            var held = a.send("POST", "/api/v1/vals/admin/job/run", token, "{\"args\": [21]}", headers);
+            assertEquals(202, held.status(), held.body());
+            assertEquals("held", held.json().getString("status"));
+            assertEquals("nightly-1", held.json().getString("idempotencyKey"));
+            assertEquals("schema_too_new", held.json().getString("reason"));
+            assertEquals("5", held.header("retry-after"));
+            String heldId = held.json().getString("heldId");
+            assertEquals("/api/v1/vals/admin/job/held/" + heldId, held.json().getString("location"));
+            var again = a.send("POST", "/api/v1/vals/admin/job/run", token, "{\"args\": [21]}", headers);
+            assertEquals(heldId, again.json().getString("heldId"), "the same key is the same held item");
+            var mail = a.post("/api/v1/email/admin/mail", token, "{\"from\": \"ann@example.com\", \"to\": \"mail@valence.test\"}");
+            assertEquals(202, mail.status(), mail.body());
+            assertEquals(401, a.post("/api/v1/email/admin/mail", null, "{\"from\": \"a@b\", \"to\": \"c@d\"}").status());
+            assertEquals(400, a.post("/api/v1/email/admin/mail", token, "{\"to\": \"c@d\"}").status(), "validated while held too");
+            assertEquals(503, a.get("/api/v1/vals/admin/job/held/" + heldId, token).status(), "the rest of the API waits for the schema");
+
+            eventually("cron ticks are held", 10_000, () -> flips.count("SELECT count(*) FROM control.held_work WHERE kind = 'cron' AND done_at IS NULL") >= 2);
+            assertEquals(cronRunsBefore, flips.count("SELECT count(*) FROM app.runs WHERE val_id = " + cronId), "no tick runs while incompatible");
+
+            flips.removeContractRow(900);
+            eventually("all held work ran", 20_000, () -> a.valence.guard().current().compatible()
+                    && flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL") == 0);
+
+            var outcome = a.get("/api/v1/vals/admin/job/held/" + heldId, token);
+            assertEquals(200, outcome.status(), outcome.body());
+            assertEquals("ran", outcome.json().getString("status"));
+            var run = outcome.json().getJsonObject("run");
+            assertEquals("success", run.getString("outcome"));
+            assertEquals("script", run.getString("trigger"));
+            assertEquals("[log] job 21", run.getString("logs"));
+            assertEquals(1, flips.count("SELECT count(*) FROM app.runs r JOIN app.vals v ON v.id = r.val_id WHERE v.name = 'job'"), "the script ran once");
+            assertEquals(1, flips.count("SELECT count(*) FROM app.runs r JOIN app.vals v ON v.id = r.val_id WHERE v.name = 'mail'"), "the email ran once");
+            var mailRun = a.get("/api/v1/vals/admin/mail/runs", token).json().getJsonArray("data").getJsonObject(0);
+            assertEquals("[log] mail from ann@example.com", mailRun.getString("logs"));
+
+            long heldTicks = flips.count("SELECT count(*) FROM control.held_work WHERE kind = 'cron'");
+            long heldTicksRan = flips.count("SELECT count(*) FROM control.held_work h JOIN control.trigger_results t USING (idempotency_key) WHERE h.kind = 'cron'");
+            assertEquals(heldTicks, heldTicksRan, "every held tick ran");
+            a.valence.cron().close();
+            b.cron().close();
+            Thread.sleep(300);
+            long cronKeys = flips.count("SELECT count(*) FROM control.trigger_results WHERE val_id = " + cronId);
+            assertEquals(cronKeys, flips.count("SELECT count(*) FROM app.runs WHERE val_id = " + cronId), "each tick ran exactly once");
+            var replay = a.send("POST", "/api/v1/vals/admin/job/run", token, "{\"args\": [21]}", headers);
+            assertEquals(200, replay.status());
+            assertEquals(run.getString("id"), replay.json().getString("runId"), "the key of the held request finds its run");
+        }
+    }
+}
