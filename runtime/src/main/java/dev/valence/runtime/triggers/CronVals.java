@@ -54,6 +54,7 @@ public final class CronVals implements AutoCloseable {
     private final Scheduler scheduler;
     private final ScheduledExecutorService syncer;
     private boolean started;
+    private boolean closed;
 
     public CronVals(DataSource dataSource, SchemaGuard guard, HeldWork heldWork, ValStore vals, Settings settings) {
         this.guard = guard;
@@ -74,7 +75,7 @@ public final class CronVals implements AutoCloseable {
 
     /** Starts polling for due ticks and keeping the tasks in step with the cron vals. */
     public synchronized void start() {
-        if (started) return;
+        if (started || closed) return;
         started = true;
         scheduler.start();
         syncer.scheduleWithFixedDelay(this::syncQuietly, 0, settings.syncMs(), TimeUnit.MILLISECONDS);
@@ -178,6 +179,7 @@ public final class CronVals implements AutoCloseable {
         syncer.shutdownNow();
         if (started) scheduler.stop();
         started = false;
+        closed = true;
     }
 
     /** Task data is a small JSON text: stored as UTF-8, readable in the table. */
