@@ -21,6 +21,7 @@ import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.UserStore;
+import dev.valence.runtime.store.RunNotices;
 import dev.valence.runtime.store.TriggerResultStore;
 import dev.valence.runtime.store.ValStore;
 import dev.valence.runtime.triggers.CronVals;
@@ -157,7 +158,10 @@ public final class Valence implements AutoCloseable {
         var triggerResults = new TriggerResultStore(dataSource);
         var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner);
         triggerRunner.registerWith(heldWork);
-        var triggers = new Triggers(triggerRunner, heldWork, triggerResults, Duration.ofSeconds(config.cronMinIntervalSeconds()));
+        var runNotices = new RunNotices(dataSource, runs, config.instanceId());
+        resources.add(runNotices);
+        var triggers = new Triggers(triggerRunner, heldWork, triggerResults, Duration.ofSeconds(config.cronMinIntervalSeconds()),
+                runNotices, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)));
         cron = new CronVals(dataSource, guard, heldWork, vals, new CronVals.Settings(config.cronPollMs(), config.cronSyncMs(),
                 triggers.minimumCronInterval(), 4, config.instanceId()));
         resources.add(cron);

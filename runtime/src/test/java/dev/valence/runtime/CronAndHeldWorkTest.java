@@ -155,4 +155,32 @@ class CronAndHeldWorkTest {
             assertEquals(run.getString("id"), replay.json().getString("runId"), "the key of the held request finds its run");
         }
     }
+
+    @Test
+    void the_log_tail_on_one_runtime_shows_the_runs_of_another() throws Exception {
+        try (var a = TestPlatform.start("tail_across", with("tail-a"));
+             var b = second(a, "tail-b")) {
+            a.createVal(a.adminToken, new JsonObject().put("name", "job").put("type", "script")
+                    .put("code", "export default () => { console.log('ran on a'); return 1 }"));
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + b.port() + "/api/v1/vals/admin/job/logs/stream"))
+                    .header("Authorization", "Bearer " + a.adminToken).build();
+            var response = a.client().send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, response.statusCode());
+            var lines = response.body().iterator();
+            assertTrue(lines.next().startsWith(":"), "the stream opens with a comment");
+            Thread.sleep(300);
+            String runId = a.post("/api/v1/vals/admin/job/run", a.adminToken, null).json().getString("runId");
+            var seen = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.startsWith("data: ") && line.contains("\"line\"")) return new JsonObject(line.substring(6));
+                }
+                return null;
+            }).get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(runId, seen.getString("runId"));
+            assertEquals("script", seen.getString("trigger"));
+            assertEquals("success", seen.getString("outcome"));
+            assertEquals("[log] ran on a", seen.getString("line"));
+        }
+    }
 }

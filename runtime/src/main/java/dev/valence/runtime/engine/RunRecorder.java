@@ -34,7 +34,7 @@ public final class RunRecorder implements AutoCloseable {
 
     private final Runnable onSchemaTrouble;
     private final List<Run> retry = new ArrayList<>();
-    private final List<Consumer<Run>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<Run>>> listeners = new CopyOnWriteArrayList<>();
 
     /** @param onSchemaTrouble called when a write fails in a way that may mean the schema changed */
     public RunRecorder(RunStore store, boolean enabled, Runnable onSchemaTrouble) {
@@ -52,10 +52,10 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} with each run once it is written (with its id), on the writer thread:
-     * the listener must hand the run on and return at once.
+     * Calls {@code listener} with each batch of runs once it is written (each with its id), on the
+     * writer thread: the listener must hand the runs on and return quickly.
      */
-    public void onWritten(Consumer<Run> listener) {
+    public void onWritten(Consumer<List<Run>> listener) {
         listeners.add(listener);
     }
 
@@ -113,13 +113,11 @@ public final class RunRecorder implements AutoCloseable {
             all = withIds(all);
             store.insertAll(all);
             retry.clear();
-            for (Run run : all) {
-                for (Consumer<Run> listener : listeners) {
-                    try {
-                        listener.accept(run);
-                    } catch (RuntimeException e) {
-                        log.warn("A run listener failed: {}", e.toString());
-                    }
+            for (Consumer<List<Run>> listener : listeners) {
+                try {
+                    listener.accept(all);
+                } catch (RuntimeException e) {
+                    log.warn("A run listener failed: {}", e.toString());
                 }
             }
         } catch (StoreException e) {

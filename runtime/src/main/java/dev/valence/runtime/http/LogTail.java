@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Each run recorded by this runtime is sent to the val's subscribers once it is written: an
  * {@code event: run} with its summary, then one {@code event: log} per log line, both carrying the
  * run id, trigger and outcome. A comment line every heartbeat keeps proxies from closing an idle
- * stream. The tail covers the runs of this instance (behind a load balancer, each instance tails its own).
+ * stream. Runs recorded by other instances arrive through {@link dev.valence.runtime.store.RunNotices}.
  * A subscriber that reads too slowly loses lines rather than holding memory.
  */
 final class LogTail {
@@ -49,7 +49,17 @@ final class LogTail {
         response.endHandler(v -> unsubscribe.run());
     }
 
-    /** Sends a written run to the val's subscribers (called on the recorder's thread). */
+    /** Sends written runs to their vals' subscribers (called on the recorder's thread). */
+    void publishAll(java.util.List<Run> written) {
+        for (Run run : written) publish(run);
+    }
+
+    /** Whether any stream on this instance tails the val. */
+    boolean wanted(long valId) {
+        return subscriberCount(valId) > 0;
+    }
+
+    /** Sends one run to the val's subscribers. */
     void publish(Run run) {
         Set<Subscriber> set = subscribers.get(run.valId());
         if (set == null || set.isEmpty()) return;

@@ -36,7 +36,9 @@ public final class Routes {
                 triggers.minimumCronInterval());
         var triggerApi = new TriggerApi(guard, auth, vals, runs, recorder, triggers, jsWorkers);
         var logTail = new LogTail(vertx, config.logStreamHeartbeatMs());
-        recorder.onWritten(logTail::publish);
+        recorder.onWritten(logTail::publishAll);
+        recorder.onWritten(triggers.runNotices()::announce);
+        triggers.runNotices().listen(triggers.noticeConnector(), logTail::wanted, logTail::publish);
         var fallback = new Fallback(guard, config.statusPageUrl(), registry, statusFeed);
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback);
         server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,

@@ -141,6 +141,12 @@ public final class RunStore {
                 }, RunStore::map);
     }
 
+    /** Runs by id, oldest first (the live tail of other instances' runs). */
+    public List<Run> byIds(List<Long> ids) {
+        return jdbc.list("SELECT " + COLUMNS + " FROM app.runs WHERE id = ANY (?) ORDER BY started_at, id",
+                s -> s.setArray(1, s.getConnection().createArrayOf("bigint", ids.toArray())), RunStore::map);
+    }
+
     private static Run map(ResultSet r) throws SQLException {
         return new Run(r.getLong("id"), r.getLong("val_id"), r.getInt("version"),
                 Run.Trigger.valueOf(r.getString("trigger").toUpperCase()),

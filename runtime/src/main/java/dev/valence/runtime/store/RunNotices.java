@@ -1,0 +1,141 @@
+package dev.valence.runtime.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the other runtimes which runs this one recorded, through PostgreSQL NOTIFY on
+ * {@value #CHANNEL}, so a live log tail connected to any instance sees the runs of all of them. A
+ * notice carries only ids ({@code instance|valId:runId,...}, one per written batch, split below
+ * PostgreSQL's 8000-byte payload limit); a listener fetches the runs of the vals it has tails for.
+ * Notices are best effort: a lost one loses lines of a live tail, never a run record.
+ */
+public final class RunNotices implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RunNotices.class);
+    static final String CHANNEL = "valence_runs";
+    private static final int MAX_PAYLOAD_CHARS = 7000;
+
+    /** Opens the listener's own connection (not from the pool: it stays in LISTEN for good). */
+    @FunctionalInterface
+    public interface Connector {
+        Connection open() throws SQLException;
+    }
+
+    private final Jdbc jdbc;
+    private final RunStore runs;
+    private final String instanceId;
+    private volatile boolean running;
+    private Thread listener;
+
+    public RunNotices(DataSource dataSource, RunStore runs, String instanceId) {
+        this.jdbc = new Jdbc(dataSource);
+        this.runs = runs;
+        this.instanceId = instanceId;
+    }
+
+    /** Announces written runs (those with an id) to the other instances. */
+    public void announce(List<Run> written) {
+        var payload = new StringBuilder();
+        for (Run run : written) {
+            if (run.id() <= 0) continue;
+            if (payload.length() > MAX_PAYLOAD_CHARS) {
+                send(payload.toString());
+                payload.setLength(0);
+            }
+            payload.append(payload.isEmpty() ? "" : ",").append(run.valId()).append(':').append(run.id());
+        }
+        if (!payload.isEmpty()) send(payload.toString());
+    }
+
+    private void send(String pairs) {
+        try {
+            jdbc.list("SELECT pg_notify(?, ?)", s -> {
+                s.setString(1, CHANNEL);
+                s.setString(2, instanceId + "|" + pairs);
+            }, r -> 0);
+        } catch (StoreException e) {
+            log.debug("Could not announce runs to other instances: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Starts listening for other instances' runs: those of vals {@code wanted} accepts are read and
+     * handed to {@code deliver} on the listener thread.
+     */
+    public synchronized void listen(Connector connector, LongPredicate wanted, Consumer<Run> deliver) {
+        if (running) return;
+        running = true;
+        listener = Thread.ofPlatform().daemon().name("valence-run-notices").start(() -> loop(connector, wanted, deliver));
+    }
+
+    private void loop(Connector connector, LongPredicate wanted, Consumer<Run> deliver) {
+        Connection connection = null;
+        while (running) {
+            try {
+                if (connection == null) {
+                    connection = connector.open();
+                    connection.setAutoCommit(true);
+                    try (var statement = connection.createStatement()) {
+                        statement.execute("LISTEN " + CHANNEL);
+                    }
+                }
+                PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(500);
+                if (notifications == null) continue;
+                for (PGNotification notification : notifications) {
+                    for (Run run : wantedRuns(notification.getParameter(), wanted)) deliver.accept(run);
+                }
+            } catch (SQLException | RuntimeException e) {
+                close(connection);
+                connection = null;
+                if (!running) break;
+                log.debug("Run notices paused: {}", e.toString());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    break;
+                }
+            }
+        }
+        close(connection);
+    }
+
+    private List<Run> wantedRuns(String payload, LongPredicate wanted) {
+        int bar = payload == null ? -1 : payload.indexOf('|');
+        if (bar < 0 || payload.substring(0, bar).equals(instanceId)) return List.of();
+        var ids = new ArrayList<Long>();
+        for (String pair : payload.substring(bar + 1).split(",")) {
+            int colon = pair.indexOf(':');
+            if (colon < 0) continue;
+            try {
+                if (wanted.test(Long.parseLong(pair.substring(0, colon)))) ids.add(Long.parseLong(pair.substring(colon + 1)));
+            } catch (NumberFormatException ignored) {
+                // not a notice of ours
+            }
+        }
+        return ids.isEmpty() ? List.of() : runs.byIds(ids);
+    }
+
+    private static void close(Connection connection) {
+        if (connection == null) return;
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // going away anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (listener != null) listener.interrupt();
+    }
+}
