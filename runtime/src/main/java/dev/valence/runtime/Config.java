@@ -38,7 +38,11 @@ public record Config(
         boolean benchUnguardedRoute,
         int statusPort,
         boolean embedStatusPage,
-        AllowList webhookAllowHosts) {
+        AllowList webhookAllowHosts,
+        AllowList fetchAllow,
+        long fetchTimeoutMs,
+        long fetchMaxResponseBytes,
+        long maxResponseBytes) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -78,7 +82,11 @@ public record Config(
                 reader.bool("BENCH_UNGUARDED_ROUTE", false),
                 reader.integer("STATUS_PORT", 8081, 0, 65535),
                 reader.bool("EMBED_STATUS_PAGE", true),
-                reader.allowList("WEBHOOK_ALLOW_HOSTS"));
+                reader.allowList("WEBHOOK_ALLOW_HOSTS"),
+                reader.allowList("VAL_FETCH_ALLOW"),
+                reader.integer("VAL_FETCH_TIMEOUT_MS", 30_000, 100, 15 * 60_000),
+                reader.integer("VAL_FETCH_MAX_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                reader.integer("VAL_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE));
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);
@@ -153,7 +161,7 @@ public record Config(
 
         AllowList allowList(String name) {
             try {
-                return AllowList.parse(env.get(name));
+                return AllowList.parse(env.get(name), name);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
                 return AllowList.parse(null);

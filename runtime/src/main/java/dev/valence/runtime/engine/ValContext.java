@@ -18,6 +18,11 @@ final class ValContext {
     final Value rethrow;
     final Value nextTimerDelay;
     final Value fireTimers;
+    final Value fireTimer;
+    final Value pump;
+    final Value streamState;
+    final Value streamError;
+    final Value cancelStream;
     final Value reset;
     private final Value handlerOf;
     private Value handler;
@@ -34,6 +39,11 @@ final class ValContext {
         this.rethrow = internal.getMember("rethrow");
         this.nextTimerDelay = internal.getMember("nextTimerDelay");
         this.fireTimers = internal.getMember("fireTimers");
+        this.fireTimer = internal.getMember("fireTimer");
+        this.pump = internal.getMember("pump");
+        this.streamState = internal.getMember("streamState");
+        this.streamError = internal.getMember("streamError");
+        this.cancelStream = internal.getMember("cancelStream");
         this.reset = internal.getMember("reset");
     }
 

@@ -39,9 +39,35 @@ public final class ValRunner implements AutoCloseable {
     /** One HTTP request as the val will see it. {@code rawHeaders}: name NUL value NUL ..., names in lower case. */
     public record HttpCall(String method, String url, String rawHeaders, byte[] body) {}
 
+    /** Limits of the web APIs: the fetch client (null: fetch is unavailable) and the largest response a val may send. */
+    public record Web(Fetcher fetcher, long maxResponseBytes) {
+        /** The setting that limits response sizes. */
+        public static final String MAX_RESPONSE_VARIABLE = "VAL_MAX_RESPONSE_BYTES";
+    }
+
+    private volatile Web web = new Web(null, 10L * 1024 * 1024);
+
+    /** Sets the fetch client and the response size limit (after the Vert.x instance exists). */
+    public void useWeb(Web web) {
+        this.web = web;
+    }
+
+    /** Runs an HTTP val; a streamed response body is collected into the invocation's bytes. */
     public Invocation runHttp(Val val, String code, HttpCall call) {
+        return runHttp(val, code, call, null);
+    }
+
+    /**
+     * Runs an HTTP val. When the val answers with a ReadableStream body and {@code sink} is not null, the
+     * head and each chunk go to {@code sink} as the val produces them, this call returns when the stream
+     * ended (or was cut), and the invocation's body is {@link ResponseSink#STREAMED}.
+     */
+    public Invocation runHttp(Val val, String code, HttpCall call, ResponseSink sink) {
         Instant startedAt = Instant.now();
         long startNs = System.nanoTime();
+        Web limits = web;
+        var buffered = sink == null ? new BufferingSink() : null;
+        ResponseSink out = sink == null ? buffered : sink;
         ValProgram program = programFor(val, code);
         ValContext context = program.acquire(engine, settings.logLimitBytes());
         Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
@@ -50,6 +76,8 @@ public final class ValRunner implements AutoCloseable {
         Run.Outcome outcome;
         Value wire = null;
         boolean reusable = true;
+        Head head = null;
+        EventLoop loop = new EventLoop(out, limits.maxResponseBytes(), limits.fetcher()).bind();
         try {
             if (!context.loaded()) {
                 try {
@@ -61,8 +89,18 @@ public final class ValRunner implements AutoCloseable {
             }
             wire = context.http.execute(context.handler(), call.method(), call.url(), call.rawHeaders(),
                     call.body() == null ? null : ByteBuffer.wrap(call.body()));
-            if (wire.isNull()) wire = awaitSettled(context, deadlineNs, watch);
+            if (wire.isNull()) wire = awaitSettled(context, loop, deadlineNs, watch);
             outcome = wire == null ? Run.Outcome.TIMEOUT : Run.Outcome.SUCCESS;
+            if (wire != null && wire.getArrayElement(3).isBoolean()) {
+                head = new Head(wire.getArrayElement(0).asInt(), wire.getArrayElement(1).asString(), wire.getArrayElement(2).asString());
+                wire = null;
+                out.head(head.status(), head.statusText(), head.rawHeaders());
+                outcome = stream(context, loop, deadlineNs, watch);
+                if (outcome == Run.Outcome.LIMIT) {
+                    error = new Invocation.ValError("the val's streamed response passed the limit of " + limits.maxResponseBytes()
+                            + " bytes (" + Web.MAX_RESPONSE_VARIABLE + ") and was cut off", 0, 0, "");
+                }
+            }
         } catch (PolyglotException e) {
             if (watch.cancelled() || e.isCancelled()) {
                 outcome = Run.Outcome.TIMEOUT;
@@ -85,6 +123,11 @@ public final class ValRunner implements AutoCloseable {
         } catch (IllegalStateException closedByWatchdog) {
             if (!watch.cancelled()) throw closedByWatchdog;
             outcome = Run.Outcome.TIMEOUT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = Run.Outcome.TIMEOUT;
+        } finally {
+            loop.close();
         }
 
         boolean inTime = watch.finish();
@@ -100,9 +143,12 @@ public final class ValRunner implements AutoCloseable {
             error = new Invocation.ValError("the val did not answer within " + settings.timeoutMs() + " ms and was stopped", 0, 0, "");
             result = new Invocation(outcome, 504, "", "", null, logs, error, millisSince(startNs));
         } else {
-            if (outcome == Run.Outcome.SUCCESS) {
+            if (outcome == Run.Outcome.SUCCESS && head != null) {
+                result = new Invocation(outcome, head.status(), head.statusText(), head.rawHeaders(),
+                        buffered != null ? buffered.bytes() : ResponseSink.STREAMED, logs, null, millisSince(startNs));
+            } else if (outcome == Run.Outcome.SUCCESS) {
                 try {
-                    result = toResponse(wire, logs, millisSince(startNs));
+                    result = toResponse(wire, logs, millisSince(startNs), limits.maxResponseBytes());
                 } catch (RuntimeException e) {
                     error = new Invocation.ValError("the val's response could not be read: " + e.getMessage(), 0, 0, "");
                     result = new Invocation(Run.Outcome.ERROR, 500, "", "", null, logs, error, millisSince(startNs));
@@ -117,52 +163,126 @@ public final class ValRunner implements AutoCloseable {
                 context.close();
             }
         }
+        if (head != null) {
+            if (result.succeeded()) {
+                out.end();
+            } else {
+                out.cut();
+                if (sink != null) {
+                    // the head went out already: the run keeps the status the client saw and the reason of the cut
+                    result = new Invocation(result.outcome(), head.status(), head.statusText(), head.rawHeaders(), ResponseSink.STREAMED,
+                            result.logs(), result.error(), result.durationMs());
+                }
+            }
+        }
         recorder.record(new Run(0, val.id(), program.version, Run.Trigger.HTTP, result.outcome(),
                 result.status(), startedAt, result.durationMs(), result.logs(),
                 result.error() == null ? null : result.error().message() + (result.error().stack().isEmpty() ? "" : "\n" + result.error().stack())));
         return result;
     }
 
-    /** Runs timers until the handler's promise settles; null when the deadline passed first. */
-    private static Value awaitSettled(ValContext context, long deadlineNs, Watchdog.Watch watch) {
-        while (true) {
-            int state = context.state.execute().asInt();
-            if (state == 1) return context.value.execute();
-            if (state == 2) context.rethrow.execute(); // throws the rejection as a PolyglotException
-            long delayMs = context.nextTimerDelay.execute().asLong();
-            if (delayMs < 0) {
-                throw new NeverSettled();
+    private record Head(int status, String statusText, String rawHeaders) {}
+
+    /** Runs the event loop until the handler's promise settles; null when the deadline passed first. */
+    private static Value awaitSettled(ValContext context, EventLoop loop, long deadlineNs, Watchdog.Watch watch)
+            throws InterruptedException {
+        EventLoop.Exit exit = loop.run(() -> context.state.execute().asInt() != 0,
+                () -> context.nextTimerDelay.execute().asLong(), context.fireTimer::execute, deadlineNs, watch::cancelled);
+        switch (exit) {
+            case DEADLINE -> {
+                return null;
             }
-            long remainingMs = (deadlineNs - System.nanoTime()) / 1_000_000L;
-            if (remainingMs <= 0 || watch.cancelled()) return null;
-            if (delayMs > 0) {
-                try {
-                    Thread.sleep(Math.min(delayMs, remainingMs));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
+            case STUCK -> throw new NeverSettled();
+            default -> {
+                if (context.state.execute().asInt() == 2) context.rethrow.execute(); // throws the rejection
+                return context.value.execute();
             }
-            context.fireTimers.execute();
         }
     }
 
-    private static Invocation toResponse(Value wire, String logs, double durationMs) {
+    /**
+     * Sends a streamed body: the prelude reads the val's stream and writes each chunk through
+     * {@code host.web.write}; the loop runs until the stream ends, errors, passes the size limit, the
+     * client leaves, or the deadline passes.
+     */
+    private static Run.Outcome stream(ValContext context, EventLoop loop, long deadlineNs, Watchdog.Watch watch)
+            throws InterruptedException {
+        context.pump.execute();
+        EventLoop.Exit exit = loop.run(() -> context.streamState.execute().asInt() != 0 || loop.overLimit || loop.sink.gone(),
+                () -> context.nextTimerDelay.execute().asLong(), context.fireTimer::execute, deadlineNs, watch::cancelled);
+        if (exit == EventLoop.Exit.DEADLINE) return Run.Outcome.TIMEOUT;
+        if (exit == EventLoop.Exit.STUCK) {
+            context.cancelStream.execute("the stream never ended");
+            throw new NeverSettled("the response stream never ended: it waits for something that will never happen");
+        }
+        if (loop.overLimit) {
+            context.cancelStream.execute("the response passed the size limit");
+            return Run.Outcome.LIMIT;
+        }
+        int state = context.streamState.execute().asInt();
+        if (state == 2) context.streamError.execute(); // throws the stream's error
+        if (state == 0) context.cancelStream.execute("the client went away");
+        return Run.Outcome.SUCCESS;
+    }
+
+    /** Collects a streamed body for callers that want the whole response (no sink). */
+    private static final class BufferingSink implements ResponseSink {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public void head(int status, String statusText, String rawHeaders) {}
+
+        @Override
+        public void chunk(byte[] chunk) {
+            bytes.writeBytes(chunk);
+        }
+
+        @Override
+        public void end() {}
+
+        @Override
+        public void cut() {}
+
+        @Override
+        public boolean gone() {
+            return false;
+        }
+
+        byte[] bytes() {
+            return bytes.toByteArray();
+        }
+    }
+
+    private static Invocation toResponse(Value wire, String logs, double durationMs, long maxBytes) {
         int status = wire.getArrayElement(0).asInt();
         String statusText = wire.getArrayElement(1).asString();
         String headers = wire.getArrayElement(2).asString();
         Value bodyValue = wire.getArrayElement(3);
         Object body;
+        long size;
         if (bodyValue.isNull()) {
             body = null;
+            size = 0;
         } else if (bodyValue.isString()) {
-            body = bodyValue.asString();
+            String text = bodyValue.asString();
+            body = text;
+            size = (long) text.length() * 3 <= maxBytes ? text.length() : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         } else if (bodyValue.hasBufferElements()) {
-            byte[] bytes = new byte[Math.toIntExact(bodyValue.getBufferSize())];
-            bodyValue.readBuffer(0, bytes, 0, bytes.length);
-            body = bytes;
+            size = bodyValue.getBufferSize();
+            if (size > maxBytes) {
+                body = null;
+            } else {
+                byte[] bytes = new byte[Math.toIntExact(size)];
+                bodyValue.readBuffer(0, bytes, 0, bytes.length);
+                body = bytes;
+            }
         } else {
             throw new IllegalStateException("unexpected body of type " + bodyValue);
+        }
+        if (size > maxBytes) {
+            var error = new Invocation.ValError("the val's response body is " + size + " bytes, more than the limit of " + maxBytes
+                    + " bytes (" + Web.MAX_RESPONSE_VARIABLE + ")", 0, 0, "");
+            return new Invocation(Run.Outcome.LIMIT, 500, "", "", null, logs, error, durationMs);
         }
         return new Invocation(Run.Outcome.SUCCESS, status, statusText, headers, body, logs, null, durationMs);
     }
@@ -228,7 +348,11 @@ public final class ValRunner implements AutoCloseable {
     /** The handler's promise can never settle: nothing is pending that could settle it. */
     static final class NeverSettled extends RuntimeException {
         NeverSettled() {
-            super("the handler's promise never settled: it awaits something that will never happen", null, false, false);
+            this("the handler's promise never settled: it awaits something that will never happen");
+        }
+
+        NeverSettled(String message) {
+            super(message, null, false, false);
         }
     }
 
