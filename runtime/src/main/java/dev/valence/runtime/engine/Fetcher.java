@@ -54,7 +54,9 @@ public final class Fetcher implements AutoCloseable {
         this.client = vertx.createHttpClient(new HttpClientOptions()
                         .setDecompressionSupported(true)
                         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeoutMs()))
-                        .setKeepAlive(true),
+                        // a fresh connection per hop, to the address checked for that hop: no pooled connection
+                        // outlives its check or is shared between host names
+                        .setKeepAlive(false),
                 new PoolOptions().setHttp1MaxSize(64));
     }
 
@@ -190,8 +192,8 @@ public final class Fetcher implements AutoCloseable {
                 if (over) return;
                 received[0] += chunk.length();
                 if (received[0] > settings.maxResponseBytes()) {
-                    response.request().reset();
                     fail("fetch: the response body of " + url + " is larger than " + settings.maxResponseBytes() + " bytes (the limit)");
+                    response.request().reset(); // after fail(): the reset's own error is then ignored
                     return;
                 }
                 byte[] bytes = chunk.getBytes();

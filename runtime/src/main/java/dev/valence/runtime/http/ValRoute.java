@@ -103,7 +103,8 @@ final class ValRoute {
             headers.append(header.getKey().toLowerCase()).append('\0').append(header.getValue()).append('\0');
         }
         if (!prefix.isEmpty()) headers.append("x-forwarded-prefix\0").append(prefix).append('\0');
-        Buffer body = ctx.body().buffer();
+        Buffer body = ctx.get(RawBody.KEY);
+        if (body == null) body = ctx.body().buffer();
         var call = new ValRunner.HttpCall(request.method().name(), url, headers.toString(),
                 body == null || body.length() == 0 ? null : body.getBytes());
         String authorization = request.getHeader("Authorization");

@@ -824,7 +824,7 @@
 
   class Body {
     #data = null; #hostBytes = null; #stream = null; #used = false;
-    _initBody(data, hostBytes, stream) { this.#data = data; this.#hostBytes = hostBytes || null; this.#stream = stream || null; }
+    _initBody(data, hostBytes, stream) { this.#data = data; this.#hostBytes = hostBytes === undefined ? null : hostBytes; this.#stream = stream === undefined ? null : stream; }
     _hasBody() { return this.#data !== null || this.#hostBytes !== null || this.#stream !== null; }
     get body() {
       if (this.#stream === null) {
