@@ -156,6 +156,7 @@ public final class Fetcher implements AutoCloseable {
             String location = response.getHeader("location");
             if (location != null && (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
                     && !redirect.equals("manual")) {
+                response.exceptionHandler(e -> {}); // the reset below ends this response on purpose
                 response.request().reset();
                 if (redirect.equals("error")) {
                     fail("fetch to " + url + " was redirected (" + status + ") and the request's redirect mode is 'error'");

@@ -308,6 +308,7 @@
   // Timers run inside the current invocation's event loop: the engine fires due timers one at a time
   // (microtasks run after each), and drops the rest when the invocation ends.
   let timers = new Map();
+  let dueTimers = []; // the engine's current batch of due timers, latest first (see internal.fireTimer)
   let nextTimerId = 1;
   let timerSeq = 0;
   function addTimer(name, callback, delay, args, repeat) {
@@ -327,8 +328,39 @@
   });
 
   // ---------------------------------------------------------------- streams (web-streams-polyfill, see runtime/js)
-  host.web.load();
-  const { ReadableStream, TransformStream } = global;
+  // The streams bundle costs about as much as the rest of a context: each context loads it the first
+  // time a stream is needed (a stream global is read, or a body is read as a stream).
+  const STREAM_GLOBALS = ['ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'ReadableByteStreamController', 'ReadableStream',
+    'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest', 'ReadableStreamDefaultController', 'ReadableStreamDefaultReader',
+    'TransformStream', 'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultController',
+    'WritableStreamDefaultWriter', 'TextEncoderStream', 'TextDecoderStream'];
+  let ReadableStream = null;
+  let TransformStream = null;
+  function loadStreams() {
+    if (ReadableStream !== null) return;
+    const guestValues = new Map();
+    for (const name of STREAM_GLOBALS) {
+      const d = Object.getOwnPropertyDescriptor(global, name);
+      if (d && 'value' in d) guestValues.set(name, d.value); // assigned by the val before the first load
+      define(name, undefined);
+    }
+    host.web.load(); // defines the stream classes on the global object
+    ReadableStream = global.ReadableStream;
+    TransformStream = global.TransformStream;
+    defineTextStreams();
+    for (const [name, value] of guestValues) define(name, value);
+  }
+  for (const name of STREAM_GLOBALS) {
+    Object.defineProperty(global, name, {
+      configurable: true,
+      enumerable: false,
+      get() {
+        loadStreams();
+        return global[name];
+      },
+      set(value) { define(name, value); },
+    });
+  }
 
   // ---------------------------------------------------------------- events, AbortController, AbortSignal
   const eventState = new WeakMap();
@@ -779,6 +811,7 @@
 
   // ---------------------------------------------------------------- bodies
   function bytesStream(bytes) {
+    loadStreams();
     return new ReadableStream({
       start(controller) {
         if (bytes.byteLength > 0) controller.enqueue(bytes);
@@ -811,7 +844,7 @@
     if (ArrayBuffer.isView(body)) return { data: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), stream: null, type: null };
     if (body instanceof Blob) return { data: blobBytes(body).slice(), stream: null, type: body.type || null };
     if (body instanceof FormData) { const m = multipart(body); return { data: m.bytes, stream: null, type: m.type }; }
-    if (body instanceof ReadableStream) {
+    if (ReadableStream !== null && body instanceof ReadableStream) {
       if (body.locked || body._disturbed) throw new TypeError('The body stream is locked or was already read');
       return { data: null, stream: body, type: null };
     }
@@ -1132,6 +1165,7 @@
           if (finished && kind !== 'chunk') return;
           if (kind === 'head') {
             answered = true;
+            loadStreams();
             const stream = new ReadableStream({
               start(c) { controller = c; },
               cancel() { finished = true; host.web.abort(id); },
@@ -1163,26 +1197,29 @@
   define('fetch', fetch);
 
   // ---------------------------------------------------------------- TextEncoderStream, TextDecoderStream
-  class TextEncoderStream extends TransformStream {
-    constructor() { super({ transform(chunk, controller) { const b = utf8Encode(String(chunk)); if (b.length) controller.enqueue(b); } }); }
-    get encoding() { return 'utf-8'; }
-  }
-  class TextDecoderStream extends TransformStream {
-    #decoder;
-    constructor(label = 'utf-8', options = {}) {
-      const decoder = new TextDecoder(label, options);
-      super({
-        transform(chunk, controller) { const s = decoder.decode(chunk, { stream: true }); if (s) controller.enqueue(s); },
-        flush(controller) { const s = decoder.decode(); if (s) controller.enqueue(s); },
-      });
-      this.#decoder = decoder;
+  // defined when the streams bundle is loaded (see loadStreams)
+  function defineTextStreams() {
+    class TextEncoderStream extends TransformStream {
+      constructor() { super({ transform(chunk, controller) { const b = utf8Encode(String(chunk)); if (b.length) controller.enqueue(b); } }); }
+      get encoding() { return 'utf-8'; }
     }
-    get encoding() { return 'utf-8'; }
-    get fatal() { return this.#decoder.fatal; }
-    get ignoreBOM() { return this.#decoder.ignoreBOM; }
+    class TextDecoderStream extends TransformStream {
+      #decoder;
+      constructor(label = 'utf-8', options = {}) {
+        const decoder = new TextDecoder(label, options);
+        super({
+          transform(chunk, controller) { const s = decoder.decode(chunk, { stream: true }); if (s) controller.enqueue(s); },
+          flush(controller) { const s = decoder.decode(); if (s) controller.enqueue(s); },
+        });
+        this.#decoder = decoder;
+      }
+      get encoding() { return 'utf-8'; }
+      get fatal() { return this.#decoder.fatal; }
+      get ignoreBOM() { return this.#decoder.ignoreBOM; }
+    }
+    define('TextEncoderStream', TextEncoderStream);
+    define('TextDecoderStream', TextDecoderStream);
   }
-  define('TextEncoderStream', TextEncoderStream);
-  define('TextDecoderStream', TextDecoderStream);
 
   // ---------------------------------------------------------------- the engine's handle
   function describe(value) {
@@ -1234,6 +1271,7 @@
      */
     http(handler, method, url, rawHeaders, hostBytes) {
       timers = new Map();
+      dueTimers = [];
       pendingStream = null;
       pumpReader = null;
       streamState = 0;
@@ -1271,6 +1309,7 @@
     },
     /** Milliseconds until the next timer is due, or -1 when none is pending. */
     nextTimerDelay() {
+      if (dueTimers.length > 0) return 0;
       let next = -1;
       const now = Date.now();
       for (const t of timers.values()) {
@@ -1279,16 +1318,28 @@
       }
       return next;
     },
-    /** Runs the earliest due timer (the engine runs microtasks after it returns). */
+    /**
+     * Runs the earliest due timer (the engine runs microtasks after it returns). The due timers are
+     * taken in one sorted batch, so a storm of timers costs n log n, not n squared.
+     */
     fireTimer() {
-      const now = Date.now();
-      let id = -1, first = null;
-      for (const [key, t] of timers) {
-        if (t.at <= now && (first === null || t.at < first.at || (t.at === first.at && t.seq < first.seq))) { id = key; first = t; }
+      if (dueTimers.length === 0) {
+        const now = Date.now();
+        for (const [id, t] of timers) if (t.at <= now) dueTimers.push([id, t]);
+        dueTimers.sort((a, b) => a[1].at - b[1].at || a[1].seq - b[1].seq).reverse();
       }
-      if (first === null) return;
-      if (first.repeat) { first.at = Date.now() + Math.max(1, first.delay); first.seq = timerSeq++; } else timers.delete(id);
-      first.callback(...first.args);
+      while (dueTimers.length > 0) {
+        const [id, t] = dueTimers.pop();
+        if (timers.get(id) !== t) continue; // cleared (or an interval rescheduled) since the batch was taken
+        if (t.repeat) {
+          timers.delete(id);
+          timers.set(id, { callback: t.callback, args: t.args, at: Date.now() + Math.max(1, t.delay), delay: t.delay, repeat: true, seq: timerSeq++ });
+        } else {
+          timers.delete(id);
+        }
+        t.callback(...t.args);
+        return;
+      }
     },
     /** Runs every timer that is due, in order. */
     fireTimers() {
@@ -1303,6 +1354,7 @@
     /** Ends an invocation: timers and streams it left behind never run in the next one. */
     reset() {
       timers = new Map();
+      dueTimers = [];
       pendingStream = null;
       pumpReader = null;
       streamState = 0;
