@@ -1,6 +1,6 @@
 // Builds the self-contained WHATWG URL bundle for GraalJS.
 //
-//   node build.mjs <outDir>      -> writes <outDir>/url.js
+//   node build.mjs <outDir>      -> writes <outDir>/url.js and <outDir>/web.js
 //   node build.mjs <outDir> --analyze   (also prints what the bytes are made of)
 //
 // The output is a single classic script (esbuild IIFE, ES2022, minified) that,
@@ -196,3 +196,31 @@ if (analyze) {
   console.log(await analyzeMetafile(result.metafile));
 }
 console.log(`wrote ${outFile} (${Buffer.byteLength(code)} bytes)`);
+
+// The web bundle: WHATWG Streams (web-streams-polyfill). The polyfill only probes optional globals
+// with typeof (queueMicrotask, structuredClone, AbortController), which the prelude defines.
+const web = await build({
+  entryPoints: [path.join(here, "web-entry.js")],
+  absWorkingDir: here,
+  bundle: true,
+  write: false,
+  outfile: "web.js",
+  format: "iife",
+  platform: "neutral",
+  mainFields: ["module", "main"],
+  target: "es2022",
+  minify: true,
+  keepNames: true,
+  legalComments: "eof",
+  charset: "ascii",
+  logLevel: "warning"
+});
+let webCode = web.outputFiles[0].text;
+if (/\b__require\b|typeof require\b/.test(webCode)) {
+  throw new Error("web bundle contains an unresolved require()");
+}
+const streamsVersion = JSON.parse(readFileSync(path.join(here, "node_modules", "web-streams-polyfill", "package.json"), "utf8")).version;
+webCode = `/*! Valence web bundle: WHATWG Streams from web-streams-polyfill@${streamsVersion} (MIT). See runtime/js/README.md. */\n` + webCode;
+const webFile = path.join(outDir, "web.js");
+writeFileSync(webFile, webCode);
+console.log(`wrote ${webFile} (${Buffer.byteLength(webCode)} bytes)`);

@@ -43,7 +43,11 @@ public record Config(
         long cronPollMs,
         long cronSyncMs,
         int cronMinIntervalSeconds,
-        long logStreamHeartbeatMs) {
+        long logStreamHeartbeatMs,
+        AllowList fetchAllow,
+        long fetchTimeoutMs,
+        long fetchMaxResponseBytes,
+        long maxResponseBytes) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -88,7 +92,11 @@ public record Config(
                 reader.integer("CRON_POLL_MS", 1000, 50, 600_000),
                 reader.integer("CRON_SYNC_MS", 5000, 50, 600_000),
                 reader.integer("CRON_MIN_INTERVAL_SECONDS", 60, 1, 86_400),
-                reader.integer("LOG_STREAM_HEARTBEAT_MS", 15_000, 100, 600_000));
+                reader.integer("LOG_STREAM_HEARTBEAT_MS", 15_000, 100, 600_000),
+                reader.allowList("VAL_FETCH_ALLOW"),
+                reader.integer("VAL_FETCH_TIMEOUT_MS", 30_000, 100, 15 * 60_000),
+                reader.integer("VAL_FETCH_MAX_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                reader.integer("VAL_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE));
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);
@@ -163,7 +171,7 @@ public record Config(
 
         AllowList allowList(String name) {
             try {
-                return AllowList.parse(env.get(name));
+                return AllowList.parse(env.get(name), name);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
                 return AllowList.parse(null);

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.valence.runtime.db.DatabaseUrl;
 import dev.valence.runtime.db.Migrations;
 import dev.valence.runtime.db.PostgresServer;
+import dev.valence.runtime.engine.Fetcher;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
@@ -150,6 +151,9 @@ public final class Valence implements AutoCloseable {
         WorkerExecutor jsWorkers = vertx.createSharedWorkerExecutor("valence-js", config.jsWorkers(),
                 config.valTimeoutMs() + 30_000, TimeUnit.MILLISECONDS);
         WorkerExecutor dbWorkers = vertx.createSharedWorkerExecutor("valence-db", config.dbPoolSize());
+        var fetcher = new Fetcher(vertx, new Fetcher.Settings(config.fetchAllow(), config.fetchTimeoutMs(), config.fetchMaxResponseBytes()));
+        resources.add(fetcher);
+        runner.useWeb(new ValRunner.Web(fetcher, config.maxResponseBytes()));
 
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());

@@ -64,6 +64,7 @@ public final class JsEngine implements AutoCloseable {
                     return ByteBuffer.wrap(bytes);
                 },
                 "decodeUtf8", (ProxyExecutable) args -> decodeUtf8(args[0].asHostObject()),
+                "web", WebHost.FUNCTIONS,
                 "loadUrl", (ProxyExecutable) args -> {
                     Context.getCurrent().eval(urlBundle.orElseThrow(() -> new IllegalStateException(
                             "URL support is missing from this build (" + URL_BUNDLE + "); rebuild with ./valence build")));

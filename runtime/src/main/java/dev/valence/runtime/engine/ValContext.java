@@ -18,6 +18,11 @@ final class ValContext {
     final Value rethrow;
     final Value nextTimerDelay;
     final Value fireTimers;
+    final Value fireTimer;
+    final Value pump;
+    final Value streamState;
+    final Value streamError;
+    final Value cancelStream;
     final Value reset;
     /** Calls a cron, script or email handler with JSON arguments; answers [resultJson] or null while pending. */
     final Value invoke;
@@ -37,6 +42,11 @@ final class ValContext {
         this.rethrow = internal.getMember("rethrow");
         this.nextTimerDelay = internal.getMember("nextTimerDelay");
         this.fireTimers = internal.getMember("fireTimers");
+        this.fireTimer = internal.getMember("fireTimer");
+        this.pump = internal.getMember("pump");
+        this.streamState = internal.getMember("streamState");
+        this.streamError = internal.getMember("streamError");
+        this.cancelStream = internal.getMember("cancelStream");
         this.reset = internal.getMember("reset");
         this.invoke = internal.getMember("invoke");
         this.scriptHandlerOf = internal.getMember("scriptHandlerOf");

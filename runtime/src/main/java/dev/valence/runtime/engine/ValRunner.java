@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
@@ -46,19 +47,66 @@ public final class ValRunner implements AutoCloseable {
     /** One HTTP request as the val will see it. {@code rawHeaders}: name NUL value NUL ..., names in lower case. */
     public record HttpCall(String method, String url, String rawHeaders, byte[] body) {}
 
+    /** Limits of the web APIs: the fetch client (null: fetch is unavailable) and the largest response a val may send. */
+    public record Web(Fetcher fetcher, long maxResponseBytes) {
+        /** The setting that limits response sizes. */
+        public static final String MAX_RESPONSE_VARIABLE = "VAL_MAX_RESPONSE_BYTES";
+    }
+
+    private volatile Web web = new Web(null, 10L * 1024 * 1024);
+
+    /** Sets the fetch client and the response size limit (after the Vert.x instance exists). */
+    public void useWeb(Web web) {
+        this.web = web;
+    }
+
+    /** Runs an HTTP val; a streamed response body is collected into the invocation's bytes. */
     public Invocation runHttp(Val val, String code, HttpCall call) {
-        Settled<Invocation> settled = invoke(val, code, Run.Trigger.HTTP, false, false,
+        return runHttp(val, code, call, null);
+    }
+
+    /**
+     * Runs an HTTP val. When the val answers with a ReadableStream body and {@code sink} is not null, the
+     * head and each chunk go to {@code sink} as the val produces them, this call returns when the stream
+     * ended (or was cut), and the invocation's body is {@link ResponseSink#STREAMED}.
+     */
+    public Invocation runHttp(Val val, String code, HttpCall call, ResponseSink sink) {
+        Web limits = web;
+        var buffered = sink == null ? new BufferingSink() : null;
+        ResponseSink out = sink == null ? buffered : sink;
+        Settled<Invocation> settled = invoke(val, code, Run.Trigger.HTTP, false, false, out, limits,
                 context -> context.http.execute(context.handler(), call.method(), call.url(), call.rawHeaders(),
                         call.body() == null ? null : ByteBuffer.wrap(call.body())),
-                (wire, logs, durationMs) -> toResponse(wire, logs, durationMs));
-        Invocation result = switch (settled.outcome()) {
-            case SUCCESS -> settled.value();
-            case TIMEOUT -> new Invocation(settled.outcome(), 504, "", "", null, settled.logs(), settled.error(), settled.durationMs());
-            case LIMIT -> new Invocation(settled.outcome(), settled.overConcurrency() ? 429 : 500, "", "", null, settled.logs(),
-                    settled.error(), settled.durationMs());
-            default -> new Invocation(settled.outcome(), 500, "", "", null, settled.logs(), settled.error(), settled.durationMs());
-        };
-        record(val, settled, Run.Trigger.HTTP, 0, result.status());
+                (wire, logs, durationMs) -> toResponse(wire, logs, durationMs, limits.maxResponseBytes()));
+        Head head = settled.head();
+        Invocation result;
+        if (settled.outcome() == Run.Outcome.SUCCESS && head != null) {
+            result = new Invocation(Run.Outcome.SUCCESS, head.status(), head.statusText(), head.rawHeaders(),
+                    buffered != null ? buffered.bytes() : ResponseSink.STREAMED, settled.logs(), null, settled.durationMs());
+        } else if (settled.outcome() == Run.Outcome.SUCCESS) {
+            result = settled.value(); // may itself be a LIMIT answer (a body over the size limit)
+        } else {
+            int status = switch (settled.outcome()) {
+                case TIMEOUT -> 504;
+                case LIMIT -> settled.overConcurrency() ? 429 : 500;
+                default -> 500;
+            };
+            result = new Invocation(settled.outcome(), status, "", "", null, settled.logs(), settled.error(), settled.durationMs());
+        }
+        if (head != null) {
+            if (result.succeeded()) {
+                out.end();
+            } else {
+                out.cut();
+                if (sink != null) {
+                    // the head went out already: the run keeps the status the client saw and the reason of the cut
+                    result = new Invocation(result.outcome(), head.status(), head.statusText(), head.rawHeaders(), ResponseSink.STREAMED,
+                            result.logs(), result.error(), result.durationMs());
+                }
+            }
+        }
+        record(val, settled.version(), Run.Trigger.HTTP, 0, result.outcome(), result.status(), settled.startedAt(),
+                result.durationMs(), result.logs(), result.error());
         return result;
     }
 
@@ -86,21 +134,21 @@ public final class ValRunner implements AutoCloseable {
     public TriggerRun runTrigger(Val val, String code, Run.Trigger trigger, String argsJson, long runId, boolean waitForSlot) {
         if (trigger == Run.Trigger.HTTP) throw new IllegalArgumentException("HTTP runs go through runHttp");
         boolean script = trigger == Run.Trigger.SCRIPT;
-        Settled<String> settled = invoke(val, code, trigger, script, waitForSlot,
+        Settled<String> settled = invoke(val, code, trigger, script, waitForSlot, null, web,
                 context -> context.invoke.execute(context.handler(), argsJson),
                 (wire, logs, durationMs) -> {
                     Value json = wire.getArrayElement(0);
                     return json.isNull() ? null : json.asString();
                 });
-        record(val, settled, trigger, runId, null);
+        record(val, settled.version(), trigger, runId, settled.outcome(), null, settled.startedAt(), settled.durationMs(),
+                settled.logs(), settled.error());
         return new TriggerRun(runId, settled.version(), settled.outcome(), settled.value(), settled.logs(), settled.error(),
                 settled.startedAt(), settled.durationMs());
     }
 
-    private void record(Val val, Settled<?> settled, Run.Trigger trigger, long runId, Integer httpStatus) {
-        var error = settled.error();
-        recorder.record(new Run(runId, val.id(), settled.version(), trigger, settled.outcome(), httpStatus, settled.startedAt(),
-                settled.durationMs(), settled.logs(),
+    private void record(Val val, int version, Run.Trigger trigger, long runId, Run.Outcome outcome, Integer httpStatus,
+                        Instant startedAt, double durationMs, String logs, Invocation.ValError error) {
+        recorder.record(new Run(runId, val.id(), version, trigger, outcome, httpStatus, startedAt, durationMs, logs,
                 error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack())));
     }
 
@@ -110,37 +158,42 @@ public final class ValRunner implements AutoCloseable {
         R read(Value wire, String logs, double durationMs);
     }
 
-    /** How one invocation ended: the read value on success, else the error; logs and timing either way. */
+    /**
+     * How one invocation ended: the read value on success, else the error; logs and timing either way;
+     * {@code head} when the answer was a streamed body (already sent through the sink).
+     */
     private record Settled<R>(Run.Outcome outcome, R value, String logs, Invocation.ValError error, int version,
-                              Instant startedAt, double durationMs, boolean overConcurrency) {}
+                              Instant startedAt, double durationMs, boolean overConcurrency, Head head) {}
 
     static final String CONCURRENCY_MESSAGE = "the val already runs";
 
     /**
      * The invocation core every trigger shares: takes a concurrency slot, picks the version's program,
      * borrows (or creates) a context, loads the module, calls the handler under the wall-clock and
-     * allocation limits, drives its promise and timers, reads the result, and returns or discards the
-     * context.
+     * allocation limits, runs its event loop (timers, fetches, a streamed body into {@code out}) until it
+     * settles, reads the result, and returns or discards the context.
+     *
+     * @param out where a streamed HTTP body goes; null for triggers without a response
      */
     private <R> Settled<R> invoke(Val val, String code, Run.Trigger trigger, boolean freshContext, boolean waitForSlot,
-                                  java.util.function.Function<ValContext, Value> call, Reader<R> reader) {
+                                  ResponseSink out, Web limits, Function<ValContext, Value> call, Reader<R> reader) {
         Instant startedAt = Instant.now();
         long startNs = System.nanoTime();
         boolean slot = waitForSlot ? concurrency.acquire(val.id(), settings.timeoutMs()) : concurrency.tryAcquire(val.id());
         if (!slot) {
             var error = new Invocation.ValError(CONCURRENCY_MESSAGE + " " + concurrency.limit() + " invocations at once (VAL_MAX_CONCURRENCY);"
                     + " this " + trigger.wire() + " run was refused", 0, 0, "");
-            return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), true);
+            return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), true, null);
         }
         try {
-            return invokeWithSlot(val, code, freshContext, call, reader, startedAt, startNs);
+            return invokeWithSlot(val, code, freshContext, out, limits, call, reader, startedAt, startNs);
         } finally {
             concurrency.release(val.id());
         }
     }
 
-    private <R> Settled<R> invokeWithSlot(Val val, String code, boolean freshContext, java.util.function.Function<ValContext, Value> call,
-                                          Reader<R> reader, Instant startedAt, long startNs) {
+    private <R> Settled<R> invokeWithSlot(Val val, String code, boolean freshContext, ResponseSink out, Web limits,
+                                          Function<ValContext, Value> call, Reader<R> reader, Instant startedAt, long startNs) {
         ValProgram program = programFor(val, code);
         ValContext context = freshContext ? new ValContext(engine, settings.logLimitBytes()) : program.acquire(engine, settings.logLimitBytes());
         Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
@@ -149,6 +202,8 @@ public final class ValRunner implements AutoCloseable {
         Run.Outcome outcome;
         Value wire = null;
         boolean reusable = !freshContext;
+        Head head = null;
+        EventLoop loop = new EventLoop(out, limits.maxResponseBytes(), limits.fetcher()).bind();
         try {
             if (!context.loaded()) {
                 try {
@@ -160,8 +215,18 @@ public final class ValRunner implements AutoCloseable {
                 }
             }
             wire = call.apply(context);
-            if (wire.isNull()) wire = awaitSettled(context, deadlineNs, watch);
+            if (wire.isNull()) wire = awaitSettled(context, loop, deadlineNs, watch);
             outcome = wire == null ? Run.Outcome.TIMEOUT : Run.Outcome.SUCCESS;
+            if (out != null && wire != null && wire.getArrayElement(3).isBoolean()) {
+                head = new Head(wire.getArrayElement(0).asInt(), wire.getArrayElement(1).asString(), wire.getArrayElement(2).asString());
+                wire = null;
+                out.head(head.status(), head.statusText(), head.rawHeaders());
+                outcome = stream(context, loop, deadlineNs, watch);
+                if (outcome == Run.Outcome.LIMIT) {
+                    error = new Invocation.ValError("the val's streamed response passed the limit of " + limits.maxResponseBytes()
+                            + " bytes (" + Web.MAX_RESPONSE_VARIABLE + ") and was cut off", 0, 0, "");
+                }
+            }
         } catch (PolyglotException e) {
             if (watch.cancelled() || e.isCancelled()) {
                 outcome = Run.Outcome.TIMEOUT;
@@ -184,6 +249,11 @@ public final class ValRunner implements AutoCloseable {
         } catch (IllegalStateException closedByWatchdog) {
             if (!watch.cancelled()) throw closedByWatchdog;
             outcome = Run.Outcome.TIMEOUT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = Run.Outcome.TIMEOUT;
+        } finally {
+            loop.close();
         }
 
         boolean inTime = watch.finish();
@@ -197,7 +267,7 @@ public final class ValRunner implements AutoCloseable {
             outcome = Run.Outcome.TIMEOUT;
             error = new Invocation.ValError("the val did not answer within " + settings.timeoutMs() + " ms and was stopped", 0, 0, "");
         } else {
-            if (outcome == Run.Outcome.SUCCESS) {
+            if (outcome == Run.Outcome.SUCCESS && head == null) {
                 try {
                     value = reader.read(wire, logs, millisSince(startNs));
                 } catch (RuntimeException e) {
@@ -212,49 +282,111 @@ public final class ValRunner implements AutoCloseable {
                 context.close();
             }
         }
-        return new Settled<>(outcome, value, logs, error, program.version, startedAt, millisSince(startNs), false);
+        return new Settled<>(outcome, value, logs, error, program.version, startedAt, millisSince(startNs), false, head);
     }
 
-    /** Runs timers until the handler's promise settles; null when the deadline passed first. */
-    private static Value awaitSettled(ValContext context, long deadlineNs, Watchdog.Watch watch) {
-        while (true) {
-            int state = context.state.execute().asInt();
-            if (state == 1) return context.value.execute();
-            if (state == 2) context.rethrow.execute(); // throws the rejection as a PolyglotException
-            long delayMs = context.nextTimerDelay.execute().asLong();
-            if (delayMs < 0) {
-                throw new NeverSettled();
+    private record Head(int status, String statusText, String rawHeaders) {}
+
+    /** Runs the event loop until the handler's promise settles; null when the deadline passed first. */
+    private static Value awaitSettled(ValContext context, EventLoop loop, long deadlineNs, Watchdog.Watch watch)
+            throws InterruptedException {
+        EventLoop.Exit exit = loop.run(() -> context.state.execute().asInt() != 0,
+                () -> context.nextTimerDelay.execute().asLong(), context.fireTimer::execute, deadlineNs, watch::cancelled);
+        switch (exit) {
+            case DEADLINE -> {
+                return null;
             }
-            long remainingMs = (deadlineNs - System.nanoTime()) / 1_000_000L;
-            if (remainingMs <= 0 || watch.cancelled()) return null;
-            if (delayMs > 0) {
-                try {
-                    Thread.sleep(Math.min(delayMs, remainingMs));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
+            case STUCK -> throw new NeverSettled();
+            default -> {
+                if (context.state.execute().asInt() == 2) context.rethrow.execute(); // throws the rejection
+                return context.value.execute();
             }
-            context.fireTimers.execute();
         }
     }
 
-    private static Invocation toResponse(Value wire, String logs, double durationMs) {
+    /**
+     * Sends a streamed body: the prelude reads the val's stream and writes each chunk through
+     * {@code host.web.write}; the loop runs until the stream ends, errors, passes the size limit, the
+     * client leaves, or the deadline passes.
+     */
+    private static Run.Outcome stream(ValContext context, EventLoop loop, long deadlineNs, Watchdog.Watch watch)
+            throws InterruptedException {
+        context.pump.execute();
+        EventLoop.Exit exit = loop.run(() -> context.streamState.execute().asInt() != 0 || loop.overLimit || loop.sink.gone(),
+                () -> context.nextTimerDelay.execute().asLong(), context.fireTimer::execute, deadlineNs, watch::cancelled);
+        if (exit == EventLoop.Exit.DEADLINE) return Run.Outcome.TIMEOUT;
+        if (exit == EventLoop.Exit.STUCK) {
+            context.cancelStream.execute("the stream never ended");
+            throw new NeverSettled("the response stream never ended: it waits for something that will never happen");
+        }
+        if (loop.overLimit) {
+            context.cancelStream.execute("the response passed the size limit");
+            return Run.Outcome.LIMIT;
+        }
+        int state = context.streamState.execute().asInt();
+        if (state == 2) context.streamError.execute(); // throws the stream's error
+        if (state == 0) context.cancelStream.execute("the client went away");
+        return Run.Outcome.SUCCESS;
+    }
+
+    /** Collects a streamed body for callers that want the whole response (no sink). */
+    private static final class BufferingSink implements ResponseSink {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public void head(int status, String statusText, String rawHeaders) {}
+
+        @Override
+        public void chunk(byte[] chunk) {
+            bytes.writeBytes(chunk);
+        }
+
+        @Override
+        public void end() {}
+
+        @Override
+        public void cut() {}
+
+        @Override
+        public boolean gone() {
+            return false;
+        }
+
+        byte[] bytes() {
+            return bytes.toByteArray();
+        }
+    }
+
+    private static Invocation toResponse(Value wire, String logs, double durationMs, long maxBytes) {
         int status = wire.getArrayElement(0).asInt();
         String statusText = wire.getArrayElement(1).asString();
         String headers = wire.getArrayElement(2).asString();
         Value bodyValue = wire.getArrayElement(3);
         Object body;
+        long size;
         if (bodyValue.isNull()) {
             body = null;
+            size = 0;
         } else if (bodyValue.isString()) {
-            body = bodyValue.asString();
+            String text = bodyValue.asString();
+            body = text;
+            size = (long) text.length() * 3 <= maxBytes ? text.length() : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         } else if (bodyValue.hasBufferElements()) {
-            byte[] bytes = new byte[Math.toIntExact(bodyValue.getBufferSize())];
-            bodyValue.readBuffer(0, bytes, 0, bytes.length);
-            body = bytes;
+            size = bodyValue.getBufferSize();
+            if (size > maxBytes) {
+                body = null;
+            } else {
+                byte[] bytes = new byte[Math.toIntExact(size)];
+                bodyValue.readBuffer(0, bytes, 0, bytes.length);
+                body = bytes;
+            }
         } else {
             throw new IllegalStateException("unexpected body of type " + bodyValue);
+        }
+        if (size > maxBytes) {
+            var error = new Invocation.ValError("the val's response body is " + size + " bytes, more than the limit of " + maxBytes
+                    + " bytes (" + Web.MAX_RESPONSE_VARIABLE + ")", 0, 0, "");
+            return new Invocation(Run.Outcome.LIMIT, 500, "", "", null, logs, error, durationMs);
         }
         return new Invocation(Run.Outcome.SUCCESS, status, statusText, headers, body, logs, null, durationMs);
     }
@@ -320,7 +452,11 @@ public final class ValRunner implements AutoCloseable {
     /** The handler's promise can never settle: nothing is pending that could settle it. */
     static final class NeverSettled extends RuntimeException {
         NeverSettled() {
-            super("the handler's promise never settled: it awaits something that will never happen", null, false, false);
+            this("the handler's promise never settled: it awaits something that will never happen");
+        }
+
+        NeverSettled(String message) {
+            super(message, null, false, false);
         }
     }
 

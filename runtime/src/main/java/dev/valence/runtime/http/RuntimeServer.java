@@ -66,10 +66,11 @@ public final class RuntimeServer {
     Router router() {
         Router router = Router.router(vertx);
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+        RawBody valBodies = new RawBody(maxBodyBytes); // vals read their own bodies, multipart forms included
 
         // vals by host name ({owner}-{val}.{VALS_DOMAIN}) come first: their whole path is the val's
         router.route().handler(ctx -> {
-            if (vals.isHostRequest(ctx)) bodies.handle(ctx);
+            if (vals.isHostRequest(ctx)) valBodies.handle(ctx);
             else ctx.next();
         });
         router.route().handler(ctx -> {
@@ -111,11 +112,11 @@ public final class RuntimeServer {
         router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound(
                 "No API route " + ctx.request().method() + " " + ctx.request().path() + ".")));
 
-        router.route("/v/:owner/:val").handler(bodies).handler(this::guarded).handler(vals::byPath);
-        router.route("/v/:owner/:val/*").handler(bodies).handler(this::guarded).handler(vals::byPath);
+        router.route("/v/:owner/:val").handler(valBodies).handler(this::guarded).handler(vals::byPath);
+        router.route("/v/:owner/:val/*").handler(valBodies).handler(this::guarded).handler(vals::byPath);
         if (benchUnguardedRoute) {
             // off by default: the guard benchmark compares the request path with and without the guard
-            router.route("/__unguarded/v/:owner/:val").handler(bodies).handler(vals::byPath);
+            router.route("/__unguarded/v/:owner/:val").handler(valBodies).handler(vals::byPath);
         }
 
         router.route().last().handler(ctx -> ctx.fail(ApiError.notFound("Nothing at " + ctx.request().path()

@@ -1,11 +1,14 @@
 package dev.valence.runtime.http;
 
 import dev.valence.runtime.engine.Invocation;
+import dev.valence.runtime.engine.ResponseSink;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -100,12 +103,14 @@ final class ValRoute {
             headers.append(header.getKey().toLowerCase()).append('\0').append(header.getValue()).append('\0');
         }
         if (!prefix.isEmpty()) headers.append("x-forwarded-prefix\0").append(prefix).append('\0');
-        Buffer body = ctx.body().buffer();
+        Buffer body = ctx.get(RawBody.KEY);
+        if (body == null) body = ctx.body().buffer();
         var call = new ValRunner.HttpCall(request.method().name(), url, headers.toString(),
                 body == null || body.length() == 0 ? null : body.getBytes());
         String authorization = request.getHeader("Authorization");
+        var sink = new StreamingSink(ctx);
 
-        jsWorkers.<Served>executeBlocking(() -> run(candidates, authorization, call), false).onComplete(done -> {
+        jsWorkers.<Served>executeBlocking(() -> run(candidates, authorization, call, sink), false).onComplete(done -> {
             if (done.failed()) {
                 ctx.fail(done.cause());
             } else {
@@ -116,7 +121,7 @@ final class ValRoute {
 
     private record Served(Val val, Invocation invocation) {}
 
-    private Served run(List<ValName> candidates, String authorization, ValRunner.HttpCall call) {
+    private Served run(List<ValName> candidates, String authorization, ValRunner.HttpCall call, ResponseSink sink) {
         ValStore.Deployed deployed = candidates.stream()
                 .flatMap(c -> directory.find(c.owner(), c.name()).stream())
                 .findFirst()
@@ -133,11 +138,12 @@ final class ValRoute {
                 throw ApiError.forbidden(val.fullName() + " is private to " + val.owner() + ".");
             }
         }
-        return new Served(val, runner.runHttp(val, deployed.code(), call));
+        return new Served(val, runner.runHttp(val, deployed.code(), call, sink));
     }
 
     private static void write(RoutingContext ctx, Served served) {
         Invocation invocation = served.invocation();
+        if (invocation.body() == ResponseSink.STREAMED) return; // written (or cut) by the StreamingSink as the val produced it
         HttpServerResponse response = ctx.response();
         if (invocation.succeeded()) {
             response.setStatusCode(invocation.status());
@@ -179,5 +185,62 @@ final class ValRoute {
         if (error.line() > 0) json.put("line", error.line()).put("column", error.column());
         if (!error.stack().isEmpty()) json.put("stack", error.stack());
         response.putHeader("Content-Type", "application/json").end(new JsonObject().put("error", json).encode());
+    }
+
+    /**
+     * Writes a streamed response as the val produces it: the head at once, then each chunk with chunked
+     * transfer encoding, on the request's event loop. A client that goes away is noticed through the
+     * connection's close handler, and the runner then cancels the val's stream.
+     */
+    private static final class StreamingSink implements ResponseSink {
+        private final HttpServerResponse response;
+        private final Context eventLoop;
+        private volatile boolean gone;
+
+        StreamingSink(RoutingContext ctx) {
+            this.response = ctx.response();
+            this.eventLoop = Vertx.currentContext();
+            response.closeHandler(v -> gone = true);
+        }
+
+        @Override
+        public void head(int status, String statusText, String rawHeaders) {
+            eventLoop.runOnContext(v -> {
+                response.setStatusCode(status);
+                if (!statusText.isEmpty()) response.setStatusMessage(statusText);
+                String[] parts = rawHeaders.split("\0", -1);
+                for (int i = 0; i + 1 < parts.length; i += 2) {
+                    if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
+                }
+                response.setChunked(true);
+                response.writeHead();
+            });
+        }
+
+        @Override
+        public void chunk(byte[] bytes) {
+            eventLoop.runOnContext(v -> {
+                if (!gone && !response.ended() && !response.closed()) response.write(Buffer.buffer(bytes));
+            });
+        }
+
+        @Override
+        public void end() {
+            eventLoop.runOnContext(v -> {
+                if (!response.ended() && !response.closed()) response.end();
+            });
+        }
+
+        @Override
+        public void cut() {
+            eventLoop.runOnContext(v -> {
+                if (!response.ended() && !response.closed()) response.reset();
+            });
+        }
+
+        @Override
+        public boolean gone() {
+            return gone;
+        }
     }
 }

@@ -165,22 +165,55 @@
     }
   }
 
+  // bytes at the end of `bytes` that start a UTF-8 sequence still missing its continuation bytes
+  function incompleteTail(bytes) {
+    for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+      const b = bytes[bytes.length - back];
+      if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+      const need = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 1;
+      return need > back ? back : 0;
+    }
+    return 0;
+  }
+
   class TextDecoder {
-    #fatal; #ignoreBOM;
+    #fatal; #ignoreBOM; #pending = null; #started = false;
     constructor(label = 'utf-8', options = {}) {
       if (!UTF8_LABELS.has(String(label).trim().toLowerCase())) {
         throw new RangeError("TextDecoder: the encoding '" + label + "' is not supported (only utf-8 is)");
       }
-      this.#fatal = !!options.fatal;
-      this.#ignoreBOM = !!options.ignoreBOM;
+      this.#fatal = !!(options && options.fatal);
+      this.#ignoreBOM = !!(options && options.ignoreBOM);
     }
     get encoding() { return 'utf-8'; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
     decode(input, options) {
-      if (input === undefined) return '';
-      let bytes = toBytes(input, 'TextDecoder.decode');
-      if (!this.#ignoreBOM && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      const stream = !!(options && options.stream);
+      let bytes = input === undefined ? new Uint8Array(0) : toBytes(input, 'TextDecoder.decode');
+      if (this.#pending !== null) {
+        const joined = new Uint8Array(this.#pending.length + bytes.length);
+        joined.set(this.#pending);
+        joined.set(bytes, this.#pending.length);
+        bytes = joined;
+        this.#pending = null;
+      }
+      if (stream) {
+        const tail = incompleteTail(bytes);
+        if (tail > 0) {
+          this.#pending = bytes.slice(bytes.length - tail);
+          bytes = bytes.subarray(0, bytes.length - tail);
+        }
+      }
+      if (!this.#started && !this.#ignoreBOM) {
+        if (bytes.length < 3 && stream && bytes.length > 0 && [0xef, 0xbb, 0xbf].slice(0, bytes.length).every((b, i) => bytes[i] === b)) {
+          this.#pending = bytes.slice();
+          return '';
+        }
+        if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      }
+      if (bytes.length > 0) this.#started = true;
+      if (!stream) this.#started = false;
       return utf8Decode(bytes, this.#fatal);
     }
   }
@@ -213,17 +246,37 @@
     return out;
   }
 
+  const DOM_CODES = { IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4, InvalidCharacterError: 5,
+    NoModificationAllowedError: 7, NotFoundError: 8, NotSupportedError: 9, InvalidStateError: 11, SyntaxError: 12,
+    InvalidModificationError: 13, NamespaceError: 14, InvalidAccessError: 15, TypeMismatchError: 17, SecurityError: 18,
+    NetworkError: 19, AbortError: 20, URLMismatchError: 21, QuotaExceededError: 22, TimeoutError: 23,
+    InvalidNodeTypeError: 24, DataCloneError: 25 };
   class DOMException extends Error {
     #name;
     constructor(message = '', name = 'Error') { super(message); this.#name = String(name); }
     get name() { return this.#name; }
+    get code() { return DOM_CODES[this.#name] || 0; }
+    get [Symbol.toStringTag]() { return 'DOMException'; }
   }
   define('DOMException', DOMException);
   define('btoa', btoa);
   define('atob', atob);
 
   // ---------------------------------------------------------------- crypto
+  const DIGESTS = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
+  const subtle = Object.freeze({
+    /** SHA-1/256/384/512 digests, computed by the host (java.security.MessageDigest). */
+    digest(algorithm, data) {
+      return new Promise(resolve => {
+        const name = String(typeof algorithm === 'object' && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
+        if (!DIGESTS.has(name)) throw new DOMException("crypto.subtle.digest: unrecognized algorithm '" + name + "' (SHA-1, SHA-256, SHA-384 and SHA-512 are supported)", 'NotSupportedError');
+        const bytes = toBytes(data, 'crypto.subtle.digest').slice();
+        resolve(new Uint8Array(host.web.digest(name, bytes.buffer)).slice().buffer);
+      });
+    },
+  });
   define('crypto', Object.freeze({
+    subtle,
     randomUUID: () => host.randomUUID(),
     getRandomValues(array) {
       if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
@@ -252,25 +305,193 @@
   }
 
   // ---------------------------------------------------------------- timers
-  // Timers run inside the current invocation: the engine fires them while the handler's promise is
-  // pending, and drops the rest when the invocation ends.
+  // Timers run inside the current invocation's event loop: the engine fires due timers one at a time
+  // (microtasks run after each), and drops the rest when the invocation ends.
   let timers = new Map();
+  let dueTimers = []; // the engine's current batch of due timers, latest first (see internal.fireTimer)
   let nextTimerId = 1;
-  function addTimer(callback, delay, args, repeat) {
-    if (typeof callback !== 'function') throw new TypeError('setTimeout: the callback must be a function');
+  let timerSeq = 0;
+  function addTimer(name, callback, delay, args, repeat) {
+    if (typeof callback !== 'function') throw new TypeError(name + ': the callback must be a function');
     const id = nextTimerId++;
-    delay = Math.max(0, Number(delay) || 0);
-    timers.set(id, { callback, args, at: Date.now() + delay, delay, repeat, seq: id });
+    delay = Math.max(0, Math.min(Number(delay) || 0, 2147483647));
+    timers.set(id, { callback, args, at: Date.now() + delay, delay, repeat, seq: timerSeq++ });
     return id;
   }
-  define('setTimeout', (callback, delay, ...args) => addTimer(callback, delay, args, false));
-  define('setInterval', (callback, delay, ...args) => addTimer(callback, delay, args, true));
-  define('clearTimeout', (id) => { timers.delete(id); });
-  define('clearInterval', (id) => { timers.delete(id); });
+  define('setTimeout', (callback, delay, ...args) => addTimer('setTimeout', callback, delay, args, false));
+  define('setInterval', (callback, delay, ...args) => addTimer('setInterval', callback, delay, args, true));
+  define('clearTimeout', (id) => { timers.delete(Number(id)); });
+  define('clearInterval', (id) => { timers.delete(Number(id)); });
   define('queueMicrotask', (callback) => {
     if (typeof callback !== 'function') throw new TypeError('queueMicrotask: the callback must be a function');
     Promise.resolve().then(() => callback());
   });
+
+  // ---------------------------------------------------------------- streams (web-streams-polyfill, see runtime/js)
+  // The streams bundle costs about as much as the rest of a context: each context loads it the first
+  // time a stream is needed (a stream global is read, or a body is read as a stream).
+  const STREAM_GLOBALS = ['ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'ReadableByteStreamController', 'ReadableStream',
+    'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest', 'ReadableStreamDefaultController', 'ReadableStreamDefaultReader',
+    'TransformStream', 'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultController',
+    'WritableStreamDefaultWriter', 'TextEncoderStream', 'TextDecoderStream'];
+  let ReadableStream = null;
+  let TransformStream = null;
+  function loadStreams() {
+    if (ReadableStream !== null) return;
+    const guestValues = new Map();
+    for (const name of STREAM_GLOBALS) {
+      const d = Object.getOwnPropertyDescriptor(global, name);
+      if (d && 'value' in d) guestValues.set(name, d.value); // assigned by the val before the first load
+      define(name, undefined);
+    }
+    host.web.load(); // defines the stream classes on the global object
+    ReadableStream = global.ReadableStream;
+    TransformStream = global.TransformStream;
+    defineTextStreams();
+    for (const [name, value] of guestValues) define(name, value);
+  }
+  for (const name of STREAM_GLOBALS) {
+    Object.defineProperty(global, name, {
+      configurable: true,
+      enumerable: false,
+      get() {
+        loadStreams();
+        return global[name];
+      },
+      set(value) { define(name, value); },
+    });
+  }
+
+  // ---------------------------------------------------------------- events, AbortController, AbortSignal
+  const eventState = new WeakMap();
+  class Event {
+    #type; #cancelable; #canceled = false; #timeStamp = Date.now();
+    constructor(type, init = {}) {
+      if (arguments.length === 0) throw new TypeError("Event: the 'type' argument is required");
+      this.#type = String(type);
+      this.#cancelable = !!(init && init.cancelable);
+      eventState.set(this, { target: null, current: null, stop: false });
+    }
+    get type() { return this.#type; }
+    get target() { return eventState.get(this).target; }
+    get currentTarget() { return eventState.get(this).current; }
+    get srcElement() { return this.target; }
+    get bubbles() { return false; }
+    get composed() { return false; }
+    get cancelable() { return this.#cancelable; }
+    get defaultPrevented() { return this.#canceled; }
+    get isTrusted() { return false; }
+    get timeStamp() { return this.#timeStamp; }
+    get eventPhase() { return eventState.get(this).current ? 2 : 0; }
+    preventDefault() { if (this.#cancelable) this.#canceled = true; }
+    stopPropagation() {}
+    stopImmediatePropagation() { eventState.get(this).stop = true; }
+    composedPath() { const c = eventState.get(this).current; return c ? [c] : []; }
+    get [Symbol.toStringTag]() { return 'Event'; }
+  }
+
+  class EventTarget {
+    #listeners = new Map(); // type -> [{ listener, once, capture }]
+    addEventListener(type, listener, options) {
+      if (listener === null || listener === undefined) return;
+      const capture = typeof options === 'boolean' ? options : !!(options && options.capture);
+      const once = !!(options && typeof options === 'object' && options.once);
+      const signal = options && typeof options === 'object' ? options.signal : undefined;
+      if (signal && signal.aborted) return;
+      type = String(type);
+      const list = this.#listeners.get(type) || [];
+      if (list.some(l => l.listener === listener && l.capture === capture)) return;
+      const entry = { listener, once, capture, removed: false };
+      list.push(entry);
+      this.#listeners.set(type, list);
+      if (signal) signal.addEventListener('abort', () => this.removeEventListener(type, listener, { capture }));
+    }
+    removeEventListener(type, listener, options) {
+      const capture = typeof options === 'boolean' ? options : !!(options && options.capture);
+      const list = this.#listeners.get(String(type));
+      if (!list) return;
+      const i = list.findIndex(l => l.listener === listener && l.capture === capture);
+      if (i >= 0) { list[i].removed = true; list.splice(i, 1); }
+    }
+    dispatchEvent(event) {
+      if (!(event instanceof Event)) throw new TypeError('dispatchEvent: expected an Event');
+      const state = eventState.get(event);
+      state.target = this;
+      state.current = this;
+      state.stop = false;
+      for (const entry of (this.#listeners.get(event.type) || []).slice()) {
+        if (entry.removed) continue;
+        if (entry.once) this.removeEventListener(event.type, entry.listener, { capture: entry.capture });
+        try {
+          if (typeof entry.listener === 'function') entry.listener.call(this, event);
+          else if (entry.listener && typeof entry.listener.handleEvent === 'function') entry.listener.handleEvent(event);
+        } catch (e) {
+          log('error', ['Uncaught (in event listener)', e]);
+        }
+        if (state.stop) break;
+      }
+      state.current = null;
+      return !event.defaultPrevented;
+    }
+    get [Symbol.toStringTag]() { return 'EventTarget'; }
+  }
+  define('Event', Event);
+  define('EventTarget', EventTarget);
+
+  const INTERNAL = Symbol('internal');
+  let signalAbort;
+  class AbortSignal extends EventTarget {
+    #aborted = false; #reason = undefined;
+    onabort = null;
+    constructor(key) {
+      if (key !== INTERNAL) throw new TypeError('AbortSignal: illegal constructor (use new AbortController().signal)');
+      super();
+    }
+    get aborted() { return this.#aborted; }
+    get reason() { return this.#reason; }
+    throwIfAborted() { if (this.#aborted) throw this.#reason; }
+    static abort(reason) {
+      const signal = new AbortSignal(INTERNAL);
+      signalAbort(signal, reason);
+      return signal;
+    }
+    static timeout(ms) {
+      ms = Number(ms);
+      if (!Number.isFinite(ms) || ms < 0) throw new TypeError('AbortSignal.timeout: the delay must be a non-negative number');
+      const signal = new AbortSignal(INTERNAL);
+      addTimer('AbortSignal.timeout', () => signalAbort(signal, new DOMException('The signal timed out.', 'TimeoutError')), ms, [], false);
+      return signal;
+    }
+    static any(signals) {
+      const signal = new AbortSignal(INTERNAL);
+      const list = Array.from(signals);
+      const done = list.find(s => s.aborted);
+      if (done) { signalAbort(signal, done.reason); return signal; }
+      for (const s of list) s.addEventListener('abort', () => signalAbort(signal, s.reason), { once: true });
+      return signal;
+    }
+    get [Symbol.toStringTag]() { return 'AbortSignal'; }
+    static {
+      signalAbort = (signal, reason) => {
+        if (signal.#aborted) return;
+        signal.#aborted = true;
+        signal.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+        const event = new Event('abort');
+        signal.dispatchEvent(event);
+        if (typeof signal.onabort === 'function') {
+          try { signal.onabort.call(signal, event); } catch (e) { log('error', ['Uncaught (in onabort)', e]); }
+        }
+      };
+    }
+  }
+  class AbortController {
+    #signal = new AbortSignal(INTERNAL);
+    get signal() { return this.#signal; }
+    abort(reason) { signalAbort(this.#signal, reason); }
+    get [Symbol.toStringTag]() { return 'AbortController'; }
+  }
+  define('AbortSignal', AbortSignal);
+  define('AbortController', AbortController);
 
   // ---------------------------------------------------------------- Headers
   const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -359,60 +580,355 @@
   }
   define('Headers', Headers);
 
+  // ---------------------------------------------------------------- structuredClone
+  // The HTML structured clone algorithm for what a val can hold: primitives, wrappers, Date, RegExp,
+  // ArrayBuffer and views (sharing preserved), Map, Set, Error, arrays and plain objects, with cycles;
+  // Blob and File copy; functions, symbols, promises, weak collections and platform objects throw
+  // DataCloneError.
+  const ERROR_TYPES = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+  function dataCloneError(what) { return new DOMException(what + ' could not be cloned.', 'DataCloneError'); }
+  function structuredClone(value, options = undefined) {
+    if (arguments.length === 0) throw new TypeError("structuredClone: the 'value' argument is required");
+    const memory = new Map();
+    const clone = (v) => {
+      if (typeof v === 'function') return (() => { throw dataCloneError('function ' + (v.name || '') + '() {}'); })();
+      if (typeof v === 'symbol') throw dataCloneError(v.toString());
+      if (v === null || typeof v !== 'object') return v;
+      if (memory.has(v)) return memory.get(v);
+      let out;
+      const remember = (o) => { memory.set(v, o); return o; };
+      if (v instanceof Date) return remember(new Date(v.getTime()));
+      if (v instanceof RegExp) return remember(new RegExp(v.source, v.flags));
+      if (v instanceof Boolean || v instanceof Number || v instanceof String || v instanceof BigInt) return remember(Object(v.valueOf()));
+      if (v instanceof ArrayBuffer) return remember(v.slice(0));
+      if (ArrayBuffer.isView(v)) {
+        const buffer = clone(v.buffer);
+        return remember(v instanceof DataView ? new DataView(buffer, v.byteOffset, v.byteLength) : new v.constructor(buffer, v.byteOffset, v.length));
+      }
+      if (v instanceof File) return remember(new File([v], v.name, { type: v.type, lastModified: v.lastModified }));
+      if (v instanceof Blob) return remember(new Blob([v], { type: v.type }));
+      if (v instanceof Map) {
+        out = remember(new Map());
+        for (const [k, val] of v) out.set(clone(k), clone(val));
+        return out;
+      }
+      if (v instanceof Set) {
+        out = remember(new Set());
+        for (const val of v) out.add(clone(val));
+        return out;
+      }
+      if (v instanceof Error) {
+        const Type = hasOwn(ERROR_TYPES, v.name) ? ERROR_TYPES[v.name] : Error;
+        out = remember(new Type(v.message === undefined ? '' : String(v.message)));
+        if (v.stack !== undefined) Object.defineProperty(out, 'stack', { value: String(v.stack), writable: true, configurable: true });
+        if (hasOwn(v, 'cause')) out.cause = clone(v.cause);
+        return out;
+      }
+      if (Array.isArray(v)) {
+        out = remember(new Array(v.length));
+        for (const key of Object.keys(v)) out[key] = clone(v[key]);
+        return out;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (v instanceof Promise || v instanceof WeakMap || v instanceof WeakSet || v instanceof WeakRef
+        || (proto !== null && proto !== Object.prototype && Object.prototype.toString.call(v) !== '[object Object]')) {
+        throw dataCloneError(Object.prototype.toString.call(v));
+      }
+      out = remember({});
+      for (const key of Object.keys(v)) out[key] = clone(v[key]);
+      return out;
+    };
+    return clone(value);
+  }
+  define('structuredClone', structuredClone);
+
+  // ---------------------------------------------------------------- Blob, File
+  function concatBytes(chunks, total) {
+    if (total === undefined) total = chunks.reduce((n, c) => n + c.byteLength, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) { out.set(c, at); at += c.byteLength; }
+    return out;
+  }
+  function normalizeType(type) {
+    type = type === undefined ? '' : String(type);
+    return /^[\x20-\x7e]*$/.test(type) ? type.toLowerCase() : '';
+  }
+  let blobBytes;
+  class Blob {
+    #bytes; #type;
+    constructor(parts = [], options = {}) {
+      if (parts === null || typeof parts !== 'object' || typeof parts[Symbol.iterator] !== 'function') {
+        throw new TypeError('Blob: the parts must be an iterable (an array of strings, buffers and blobs)');
+      }
+      const chunks = [];
+      for (const part of parts) {
+        if (part instanceof Blob) chunks.push(part.#bytes);
+        else if (part instanceof ArrayBuffer) chunks.push(new Uint8Array(part.slice(0)));
+        else if (ArrayBuffer.isView(part)) chunks.push(new Uint8Array(part.buffer, part.byteOffset, part.byteLength).slice());
+        else chunks.push(utf8Encode(String(part)));
+      }
+      this.#bytes = concatBytes(chunks);
+      this.#type = normalizeType(options && options.type);
+    }
+    get size() { return this.#bytes.byteLength; }
+    get type() { return this.#type; }
+    slice(start = 0, end = this.size, contentType = '') {
+      const size = this.size;
+      const clamp = (n) => { n = Math.trunc(Number(n)) || 0; return n < 0 ? Math.max(size + n, 0) : Math.min(n, size); };
+      const from = clamp(start), to = clamp(end);
+      const blob = new Blob([], { type: contentType });
+      blob.#bytes = this.#bytes.slice(from, Math.max(from, to));
+      return blob;
+    }
+    arrayBuffer() { return Promise.resolve(this.#bytes.slice().buffer); }
+    bytes() { return Promise.resolve(this.#bytes.slice()); }
+    text() { return Promise.resolve(utf8Decode(this.#bytes, false)); }
+    stream() { return bytesStream(this.#bytes.slice()); }
+    get [Symbol.toStringTag]() { return 'Blob'; }
+    static { blobBytes = (b) => b.#bytes; }
+  }
+  class File extends Blob {
+    #name; #lastModified;
+    constructor(parts, name, options = {}) {
+      if (arguments.length < 2) throw new TypeError("File: the 'name' argument is required");
+      super(parts, options);
+      this.#name = String(name);
+      this.#lastModified = options && options.lastModified !== undefined ? Number(options.lastModified) : Date.now();
+    }
+    get name() { return this.#name; }
+    get lastModified() { return this.#lastModified; }
+    get webkitRelativePath() { return ''; }
+    get [Symbol.toStringTag]() { return 'File'; }
+  }
+  define('Blob', Blob);
+  define('File', File);
+
+  // ---------------------------------------------------------------- FormData
+  class FormData {
+    #entries = [];
+    constructor(form) {
+      if (form !== undefined) throw new TypeError('FormData: there are no HTML forms here; use new FormData() and append()');
+    }
+    static #entry(name, value, filename) {
+      name = String(name);
+      if (value instanceof Blob) {
+        if (!(value instanceof File) || filename !== undefined) {
+          value = new File([value], filename !== undefined ? String(filename) : value instanceof File ? value.name : 'blob',
+            { type: value.type, lastModified: value instanceof File ? value.lastModified : undefined });
+        }
+        return [name, value];
+      }
+      return [name, String(value)];
+    }
+    append(name, value, filename) {
+      if (arguments.length < 2) throw new TypeError('FormData.append: a name and a value are required');
+      this.#entries.push(FormData.#entry(name, value, filename));
+    }
+    set(name, value, filename) {
+      if (arguments.length < 2) throw new TypeError('FormData.set: a name and a value are required');
+      const entry = FormData.#entry(name, value, filename);
+      const i = this.#entries.findIndex(e => e[0] === entry[0]);
+      if (i < 0) { this.#entries.push(entry); return; }
+      this.#entries[i] = entry;
+      this.#entries = this.#entries.filter((e, j) => j <= i || e[0] !== entry[0]);
+    }
+    get(name) { const e = this.#entries.find(e => e[0] === String(name)); return e ? e[1] : null; }
+    getAll(name) { return this.#entries.filter(e => e[0] === String(name)).map(e => e[1]); }
+    has(name) { return this.#entries.some(e => e[0] === String(name)); }
+    delete(name) { this.#entries = this.#entries.filter(e => e[0] !== String(name)); }
+    forEach(callback, thisArg) { for (const [k, v] of this) callback.call(thisArg, v, k, this); }
+    *entries() { for (let i = 0; i < this.#entries.length; i++) yield [this.#entries[i][0], this.#entries[i][1]]; }
+    *keys() { for (const [k] of this.entries()) yield k; }
+    *values() { for (const [, v] of this.entries()) yield v; }
+    [Symbol.iterator]() { return this.entries(); }
+    get [Symbol.toStringTag]() { return 'FormData'; }
+  }
+  define('FormData', FormData);
+
+  const escapeFormName = (s) => s.replace(/\r\n|\r|\n/g, '\r\n').replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+  function multipart(form) {
+    const boundary = '----ValenceFormBoundary' + Array.from(host.randomUUID().replace(/-/g, '')).slice(0, 16).join('');
+    const chunks = [];
+    for (const [name, value] of form) {
+      let head = '--' + boundary + '\r\nContent-Disposition: form-data; name="' + escapeFormName(name) + '"';
+      if (value instanceof File) {
+        head += '; filename="' + escapeFormName(value.name) + '"\r\nContent-Type: ' + (value.type || 'application/octet-stream') + '\r\n\r\n';
+        chunks.push(utf8Encode(head), blobBytes(value), utf8Encode('\r\n'));
+      } else {
+        chunks.push(utf8Encode(head + '\r\n\r\n' + value.replace(/\r\n|\r|\n/g, '\r\n') + '\r\n'));
+      }
+    }
+    chunks.push(utf8Encode('--' + boundary + '--\r\n'));
+    return { bytes: concatBytes(chunks), type: 'multipart/form-data; boundary=' + boundary };
+  }
+
+  function indexOfBytes(haystack, needle, from) {
+    outer: for (let i = from; i <= haystack.length - needle.length; i++) {
+      for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+      return i;
+    }
+    return -1;
+  }
+  function headerParam(value, name) {
+    const m = new RegExp('(?:^|;)\\s*' + name + '\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))', 'i').exec(value);
+    return m ? (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]) : null;
+  }
+  function parseMultipart(bytes, contentType) {
+    const boundary = headerParam(contentType, 'boundary');
+    if (!boundary) throw new TypeError('formData(): the multipart/form-data body has no boundary in its Content-Type');
+    const form = new FormData();
+    const delimiter = utf8Encode('--' + boundary);
+    let at = indexOfBytes(bytes, delimiter, 0);
+    if (at < 0) throw new TypeError('formData(): the multipart/form-data body does not contain its boundary');
+    while (true) {
+      at += delimiter.length;
+      if (bytes[at] === 0x2d && bytes[at + 1] === 0x2d) return form; // closing delimiter
+      if (bytes[at] === 0x0d && bytes[at + 1] === 0x0a) at += 2;
+      const headerEnd = indexOfBytes(bytes, utf8Encode('\r\n\r\n'), at);
+      if (headerEnd < 0) throw new TypeError('formData(): a part of the multipart/form-data body has no end of headers');
+      const headers = utf8Decode(bytes.subarray(at, headerEnd), false).split('\r\n');
+      const next = indexOfBytes(bytes, delimiter, headerEnd + 4);
+      if (next < 0) throw new TypeError('formData(): the multipart/form-data body is not terminated');
+      let end = next;
+      if (bytes[end - 2] === 0x0d && bytes[end - 1] === 0x0a) end -= 2;
+      const content = bytes.slice(headerEnd + 4, end);
+      let disposition = '', type = '';
+      for (const line of headers) {
+        const colon = line.indexOf(':');
+        const key = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim();
+        if (key === 'content-disposition') disposition = value;
+        if (key === 'content-type') type = value;
+      }
+      const name = headerParam(disposition, 'name');
+      if (name === null) throw new TypeError('formData(): a part of the multipart/form-data body has no name');
+      const filename = headerParam(disposition, 'filename');
+      if (filename !== null) form.append(name, new File([content], filename, { type: type || 'application/octet-stream' }));
+      else form.append(name, utf8Decode(content, false));
+      at = next;
+    }
+  }
+
   // ---------------------------------------------------------------- bodies
-  // A body is held as one of: null, a string, a Uint8Array, or a host buffer of request bytes.
+  function bytesStream(bytes) {
+    loadStreams();
+    return new ReadableStream({
+      start(controller) {
+        if (bytes.byteLength > 0) controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+  }
+  async function readAll(stream, what) {
+    const reader = stream.getReader();
+    const chunks = [];
+    let total = 0;
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!(value instanceof Uint8Array)) {
+        const error = new TypeError(what + ': the body stream gave a ' + describe(value) + ' chunk; body chunks must be Uint8Array (use TextEncoder for text)');
+        reader.cancel(error).catch(() => {});
+        throw error;
+      }
+      chunks.push(value);
+      total += value.byteLength;
+    }
+    return concatBytes(chunks, total);
+  }
+  // What a body init becomes: { data: string | Uint8Array | null, stream: ReadableStream | null, type }
   function extractBody(body) {
-    if (body === undefined || body === null) return { data: null, type: null };
-    if (typeof body === 'string') return { data: body, type: 'text/plain;charset=UTF-8' };
-    if (body instanceof ArrayBuffer) return { data: new Uint8Array(body.slice(0)), type: null };
-    if (ArrayBuffer.isView(body)) return { data: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), type: null };
+    if (body === undefined || body === null) return { data: null, stream: null, type: null };
+    if (typeof body === 'string') return { data: body, stream: null, type: 'text/plain;charset=UTF-8' };
+    if (body instanceof ArrayBuffer) return { data: new Uint8Array(body.slice(0)), stream: null, type: null };
+    if (ArrayBuffer.isView(body)) return { data: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), stream: null, type: null };
+    if (body instanceof Blob) return { data: blobBytes(body).slice(), stream: null, type: body.type || null };
+    if (body instanceof FormData) { const m = multipart(body); return { data: m.bytes, stream: null, type: m.type }; }
+    if (ReadableStream !== null && body instanceof ReadableStream) {
+      if (body.locked || body._disturbed) throw new TypeError('The body stream is locked or was already read');
+      return { data: null, stream: body, type: null };
+    }
     const URLSearchParamsClass = global.URLSearchParams;
     if (typeof URLSearchParamsClass === 'function' && body instanceof URLSearchParamsClass) {
-      return { data: body.toString(), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+      return { data: body.toString(), stream: null, type: 'application/x-www-form-urlencoded;charset=UTF-8' };
     }
-    return { data: String(body), type: 'text/plain;charset=UTF-8' };
+    return { data: String(body), stream: null, type: 'text/plain;charset=UTF-8' };
   }
 
   class Body {
-    #data; #used = false; #hostBytes;
-    _initBody(data, hostBytes) { this.#data = data; this.#hostBytes = hostBytes; }
-    get bodyUsed() { return this.#used; }
-    get body() { return null; }
-    #take(what) {
-      if (this.#used) return Promise.reject(new TypeError(what + ': the body has already been read'));
+    #data = null; #hostBytes = null; #stream = null; #used = false;
+    _initBody(data, hostBytes, stream) { this.#data = data; this.#hostBytes = hostBytes === undefined ? null : hostBytes; this.#stream = stream === undefined ? null : stream; }
+    _hasBody() { return this.#data !== null || this.#hostBytes !== null || this.#stream !== null; }
+    get body() {
+      if (this.#stream === null) {
+        if (this.#hostBytes !== null) this.#stream = bytesStream(new Uint8Array(this.#hostBytes).slice());
+        else if (this.#data !== null) this.#stream = bytesStream(typeof this.#data === 'string' ? utf8Encode(this.#data) : this.#data.slice());
+        else return null;
+        this.#data = null;
+        this.#hostBytes = null;
+      }
+      return this.#stream;
+    }
+    get bodyUsed() { return this.#used || (this.#stream !== null && this.#stream._disturbed === true); }
+    // the body, consumed: a string, a Uint8Array or a host buffer (null when there is none)
+    async #consume(what) {
+      if (this.bodyUsed) throw new TypeError(what + ': the body has already been read');
+      if (this.#stream !== null && this.#stream.locked) throw new TypeError(what + ': the body stream is locked by a reader');
       this.#used = true;
-      return null;
+      if (this.#stream !== null) return readAll(this.#stream, what);
+      return this.#hostBytes !== null ? this.#hostBytes : this.#data;
     }
-    _peek() { return this.#hostBytes !== undefined && this.#hostBytes !== null ? new Uint8Array(this.#hostBytes) : this.#data; }
-    _cloneBody() { return [this.#data, this.#hostBytes]; }
-    text() {
-      return this.#take('text()') || Promise.resolve(this.#textNow());
+    async text() { return asText(await this.#consume('text()')); }
+    async json() { return JSON.parse(asText(await this.#consume('json()'))); }
+    async arrayBuffer() { return asBytes(await this.#consume('arrayBuffer()')).buffer; }
+    async bytes() { return asBytes(await this.#consume('bytes()')); }
+    async blob() {
+      const bytes = asBytes(await this.#consume('blob()'));
+      return new Blob([bytes], { type: this.headers.get('content-type') || '' });
     }
-    #textNow() {
-      if (this.#hostBytes !== undefined && this.#hostBytes !== null) return host.decodeUtf8(this.#hostBytes);
-      const d = this.#data;
-      if (d === null || d === undefined) return '';
-      if (typeof d === 'string') return d;
-      let bytes = d;
-      if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-      return utf8Decode(bytes, false);
+    async formData() {
+      const type = this.headers.get('content-type') || '';
+      const data = await this.#consume('formData()');
+      const essence = type.split(';')[0].trim().toLowerCase();
+      if (essence === 'multipart/form-data') return parseMultipart(asBytes(data), type);
+      if (essence === 'application/x-www-form-urlencoded') {
+        const form = new FormData();
+        for (const [k, v] of new global.URLSearchParams(asText(data))) form.append(k, v);
+        return form;
+      }
+      throw new TypeError("formData(): the body's Content-Type is '" + type + "', not multipart/form-data or application/x-www-form-urlencoded");
     }
-    json() {
-      return this.#take('json()') || new Promise(resolve => resolve(JSON.parse(this.#textNow())));
+    // a copy of the body for clone(): streams are teed
+    _cloneBody() {
+      if (this.#stream !== null) {
+        const [a, b] = this.#stream.tee();
+        this.#stream = a;
+        return [null, null, b];
+      }
+      return [this.#data, this.#hostBytes, null];
     }
-    arrayBuffer() {
-      return this.#take('arrayBuffer()') || Promise.resolve(this.#bytesNow().buffer);
+    // the body for the engine or fetch: { stream } or { data } without consuming it twice
+    _takeBody() {
+      if (this.bodyUsed) throw new TypeError('the body has already been read');
+      this.#used = true;
+      if (this.#stream !== null) return { stream: this.#stream };
+      return { data: this.#hostBytes !== null ? new Uint8Array(this.#hostBytes).slice() : this.#data };
     }
-    bytes() {
-      return this.#take('bytes()') || Promise.resolve(this.#bytesNow());
-    }
-    #bytesNow() {
-      if (this.#hostBytes !== undefined && this.#hostBytes !== null) return new Uint8Array(this.#hostBytes).slice();
-      const d = this.#data;
-      if (d === null || d === undefined) return new Uint8Array(0);
-      if (typeof d === 'string') return utf8Encode(d);
-      return d.slice();
-    }
+    _peekBody() { return this.#stream !== null ? { stream: this.#stream } : { data: this.#hostBytes !== null ? new Uint8Array(this.#hostBytes).slice() : this.#data }; }
+  }
+  function asText(data) {
+    if (data === null || data === undefined) return '';
+    if (typeof data === 'string') return data;
+    if (!(data instanceof Uint8Array)) return host.decodeUtf8(data);
+    let bytes = data;
+    if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    return utf8Decode(bytes, false);
+  }
+  function asBytes(data) {
+    if (data === null || data === undefined) return new Uint8Array(0);
+    if (typeof data === 'string') return utf8Encode(data);
+    if (!(data instanceof Uint8Array)) return new Uint8Array(data).slice();
+    return data.slice();
   }
 
   // ---------------------------------------------------------------- Request
@@ -424,11 +940,10 @@
     if (upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK') throw new TypeError("Request: the method '" + m + "' is forbidden");
     return METHODS.has(upper) ? upper : m;
   }
-
-  const INTERNAL = Symbol('internal');
+  const REDIRECT_MODES = new Set(['follow', 'error', 'manual']);
 
   class Request extends Body {
-    #method; #url; #headers; #rawHeaders; #signal = null; #redirect = 'follow';
+    #method; #url; #headers; #rawHeaders; #signal = null; #redirect = 'follow'; #init = {};
     constructor(input, init = {}) {
       super();
       if (input === INTERNAL) {
@@ -436,32 +951,62 @@
         this.#method = init.method;
         this.#url = init.url;
         this.#rawHeaders = init.rawHeaders;
-        this._initBody(null, init.hostBytes);
+        this._initBody(null, init.hostBytes, null);
         return;
       }
-      let body = null;
+      if (arguments.length === 0) throw new TypeError("Request: the 'input' argument is required");
+      if (init === null || typeof init !== 'object') init = {};
+      let inputBody = null;
       if (input instanceof Request) {
         this.#method = input.#method;
         this.#url = input.#url;
         this.#headers = new Headers(input.headers);
-        const [data, hostBytes] = input._cloneBody();
-        this._initBody(data, hostBytes);
+        this.#redirect = input.#redirect;
+        this.#signal = input.#signal;
+        this.#init = input.#init;
+        if (input._hasBody()) inputBody = input;
       } else {
+        let parsed;
+        try {
+          parsed = new global.URL(String(input));
+        } catch (e) {
+          throw new TypeError("Request: '" + input + "' is not an absolute URL");
+        }
+        if (parsed.username || parsed.password) throw new TypeError('Request: URLs with credentials are not allowed: ' + input);
         this.#method = 'GET';
-        this.#url = new global.URL(String(input)).href;
+        this.#url = parsed.href;
         this.#headers = new Headers();
-        this._initBody(null, null);
       }
       if (init.method !== undefined) this.#method = normalizeMethod(init.method);
       if (init.headers !== undefined) this.#headers = new Headers(init.headers);
-      if (init.redirect !== undefined) this.#redirect = String(init.redirect);
-      if (init.signal !== undefined) this.#signal = init.signal;
-      if (init.body !== undefined && init.body !== null) {
-        if (this.#method === 'GET' || this.#method === 'HEAD') throw new TypeError('Request: a ' + this.#method + ' request cannot have a body');
-        body = extractBody(init.body);
-        this._initBody(body.data, null);
-        if (body.type && !this.#headers.has('content-type')) this.#headers.set('content-type', body.type);
+      if (init.redirect !== undefined) {
+        const mode = String(init.redirect);
+        if (!REDIRECT_MODES.has(mode)) throw new TypeError("Request: redirect must be 'follow', 'error' or 'manual', got '" + mode + "'");
+        this.#redirect = mode;
       }
+      if (init.signal !== undefined) {
+        if (init.signal !== null && !(init.signal instanceof AbortSignal)) throw new TypeError('Request: signal must be an AbortSignal');
+        this.#signal = init.signal;
+      }
+      this.#init = Object.assign({}, this.#init);
+      for (const key of ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'referrer', 'referrerPolicy']) {
+        if (init[key] !== undefined) this.#init[key] = init[key];
+      }
+      const hasInitBody = init.body !== undefined && init.body !== null;
+      if ((hasInitBody || inputBody !== null) && (this.#method === 'GET' || this.#method === 'HEAD')) {
+        throw new TypeError('Request: a ' + this.#method + ' request cannot have a body');
+      }
+      if (hasInitBody) {
+        const body = extractBody(init.body);
+        this._initBody(body.data, null, body.stream);
+        if (body.type && !this.#headers.has('content-type')) this.#headers.set('content-type', body.type);
+      } else if (inputBody !== null) {
+        const taken = inputBody._takeBody(); // the input's body moves to the new request
+        this._initBody(taken.data === undefined ? null : taken.data, null, taken.stream || null);
+      } else {
+        this._initBody(null, null, null);
+      }
+      if (this.#signal === null) this.#signal = new AbortController().signal;
     }
     get method() { return this.#method; }
     get url() { return this.#url; }
@@ -469,12 +1014,24 @@
       if (this.#headers === undefined) { this.#headers = Headers._raw(this.#rawHeaders); this.#rawHeaders = null; }
       return this.#headers;
     }
-    get signal() { return this.#signal; }
+    get signal() { if (this.#signal === null) this.#signal = new AbortController().signal; return this.#signal; }
     get redirect() { return this.#redirect; }
+    get cache() { return this.#init.cache || 'default'; }
+    get credentials() { return this.#init.credentials || 'same-origin'; }
+    get destination() { return ''; }
+    get integrity() { return this.#init.integrity || ''; }
+    get keepalive() { return !!this.#init.keepalive; }
+    get mode() { return this.#init.mode || 'cors'; }
+    get referrer() { return this.#init.referrer === undefined ? 'about:client' : String(this.#init.referrer); }
+    get referrerPolicy() { return this.#init.referrerPolicy || ''; }
+    get duplex() { return 'half'; }
     get [Symbol.toStringTag]() { return 'Request'; }
     clone() {
       if (this.bodyUsed) throw new TypeError('Request.clone: the body has already been read');
-      const copy = new Request(this);
+      const copy = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#redirect, signal: this.#signal });
+      const [data, hostBytes, stream] = this._cloneBody();
+      copy._initBody(data, hostBytes, stream);
+      copy.#init = this.#init;
       return copy;
     }
   }
@@ -485,16 +1042,17 @@
   const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
   class Response extends Body {
-    #status; #statusText; #headers; #type = 'default'; #url = '';
+    #status; #statusText; #headers; #type = 'default'; #urls = []; #redirected = false;
     constructor(body = null, init = {}) {
       super();
-      if (init === null || typeof init !== 'object') init = {};
+      if (init === null || init === undefined) init = {};
+      if (typeof init !== 'object') throw new TypeError('Response: init must be an object');
       const status = init.status === undefined ? 200 : Number(init.status);
       if (!Number.isInteger(status) || status < 200 || status > 599) {
         throw new RangeError('Response: status must be an integer from 200 to 599, got ' + init.status);
       }
       const statusText = init.statusText === undefined ? '' : String(init.statusText);
-      if (/[\r\n]/.test(statusText)) throw new TypeError('Response: statusText may not contain CR or LF');
+      if (/[\r\n]/.test(statusText) || /[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Response: statusText is not a valid reason phrase');
       this.#status = status;
       this.#statusText = statusText;
       this.#headers = new Headers(init.headers);
@@ -502,20 +1060,22 @@
         throw new TypeError('Response: a response with status ' + status + ' cannot have a body');
       }
       const extracted = extractBody(body);
-      this._initBody(extracted.data, null);
+      this._initBody(extracted.data, null, extracted.stream);
       if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
     }
     static json(data, init = {}) {
       const text = JSON.stringify(data);
       if (text === undefined) throw new TypeError('Response.json: the value cannot be serialised to JSON');
       const response = new Response(text, init);
-      if (!init.headers || !new Headers(init.headers).has('content-type')) response.headers.set('content-type', 'application/json');
+      if (!init || !init.headers || !new Headers(init.headers).has('content-type')) response.headers.set('content-type', 'application/json');
       return response;
     }
     static redirect(url, status = 302) {
+      let parsed;
+      try { parsed = new global.URL(String(url)); } catch (e) { throw new TypeError("Response.redirect: '" + url + "' is not an absolute URL"); }
       if (!REDIRECT_STATUSES.has(status)) throw new RangeError('Response.redirect: status must be 301, 302, 303, 307 or 308, got ' + status);
       const response = new Response(null, { status });
-      response.headers.set('location', new global.URL(String(url)).href);
+      response.headers.set('location', parsed.href);
       Headers._immutable(response.headers);
       return response;
     }
@@ -526,33 +1086,140 @@
       Headers._immutable(response.headers);
       return response;
     }
+    // a response of fetch: any status, immutable headers, the final URL
+    static _fetched(status, statusText, rawHeaders, url, redirected, stream) {
+      const response = new Response(null, {});
+      response.#status = status;
+      response.#statusText = statusText;
+      response.#headers = Headers._immutable(Headers._raw(rawHeaders));
+      response.#type = 'basic';
+      response.#urls = [url];
+      response.#redirected = redirected;
+      response._initBody(null, null, stream);
+      return response;
+    }
     get status() { return this.#status; }
     get statusText() { return this.#statusText; }
     get ok() { return this.#status >= 200 && this.#status <= 299; }
     get headers() { return this.#headers; }
     get type() { return this.#type; }
-    get url() { return this.#url; }
-    get redirected() { return false; }
+    get url() { return this.#urls.length ? new global.URL(this.#urls[this.#urls.length - 1]).href.replace(/#.*$/, '') : ''; }
+    get redirected() { return this.#redirected; }
     get [Symbol.toStringTag]() { return 'Response'; }
     clone() {
       if (this.bodyUsed) throw new TypeError('Response.clone: the body has already been read');
-      const copy = new Response(null, { status: this.#status === 0 ? 200 : this.#status, statusText: this.#statusText, headers: this.#headers });
-      const [data, hostBytes] = this._cloneBody();
-      copy._initBody(data, hostBytes);
+      const copy = new Response(null, { status: 200 });
       copy.#status = this.#status;
+      copy.#statusText = this.#statusText;
+      copy.#headers = new Headers(this.#headers);
+      if (this.#type !== 'default') Headers._immutable(copy.#headers);
       copy.#type = this.#type;
+      copy.#urls = this.#urls.slice();
+      copy.#redirected = this.#redirected;
+      const [data, hostBytes, stream] = this._cloneBody();
+      copy._initBody(data, hostBytes, stream);
       return copy;
     }
     _wire() {
       if (this.bodyUsed) throw new TypeError('The val returned a Response whose body was already read');
-      let data = this._peek();
+      const body = this._takeBody();
+      if (body.stream) {
+        pendingStream = body.stream;
+        return [this.#status, this.#statusText, this.#headers._wire(), true];
+      }
+      let data = body.data;
       if (data instanceof Uint8Array) {
         data = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
       }
-      return [this.#status, this.#statusText, this.#headers._wire(), data];
+      return [this.#status, this.#statusText, this.#headers._wire(), data === undefined ? null : data];
     }
   }
   define('Response', Response);
+
+  // ---------------------------------------------------------------- fetch
+  function fetch(input, init = undefined) {
+    return new Promise((resolve, reject) => {
+      const request = new Request(input, init);
+      const signal = request.signal;
+      if (signal.aborted) { reject(signal.reason); return; }
+      const headers = new Headers(request.headers);
+      if (!headers.has('accept')) headers.set('accept', '*/*');
+      if (!headers.has('user-agent')) headers.set('user-agent', 'Valence');
+      const body = request._hasBody() ? request._takeBody() : { data: null };
+      (body.stream ? readAll(body.stream, 'fetch') : Promise.resolve(body.data)).then(data => {
+        if (signal.aborted) { reject(signal.reason); return; }
+        let bytes = null;
+        if (data !== null && data !== undefined) bytes = asBytes(data).buffer;
+        let controller = null;
+        let answered = false;
+        let finished = false;
+        let id = -1;
+        const onAbort = () => {
+          if (finished) return;
+          finished = true;
+          host.web.abort(id);
+          if (!answered) reject(signal.reason);
+          else try { controller.error(signal.reason); } catch (e) { /* already closed */ }
+        };
+        const events = (kind, a, b, c, d, e) => {
+          if (finished && kind !== 'chunk') return;
+          if (kind === 'head') {
+            answered = true;
+            loadStreams();
+            const stream = new ReadableStream({
+              start(c) { controller = c; },
+              cancel() { finished = true; host.web.abort(id); },
+            });
+            resolve(Response._fetched(a, b, c, d, e, stream));
+          } else if (kind === 'chunk') {
+            if (!finished) try { controller.enqueue(new Uint8Array(a).slice()); } catch (err) { /* cancelled */ }
+          } else if (kind === 'end') {
+            finished = true;
+            signal.removeEventListener('abort', onAbort);
+            try { controller.close(); } catch (err) { /* cancelled */ }
+          } else if (kind === 'error') {
+            finished = true;
+            signal.removeEventListener('abort', onAbort);
+            const error = new TypeError(a);
+            if (!answered) reject(error);
+            else try { controller.error(error); } catch (err) { /* cancelled */ }
+          }
+        };
+        id = host.web.fetch(request.method, request.url, headers._wire(), bytes, request.redirect, events);
+        if (id < 0) {
+          reject(new TypeError('fetch is only available while a val runs (inside its handler)'));
+          return;
+        }
+        signal.addEventListener('abort', onAbort);
+      }, reject);
+    });
+  }
+  define('fetch', fetch);
+
+  // ---------------------------------------------------------------- TextEncoderStream, TextDecoderStream
+  // defined when the streams bundle is loaded (see loadStreams)
+  function defineTextStreams() {
+    class TextEncoderStream extends TransformStream {
+      constructor() { super({ transform(chunk, controller) { const b = utf8Encode(String(chunk)); if (b.length) controller.enqueue(b); } }); }
+      get encoding() { return 'utf-8'; }
+    }
+    class TextDecoderStream extends TransformStream {
+      #decoder;
+      constructor(label = 'utf-8', options = {}) {
+        const decoder = new TextDecoder(label, options);
+        super({
+          transform(chunk, controller) { const s = decoder.decode(chunk, { stream: true }); if (s) controller.enqueue(s); },
+          flush(controller) { const s = decoder.decode(); if (s) controller.enqueue(s); },
+        });
+        this.#decoder = decoder;
+      }
+      get encoding() { return 'utf-8'; }
+      get fatal() { return this.#decoder.fatal; }
+      get ignoreBOM() { return this.#decoder.ignoreBOM; }
+    }
+    define('TextEncoderStream', TextEncoderStream);
+    define('TextDecoderStream', TextDecoderStream);
+  }
 
   // ---------------------------------------------------------------- the engine's handle
   function describe(value) {
@@ -585,6 +1252,11 @@
   // state of the current invocation: 0 pending, 1 fulfilled, 2 rejected
   let state = 0;
   let settledValue;
+  // a streamed response body: the stream the handler returned, then its reader; 0 running, 1 done, 2 failed
+  let pendingStream = null;
+  let pumpReader = null;
+  let streamState = 0;
+  let streamFailure;
 
   function settle(promise, convert = toWire) {
     state = 0;
@@ -606,10 +1278,15 @@
     },
     /**
      * Calls an HTTP handler. Returns the wire form [status, statusText, headers, body] when it answers
-     * synchronously, or undefined while its promise is pending (see state/value/rethrow).
+     * synchronously, or undefined while its promise is pending (see state/value/rethrow). A body of
+     * `true` means a stream: the engine sends the head, then calls pump().
      */
     http(handler, method, url, rawHeaders, hostBytes) {
       timers = new Map();
+      dueTimers = [];
+      pendingStream = null;
+      pumpReader = null;
+      streamState = 0;
       const request = new Request(INTERNAL, { method, url, rawHeaders, hostBytes });
       const result = handler(request);
       if (result instanceof Response) return toWire(result);
@@ -627,6 +1304,7 @@
      */
     invoke(handler, argsJson) {
       timers = new Map();
+      dueTimers = [];
       if (handler === null || handler === undefined) return [null];
       const args = JSON.parse(argsJson);
       settle(handler(...args), toJsonWire);
@@ -635,14 +1313,62 @@
     state() { return state; },
     value() { return settledValue; },
     rethrow() { throw settledValue; },
+    /** Starts reading the returned stream; each chunk goes to host.web.write until it answers false. */
+    pump() {
+      streamState = 0;
+      const reader = pendingStream.getReader();
+      pendingStream = null;
+      pumpReader = reader;
+      const step = () => reader.read().then(({ done, value }) => {
+        if (done) { streamState = 1; return undefined; }
+        if (!(value instanceof Uint8Array)) {
+          throw new TypeError('The response body stream gave a ' + describe(value) + ' chunk; body chunks must be Uint8Array (use TextEncoder or TextEncoderStream for text)');
+        }
+        if (value.byteLength === 0) return step();
+        const buffer = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value.buffer : value.slice().buffer;
+        if (!host.web.write(buffer)) return undefined; // the engine stops the stream
+        return step();
+      }).catch(e => { streamFailure = e; streamState = 2; reader.cancel(e).catch(() => {}); });
+      step();
+    },
+    streamState() { return streamState; },
+    streamError() { throw streamFailure; },
+    cancelStream(reason) {
+      if (pumpReader !== null) pumpReader.cancel(new DOMException(String(reason), 'AbortError')).catch(() => {});
+    },
     /** Milliseconds until the next timer is due, or -1 when none is pending. */
     nextTimerDelay() {
+      if (dueTimers.length > 0) return 0;
       let next = -1;
+      const now = Date.now();
       for (const t of timers.values()) {
-        const wait = Math.max(0, t.at - Date.now());
+        const wait = Math.max(0, t.at - now);
         if (next < 0 || wait < next) next = wait;
       }
       return next;
+    },
+    /**
+     * Runs the earliest due timer (the engine runs microtasks after it returns). The due timers are
+     * taken in one sorted batch, so a storm of timers costs n log n, not n squared.
+     */
+    fireTimer() {
+      if (dueTimers.length === 0) {
+        const now = Date.now();
+        for (const [id, t] of timers) if (t.at <= now) dueTimers.push([id, t]);
+        dueTimers.sort((a, b) => a[1].at - b[1].at || a[1].seq - b[1].seq).reverse();
+      }
+      while (dueTimers.length > 0) {
+        const [id, t] = dueTimers.pop();
+        if (timers.get(id) !== t) continue; // cleared (or an interval rescheduled) since the batch was taken
+        if (t.repeat) {
+          timers.delete(id);
+          timers.set(id, { callback: t.callback, args: t.args, at: Date.now() + Math.max(1, t.delay), delay: t.delay, repeat: true, seq: timerSeq++ });
+        } else {
+          timers.delete(id);
+        }
+        t.callback(...t.args);
+        return;
+      }
     },
     /** Runs every timer that is due, in order. */
     fireTimers() {
@@ -654,9 +1380,13 @@
         t.callback(...t.args);
       }
     },
-    /** Ends an invocation: timers it left behind never fire in the next one. */
+    /** Ends an invocation: timers and streams it left behind never run in the next one. */
     reset() {
       timers = new Map();
+      dueTimers = [];
+      pendingStream = null;
+      pumpReader = null;
+      streamState = 0;
     },
   };
   return internal;

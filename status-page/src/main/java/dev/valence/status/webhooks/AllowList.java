@@ -29,6 +29,11 @@ public final class AllowList {
      * {@link #NONE}. The exception names the variable, the rule and the entry that breaks it.
      */
     public static AllowList parse(String spec) {
+        return parse(spec, OutboundGuard.ALLOW_VARIABLE);
+    }
+
+    /** Like {@link #parse(String)}, naming {@code variable} in the exception. */
+    public static AllowList parse(String spec, String variable) {
         if (spec == null || spec.isBlank()) return NONE;
         var hosts = new LinkedHashSet<String>();
         var networks = new ArrayList<Cidr>();
@@ -40,19 +45,19 @@ public final class AllowList {
                 try {
                     networks.add(Cidr.parse(entry));
                 } catch (IllegalArgumentException e) {
-                    throw invalid(raw, e.getMessage());
+                    throw invalid(variable, raw, e.getMessage());
                 }
             } else if (entry.matches(HOST_NAME)) {
                 hosts.add(entry);
             } else {
-                throw invalid(raw, "it is neither a host name nor an IP address");
+                throw invalid(variable, raw, "it is neither a host name nor an IP address");
             }
         }
         return new AllowList(hosts, networks);
     }
 
-    private static IllegalArgumentException invalid(String entry, String why) {
-        return new IllegalArgumentException(OutboundGuard.ALLOW_VARIABLE + " must be a comma-separated list of host names, IP addresses"
+    private static IllegalArgumentException invalid(String variable, String entry, String why) {
+        return new IllegalArgumentException(variable + " must be a comma-separated list of host names, IP addresses"
                 + " and CIDR blocks (like 127.0.0.1,10.0.0.0/8,hooks.internal); '" + entry.trim() + "' is not one: " + why + ".");
     }
 

@@ -60,14 +60,51 @@ public final class OutboundGuard {
 
     private final AllowList allow;
     private final Resolver resolver;
+    private final String allowVariable;
 
     public OutboundGuard(AllowList allow) {
-        this(allow, InetAddress::getAllByName);
+        this(allow, InetAddress::getAllByName, ALLOW_VARIABLE);
+    }
+
+    /** A guard whose refusals name {@code allowVariable} as the setting that opens it (vals' fetch uses its own). */
+    public OutboundGuard(AllowList allow, String allowVariable) {
+        this(allow, InetAddress::getAllByName, allowVariable);
     }
 
     OutboundGuard(AllowList allow, Resolver resolver) {
+        this(allow, resolver, ALLOW_VARIABLE);
+    }
+
+    OutboundGuard(AllowList allow, Resolver resolver, String allowVariable) {
         this.allow = allow;
         this.resolver = resolver;
+        this.allowVariable = allowVariable;
+    }
+
+    /**
+     * The outcome of checking one host: why it is refused, or the addresses it resolved to (all of them
+     * checked), so that a caller can connect to exactly those and a second DNS answer cannot differ.
+     */
+    public record Verdict(Optional<String> refusal, List<InetAddress> addresses) {}
+
+    /** Resolves {@code host} (a name or an IP literal, without brackets) and checks every address. */
+    public Verdict check(String host) throws UnknownHostException {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        if (h.endsWith(".")) h = h.substring(0, h.length() - 1);
+        InetAddress literal = literal(h);
+        InetAddress[] addresses = literal != null ? new InetAddress[] {literal} : resolver.resolve(h);
+        if (allow.permitsHost(h)) return new Verdict(Optional.empty(), List.of(addresses));
+        for (InetAddress address : addresses) {
+            if (allow.permits(address)) continue;
+            Optional<Reserved> reserved = classify(address);
+            if (reserved.isPresent()) {
+                String what = literal != null ? address.getHostAddress() + " is " : h + " resolves to " + address.getHostAddress() + ", ";
+                return new Verdict(Optional.of("refused: " + what + reserved.get().description + "; allow it with " + allowVariable),
+                        List.of(addresses));
+            }
+        }
+        return new Verdict(Optional.empty(), List.of(addresses));
     }
 
     /**
@@ -84,7 +121,7 @@ public final class OutboundGuard {
             Optional<Reserved> reserved = classify(address);
             if (reserved.isPresent()) {
                 String what = literal != null ? address.getHostAddress() + " is " : host + " resolves to " + address.getHostAddress() + ", ";
-                return Optional.of("refused: " + what + reserved.get().description + "; allow it with " + ALLOW_VARIABLE);
+                return Optional.of("refused: " + what + reserved.get().description + "; allow it with " + allowVariable);
             }
         }
         return Optional.empty();

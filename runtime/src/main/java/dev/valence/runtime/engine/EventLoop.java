@@ -1,0 +1,122 @@
+package dev.valence.runtime.engine;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The event loop of one invocation, on the guest's thread. Host operations that finish later (fetch
+ * responses, body chunks) post completions to its queue from any thread; the loop runs them on the
+ * guest's thread, fires due timers one at a time (GraalJS runs the microtasks each host call queued
+ * when it returns, so microtasks run after every completion and every timer), and stops when the
+ * awaited condition holds, the deadline passes, or nothing at all can make progress.
+ */
+final class EventLoop implements AutoCloseable {
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+
+    /** How a run of the loop ended. */
+    enum Exit { DONE, DEADLINE, STUCK }
+
+    /** A host operation in flight; cancelled when the invocation ends first. */
+    interface Operation {
+        void cancel();
+    }
+
+    private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
+    private final Map<Integer, Operation> pending = new ConcurrentHashMap<>();
+    private int nextId = 1;
+    private volatile boolean closed;
+    final ResponseSink sink;
+    final long maxResponseBytes;
+    final Fetcher fetcher;
+    long streamedBytes;
+    boolean overLimit;
+
+    EventLoop(ResponseSink sink, long maxResponseBytes, Fetcher fetcher) {
+        this.sink = sink;
+        this.maxResponseBytes = maxResponseBytes;
+        this.fetcher = fetcher;
+    }
+
+    /** The loop of the invocation running on this thread, or null outside of one. */
+    static EventLoop current() {
+        return CURRENT.get();
+    }
+
+    /** Makes this the current thread's loop until {@link #close()}. */
+    EventLoop bind() {
+        CURRENT.set(this);
+        return this;
+    }
+
+    /** Posts a completion from any thread; dropped once the invocation ended. */
+    void post(Runnable completion) {
+        if (!closed) completions.add(completion);
+    }
+
+    /** Registers an operation in flight (on the guest's thread); its id lets the guest cancel it. */
+    int started(Operation operation) {
+        int id = nextId++;
+        pending.put(id, operation);
+        return id;
+    }
+
+    void finished(int id) {
+        pending.remove(id);
+    }
+
+    /** Cancels one operation, if it is still in flight. */
+    void cancel(int id) {
+        Operation operation = pending.remove(id);
+        if (operation != null) operation.cancel();
+    }
+
+    /**
+     * Runs completions and timers until {@code done} holds.
+     *
+     * @param nextTimerDelay milliseconds until the next timer is due, or -1 when none is pending
+     * @param fireTimer fires the earliest due timer
+     */
+    Exit run(BooleanSupplier done, LongSupplier nextTimerDelay, Runnable fireTimer, long deadlineNs, BooleanSupplier cancelled)
+            throws InterruptedException {
+        while (true) {
+            if (done.getAsBoolean()) return Exit.DONE;
+            if (cancelled.getAsBoolean() || System.nanoTime() >= deadlineNs) return Exit.DEADLINE;
+            Runnable completion = completions.poll();
+            if (completion != null) {
+                completion.run();
+                continue;
+            }
+            long delayMs = nextTimerDelay.getAsLong();
+            if (delayMs == 0) {
+                fireTimer.run();
+                continue;
+            }
+            if (delayMs < 0 && pending.isEmpty() && completions.isEmpty()) return Exit.STUCK;
+            long remainingMs = Math.max(1, (deadlineNs - System.nanoTime()) / 1_000_000L);
+            long waitMs = delayMs < 0 ? remainingMs : Math.min(delayMs, remainingMs);
+            // wake up now and then to notice a client that went away or a cancellation
+            completion = completions.poll(Math.min(waitMs, 50), TimeUnit.MILLISECONDS);
+            if (completion != null) completion.run();
+        }
+    }
+
+    /** Ends the invocation: pending host operations are cancelled and later completions dropped. */
+    @Override
+    public void close() {
+        closed = true;
+        if (CURRENT.get() == this) CURRENT.remove();
+        for (Operation operation : pending.values()) {
+            try {
+                operation.cancel();
+            } catch (RuntimeException ignored) {
+                // already finished
+            }
+        }
+        pending.clear();
+        completions.clear();
+    }
+}

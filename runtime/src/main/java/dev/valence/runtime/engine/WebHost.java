@@ -1,0 +1,91 @@
+package dev.valence.runtime.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+
+/**
+ * The host side of the prelude's web APIs ({@code host.web}): loading the streams bundle, digests,
+ * fetch and the output of streamed responses. Functions that need the invocation find it through
+ * {@link EventLoop#current()}; outside of an invocation they answer "unavailable" (null or -1).
+ * Only strings, numbers, byte buffers and guest functions cross.
+ */
+final class WebHost {
+    private static final String WEB_BUNDLE = "dev/valence/runtime/js/web.js";
+    private static final Source WEB = load();
+
+    static final ProxyObject FUNCTIONS = ProxyObject.fromMap(Map.of(
+            "load", (ProxyExecutable) args -> {
+                Context.getCurrent().eval(WEB);
+                return null;
+            },
+            "digest", (ProxyExecutable) args -> digest(args[0].asString(), bytes(args[1])),
+            "fetch", (ProxyExecutable) args -> {
+                EventLoop loop = EventLoop.current();
+                if (loop == null || loop.fetcher == null) return -1;
+                return loop.fetcher.start(loop, args[0].asString(), args[1].asString(), args[2].asString(),
+                        args[3].isNull() ? null : bytes(args[3]), args[4].asString(), args[5]);
+            },
+            "abort", (ProxyExecutable) args -> {
+                EventLoop loop = EventLoop.current();
+                if (loop != null) loop.cancel(args[0].asInt());
+                return null;
+            },
+            "write", (ProxyExecutable) args -> write(bytes(args[0]))));
+
+    private WebHost() {}
+
+    /** One chunk of a streamed response; false when the stream must stop (over the limit, or the client left). */
+    private static boolean write(byte[] chunk) {
+        EventLoop loop = EventLoop.current();
+        if (loop == null || loop.sink == null || loop.sink.gone()) return false;
+        loop.streamedBytes += chunk.length;
+        if (loop.streamedBytes > loop.maxResponseBytes) {
+            loop.overLimit = true;
+            return false;
+        }
+        loop.sink.chunk(chunk);
+        return true;
+    }
+
+    private static ByteBuffer digest(String algorithm, byte[] data) {
+        try {
+            return ByteBuffer.wrap(MessageDigest.getInstance(algorithm).digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no " + algorithm, e);
+        }
+    }
+
+    /** The bytes of a guest ArrayBuffer (or a host byte buffer). */
+    static byte[] bytes(Value value) {
+        if (value.isHostObject() && value.asHostObject() instanceof ByteBuffer buffer) {
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.duplicate().get(bytes);
+            return bytes;
+        }
+        byte[] bytes = new byte[Math.toIntExact(value.getBufferSize())];
+        value.readBuffer(0, bytes, 0, bytes.length);
+        return bytes;
+    }
+
+    private static Source load() {
+        try (InputStream in = WebHost.class.getClassLoader().getResourceAsStream(WEB_BUNDLE)) {
+            if (in == null) {
+                throw new IllegalStateException("the web bundle " + WEB_BUNDLE + " is missing from this build; rebuild with ./valence build");
+            }
+            return Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8), "valence:web.js").buildLiteral();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + WEB_BUNDLE, e);
+        }
+    }
+}
