@@ -38,7 +38,9 @@ public record Config(
         boolean benchUnguardedRoute,
         int statusPort,
         boolean embedStatusPage,
-        AllowList webhookAllowHosts) {
+        AllowList webhookAllowHosts,
+        long blobMaxBytes,
+        long blobQuotaBytes) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -78,7 +80,9 @@ public record Config(
                 reader.bool("BENCH_UNGUARDED_ROUTE", false),
                 reader.integer("STATUS_PORT", 8081, 0, 65535),
                 reader.bool("EMBED_STATUS_PAGE", true),
-                reader.allowList("WEBHOOK_ALLOW_HOSTS"));
+                reader.allowList("WEBHOOK_ALLOW_HOSTS"),
+                reader.integer("VAL_BLOB_MAX_MB", 10, 1, 1024) * 1024L * 1024L,
+                reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L);
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);

@@ -1,5 +1,7 @@
 package dev.valence.runtime.engine;
 
+import dev.valence.runtime.engine.modules.ModuleGraph;
+import dev.valence.runtime.engine.modules.ValModules;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.Val;
 import java.nio.ByteBuffer;
@@ -29,8 +31,15 @@ public final class ValRunner implements AutoCloseable {
     private final Settings settings;
     private final Watchdog watchdog = new Watchdog();
     private final ConcurrentHashMap<Long, ValProgram> programs = new ConcurrentHashMap<>();
+    private final ValModules modules;
 
     public ValRunner(JsEngine engine, RunRecorder recorder, Settings settings) {
+        this(engine, recorder, settings, null);
+    }
+
+    /** A runner whose vals can import vals and std/blob and read their owner's env ({@code modules} null: they cannot). */
+    public ValRunner(JsEngine engine, RunRecorder recorder, Settings settings, ValModules modules) {
+        this.modules = modules;
         this.engine = engine;
         this.recorder = recorder;
         this.settings = settings;
@@ -52,6 +61,7 @@ public final class ValRunner implements AutoCloseable {
         boolean reusable = true;
         try {
             if (!context.loaded()) {
+                if (program.graph.error().isPresent()) throw new ImportFailed(program.graph.error().get());
                 try {
                     context.load(program.source);
                 } catch (PolyglotException e) {
@@ -79,7 +89,7 @@ public final class ValRunner implements AutoCloseable {
                 outcome = Run.Outcome.ERROR;
                 error = describe(e, program.source);
             }
-        } catch (NeverSettled e) {
+        } catch (NeverSettled | ImportFailed e) {
             outcome = Run.Outcome.ERROR;
             error = new Invocation.ValError(e.getMessage(), 0, 0, "");
         } catch (IllegalStateException closedByWatchdog) {
@@ -88,7 +98,7 @@ public final class ValRunner implements AutoCloseable {
         }
 
         boolean inTime = watch.finish();
-        String logs = context.logs.take();
+        String logs = modules == null ? context.logs.take() : modules.maskSecrets(val.ownerId(), context.logs.take());
         Invocation result;
         if (watch.cause() == Watchdog.Cause.MEMORY) {
             outcome = Run.Outcome.LIMIT;
@@ -117,9 +127,11 @@ public final class ValRunner implements AutoCloseable {
                 context.close();
             }
         }
+        String recordedError = result.error() == null ? null
+                : result.error().message() + (result.error().stack().isEmpty() ? "" : "\n" + result.error().stack());
+        if (modules != null) recordedError = modules.maskSecrets(val.ownerId(), recordedError);
         recorder.record(new Run(0, val.id(), program.version, Run.Trigger.HTTP, result.outcome(),
-                result.status(), startedAt, result.durationMs(), result.logs(),
-                result.error() == null ? null : result.error().message() + (result.error().stack().isEmpty() ? "" : "\n" + result.error().stack())));
+                result.status(), startedAt, result.durationMs(), result.logs(), recordedError));
         return result;
     }
 
@@ -194,10 +206,19 @@ public final class ValRunner implements AutoCloseable {
 
     private ValProgram programFor(Val val, String code) {
         ValProgram current = programs.get(val.id());
-        if (current != null && current.version >= val.latestVersion()) return current;
-        var fresh = new ValProgram(val.id(), val.latestVersion(), val.ownerId(), val.fullName(), code, settings.contextsPerVersion());
+        if (current != null && current.version > val.latestVersion()) return current;
+        if (current != null && current.version == val.latestVersion() && (modules == null || !modules.stale(current.graph))) return current;
+        ValProgram fresh;
+        if (modules == null) {
+            fresh = new ValProgram(val.id(), val.latestVersion(), val.ownerId(), val.fullName(), code, settings.contextsPerVersion());
+        } else {
+            ModuleGraph graph = modules.resolve(val, code);
+            fresh = new ValProgram(val.id(), val.latestVersion(), val.ownerId(), val.fullName(), code, settings.contextsPerVersion(),
+                    graph, modules.sandbox(val.ownerId(), graph));
+        }
+        // a newer version wins; at the same version the newer graph wins unless another thread replaced the program first
         ValProgram winner = programs.merge(val.id(), fresh, (old, neu) -> {
-            if (old.version >= neu.version) return old;
+            if (old.version > neu.version || (old.version == neu.version && old != current)) return old;
             old.retire();
             return neu;
         });
@@ -223,6 +244,13 @@ public final class ValRunner implements AutoCloseable {
 
     private static double millisSince(long startNs) {
         return (System.nanoTime() - startNs) / 1_000_000.0;
+    }
+
+    /** The val's imports could not be resolved; the message names the chain of imports. */
+    static final class ImportFailed extends RuntimeException {
+        ImportFailed(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** The handler's promise can never settle: nothing is pending that could settle it. */
