@@ -88,6 +88,9 @@ public final class ValRunner implements AutoCloseable {
             } else {
                 outcome = Run.Outcome.ERROR;
                 error = describe(e, program.source);
+                if (program.graph.importsAnything()) {
+                    error = new Invocation.ValError(error.message(), error.line(), error.column(), program.graph.nameModulesIn(error.stack()));
+                }
             }
         } catch (NeverSettled | ImportFailed e) {
             outcome = Run.Outcome.ERROR;

@@ -58,6 +58,19 @@ public final class ModuleGraph {
         return latest;
     }
 
+    /**
+     * {@code stack} with imported modules named by version ({@code alice/lib@3.mjs:2:9}) instead of by
+     * the specifier GraalJS names them after ({@code val:alice/lib:2:9}).
+     */
+    public String nameModulesIn(String stack) {
+        if (paths.isEmpty() || stack == null) return stack;
+        String named = stack;
+        for (var entry : paths.entrySet()) {
+            named = named.replace("(" + entry.getKey() + ":", "(" + entry.getValue().toString().substring(1) + ":");
+        }
+        return named;
+    }
+
     /** How many modules the val loads besides its own. */
     public int moduleCount() {
         return sources.size();
