@@ -83,7 +83,7 @@ public final class JsEngine implements AutoCloseable {
      * engine's classes and compiling the prelude (about a second otherwise).
      */
     public void warmUp() {
-        compiler.warmUp();
+        Thread.ofPlatform().daemon().name("valence-ts-warm-up").start(compiler::warmUp); // saves are rare: not on the start-up path
         var logs = new LogBuffer(1024);
         var created = newContext(logs);
         try (Context context = created.context()) {

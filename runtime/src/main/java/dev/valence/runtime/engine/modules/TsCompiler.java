@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
@@ -48,9 +50,13 @@ public final class TsCompiler implements AutoCloseable {
         }
     }
 
+    /** Compiler contexts at most: saves are rare, and each context costs seconds to load the bundle. */
+    private static final int MAX_CONTEXTS = 2;
+
     private final Engine engine;
     private final Source bundle;
     private final ConcurrentLinkedDeque<Value> idle = new ConcurrentLinkedDeque<>();
+    private final Semaphore slots = new Semaphore(MAX_CONTEXTS);
 
     public TsCompiler() {
         this.engine = Engine.newBuilder("js")
@@ -62,13 +68,18 @@ public final class TsCompiler implements AutoCloseable {
     }
 
     public Compiled compile(String name, String source) throws CompileError {
-        Value compile = idle.pollFirst();
-        if (compile == null) compile = newCompiler();
         JsonObject result;
+        slots.acquireUninterruptibly();
         try {
-            result = new JsonObject(compile.execute(source, name).asString());
+            Value compile = idle.pollFirst();
+            if (compile == null) compile = newCompiler();
+            try {
+                result = new JsonObject(compile.execute(source, name).asString());
+            } finally {
+                idle.offerFirst(compile);
+            }
         } finally {
-            idle.offerFirst(compile);
+            slots.release();
         }
         if (!result.getBoolean("ok")) {
             throw new CompileError(result.getString("message"), result.getInteger("line"), result.getInteger("column"));
@@ -78,7 +89,10 @@ public final class TsCompiler implements AutoCloseable {
         return new Compiled(result.getString("code"), List.copyOf(imports));
     }
 
-    /** Compiles a small sample so the first save does not pay for loading the compiler. */
+    /**
+     * Compiles a small sample so the first save does not pay for loading the compiler (seconds while
+     * the JIT is cold). Called on a background thread at start; a close meanwhile ends it quietly.
+     */
     public void warmUp() {
         try {
             for (int i = 0; i < 10; i++) {
@@ -91,6 +105,8 @@ public final class TsCompiler implements AutoCloseable {
             }
         } catch (CompileError e) {
             throw new IllegalStateException("The TypeScript compiler refused its warm-up sample: " + e.getMessage(), e);
+        } catch (PolyglotException | IllegalStateException closed) {
+            // the engine was closed during start-up or shutdown: nothing to warm
         }
     }
 
