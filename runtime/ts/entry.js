@@ -35,7 +35,8 @@ globalThis.valenceCompile = function valenceCompile(source, name) {
     return JSON.stringify({ ok: false, message, line: loc ? loc.line : 0, column: loc ? loc.column : 0 });
   }
   let imports = [];
-  if (!code.includes("import")) return JSON.stringify({ ok: true, code, imports }); // the lexer costs more than the transform
+  // the lexer costs about as much as the transform: skip it when nothing can be imported or re-exported
+  if (!code.includes("import") && !code.includes("from")) return JSON.stringify({ ok: true, code, imports });
   try {
     const [found] = parse(code, name);
     imports = found

@@ -91,8 +91,18 @@ class ModulesTest {
         platform.createVal(bob, "steal", """
                 import { secret } from "val:alice/secret-lib";
                 export default () => new Response(secret);""");
-        assertEquals("bob/steal@1 imports \"val:alice/secret-lib\", but there is no val alice/secret-lib that bob/steal@1 may import"
+        assertEquals("bob/steal@1 imports \"val:alice/secret-lib\", but there is no val alice/secret-lib that a val of bob may import"
                 + " (it is missing, or private to its owner).", error("/v/bob/steal").getString("message"));
+
+        // nor through a public val of alice's: the private code would run in bob's context
+        platform.createVal(alice, "public-wrapper", "export { secret } from 'val:alice/secret-lib';");
+        assertEquals("alice-only", platform.get("/v/alice/own-import").body());
+        platform.createVal(bob, "steal-through", """
+                import { secret } from "val:alice/public-wrapper";
+                export default () => new Response(secret);""");
+        assertEquals("bob/steal-through@1 -> alice/public-wrapper@1 imports \"val:alice/secret-lib\", but there is no val"
+                + " alice/secret-lib that a val of bob may import (it is missing, or private to its owner).",
+                error("/v/bob/steal-through").getString("message"));
     }
 
     @Test
@@ -112,7 +122,7 @@ class ModulesTest {
                 import { x } from "val:alice/middle";
                 export default () => new Response(x);""");
         assertEquals("alice/top@1 -> alice/middle@1 imports \"val:alice/nowhere\", but there is no val alice/nowhere that"
-                + " alice/middle@1 may import (it is missing, or private to its owner).", error("/v/alice/top").getString("message"));
+                + " a val of alice may import (it is missing, or private to its owner).", error("/v/alice/top").getString("message"));
         var run = platform.get("/api/v1/vals/alice/top/runs", alice).json().getJsonArray("data").getJsonObject(0);
         assertEquals("error", run.getString("outcome"));
         assertTrue(run.getString("error").startsWith("alice/top@1 -> alice/middle@1 imports"), run.getString("error"));
@@ -125,7 +135,7 @@ class ModulesTest {
                 import { a } from "val:alice/one-version?v=9";
                 export default () => new Response(String(a));""");
         assertEquals("alice/wants-v9@1 imports \"val:alice/one-version?v=9\", but there is no val alice/one-version with version 9"
-                + " that alice/wants-v9@1 may import (it is missing, or private to its owner).", error("/v/alice/wants-v9").getString("message"));
+                + " that a val of alice may import (it is missing, or private to its owner).", error("/v/alice/wants-v9").getString("message"));
     }
 
     @Test
@@ -210,5 +220,34 @@ class ModulesTest {
                 Error: from the library
                     at explode (alice/throwing-lib@1.mjs:2:9)
                     at default (alice/calls-lib@1.mjs:2:22)""", run.getString("error"));
+    }
+
+    @Test
+    void first_request_latency_with_imports_is_reported() {
+        platform.createVal(alice, "m-base", "export const base = (s: string) => s.toUpperCase();");
+        platform.createVal(alice, "m-mid", "import { base } from 'val:alice/m-base'; export const mid = (s: string) => base(s) + '!';");
+        platform.createVal(alice, "m-other", "export const other = 42;");
+        platform.createVal(alice, "m-no-imports", "export default () => new Response('PLAIN!42');");
+        platform.createVal(alice, "m-with-imports", """
+                import { mid } from "val:alice/m-mid";
+                import { other } from "https://esm.town/v/alice/m-other";
+                import { blob } from "std/blob";
+                export default () => new Response(mid('plain') + other + (typeof blob.get));""");
+        long[] plain = timeTwice("/v/alice/m-no-imports", "PLAIN!42");
+        long[] imported = timeTwice("/v/alice/m-with-imports", "PLAIN!42function");
+        System.out.printf("First request: %d ms without imports, %d ms with 3 val imports (depth 2) + std/blob; then %d ms and %d ms%n",
+                plain[0], imported[0], plain[1], imported[1]);
+        assertTrue(imported[0] < 10_000, imported[0] + " ms");
+    }
+
+    private static long[] timeTwice(String path, String expected) {
+        long[] ms = new long[2];
+        for (int i = 0; i < 2; i++) {
+            long start = System.nanoTime();
+            var reply = platform.get(path);
+            ms[i] = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(expected, reply.body());
+        }
+        return ms;
     }
 }

@@ -7,7 +7,9 @@
   const global = globalThis;
 
   function define(target, name, value) {
-    Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: false });
+    if (Object.isExtensible(target)) {
+      Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: false });
+    }
   }
 
   function readOnly(what) {

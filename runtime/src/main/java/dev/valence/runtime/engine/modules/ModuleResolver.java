@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Resolves the imports of a val version from the database, depth first, before any of its code runs:
- * each imported val is looked up with the importing val's visibility (its owner's vals of any privacy,
- * other owners' public and unlisted vals; another owner's private val is reported as missing).
+ * Resolves the imports of a val version from the database, depth first, before any of its code runs.
+ * All of it runs in the val's context as the val's owner, so every import in the graph, however deep,
+ * is looked up with that owner's visibility: the owner's vals of any privacy, other owners' public and
+ * unlisted vals. Another owner's private val is reported as missing, also when a public val of that
+ * owner imports it (its code would otherwise reach a stranger's context).
  * Cycles, missing vals and unsupported specifiers fail the whole graph with a sentence naming the
  * chain of imports.
  */
@@ -28,7 +30,7 @@ final class ModuleResolver {
         this.compiler = compiler;
     }
 
-    private record Node(String display, long ownerId, String code, List<String> imports) {}
+    private record Node(String display, String code, List<String> imports) {}
 
     private static final class ResolveError extends Exception {
         ResolveError(String message) {
@@ -37,11 +39,18 @@ final class ModuleResolver {
     }
 
     private final class Walk {
+        final long viewerId;
+        final String viewer;
         final Map<String, Path> paths = new HashMap<>();
         final Map<Path, String> sources = new HashMap<>();
         final Map<Long, Integer> latest = new HashMap<>();
         final Map<String, Optional<ValStore.Module>> lookups = new HashMap<>();
         final LinkedHashMap<String, Boolean> chain = new LinkedHashMap<>(); // modules being visited, in order
+
+        Walk(long viewerId, String viewer) {
+            this.viewerId = viewerId;
+            this.viewer = viewer;
+        }
 
         void visit(Node node) throws ResolveError {
             chain.put(node.display, true);
@@ -56,10 +65,10 @@ final class ModuleResolver {
                             trail(node) + " imports \"" + specifier + "\", which cannot be imported: " + unsupported.reason() + ".");
                     case Specifier.ValImport wanted -> {
                         ValStore.Module module = lookup(wanted)
-                                .filter(m -> m.ownerId() == node.ownerId || m.privacy() != Val.Privacy.PRIVATE)
+                                .filter(m -> m.ownerId() == viewerId || m.privacy() != Val.Privacy.PRIVATE)
                                 .orElseThrow(() -> new ResolveError(trail(node) + " imports \"" + specifier + "\", but there is no val "
                                         + wanted.owner() + "/" + wanted.name() + (wanted.version() == 0 ? "" : " with version " + wanted.version())
-                                        + " that " + node.display + " may import (it is missing, or private to its owner)."));
+                                        + " that a val of " + viewer + " may import (it is missing, or private to its owner)."));
                         String display = module.owner() + "/" + module.name() + "@" + module.version();
                         if (chain.containsKey(display)) {
                             throw new ResolveError("Import cycle: " + String.join(" -> ", chain.keySet()) + " -> " + display
@@ -73,7 +82,7 @@ final class ModuleResolver {
                             throw new ResolveError(trail(node) + " loads more than " + MAX_MODULES + " modules; a val may load at most that many.");
                         }
                         sources.put(path, module.code());
-                        visit(new Node(display, module.ownerId(), module.code(), importsOf(display, module.code(), module.imports())));
+                        visit(new Node(display, module.code(), importsOf(display, module.code(), module.imports())));
                     }
                 }
             }
@@ -96,8 +105,8 @@ final class ModuleResolver {
         try {
             imports = importsOf(display, code, imports);
             if (imports.isEmpty()) return ModuleGraph.EMPTY;
-            var walk = new Walk();
-            walk.visit(new Node(display, val.ownerId(), code, imports));
+            var walk = new Walk(val.ownerId(), val.owner());
+            walk.visit(new Node(display, code, imports));
             return new ModuleGraph(null, walk.paths, walk.sources, walk.latest);
         } catch (ResolveError e) {
             return ModuleGraph.failed(e.getMessage());
