@@ -40,7 +40,7 @@ globalThis.valenceCompile = function valenceCompile(source, name) {
   try {
     const [found] = parse(code, name);
     imports = found
-      .filter((i) => (i.type === "static" || i.type === "dynamic") && typeof i.specifier === "string")
+      .filter((i) => i.type !== "import-meta" && typeof i.specifier === "string")
       .map((i) => ({ specifier: i.specifier, dynamic: i.type === "dynamic" }));
   } catch (e) {
     // the lexer refuses what GraalJS will refuse too; the syntax check reports it with its position
