@@ -37,9 +37,10 @@ class MigrateCommandTest {
                 applied control v3: status page
                 applied control v4: webhooks
                 applied app v1: users vals runs
+                applied app v2: compiled code and imports
                 """, result.out());
         assertEquals("4", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
-        assertEquals("1", query(db, APP_VERSION));
+        assertEquals("2", query(db, APP_VERSION));
         assertEquals("expand", query(db, "SELECT kind FROM control.schema_contract WHERE version = 1"));
     }
 
@@ -51,7 +52,7 @@ class MigrateCommandTest {
         var result = run("migrate", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing to apply: control is at v4, app at v1.\n", result.out());
+        assertEquals("Nothing to apply: control is at v4, app at v2.\n", result.out());
     }
 
     @Test
@@ -66,7 +67,7 @@ class MigrateCommandTest {
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals(REFUSAL, result.err());
         assertEquals("Stopped before app v900; no app migration was applied.\n", result.out());
-        assertEquals("1", query(db, APP_VERSION));
+        assertEquals("2", query(db, APP_VERSION));
         assertEquals(null, query(db, "SELECT kind FROM control.schema_contract WHERE version = 900"));
     }
 
@@ -82,9 +83,10 @@ class MigrateCommandTest {
         assertEquals(REFUSAL, result.err());
         assertEquals("""
                 applied app v1: users vals runs
+                applied app v2: compiled code and imports
                 Stopped before app v900.
                 """, result.out());
-        assertEquals("1", query(db, APP_VERSION));
+        assertEquals("2", query(db, APP_VERSION));
     }
 
     @Test
@@ -139,7 +141,7 @@ class MigrateCommandTest {
                 error: migrating app: a lock was not granted within 200 ms (SQLSTATE 55P03) in 2 attempt(s); another session holds \
                 a lock on a table the migration changes (see pg_locks and pg_stat_activity); retry when it is done
                 """, result.err());
-        assertEquals("1", query(db, APP_VERSION));
+        assertEquals("2", query(db, APP_VERSION));
     }
 
     @Test

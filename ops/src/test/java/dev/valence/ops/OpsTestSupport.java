@@ -65,7 +65,7 @@ final class OpsTestSupport {
         Migrations.flyway(dataSource(url), Migrations.CONTROL).migrate();
     }
 
-    /** Control and the packaged app migrations (app v1, expand). */
+    /** Control and the packaged app migrations (app v1 and v2, expand). */
     static void migratePackaged(String url) {
         Migrations.migrate(dataSource(url));
     }

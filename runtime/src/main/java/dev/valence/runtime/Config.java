@@ -47,7 +47,9 @@ public record Config(
         AllowList fetchAllow,
         long fetchTimeoutMs,
         long fetchMaxResponseBytes,
-        long maxResponseBytes) {
+        long maxResponseBytes,
+        long blobMaxBytes,
+        long blobQuotaBytes) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -96,7 +98,9 @@ public record Config(
                 reader.allowList("VAL_FETCH_ALLOW"),
                 reader.integer("VAL_FETCH_TIMEOUT_MS", 30_000, 100, 15 * 60_000),
                 reader.integer("VAL_FETCH_MAX_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                reader.integer("VAL_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE));
+                reader.integer("VAL_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                reader.integer("VAL_BLOB_MAX_MB", 10, 1, 1024) * 1024L * 1024L,
+                reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L);
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);

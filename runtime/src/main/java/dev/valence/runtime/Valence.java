@@ -10,6 +10,8 @@ import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.engine.modules.ValModules;
+import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.announce.StatusAnnouncer;
 import dev.valence.runtime.guard.BuildInfo;
 import dev.valence.runtime.guard.HeldWork;
@@ -136,8 +138,10 @@ public final class Valence implements AutoCloseable {
                 engine.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT");
         var recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
         resources.add(recorder);
+        var modules = new ValModules(vals, new BlobStore(dataSource), env, engine.compiler(),
+                new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000);
         var runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
-                config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency());
+                config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency(), modules);
         resources.add(runner);
 
         Vertx vertx = Vertx.builder()

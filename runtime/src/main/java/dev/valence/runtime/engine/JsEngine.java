@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import dev.valence.runtime.engine.modules.TsCompiler;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -31,6 +32,7 @@ import org.graalvm.polyglot.proxy.ProxyObject;
 public final class JsEngine implements AutoCloseable {
     private static final String PRELUDE = "dev/valence/runtime/js/prelude.js";
     private static final String URL_BUNDLE = "dev/valence/runtime/js/url.js";
+    private static final String OWNER_APIS = "dev/valence/runtime/js/owner-apis.js";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The same for every context of the engine (GraalJS requires it). */
@@ -39,6 +41,8 @@ public final class JsEngine implements AutoCloseable {
     private final Engine engine;
     private final Source prelude;
     private final Optional<Source> urlBundle;
+    private final Source ownerApis;
+    private final TsCompiler compiler = new TsCompiler();
 
     public JsEngine() {
         this.engine = Engine.newBuilder("js")
@@ -48,11 +52,13 @@ public final class JsEngine implements AutoCloseable {
                 .build();
         this.prelude = Source.newBuilder("js", resource(PRELUDE).orElseThrow(), "valence:prelude.js").buildLiteral();
         this.urlBundle = resource(URL_BUNDLE).map(text -> Source.newBuilder("js", text, "valence:url.js").buildLiteral());
+        this.ownerApis = Source.newBuilder("js", resource(OWNER_APIS).orElseThrow(), "valence:owner-apis.js").buildLiteral();
     }
 
     /** The Java functions the prelude closes over; {@code logs} receives this context's console output. */
-    private ProxyObject hostFunctions(LogBuffer logs) {
-        return ProxyObject.fromMap(Map.of(
+    private ProxyObject hostFunctions(LogBuffer logs, Map<String, Object> extra) {
+        var functions = new java.util.HashMap<String, Object>(extra);
+        functions.putAll(Map.of(
                 "log", (ProxyExecutable) args -> {
                     logs.append(args[0].asString());
                     return null;
@@ -70,6 +76,7 @@ public final class JsEngine implements AutoCloseable {
                             "URL support is missing from this build (" + URL_BUNDLE + "); rebuild with ./valence build")));
                     return null;
                 }));
+        return ProxyObject.fromMap(functions);
     }
 
     /**
@@ -77,6 +84,7 @@ public final class JsEngine implements AutoCloseable {
      * engine's classes and compiling the prelude (about a second otherwise).
      */
     public void warmUp() {
+        Thread.ofPlatform().daemon().name("valence-ts-warm-up").start(compiler::warmUp); // saves are rare: not on the start-up path
         var logs = new LogBuffer(1024);
         var created = newContext(logs);
         try (Context context = created.context()) {
@@ -93,6 +101,11 @@ public final class JsEngine implements AutoCloseable {
         }
     }
 
+    /** The TypeScript compiler vals are saved through (its own polyglot engine; warmed up with this one). */
+    public TsCompiler compiler() {
+        return compiler;
+    }
+
     /** "GraalVM CE" when the Graal JIT compiles guest code, "Interpreted" when it does not. */
     public String implementationName() {
         return engine.getImplementationName();
@@ -104,12 +117,27 @@ public final class JsEngine implements AutoCloseable {
 
     /** A fresh sandboxed context with the prelude evaluated; returns the prelude's {@code internal} handle. */
     ContextAndInternal newContext(LogBuffer logs) {
+        return newContext(logs, Sandbox.CLOSED);
+    }
+
+    /**
+     * What a val's contexts get beyond the prelude: a read-only module file system serving the val's
+     * resolved imports (null: no imports at all) and host functions bound to the val's owner (blob,
+     * env), which {@code owner-apis.js} turns into {@code Deno.env}, {@code process.env} and std/blob.
+     */
+    public record Sandbox(org.graalvm.polyglot.io.FileSystem modules, Map<String, Object> ownerFunctions) {
+        /** No imports, no owner functions. */
+        public static final Sandbox CLOSED = new Sandbox(null, Map.of());
+    }
+
+    /** A fresh sandboxed context for one val; see {@link Sandbox}. */
+    ContextAndInternal newContext(LogBuffer logs, Sandbox sandbox) {
         Context context = Context.newBuilder("js")
                 .engine(engine)
                 .allowHostAccess(HOST_ACCESS)
                 .allowHostClassLookup(name -> false)
                 .allowHostClassLoading(false)
-                .allowIO(IOAccess.NONE)
+                .allowIO(sandbox.modules() == null ? IOAccess.NONE : IOAccess.newBuilder().fileSystem(sandbox.modules()).build())
                 .allowCreateThread(false)
                 .allowCreateProcess(false)
                 .allowNativeAccess(false)
@@ -120,7 +148,9 @@ public final class JsEngine implements AutoCloseable {
                 .option("js.print", "false")
                 .build();
         try {
-            Value internal = context.eval(prelude).execute(hostFunctions(logs));
+            ProxyObject host = hostFunctions(logs, sandbox.ownerFunctions());
+            Value internal = context.eval(prelude).execute(host);
+            if (!sandbox.ownerFunctions().isEmpty()) context.eval(ownerApis).execute(host);
             return new ContextAndInternal(context, internal);
         } catch (RuntimeException e) {
             context.close(true);
@@ -185,6 +215,7 @@ public final class JsEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        compiler.close();
         engine.close(true);
     }
 }

@@ -31,8 +31,12 @@ final class ValContext {
     private Value handler;
 
     ValContext(JsEngine engine, int logLimitBytes) {
+        this(engine, logLimitBytes, JsEngine.Sandbox.CLOSED);
+    }
+
+    ValContext(JsEngine engine, int logLimitBytes, JsEngine.Sandbox sandbox) {
         this.logs = new LogBuffer(logLimitBytes);
-        var created = engine.newContext(logs);
+        var created = engine.newContext(logs, sandbox);
         this.context = created.context();
         Value internal = created.internal();
         this.handlerOf = internal.getMember("handlerOf");

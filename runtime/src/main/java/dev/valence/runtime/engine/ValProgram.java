@@ -1,5 +1,6 @@
 package dev.valence.runtime.engine;
 
+import dev.valence.runtime.engine.modules.ModuleGraph;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.graalvm.polyglot.Source;
@@ -15,6 +16,8 @@ final class ValProgram {
     final long ownerId;
     final String name;
     final Source source;
+    final ModuleGraph graph;
+    private final JsEngine.Sandbox sandbox;
     private final ConcurrentLinkedDeque<ValContext> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
     private final int maxIdle;
@@ -22,6 +25,13 @@ final class ValProgram {
     volatile long lastUsedNanos = System.nanoTime();
 
     ValProgram(long valId, int version, long ownerId, String name, String code, int maxIdle) {
+        this(valId, version, ownerId, name, code, maxIdle, ModuleGraph.none(), JsEngine.Sandbox.CLOSED);
+    }
+
+    /** A program whose contexts load {@code graph}'s imports and get {@code sandbox}'s owner functions. */
+    ValProgram(long valId, int version, long ownerId, String name, String code, int maxIdle, ModuleGraph graph, JsEngine.Sandbox sandbox) {
+        this.graph = graph;
+        this.sandbox = sandbox;
         this.valId = valId;
         this.version = version;
         this.ownerId = ownerId;
@@ -37,7 +47,13 @@ final class ValProgram {
             idleCount.decrementAndGet();
             return context;
         }
-        return new ValContext(engine, logLimitBytes);
+        return new ValContext(engine, logLimitBytes, sandbox);
+    }
+
+    /** A context of this program's sandbox that never comes from or goes back to the pool (script runs). */
+    ValContext fresh(JsEngine engine, int logLimitBytes) {
+        lastUsedNanos = System.nanoTime();
+        return new ValContext(engine, logLimitBytes, sandbox);
     }
 
     /** Returns a healthy context to the pool, or closes it when the pool is full or retired. */

@@ -1,5 +1,7 @@
 package dev.valence.runtime.engine;
 
+import dev.valence.runtime.engine.modules.ModuleGraph;
+import dev.valence.runtime.engine.modules.ValModules;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.Val;
 import java.nio.ByteBuffer;
@@ -31,13 +33,18 @@ public final class ValRunner implements AutoCloseable {
     private final Watchdog watchdog = new Watchdog();
     private final ConcurrentHashMap<Long, ValProgram> programs = new ConcurrentHashMap<>();
     private final ConcurrencyLimit concurrency;
+    private final ValModules modules;
 
     public ValRunner(JsEngine engine, RunRecorder recorder, Settings settings) {
-        this(engine, recorder, settings, ConcurrencyLimit.DEFAULT_MAX_PER_VAL);
+        this(engine, recorder, settings, ConcurrencyLimit.DEFAULT_MAX_PER_VAL, null);
     }
 
-    /** @param maxConcurrentPerVal invocations one val may have running at once (VAL_MAX_CONCURRENCY) */
-    public ValRunner(JsEngine engine, RunRecorder recorder, Settings settings, int maxConcurrentPerVal) {
+    /**
+     * @param maxConcurrentPerVal invocations one val may have running at once (VAL_MAX_CONCURRENCY)
+     * @param modules what lets vals import vals and std/blob and read their owner's env (null: they cannot)
+     */
+    public ValRunner(JsEngine engine, RunRecorder recorder, Settings settings, int maxConcurrentPerVal, ValModules modules) {
+        this.modules = modules;
         this.engine = engine;
         this.recorder = recorder;
         this.settings = settings;
@@ -148,8 +155,9 @@ public final class ValRunner implements AutoCloseable {
 
     private void record(Val val, int version, Run.Trigger trigger, long runId, Run.Outcome outcome, Integer httpStatus,
                         Instant startedAt, double durationMs, String logs, Invocation.ValError error) {
-        recorder.record(new Run(runId, val.id(), version, trigger, outcome, httpStatus, startedAt, durationMs, logs,
-                error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack())));
+        String recordedError = error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack());
+        if (modules != null) recordedError = modules.maskSecrets(val.ownerId(), recordedError);
+        recorder.record(new Run(runId, val.id(), version, trigger, outcome, httpStatus, startedAt, durationMs, logs, recordedError));
     }
 
     /** Reads the settled handler's value out of its context (before the context goes back to the pool). */
@@ -195,7 +203,7 @@ public final class ValRunner implements AutoCloseable {
     private <R> Settled<R> invokeWithSlot(Val val, String code, boolean freshContext, ResponseSink out, Web limits,
                                           Function<ValContext, Value> call, Reader<R> reader, Instant startedAt, long startNs) {
         ValProgram program = programFor(val, code);
-        ValContext context = freshContext ? new ValContext(engine, settings.logLimitBytes()) : program.acquire(engine, settings.logLimitBytes());
+        ValContext context = freshContext ? program.fresh(engine, settings.logLimitBytes()) : program.acquire(engine, settings.logLimitBytes());
         Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
         long deadlineNs = startNs + settings.timeoutMs() * 1_000_000L;
         Invocation.ValError error = null;
@@ -206,6 +214,7 @@ public final class ValRunner implements AutoCloseable {
         EventLoop loop = new EventLoop(out, limits.maxResponseBytes(), limits.fetcher()).bind();
         try {
             if (!context.loaded()) {
+                if (program.graph.error().isPresent()) throw new ImportFailed(program.graph.error().get());
                 try {
                     if (freshContext) context.loadScript(program.source);
                     else context.load(program.source);
@@ -242,8 +251,11 @@ public final class ValRunner implements AutoCloseable {
             } else {
                 outcome = Run.Outcome.ERROR;
                 error = describe(e, program.source);
+                if (program.graph.importsAnything()) {
+                    error = new Invocation.ValError(error.message(), error.line(), error.column(), program.graph.nameModulesIn(error.stack()));
+                }
             }
-        } catch (NeverSettled e) {
+        } catch (NeverSettled | ImportFailed e) {
             outcome = Run.Outcome.ERROR;
             error = new Invocation.ValError(e.getMessage(), 0, 0, "");
         } catch (IllegalStateException closedByWatchdog) {
@@ -257,7 +269,7 @@ public final class ValRunner implements AutoCloseable {
         }
 
         boolean inTime = watch.finish();
-        String logs = context.logs.take();
+        String logs = modules == null ? context.logs.take() : modules.maskSecrets(val.ownerId(), context.logs.take());
         R value = null;
         if (watch.cause() == Watchdog.Cause.MEMORY) {
             outcome = Run.Outcome.LIMIT;
@@ -418,10 +430,19 @@ public final class ValRunner implements AutoCloseable {
 
     private ValProgram programFor(Val val, String code) {
         ValProgram current = programs.get(val.id());
-        if (current != null && current.version >= val.latestVersion()) return current;
-        var fresh = new ValProgram(val.id(), val.latestVersion(), val.ownerId(), val.fullName(), code, settings.contextsPerVersion());
+        if (current != null && current.version > val.latestVersion()) return current;
+        if (current != null && current.version == val.latestVersion() && (modules == null || !modules.stale(current.graph))) return current;
+        ValProgram fresh;
+        if (modules == null) {
+            fresh = new ValProgram(val.id(), val.latestVersion(), val.ownerId(), val.fullName(), code, settings.contextsPerVersion());
+        } else {
+            ModuleGraph graph = modules.resolve(val, code);
+            fresh = new ValProgram(val.id(), val.latestVersion(), val.ownerId(), val.fullName(), code, settings.contextsPerVersion(),
+                    graph, modules.sandbox(val.ownerId(), graph));
+        }
+        // a newer version wins; at the same version the newer graph wins unless another thread replaced the program first
         ValProgram winner = programs.merge(val.id(), fresh, (old, neu) -> {
-            if (old.version >= neu.version) return old;
+            if (old.version > neu.version || (old.version == neu.version && old != current)) return old;
             old.retire();
             return neu;
         });
@@ -447,6 +468,13 @@ public final class ValRunner implements AutoCloseable {
 
     private static double millisSince(long startNs) {
         return (System.nanoTime() - startNs) / 1_000_000.0;
+    }
+
+    /** The val's imports could not be resolved; the message names the chain of imports. */
+    static final class ImportFailed extends RuntimeException {
+        ImportFailed(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** The handler's promise can never settle: nothing is pending that could settle it. */

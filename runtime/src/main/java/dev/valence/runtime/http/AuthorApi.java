@@ -4,6 +4,7 @@ import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.engine.modules.TsCompiler;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.RunStore;
@@ -135,7 +136,7 @@ final class AuthorApi {
         Val.Type type = Val.Type.fromWire(JsonBodies.oneOf(body, "type", TYPES, "http"));
         Val.Privacy privacy = Val.Privacy.fromWire(JsonBodies.oneOf(body, "privacy", PRIVACY, "public"));
         String schedule = schedule(type, JsonBodies.string(body, "schedule", false));
-        String code = checkedCode(user.name() + "/" + name, JsonBodies.string(body, "code", true));
+        ValStore.Code code = checkedCode(user.name() + "/" + name, JsonBodies.string(body, "code", true));
         Val val = vals.create(user.id(), name, type, privacy, schedule, code)
                 .orElseThrow(() -> new ApiError(409, "conflict", "You already have a val named '" + name + "'."));
         directory.invalidate(val.owner(), val.name());
@@ -158,7 +159,7 @@ final class AuthorApi {
     Reply updateVal(RoutingContext ctx) {
         Val val = ownVal(ctx);
         JsonObject body = JsonBodies.object(ctx);
-        String code = checkedCode(val.fullName(), JsonBodies.string(body, "code", true));
+        ValStore.Code code = checkedCode(val.fullName(), JsonBodies.string(body, "code", true));
         String privacyWire = JsonBodies.oneOf(body, "privacy", PRIVACY, val.privacy().wire());
         String schedule = body.containsKey("schedule") ? schedule(val.type(), JsonBodies.string(body, "schedule", false)) : null;
         Val saved = vals.saveVersion(val.id(), code, Val.Privacy.fromWire(privacyWire), schedule)
@@ -347,16 +348,29 @@ final class AuthorApi {
         return user;
     }
 
-    private String checkedCode(String name, String code) {
+    /**
+     * Compiles the code as TypeScript (plain JavaScript passes through) and checks that the result
+     * parses; the version keeps the source as written, the compiled JavaScript and its imports.
+     */
+    private ValStore.Code checkedCode(String name, String code) {
         if (code.getBytes(StandardCharsets.UTF_8).length > MAX_CODE_BYTES) {
             throw new ApiError(413, "payload_too_large", "A val's code may be at most " + MAX_CODE_BYTES + " bytes.");
         }
-        engine.checkSyntax(name, code).ifPresent(problem -> {
-            throw new ApiError(400, "syntax_error",
-                    "Syntax error at line " + problem.line() + ", column " + problem.column() + ": " + problem.message(),
-                    new JsonObject().put("line", problem.line()).put("column", problem.column()));
+        TsCompiler.Compiled compiled;
+        try {
+            compiled = engine.compiler().compile(name, code);
+        } catch (TsCompiler.CompileError e) {
+            throw syntaxError(e.line(), e.column(), e.getMessage());
+        }
+        engine.checkSyntax(name, compiled.code()).ifPresent(problem -> {
+            throw syntaxError(problem.line(), problem.column(), problem.message());
         });
-        return code;
+        return new ValStore.Code(code, compiled.code(), compiled.imports());
+    }
+
+    private static ApiError syntaxError(int line, int column, String message) {
+        return new ApiError(400, "syntax_error", "Syntax error at line " + line + ", column " + column + ": " + message,
+                new JsonObject().put("line", line).put("column", column));
     }
 
     private String schedule(Val.Type type, String schedule) {

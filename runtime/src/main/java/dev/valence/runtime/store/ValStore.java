@@ -23,6 +23,17 @@ public final class ValStore {
 
     /** Creates a val with version 1; empty when the owner already has a val of that name. */
     public Optional<Val> create(long ownerId, String name, Val.Type type, Val.Privacy privacy, String schedule, String code) {
+        return create(ownerId, name, type, privacy, schedule, new Code(code, null, null));
+    }
+
+    /**
+     * What one version stores: the source as the author wrote it, the JavaScript compiled from it and
+     * the module specifiers that JavaScript imports (both null when saved without compiling).
+     */
+    public record Code(String source, String compiled, List<String> imports) {}
+
+    /** Creates a val with version 1; empty when the owner already has a val of that name. */
+    public Optional<Val> create(long ownerId, String name, Val.Type type, Val.Privacy privacy, String schedule, Code code) {
         try {
             return Optional.of(jdbc.inTransaction(connection -> {
                 long id;
@@ -53,6 +64,11 @@ public final class ValStore {
      * the val serialises concurrent saves so version numbers never collide.
      */
     public Optional<Val> saveVersion(long valId, String code, Val.Privacy privacy, String schedule) {
+        return saveVersion(valId, new Code(code, null, null), privacy, schedule);
+    }
+
+    /** Saves new code (source, compiled JavaScript, imports) as the next version; see the other overload. */
+    public Optional<Val> saveVersion(long valId, Code code, Val.Privacy privacy, String schedule) {
         boolean found = jdbc.inTransaction(connection -> {
             int version;
             try (var update = connection.prepareStatement("""
@@ -86,10 +102,10 @@ public final class ValStore {
                 }, ValStore::map);
     }
 
-    /** The val and its latest code in one round trip. */
+    /** The val and its latest code (the JavaScript it runs) in one round trip. */
     public Optional<Deployed> findDeployed(String owner, String name) {
         return jdbc.one("SELECT " + VAL_COLUMNS + """
-                , vv.code FROM app.vals v JOIN app.users u ON u.id = v.owner_id
+                , coalesce(vv.compiled, vv.code) AS code FROM app.vals v JOIN app.users u ON u.id = v.owner_id
                 JOIN app.val_versions vv ON vv.val_id = v.id AND vv.version = v.latest_version
                 WHERE u.name = ? AND v.name = ?""",
                 s -> {
@@ -109,10 +125,10 @@ public final class ValStore {
                 s -> s.setString(1, type.wire()), ValStore::map);
     }
 
-    /** The val with this id and the code of its latest version. */
+    /** The val with this id and the code of its latest version (the JavaScript it runs). */
     public Optional<Deployed> deployedById(long valId) {
         return jdbc.one("SELECT " + VAL_COLUMNS + """
-                , vv.code FROM app.vals v JOIN app.users u ON u.id = v.owner_id
+                , coalesce(vv.compiled, vv.code) AS code FROM app.vals v JOIN app.users u ON u.id = v.owner_id
                 JOIN app.val_versions vv ON vv.val_id = v.id AND vv.version = v.latest_version
                 WHERE v.id = ?""",
                 s -> s.setLong(1, valId), row -> new Deployed(map(row), row.getString("code")));
@@ -135,13 +151,76 @@ public final class ValStore {
         return jdbc.update("DELETE FROM app.vals WHERE id = ?", s -> s.setLong(1, valId)) == 1;
     }
 
-    private static void insertVersion(java.sql.Connection connection, long valId, int version, String code) throws SQLException {
-        try (var insert = connection.prepareStatement("INSERT INTO app.val_versions (val_id, version, code) VALUES (?, ?, ?)")) {
+    /**
+     * One version of a val as an import sees it: who owns it, who may see it, the JavaScript it runs
+     * and what that imports ({@code imports} is null for versions saved before compiling existed).
+     */
+    public record Module(long valId, long ownerId, String owner, String name, Val.Privacy privacy, int version,
+                         int latestVersion, String code, List<String> imports) {}
+
+    /** The given version of owner/name, or its latest when {@code version} is 0; empty when either is missing. */
+    public Optional<Module> module(String owner, String name, int version) {
+        return jdbc.one("""
+                SELECT v.id, v.owner_id, u.name AS owner, v.name, v.privacy, vv.version, v.latest_version,
+                       coalesce(vv.compiled, vv.code) AS code, vv.imports
+                FROM app.vals v JOIN app.users u ON u.id = v.owner_id
+                JOIN app.val_versions vv ON vv.val_id = v.id AND vv.version = CASE WHEN ? = 0 THEN v.latest_version ELSE ? END
+                WHERE u.name = ? AND v.name = ?""",
+                s -> {
+                    s.setInt(1, version);
+                    s.setInt(2, version);
+                    s.setString(3, owner);
+                    s.setString(4, name);
+                }, ValStore::mapModule);
+    }
+
+    /** The imports of one version (null when it was saved before compiling existed); empty when there is no such version. */
+    public Optional<List<String>> imports(long valId, int version) {
+        record Imports(List<String> list) {}
+        return jdbc.one("SELECT imports FROM app.val_versions WHERE val_id = ? AND version = ?", s -> {
+            s.setLong(1, valId);
+            s.setInt(2, version);
+        }, r -> new Imports(stringList(r.getArray("imports")))).map(Imports::list);
+    }
+
+    /** The latest version number of each of the given vals that still exists. */
+    public java.util.Map<Long, Integer> latestVersions(java.util.Collection<Long> valIds) {
+        var result = new java.util.HashMap<Long, Integer>();
+        if (valIds.isEmpty()) return result;
+        jdbc.withConnection(connection -> {
+            try (var select = connection.prepareStatement("SELECT id, latest_version FROM app.vals WHERE id = ANY (?)")) {
+                select.setArray(1, connection.createArrayOf("bigint", valIds.toArray()));
+                try (var rows = select.executeQuery()) {
+                    while (rows.next()) result.put(rows.getLong(1), rows.getInt(2));
+                }
+            }
+            return null;
+        });
+        return result;
+    }
+
+    private static void insertVersion(java.sql.Connection connection, long valId, int version, Code code) throws SQLException {
+        try (var insert = connection.prepareStatement(
+                "INSERT INTO app.val_versions (val_id, version, code, compiled, imports) VALUES (?, ?, ?, ?, ?)")) {
             insert.setLong(1, valId);
             insert.setInt(2, version);
-            insert.setString(3, code);
+            insert.setString(3, code.source());
+            setNullable(insert, 4, code.compiled());
+            if (code.imports() == null) insert.setNull(5, Types.ARRAY);
+            else insert.setArray(5, connection.createArrayOf("text", code.imports().toArray()));
             insert.executeUpdate();
         }
+    }
+
+    private static List<String> stringList(java.sql.Array array) throws SQLException {
+        if (array == null) return null;
+        return List.of((String[]) array.getArray());
+    }
+
+    private static Module mapModule(ResultSet r) throws SQLException {
+        return new Module(r.getLong("id"), r.getLong("owner_id"), r.getString("owner"), r.getString("name"),
+                Val.Privacy.fromWire(r.getString("privacy")), r.getInt("version"), r.getInt("latest_version"),
+                r.getString("code"), stringList(r.getArray("imports")));
     }
 
     private static void setNullable(java.sql.PreparedStatement statement, int index, String value) throws SQLException {

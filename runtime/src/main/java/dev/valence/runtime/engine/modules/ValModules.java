@@ -1,0 +1,79 @@
+package dev.valence.runtime.engine.modules;
+
+import dev.valence.runtime.engine.JsEngine;
+import dev.valence.runtime.store.BlobStore;
+import dev.valence.runtime.store.EnvStore;
+import dev.valence.runtime.store.Val;
+import dev.valence.runtime.store.ValStore;
+import java.util.Comparator;
+import java.util.Map;
+
+/**
+ * Everything a val's context gets from its owner and from other vals: resolved imports served by a
+ * virtual file system, {@code std/blob}, and the owner's environment variables. The runner asks for
+ * a val version's {@link ModuleGraph} when it loads that version, checks at most once per
+ * {@code latestTtlMs} whether an import taken at "latest" has a newer version since (the graph is
+ * then stale and the runner loads the val afresh), and builds each context's sandbox here.
+ */
+public final class ValModules {
+    /** Blob limits: the largest value and an owner's total, in bytes. */
+    public record Limits(long blobMaxBytes, long blobQuotaBytes) {}
+
+    /** Env values shorter than this are not masked in logs: masking "1" or "true" would garble them. */
+    static final int MIN_MASKED_LENGTH = 6;
+
+    private final ValStore vals;
+    private final BlobStore blobs;
+    private final EnvCache env;
+    private final ModuleResolver resolver;
+    private final Limits limits;
+    private final long latestTtlNs;
+
+    public ValModules(ValStore vals, BlobStore blobs, EnvStore env, TsCompiler compiler, Limits limits, long latestTtlMs) {
+        this.vals = vals;
+        this.blobs = blobs;
+        this.env = new EnvCache(env, latestTtlMs);
+        this.resolver = new ModuleResolver(vals, compiler);
+        this.limits = limits;
+        this.latestTtlNs = latestTtlMs * 1_000_000L;
+    }
+
+    /** The imports of {@code val}'s latest version (whose JavaScript is {@code code}), resolved now. */
+    public ModuleGraph resolve(Val val, String code) {
+        return resolver.resolve(val, code);
+    }
+
+    /**
+     * Whether the val should be loaded afresh: an import taken at "latest" has a newer version, or
+     * resolving failed (a missing val may exist by now). Asks the database at most once per
+     * {@code latestTtlMs} per graph, and only one caller at a time.
+     */
+    public boolean stale(ModuleGraph graph) {
+        if (graph.error().isEmpty() && graph.latest().isEmpty()) return false;
+        long now = System.nanoTime();
+        long checked = graph.checkedNs.get();
+        if (now - checked < latestTtlNs || !graph.checkedNs.compareAndSet(checked, now)) return false;
+        if (graph.error().isPresent()) return true;
+        return !vals.latestVersions(graph.latest().keySet()).equals(graph.latest());
+    }
+
+    /** The sandbox of one context of a val owned by {@code ownerId}. */
+    public JsEngine.Sandbox sandbox(long ownerId, ModuleGraph graph) {
+        return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null,
+                OwnerFunctions.forOwner(ownerId, blobs, env, limits));
+    }
+
+    /** {@code text} with the owner's environment values replaced by {@code [env KEY]}, longest first. */
+    public String maskSecrets(long ownerId, String text) {
+        if (text == null || text.isEmpty()) return text;
+        Map<String, String> values = env.values(ownerId);
+        if (values.isEmpty()) return text;
+        String masked = text;
+        var byLength = values.entrySet().stream().filter(e -> e.getValue().length() >= MIN_MASKED_LENGTH)
+                .sorted(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getValue().length()).reversed()).toList();
+        for (var entry : byLength) {
+            if (masked.contains(entry.getValue())) masked = masked.replace(entry.getValue(), "[env " + entry.getKey() + "]");
+        }
+        return masked;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.valence.runtime.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Per-owner key-value storage behind {@code std/blob}. Every method takes the owner explicitly: the
+ * engine passes the val's owner, never a value the guest chose.
+ */
+public final class BlobStore {
+    private final Jdbc jdbc;
+
+    public BlobStore(DataSource dataSource) {
+        this.jdbc = new Jdbc(dataSource);
+    }
+
+    /** A stored value and how it was stored ("application/json", "text/plain;charset=utf-8" or bytes). */
+    public record Blob(byte[] value, String contentType) {}
+
+    /** One key of a listing. */
+    public record Entry(String key, long sizeBytes, Instant updatedAt) {}
+
+    public Optional<Blob> get(long ownerId, String key) {
+        return jdbc.one("SELECT value, content_type FROM app.blobs WHERE owner_id = ? AND key = ?", s -> {
+            s.setLong(1, ownerId);
+            s.setString(2, key);
+        }, r -> new Blob(r.getBytes("value"), r.getString("content_type")));
+    }
+
+    /**
+     * Stores {@code value} under {@code key} unless the owner's total would pass {@code quotaBytes};
+     * returns the owner's total in bytes after the write, or -1 (and writes nothing) when over quota.
+     * Two concurrent writers may both pass the check once: the quota is a guard, not an exact ledger.
+     */
+    public long set(long ownerId, String key, byte[] value, String contentType, long quotaBytes) {
+        return jdbc.inTransaction(connection -> {
+            long others;
+            try (var total = connection.prepareStatement(
+                    "SELECT coalesce(sum(octet_length(value)), 0) FROM app.blobs WHERE owner_id = ? AND key <> ?")) {
+                total.setLong(1, ownerId);
+                total.setString(2, key);
+                try (var rows = total.executeQuery()) {
+                    rows.next();
+                    others = rows.getLong(1);
+                }
+            }
+            if (others + value.length > quotaBytes) return -1L;
+            try (var upsert = connection.prepareStatement("""
+                    INSERT INTO app.blobs (owner_id, key, value, content_type) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (owner_id, key) DO UPDATE SET value = excluded.value,
+                        content_type = excluded.content_type, updated_at = now()""")) {
+                upsert.setLong(1, ownerId);
+                upsert.setString(2, key);
+                upsert.setBytes(3, value);
+                upsert.setString(4, contentType);
+                upsert.executeUpdate();
+            }
+            return others + value.length;
+        });
+    }
+
+    public boolean delete(long ownerId, String key) {
+        return jdbc.update("DELETE FROM app.blobs WHERE owner_id = ? AND key = ?", s -> {
+            s.setLong(1, ownerId);
+            s.setString(2, key);
+        }) == 1;
+    }
+
+    /** The owner's keys that start with {@code prefix}, in key order, at most {@code limit} of them. */
+    public List<Entry> list(long ownerId, String prefix, int limit) {
+        return jdbc.list("""
+                SELECT key, octet_length(value) AS size, updated_at FROM app.blobs
+                WHERE owner_id = ? AND left(key, ?) = ? ORDER BY key COLLATE "C" LIMIT ?""", s -> {
+            s.setLong(1, ownerId);
+            s.setInt(2, prefix.length());
+            s.setString(3, prefix);
+            s.setInt(4, limit);
+        }, r -> new Entry(r.getString("key"), r.getLong("size"), r.getTimestamp("updated_at").toInstant()));
+    }
+}
