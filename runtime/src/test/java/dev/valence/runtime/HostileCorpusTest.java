@@ -40,8 +40,10 @@ class HostileCorpusTest {
                     500, "limit", "the val allocated more than 64 MB in one invocation and was stopped"),
             new Case("string-doubling", "export default () => { let s = 'x'; while (true) s = s + s + ''; }",
                     500, "error", "RangeError: Invalid string length"),
+            // an endless microtask chain allocates a promise per step: the allocation budget (bytes allocated in the
+            // invocation, VAL_MEMORY_LIMIT_MB) or the wall clock stops it, whichever the machine's speed reaches first
             new Case("promise-storm", "export default () => { const spin = () => Promise.resolve().then(spin); spin(); return new Promise(() => {}); }",
-                    504, "timeout", "the val did not answer within 1000 ms and was stopped"),
+                    null, null, null),
             new Case("resolved-promises", "export default async () => { for (let i = 0; i < 1e9; i++) await null; return new Response('done'); }",
                     504, "timeout", "the val did not answer within 1000 ms and was stopped"),
             new Case("timer-storm", "export default () => { const storm = () => { for (let i = 0; i < 1000; i++) setTimeout(storm, 0); }; storm(); return new Promise(() => {}); }",

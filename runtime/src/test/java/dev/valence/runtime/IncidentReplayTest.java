@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import dev.valence.runtime.guard.BuildInfo;
 
 /**
  * The motivating outage, replayed: a contract migration lands while old code serves traffic. Here the
@@ -85,7 +86,7 @@ class IncidentReplayTest {
 
             var error = fallback.getJsonObject("error");
             assertEquals("schema_too_new", error.getString("reason"));
-            assertEquals("schema is at app v900, which requires code level >= 900; this build is level 1 (contract migration app v900"
+            assertEquals("schema is at app v900, which requires code level >= 900; this build is level " + BuildInfo.current().codeLevel() + " (contract migration app v900"
                     + " removed what older code uses); deploy a build of level 900 or newer", error.getString("message"));
             assertEquals("http://localhost:8081/", fallback.getString("statusPage"));
             // the feed is the automatic incident the runtime opened on the status page
