@@ -119,6 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             bench.tearDown();
         }
+        environment.put("loadAverageAtEnd", loadAverage());
         var finished = new Report(environment);
         report.series().forEach(s -> finished.add(s.scenario(), s.system(), s.metric(), s.unit(), s.values()));
         report.targets().forEach(t -> finished.target(t.name(), t.measured(), t.unit(), t.target(), t.met(), t.detail()));
@@ -138,11 +139,20 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("nproc", Runtime.getRuntime().availableProcessors())
                 .put("cpu", firstMatch(Path.of("/proc/cpuinfo"), "model name"))
                 .put("memory", firstMatch(Path.of("/proc/meminfo"), "MemTotal"))
+                .put("loadAverageAtStart", loadAverage())
                 .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
                 .put("loadGenerator", load.name())
                 .put("rounds", rounds).put("durationSeconds", seconds).put("warmupSeconds", warmup).put("connections", connections)
                 .put("runtimeJvmOptions", jvmOptions).put("runtimeEnv", new JsonObject(new LinkedHashMap<>(runtimeEnv)));
         return env;
+    }
+
+    /** The 1, 5 and 15 minute load averages: how busy the shared machine was. */
+    private static String loadAverage() throws IOException {
+        Path file = Path.of("/proc/loadavg");
+        if (!Files.isReadable(file)) return null;
+        String[] fields = Files.readString(file).trim().split("\\s+");
+        return String.join(" ", Arrays.copyOf(fields, 3));
     }
 
     private static String firstMatch(Path file, String key) throws IOException {

@@ -15,7 +15,7 @@ final class Handlers {
     static final String REPLY = """
             function reply(id, input) {
               const items = [];
-              for (let i = 0; i < 6; i++) {
+              for (let i = 0; i < 8; i++) {
                 items.push({ id: id * 100 + i, name: input.name + ' #' + i, owner: input.owner, tags: input.tags,
                   price: Math.round(input.price * (i + 1) * 100) / 100, inStock: i % 2 === 0, note: input.note });
               }

@@ -33,8 +33,10 @@ final class RuntimeProcess implements AutoCloseable {
     private final String token;
     /** Wall time from launching the JVM to /readyz answering 200. */
     private final double readyMs;
+    private final long launchedNanos;
 
-    private RuntimeProcess(Process process, Path dataDir, boolean ownsDataDir, int port, String token, double readyMs) {
+    private RuntimeProcess(Process process, Path dataDir, boolean ownsDataDir, int port, String token, long launchedNanos, double readyMs) {
+        this.launchedNanos = launchedNanos;
         this.process = process;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
@@ -72,12 +74,22 @@ final class RuntimeProcess implements AutoCloseable {
         return start(repo, dataDir, jvmOptions, env, timeout, "/readyz");
     }
 
-    /** Restarts on an existing data folder and returns the wall time from launch to {@code valPath} answering 200; stops it again. */
-    static double timeToFirstVal(Path repo, Path dataDir, List<String> jvmOptions, Map<String, String> env, String valPath, Duration timeout)
+    /**
+     * Restarts on an existing data folder; returns the wall times from launch to /readyz and to
+     * {@code valPath} answering 200, and stops it again.
+     */
+    static double[] timeToFirstVal(Path repo, Path dataDir, List<String> jvmOptions, Map<String, String> env, String valPath, Duration timeout)
             throws IOException, InterruptedException {
-        var runtime = start(repo, dataDir, jvmOptions, env, timeout, valPath);
-        runtime.stop();
-        return runtime.readyMs();
+        var runtime = start(repo, dataDir, jvmOptions, env, timeout, "/readyz");
+        try {
+            while (status(runtime.base() + valPath) != 200) {
+                if (System.nanoTime() - runtime.launchedNanos > timeout.toNanos()) throw new IOException(valPath + " did not answer 200 after the restart.");
+                Thread.sleep(5);
+            }
+            return new double[] {runtime.readyMs, (System.nanoTime() - runtime.launchedNanos) / 1e6};
+        } finally {
+            runtime.stop();
+        }
     }
 
     private static RuntimeProcess start(Path repo, Path dataDir, List<String> jvmOptions, Map<String, String> env, Duration timeout,
@@ -112,7 +124,7 @@ final class RuntimeProcess implements AutoCloseable {
             Thread.sleep(10);
         }
         double readyMs = (System.nanoTime() - launched) / 1e6;
-        return new RuntimeProcess(process, data, owns, port, Files.readString(tokenFile).trim(), readyMs);
+        return new RuntimeProcess(process, data, owns, port, Files.readString(tokenFile).trim(), launched, readyMs);
     }
 
     private static Path tokenFileOrEmpty(Path tokenFile) throws IOException {
