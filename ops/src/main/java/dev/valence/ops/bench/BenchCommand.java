@@ -28,7 +28,10 @@ import picocli.CommandLine.Spec;
                 "Run from the repository root after ./valence build; takes about 10 minutes with the defaults."})
 public final class BenchCommand implements Callable<Integer> {
     /** Every scenario, in the order they run. */
-    public static final List<String> SCENARIOS = List.of("trivial", "realistic", "fib", "guard", "recording", "cold-start", "memory", "startup");
+    public static final List<String> SCENARIOS = List.of("trivial", "realistic", "fib", "guard", "recording", "cold-start", "memory", "startup", "variant");
+
+    /** What runs without --scenarios: everything but the tuning comparison. */
+    static final List<String> DEFAULT_SCENARIOS = SCENARIOS.subList(0, SCENARIOS.size() - 1);
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -45,9 +48,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connections", defaultValue = "32", description = "Connections for the throughput scenarios (default ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--scenarios", split = ",", description = "Which scenarios to run (default all): ${COMPLETION-CANDIDATES}.",
+    @Option(names = "--scenarios", split = ",", description = "Which scenarios to run (default all but variant): ${COMPLETION-CANDIDATES}.",
             completionCandidates = ScenarioNames.class)
-    List<String> scenarios = SCENARIOS;
+    List<String> scenarios = DEFAULT_SCENARIOS;
 
     @Option(names = "--cold-saves", defaultValue = "50", description = "Saves timed by the cold-start scenario (default ${DEFAULT-VALUE}).")
     int coldSaves;
@@ -69,6 +72,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--runtime-env", description = "Extra environment for the runtimes under test, KEY=VALUE (repeatable, e.g. JS_WORKERS=2).")
     Map<String, String> runtimeEnv = new LinkedHashMap<>();
+
+    @Option(names = "--variant-repo", description = "For the variant scenario: the checkout whose build the variant runs (default: --repo).")
+    Path variantRepo;
+
+    @Option(names = "--variant-jvm-opts", description = "For the variant scenario: JVM options added for the variant runtime.")
+    String variantJvmOptions = "";
+
+    @Option(names = "--variant-env", description = "For the variant scenario: environment of the variant runtime, KEY=VALUE (repeatable).")
+    Map<String, String> variantEnv = new LinkedHashMap<>();
 
     @Option(names = "--repo", defaultValue = ".", description = "The Valence checkout whose built runtime is measured (default: the current folder).")
     Path repo;
@@ -94,8 +106,12 @@ public final class BenchCommand implements Callable<Integer> {
             return ExitCodes.ENVIRONMENT;
         }
         var load = LoadGenerator.choose(loadGenerator, err);
-        var settings = new Bench.Settings(repo, rounds, seconds, warmup, connections, coldSaves, memoryVals,
-                jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.trim().split("\\s+")), runtimeEnv);
+        var variant = new Bench.Variant(variantRepo == null ? repo : variantRepo, words(variantJvmOptions), variantEnv);
+        if (scenarios.contains("variant") && !RuntimeProcess.built(variant.repo())) {
+            err.println("error: no built runtime under " + variant.repo().toAbsolutePath() + "/runtime/target for the variant.");
+            return ExitCodes.ENVIRONMENT;
+        }
+        var settings = new Bench.Settings(repo, rounds, seconds, warmup, connections, coldSaves, memoryVals, words(jvmOptions), runtimeEnv, variant);
         var environment = environment(load);
         var report = new Report(environment);
         var bench = new Bench(settings, load, report, err);
@@ -113,6 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
                     case "cold-start" -> bench.coldStart();
                     case "memory" -> bench.memory();
                     case "startup" -> bench.startup();
+                    case "variant" -> bench.variant();
                     default -> throw new IllegalStateException(scenario);
                 }
             }
@@ -132,6 +149,10 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private static List<String> words(String options) {
+        return options.isBlank() ? List.of() : Arrays.asList(options.trim().split("\\s+"));
+    }
+
     private JsonObject environment(LoadGenerator load) throws IOException {
         var env = new JsonObject()
                 .put("date", Instant.now().toString())
@@ -144,6 +165,10 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("loadGenerator", load.name())
                 .put("rounds", rounds).put("durationSeconds", seconds).put("warmupSeconds", warmup).put("connections", connections)
                 .put("runtimeJvmOptions", jvmOptions).put("runtimeEnv", new JsonObject(new LinkedHashMap<>(runtimeEnv)));
+        if (scenarios.contains("variant")) {
+            env.put("variant", new JsonObject().put("repo", (variantRepo == null ? repo : variantRepo).toAbsolutePath().toString())
+                    .put("jvmOptions", variantJvmOptions).put("env", new JsonObject(new LinkedHashMap<>(variantEnv))));
+        }
         return env;
     }
 
