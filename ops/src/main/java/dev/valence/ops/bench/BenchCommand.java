@@ -42,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "8", description = "Seconds per measured run (default ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "20", description = "Seconds of warm-up per system before a scenario's rounds (default ${DEFAULT-VALUE}; the Graal JIT needs it).")
+    @Option(names = "--warmup", defaultValue = "30", description = "Seconds of warm-up per system before a scenario's rounds (default ${DEFAULT-VALUE}; the Graal JIT needs it).")
     int warmup;
 
     @Option(names = "--connections", defaultValue = "32", description = "Connections for the throughput scenarios (default ${DEFAULT-VALUE}).")
