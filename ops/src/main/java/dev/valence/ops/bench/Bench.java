@@ -25,7 +25,7 @@ final class Bench {
     record Variant(Path repo, List<String> jvmOptions, Map<String, String> env) {}
 
     /** A system under test in a throughput scenario: its label and what to send it. */
-    private record System(String name, Load load) {}
+    private record Subject(String name, Load load) {}
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -51,6 +51,7 @@ final class Bench {
         api = new ApiClient(runtime.base(), runtime.token());
         api.create("trivial", Handlers.TRIVIAL_VAL);
         api.create("realistic", Handlers.REALISTIC_VAL);
+        api.create("realistic-no-url", Handlers.REALISTIC_NO_URL_VAL);
         api.create("fib", Handlers.FIB_VAL);
         api.create("cold", Handlers.coldVal(0));
         if (wantNode && NodeServer.available()) {
@@ -86,9 +87,9 @@ final class Bench {
     void trivial() throws IOException, InterruptedException {
         int c = settings.connections();
         var systems = new ArrayList<>(List.of(
-                new System("plain Vert.x route /healthz", Load.get(runtime.base() + "/healthz", c, settings.seconds())),
-                new System("trivial val", Load.get(runtime.base() + "/v/admin/trivial", c, settings.seconds()))));
-        if (node != null) systems.add(new System("Node.js http", Load.get(node.base() + "/trivial", c, settings.seconds())));
+                new Subject("plain Vert.x route /healthz", Load.get(runtime.base() + "/healthz", c, settings.seconds())),
+                new Subject("trivial val", Load.get(runtime.base() + "/v/admin/trivial", c, settings.seconds()))));
+        if (node != null) systems.add(new Subject("Node.js http", Load.get(node.base() + "/trivial", c, settings.seconds())));
         var results = alternate("trivial", systems);
         var plain = series("trivial", systems.get(0).name(), results.get(systems.get(0).name()));
         var val = series("trivial", systems.get(1).name(), results.get(systems.get(1).name()));
@@ -113,11 +114,13 @@ final class Bench {
         }
         int c = settings.connections();
         var systems = List.of(
-                new System("realistic val", new Load(runtime.base() + "/v/admin/realistic/items/42", "POST", Handlers.REALISTIC_BODY, c, settings.seconds())),
-                new System("Node.js http", new Load(node.base() + "/realistic/items/42", "POST", Handlers.REALISTIC_BODY, c, settings.seconds())));
+                new Subject("realistic val", new Load(runtime.base() + "/v/admin/realistic/items/42", "POST", Handlers.REALISTIC_BODY, c, settings.seconds())),
+                new Subject("Node.js http", new Load(node.base() + "/realistic/items/42", "POST", Handlers.REALISTIC_BODY, c, settings.seconds())),
+                new Subject("same val, path split without new URL", new Load(runtime.base() + "/v/admin/realistic-no-url/items/42", "POST", Handlers.REALISTIC_BODY, c, settings.seconds())));
         var results = alternate("realistic", systems);
         var val = series("realistic", "realistic val", results.get("realistic val"));
         var n = series("realistic", "Node.js http", results.get("Node.js http"));
+        series("realistic", "same val, path split without new URL", results.get("same val, path split without new URL"));
         report.add("realistic", "realistic val", "p99 latency", "ms", values(results.get("realistic val"), Result::p99Ms));
         double ratio = val.median() / n.median();
         report.target("realistic val vs Node.js http", ratio, "×", "≥ 1.5×", ratio >= 1.5, "median req/s ratio");
@@ -130,8 +133,8 @@ final class Bench {
             return;
         }
         var systems = List.of(
-                new System("fib(27) val", Load.get(runtime.base() + "/v/admin/fib", 1, settings.seconds())),
-                new System("Node.js http", Load.get(node.base() + "/fib", 1, settings.seconds())));
+                new Subject("fib(27) val", Load.get(runtime.base() + "/v/admin/fib", 1, settings.seconds())),
+                new Subject("Node.js http", Load.get(node.base() + "/fib", 1, settings.seconds())));
         var results = alternate("fib", systems);
         // p50 rather than 1/throughput: on a shared machine the mean is mostly other processes' stalls
         var val = report.add("fib", "fib(27) val", "p50 time per request (1 conn)", "ms", values(results.get("fib(27) val"), Result::p50Ms));
@@ -146,8 +149,8 @@ final class Bench {
     void guard() throws IOException, InterruptedException {
         int c = settings.connections();
         var systems = List.of(
-                new System("guarded /v/admin/trivial", Load.get(runtime.base() + "/v/admin/trivial", c, settings.seconds())),
-                new System("unguarded mount", Load.get(runtime.base() + "/__unguarded/v/admin/trivial", c, settings.seconds())));
+                new Subject("guarded /v/admin/trivial", Load.get(runtime.base() + "/v/admin/trivial", c, settings.seconds())),
+                new Subject("unguarded mount", Load.get(runtime.base() + "/__unguarded/v/admin/trivial", c, settings.seconds())));
         var results = alternate("guard", systems);
         var on = series("guard", systems.get(0).name(), results.get(systems.get(0).name()));
         var off = series("guard", systems.get(1).name(), results.get(systems.get(1).name()));
@@ -165,8 +168,8 @@ final class Bench {
             new ApiClient(off.base(), off.token()).create("trivial", Handlers.TRIVIAL_VAL);
             int c = settings.connections();
             var systems = List.of(
-                    new System("trivial val, RECORD_RUNS=true", Load.get(runtime.base() + "/v/admin/trivial", c, settings.seconds())),
-                    new System("trivial val, RECORD_RUNS=false", Load.get(off.base() + "/v/admin/trivial", c, settings.seconds())));
+                    new Subject("trivial val, RECORD_RUNS=true", Load.get(runtime.base() + "/v/admin/trivial", c, settings.seconds())),
+                    new Subject("trivial val, RECORD_RUNS=false", Load.get(off.base() + "/v/admin/trivial", c, settings.seconds())));
             var results = alternate("recording", systems);
             var on = series("recording", systems.get(0).name(), results.get(systems.get(0).name()));
             var offSeries = series("recording", systems.get(1).name(), results.get(systems.get(1).name()));
@@ -199,8 +202,8 @@ final class Bench {
                 String body = val.equals("trivial") ? null : Handlers.REALISTIC_BODY;
                 String method = body == null ? "GET" : "POST";
                 var systems = List.of(
-                        new System(val + " val, main", new Load(runtime.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds())),
-                        new System(val + " val, variant", new Load(other.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds())));
+                        new Subject(val + " val, main", new Load(runtime.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds())),
+                        new Subject(val + " val, variant", new Load(other.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds())));
                 var results = alternate("variant " + val, systems);
                 var main = series("variant", systems.get(0).name(), results.get(systems.get(0).name()));
                 var variant = series("variant", systems.get(1).name(), results.get(systems.get(1).name()));
@@ -222,9 +225,9 @@ final class Bench {
         for (int i = 1; i <= settings.coldSaves(); i++) times.add(timeFirstResponse(i));
         var warm = new ArrayList<Double>();
         for (int i = 0; i < 200; i++) {
-            long t0 = java.lang.System.nanoTime();
+            long t0 = System.nanoTime();
             api.get("/v/admin/cold");
-            warm.add((java.lang.System.nanoTime() - t0) / 1e6);
+            warm.add((System.nanoTime() - t0) / 1e6);
         }
         // where the time goes: each version's first run record holds the runner's own time (new context,
         // prelude, module load, the call); the rest is the directory lookup and HTTP
@@ -252,15 +255,15 @@ final class Bench {
 
     private double timeFirstResponse(int n) throws IOException, InterruptedException {
         api.update("cold", Handlers.coldVal(n));
-        long t0 = java.lang.System.nanoTime();
+        long t0 = System.nanoTime();
         while (true) {
             var response = api.get("/v/admin/cold");
             if (response.statusCode() == 200 && response.body().equals("version " + n)) break;
-            if ((java.lang.System.nanoTime() - t0) > 30_000_000_000L) {
+            if ((System.nanoTime() - t0) > 30_000_000_000L) {
                 throw new IOException("The new version " + n + " was not served within 30 s: " + response.statusCode() + " " + response.body());
             }
         }
-        return (java.lang.System.nanoTime() - t0) / 1e6;
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     /** RSS of a fresh runtime with 1, 100, 1000... distinct vals, each called once (warm). */
@@ -319,13 +322,13 @@ final class Bench {
         for (int round = 0; round < settings.rounds(); round++) {
             Path data = java.nio.file.Files.createTempDirectory("valence-bench-start");
             try {
-                long launched = java.lang.System.nanoTime();
+                long launched = System.nanoTime();
                 var fresh = RuntimeProcess.start(settings.repo(), data, settings.jvmOptions(), settings.runtimeEnv(), START_TIMEOUT);
                 first.add(fresh.readyMs());
                 var client = new ApiClient(fresh.base(), fresh.token());
                 client.create("hello", Handlers.TRIVIAL_VAL);
                 if (client.get("/v/admin/hello").statusCode() != 200) throw new IOException("The new val did not answer.");
-                firstVal.add((java.lang.System.nanoTime() - launched) / 1e6);
+                firstVal.add((System.nanoTime() - launched) / 1e6);
                 fresh.stop();
                 double[] times = RuntimeProcess.timeToFirstVal(settings.repo(), data, settings.jvmOptions(), settings.runtimeEnv(),
                         "/v/admin/hello", START_TIMEOUT);
@@ -352,14 +355,14 @@ final class Bench {
      * Warms every system up once, then runs {@code rounds} rounds; each round runs every system once,
      * the order rotated round by round so no system always goes first.
      */
-    private Map<String, List<Result>> alternate(String scenario, List<System> systems) throws IOException, InterruptedException {
+    private Map<String, List<Result>> alternate(String scenario, List<Subject> systems) throws IOException, InterruptedException {
         say(scenario + ": warming up (at least " + settings.warmupSeconds() + " s per system, until its rate stops rising)...");
-        for (System s : systems) warmUp(s);
+        for (Subject s : systems) warmUp(s);
         var results = new LinkedHashMap<String, List<Result>>();
         systems.forEach(s -> results.put(s.name(), new ArrayList<>()));
         for (int round = 0; round < settings.rounds(); round++) {
             for (int k = 0; k < systems.size(); k++) {
-                System s = systems.get((round + k) % systems.size());
+                Subject s = systems.get((round + k) % systems.size());
                 Result r = load.run(s.load());
                 if (r.errors() > 0) throw new IOException(scenario + ": " + s.name() + " answered " + r.errors() + " errors in a round.");
                 results.get(s.name()).add(r);
@@ -373,7 +376,7 @@ final class Bench {
      * Runs a system in 5-second chunks until the warm-up time is spent and the last chunk was not
      * two chunks in a row were not 10% faster than the best before them (the JIT is done), at most four times the warm-up time.
      */
-    private void warmUp(System s) throws IOException, InterruptedException {
+    private void warmUp(Subject s) throws IOException, InterruptedException {
         Load l = s.load();
         int chunk = Math.max(1, Math.min(5, settings.warmupSeconds()));
         long spent = 0;

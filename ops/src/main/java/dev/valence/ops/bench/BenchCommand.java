@@ -156,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
     private JsonObject environment(LoadGenerator load) throws IOException {
         var env = new JsonObject()
                 .put("date", Instant.now().toString())
-                .put("command", "./valence ops bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .put("command", "./valence ops " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
                 .put("nproc", Runtime.getRuntime().availableProcessors())
                 .put("cpu", firstMatch(Path.of("/proc/cpuinfo"), "model name"))
                 .put("memory", firstMatch(Path.of("/proc/meminfo"), "MemTotal"))

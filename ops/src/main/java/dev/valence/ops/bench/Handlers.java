@@ -35,6 +35,16 @@ final class Handlers {
             };
             """;
 
+    /** The realistic val routing on the path with string operations instead of {@code new URL}: isolates the URL library's cost. */
+    static final String REALISTIC_NO_URL_VAL = REPLY + """
+            export default async (req) => {
+              const path = req.url.slice(req.url.indexOf('/', req.url.indexOf('//') + 2)).split('?')[0];
+              const m = /^\\/items\\/(\\d+)$/.exec(path);
+              if (req.method !== 'POST' || !m) return new Response('not found', { status: 404 });
+              return Response.json(reply(Number(m[1]), await req.json()));
+            };
+            """;
+
     static final String FIB_VAL = FIB + "export default () => new Response(String(fib(27)))";
 
     /** A val whose code differs per save, for the cold-start scenario. */
