@@ -103,7 +103,7 @@ final class Bench {
             report.target("trivial val vs Node.js http", vsNode, "×", "≥ 1.5×", vsNode >= 1.5, "median req/s ratio");
         }
         report.target("p99 latency of the trivial val (" + c + " conn)", p99.median(), "ms", "≤ 2 ms", p99.median() <= 2,
-                "median over rounds of wrk's p99");
+                "median over rounds of each round's p99");
     }
 
     /** Route on path + parse a JSON body + answer ~1 KB of JSON, val vs Node. */
