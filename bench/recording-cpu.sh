@@ -18,7 +18,8 @@ until curl -sf -o /dev/null "localhost:$port/readyz" && [ -s "$data/bootstrap-to
 curl -sf -X POST "localhost:$port/api/v1/vals" -H "Authorization: Bearer $(cat "$data/bootstrap-token")" \
   -d '{"name":"t","code":"export default () => new Response(\"hello\")"}' >/dev/null
 ticks() { local total=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$total"; }
-postgres_pids() { ps -eo pid,args | awk -v d="$data" 'index($0, d) && /postgres/ {print $1}' | while read -r p; do echo "$p"; ps --ppid "$p" -o pid=; done; }
+# the postmaster (its command line names the data folder) and its children (backends, writers)
+postgres_pids() { ps -eo pid=,comm=,args= | awk -v d="$data" '$2 == "postgres" && index($0, d) {print $1}' | while read -r p; do echo "$p"; ps --ppid "$p" -o pid= || true; done; }
 for i in 1 2 3 4 5 6; do wrk -t1 -c32 -d10s "http://localhost:$port/v/admin/t" | awk '/Requests\/sec/ {print "warm-up:", $2, "req/s"}'; done
 for i in 1 2 3; do
   pg=$(postgres_pids); j0=$(ticks "$pid"); g0=$(ticks $pg)
