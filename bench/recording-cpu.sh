@@ -13,7 +13,7 @@ data="$(mktemp -d)"; port=$((20000 + RANDOM % 20000))
 VALENCE_DATA_DIR="$data" PORT=$port EMBED_STATUS_PAGE=false STATUS_PORT=0 RECORD_RUNS="$rec" \
   java "${VALENCE_JVM_FLAGS[@]}" -cp "$VALENCE_CLASSPATH" dev.valence.runtime.Main >"$data/runtime.log" 2>&1 &
 pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 until curl -sf -o /dev/null "localhost:$port/readyz" && [ -s "$data/bootstrap-token" ]; do sleep 0.2; kill -0 "$pid"; done
 curl -sf -X POST "localhost:$port/api/v1/vals" -H "Authorization: Bearer $(cat "$data/bootstrap-token")" \
   -d '{"name":"t","code":"export default () => new Response(\"hello\")"}' >/dev/null
