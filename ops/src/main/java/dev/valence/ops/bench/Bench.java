@@ -1,0 +1,408 @@
+package dev.valence.ops.bench;
+
+import dev.valence.ops.bench.LoadGenerator.Load;
+import dev.valence.ops.bench.LoadGenerator.Result;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.ToDoubleFunction;
+
+/** The scenarios of issue 7, run against one main runtime (and, when present, one Node.js server). */
+final class Bench {
+    /** The settings of one run. */
+    record Settings(Path repo, int rounds, int seconds, int warmupSeconds, int connections, int coldSaves,
+                    List<Integer> memoryVals, List<String> jvmOptions, Map<String, String> runtimeEnv, Variant variant) {}
+
+    /** A second runtime to compare with the main one: another build, other JVM options, other settings. */
+    record Variant(Path repo, List<String> jvmOptions, Map<String, String> env) {}
+
+    /** A system under test in a throughput scenario: its label and what to send it. */
+    private record Subject(String name, Load load) {}
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Settings settings;
+    private final LoadGenerator load;
+    private final Report report;
+    private final PrintWriter log;
+    private RuntimeProcess runtime;
+    private ApiClient api;
+    private NodeServer node;
+
+    Bench(Settings settings, LoadGenerator load, Report report, PrintWriter log) {
+        this.settings = settings;
+        this.load = load;
+        this.report = report;
+        this.log = log;
+    }
+
+    /** Starts the main runtime and the Node server (when node is installed) and saves the vals the scenarios call. */
+    void setUp(boolean wantNode) throws IOException, InterruptedException {
+        say("starting the runtime (embedded PostgreSQL, scratch data folder)...");
+        runtime = RuntimeProcess.start(settings.repo(), null, settings.jvmOptions(), settings.runtimeEnv(), START_TIMEOUT);
+        api = new ApiClient(runtime.base(), runtime.token());
+        api.create("trivial", Handlers.TRIVIAL_VAL);
+        api.create("realistic", Handlers.REALISTIC_VAL);
+        api.create("realistic-no-url", Handlers.REALISTIC_NO_URL_VAL);
+        api.create("fib", Handlers.FIB_VAL);
+        api.create("cold", Handlers.coldVal(0));
+        if (wantNode && NodeServer.available()) {
+            node = NodeServer.start(Duration.ofSeconds(30));
+            say("Node.js " + node.version() + " serving the same handlers at " + node.base());
+        } else {
+            report.note(wantNode ? "node is not installed: the Node.js rows are skipped." : "Node.js rows skipped (--no-node).");
+        }
+        // the first calls load each val (and, for the realistic one, the URL library): seconds on a busy machine
+        for (String path : List.of("/v/admin/trivial", "/v/admin/fib", "/v/admin/cold")) {
+            var r = api.get(path);
+            if (r.statusCode() != 200) throw new IOException("The first call of " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        var r = api.post("/v/admin/realistic/items/7", Handlers.REALISTIC_BODY);
+        if (r.statusCode() != 200 || !r.body().startsWith("{\"ok\":true,\"id\":7,")) {
+            throw new IOException("The realistic val answered " + r.statusCode() + ": " + r.body());
+        }
+        say("the realistic val answers " + r.body().length() + " bytes of JSON");
+    }
+
+    String nodeVersion() {
+        return node == null ? null : node.version();
+    }
+
+    void tearDown() throws InterruptedException {
+        if (node != null) node.close();
+        if (runtime != null) runtime.close();
+    }
+
+    // --- throughput scenarios -------------------------------------------------------------------
+
+    /** Trivial val vs the plain Vert.x route (/healthz) of the same process vs Node; p99 of the val. */
+    void trivial() throws IOException, InterruptedException {
+        int c = settings.connections();
+        var systems = new ArrayList<>(List.of(
+                new Subject("plain Vert.x route /healthz", Load.get(runtime.base() + "/healthz", c, settings.seconds())),
+                new Subject("trivial val", Load.get(runtime.base() + "/v/admin/trivial", c, settings.seconds()))));
+        if (node != null) systems.add(new Subject("Node.js http", Load.get(node.base() + "/trivial", c, settings.seconds())));
+        var results = alternate("trivial", systems);
+        var plain = series("trivial", systems.get(0).name(), results.get(systems.get(0).name()));
+        var val = series("trivial", systems.get(1).name(), results.get(systems.get(1).name()));
+        var p99 = report.add("trivial", "trivial val", "p99 latency", "ms", values(results.get("trivial val"), Result::p99Ms));
+        double vsPlain = val.median() / plain.median();
+        report.target("trivial val vs plain Vert.x route (" + c + " conn)", vsPlain, "×", "≥ 0.85×", vsPlain >= 0.85,
+                "median req/s ratio, rounds alternated");
+        if (node != null) {
+            var n = series("trivial", "Node.js http", results.get("Node.js http"));
+            double vsNode = val.median() / n.median();
+            report.target("trivial val vs Node.js http", vsNode, "×", "≥ 1.5×", vsNode >= 1.5, "median req/s ratio");
+        }
+        report.target("p99 latency of the trivial val (" + c + " conn)", p99.median(), "ms", "≤ 2 ms", p99.median() <= 2,
+                "median over rounds of each round's p99");
+    }
+
+    /** Route on path + parse a JSON body + answer ~1 KB of JSON, val vs Node. */
+    void realistic() throws IOException, InterruptedException {
+        if (node == null) {
+            report.note("realistic: skipped without Node.js (it is a comparison with Node).");
+            return;
+        }
+        int c = settings.connections();
+        var systems = List.of(
+                new Subject("realistic val", new Load(runtime.base() + "/v/admin/realistic/items/42", "POST", Handlers.REALISTIC_BODY, c, settings.seconds())),
+                new Subject("Node.js http", new Load(node.base() + "/realistic/items/42", "POST", Handlers.REALISTIC_BODY, c, settings.seconds())),
+                new Subject("same val, path split without new URL", new Load(runtime.base() + "/v/admin/realistic-no-url/items/42", "POST", Handlers.REALISTIC_BODY, c, settings.seconds())));
+        var results = alternate("realistic", systems);
+        var val = series("realistic", "realistic val", results.get("realistic val"));
+        var n = series("realistic", "Node.js http", results.get("Node.js http"));
+        series("realistic", "same val, path split without new URL", results.get("same val, path split without new URL"));
+        report.add("realistic", "realistic val", "p99 latency", "ms", values(results.get("realistic val"), Result::p99Ms));
+        double ratio = val.median() / n.median();
+        report.target("realistic val vs Node.js http", ratio, "×", "≥ 1.5×", ratio >= 1.5, "median req/s ratio");
+    }
+
+    /** fib(27) per request, one connection: time per request, val vs Node. */
+    void fib() throws IOException, InterruptedException {
+        if (node == null) {
+            report.note("fib: skipped without Node.js (it is a comparison with Node).");
+            return;
+        }
+        var systems = List.of(
+                new Subject("fib(27) val", Load.get(runtime.base() + "/v/admin/fib", 1, settings.seconds())),
+                new Subject("Node.js http", Load.get(node.base() + "/fib", 1, settings.seconds())));
+        var results = alternate("fib", systems);
+        // p50 rather than 1/throughput: on a shared machine the mean is mostly other processes' stalls
+        var val = report.add("fib", "fib(27) val", "p50 time per request (1 conn)", "ms", values(results.get("fib(27) val"), Result::p50Ms));
+        var n = report.add("fib", "Node.js http", "p50 time per request (1 conn)", "ms", values(results.get("Node.js http"), Result::p50Ms));
+        report.add("fib", "fib(27) val", "mean time per request (1 conn)", "ms", values(results.get("fib(27) val"), r -> 1000 / r.requestsPerSecond()));
+        report.add("fib", "Node.js http", "mean time per request (1 conn)", "ms", values(results.get("Node.js http"), r -> 1000 / r.requestsPerSecond()));
+        double ratio = val.median() / n.median();
+        report.target("fib(27) val time vs Node.js", ratio, "× Node's time", "≤ 1.2×", ratio <= 1.2, "median of p50 per request, HTTP (~0.2 ms) included on both sides");
+    }
+
+    /** The schema guard's request-path cost: the guarded route vs the unguarded benchmark mount of the same val. */
+    void guard() throws IOException, InterruptedException {
+        int c = settings.connections();
+        var systems = List.of(
+                new Subject("guarded /v/admin/trivial", Load.get(runtime.base() + "/v/admin/trivial", c, settings.seconds())),
+                new Subject("unguarded mount", Load.get(runtime.base() + "/__unguarded/v/admin/trivial", c, settings.seconds())));
+        var results = alternate("guard", systems);
+        var on = series("guard", systems.get(0).name(), results.get(systems.get(0).name()));
+        var off = series("guard", systems.get(1).name(), results.get(systems.get(1).name()));
+        double apart = Math.abs(on.median() - off.median()) / off.median() * 100;
+        report.target("schema guard overhead (guarded vs unguarded)", apart, "% apart", "noise-level (issue 3: one volatile read)",
+                apart <= 5, "detection latency: bench/guard-bench.sh (NOTIFY round trip), see BENCHMARKS.md");
+    }
+
+    /** Run recording on (the main runtime) vs off (a second runtime with RECORD_RUNS=false), alternated. */
+    void recording() throws IOException, InterruptedException {
+        var env = new LinkedHashMap<>(settings.runtimeEnv());
+        env.put("RECORD_RUNS", "false");
+        say("starting a second runtime with RECORD_RUNS=false...");
+        try (var off = RuntimeProcess.start(settings.repo(), null, settings.jvmOptions(), env, START_TIMEOUT)) {
+            new ApiClient(off.base(), off.token()).create("trivial", Handlers.TRIVIAL_VAL);
+            int c = settings.connections();
+            var systems = List.of(
+                    new Subject("trivial val, RECORD_RUNS=true", Load.get(runtime.base() + "/v/admin/trivial", c, settings.seconds())),
+                    new Subject("trivial val, RECORD_RUNS=false", Load.get(off.base() + "/v/admin/trivial", c, settings.seconds())));
+            var results = alternate("recording", systems);
+            var on = series("recording", systems.get(0).name(), results.get(systems.get(0).name()));
+            var offSeries = series("recording", systems.get(1).name(), results.get(systems.get(1).name()));
+            double apart = (offSeries.median() - on.median()) / offSeries.median() * 100;
+            report.target("run recording on vs off", apart, "% slower with recording", "≤ 5% apart", Math.abs(apart) <= 5,
+                    "two runtimes (each with its own embedded PostgreSQL), rounds alternated");
+        }
+    }
+
+    /**
+     * The main runtime vs a variant (another checkout's build, other JVM options or settings) on the
+     * trivial and the realistic val, alternated: how tuning experiments are judged.
+     */
+    void variant() throws IOException, InterruptedException {
+        var v = settings.variant();
+        var jvm = new ArrayList<>(settings.jvmOptions());
+        jvm.addAll(v.jvmOptions());
+        var env = new LinkedHashMap<>(settings.runtimeEnv());
+        env.putAll(v.env());
+        say("starting the variant runtime (" + v.repo() + ", JVM " + jvm + ", env " + env + ")...");
+        try (var other = RuntimeProcess.start(v.repo(), null, jvm, env, START_TIMEOUT)) {
+            var client = new ApiClient(other.base(), other.token());
+            client.create("trivial", Handlers.TRIVIAL_VAL);
+            client.create("realistic", Handlers.REALISTIC_VAL);
+            client.get("/v/admin/trivial");
+            client.post("/v/admin/realistic/items/7", Handlers.REALISTIC_BODY);
+            int c = settings.connections();
+            for (String val : List.of("trivial", "realistic")) {
+                String rest = val.equals("trivial") ? "" : "/items/42";
+                String body = val.equals("trivial") ? null : Handlers.REALISTIC_BODY;
+                String method = body == null ? "GET" : "POST";
+                var systems = List.of(
+                        new Subject(val + " val, main", new Load(runtime.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds())),
+                        new Subject(val + " val, variant", new Load(other.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds())));
+                var results = alternate("variant " + val, systems);
+                var main = series("variant", systems.get(0).name(), results.get(systems.get(0).name()));
+                var variant = series("variant", systems.get(1).name(), results.get(systems.get(1).name()));
+                report.add("variant", systems.get(0).name(), "p99 latency", "ms", values(results.get(systems.get(0).name()), Result::p99Ms));
+                report.add("variant", systems.get(1).name(), "p99 latency", "ms", values(results.get(systems.get(1).name()), Result::p99Ms));
+                double ratio = variant.median() / main.median();
+                report.target(val + " val: variant vs main", ratio, "×", "(experiment)", ratio >= 1, "median req/s ratio; variant: " + v.repo()
+                        + (v.jvmOptions().isEmpty() ? "" : " JVM " + v.jvmOptions()) + (v.env().isEmpty() ? "" : " env " + v.env()));
+            }
+        }
+    }
+
+    // --- latency, memory, start-up ----------------------------------------------------------------
+
+    /** Cold start: save a new version, then time the first request that answers with it. */
+    void coldStart() throws IOException, InterruptedException {
+        for (int i = 1; i <= 5; i++) timeFirstResponse(-i); // the save path and the compiler warm up too
+        var times = new ArrayList<Double>();
+        for (int i = 1; i <= settings.coldSaves(); i++) times.add(timeFirstResponse(i));
+        var warm = new ArrayList<Double>();
+        for (int i = 0; i < 200; i++) {
+            long t0 = System.nanoTime();
+            api.get("/v/admin/cold");
+            warm.add((System.nanoTime() - t0) / 1e6);
+        }
+        // where the time goes: each version's first run record holds the runner's own time (new context,
+        // prelude, module load, the call); the rest is the directory lookup and HTTP
+        var runs = api.getAuthorized("/api/v1/vals/admin/cold/runs?limit=1000");
+        var firstRunMs = new LinkedHashMap<Integer, Double>();
+        if (runs.statusCode() == 200) {
+            for (Object o : new io.vertx.core.json.JsonObject(runs.body()).getJsonArray("data")) {
+                var run = (io.vertx.core.json.JsonObject) o;
+                Integer version = run.getInteger("version");
+                Double ms = run.getDouble("durationMs");
+                if (version != null && ms != null) firstRunMs.merge(version, ms, Math::max); // the first (slowest) run of the version
+            }
+        }
+        if (!firstRunMs.isEmpty()) {
+            report.add("cold start", "its run record (runner: context + prelude + module + call)", "duration p50", "ms",
+                    List.of(Report.Stats.percentile(new ArrayList<>(firstRunMs.values()), 50)));
+        }
+        double p50 = Report.Stats.percentile(times, 50), p99 = Report.Stats.percentile(times, 99);
+        report.add("cold start", "first response of a new version", "latency p50", "ms", List.of(p50));
+        report.add("cold start", "first response of a new version", "latency p99", "ms", List.of(p99));
+        report.add("cold start", "same val, warm (sequential)", "latency p50", "ms", List.of(Report.Stats.percentile(warm, 50)));
+        report.target("cold start p50 (" + times.size() + " saves)", p50, "ms", "≤ 5 ms", p50 <= 5, "save via the API, then time the first GET");
+        report.target("cold start p99 (" + times.size() + " saves)", p99, "ms", "≤ 20 ms", p99 <= 20, "same saves");
+    }
+
+    private double timeFirstResponse(int n) throws IOException, InterruptedException {
+        api.update("cold", Handlers.coldVal(n));
+        long t0 = System.nanoTime();
+        while (true) {
+            var response = api.get("/v/admin/cold");
+            if (response.statusCode() == 200 && response.body().equals("version " + n)) break;
+            if ((System.nanoTime() - t0) > 30_000_000_000L) {
+                throw new IOException("The new version " + n + " was not served within 30 s: " + response.statusCode() + " " + response.body());
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** RSS of a fresh runtime with 1, 100, 1000... distinct vals, each called once (warm). */
+    void memory() throws IOException, InterruptedException {
+        say("starting a fresh runtime for the memory scenario...");
+        try (var fresh = RuntimeProcess.start(settings.repo(), null, settings.jvmOptions(), settings.runtimeEnv(), START_TIMEOUT)) {
+            var client = new ApiClient(fresh.base(), fresh.token());
+            var rss = new LinkedHashMap<Integer, Double>();
+            int have = 0;
+            try (var pool = Executors.newFixedThreadPool(4)) {
+                for (int count : settings.memoryVals()) {
+                    var work = new ArrayList<Future<?>>();
+                    for (int i = have; i < count; i++) {
+                        int id = i;
+                        work.add(pool.submit(() -> {
+                            String name = "m" + id;
+                            client.create(name, "const id = " + id + ";\nexport default () => new Response('val ' + id)");
+                            var r = client.get("/v/admin/" + name);
+                            if (r.statusCode() != 200) throw new IOException(name + " answered " + r.statusCode());
+                            return null;
+                        }));
+                    }
+                    for (var f : work) {
+                        try {
+                            f.get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            throw new IOException("Creating the memory scenario's vals failed: " + e.getCause().getMessage(), e.getCause());
+                        }
+                    }
+                    have = count;
+                    Thread.sleep(1000);
+                    fresh.gc();
+                    Thread.sleep(500);
+                    double mib = fresh.rssKib() / 1024.0;
+                    rss.put(count, mib);
+                    report.add("memory", "runtime JVM, " + count + " warm val(s)", "RSS after GC", "MiB", List.of(mib));
+                    say(String.format(Locale.ROOT, "RSS with %d warm vals: %.0f MiB", count, mib));
+                }
+            }
+            var counts = new ArrayList<>(rss.keySet());
+            if (counts.size() >= 2) {
+                int first = counts.getFirst(), last = counts.getLast();
+                double perVal = (rss.get(last) - rss.get(first)) / (last - first);
+                report.add("memory", "per warm val (" + first + " → " + last + ")", "RSS delta", "MiB", List.of(perVal));
+                report.target("memory per idle warm val", perVal, "MiB", "≤ 1 MB", perVal <= 1, "(RSS(" + last + ") − RSS(" + first + ")) / " + (last - first));
+            }
+        }
+    }
+
+    /** First start ever (fresh data folder) to ready, and restart on that data to the first val served. */
+    void startup() throws IOException, InterruptedException {
+        var first = new ArrayList<Double>();
+        var firstVal = new ArrayList<Double>();
+        var restart = new ArrayList<Double>();
+        var restartReady = new ArrayList<Double>();
+        for (int round = 0; round < settings.rounds(); round++) {
+            Path data = java.nio.file.Files.createTempDirectory("valence-bench-start");
+            try {
+                long launched = System.nanoTime();
+                var fresh = RuntimeProcess.start(settings.repo(), data, settings.jvmOptions(), settings.runtimeEnv(), START_TIMEOUT);
+                first.add(fresh.readyMs());
+                var client = new ApiClient(fresh.base(), fresh.token());
+                client.create("hello", Handlers.TRIVIAL_VAL);
+                if (client.get("/v/admin/hello").statusCode() != 200) throw new IOException("The new val did not answer.");
+                firstVal.add((System.nanoTime() - launched) / 1e6);
+                fresh.stop();
+                double[] times = RuntimeProcess.timeToFirstVal(settings.repo(), data, settings.jvmOptions(), settings.runtimeEnv(),
+                        "/v/admin/hello", START_TIMEOUT);
+                restartReady.add(times[0]);
+                restart.add(times[1]);
+            } finally {
+                RuntimeProcess.deleteTree(data);
+            }
+            say(String.format(Locale.ROOT, "start-up round %d: first start ready %.0f ms, restart → first val %.0f ms",
+                    round + 1, first.getLast(), restart.getLast()));
+        }
+        var f = report.add("start-up", "first start ever (fresh data folder)", "launch → /readyz 200", "ms", first);
+        report.add("start-up", "first start ever, then save + call a val", "launch → first val answer", "ms", firstVal);
+        report.add("start-up", "restart on existing data", "launch → /readyz 200", "ms", restartReady);
+        var r = report.add("start-up", "restart on existing data", "launch → first val answer", "ms", restart);
+        report.target("restart → first val served", r.median() / 1000, "s", "≤ 3 s", r.median() <= 3000, "JVM launch included");
+        report.target("first start ever", f.median() / 1000, "s", "≤ 6 s", f.median() <= 6000,
+                "initdb + migrations + admin; PostgreSQL binaries already unpacked by an earlier run on this machine");
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    /**
+     * Warms every system up once, then runs {@code rounds} rounds; each round runs every system once,
+     * the order rotated round by round so no system always goes first.
+     */
+    private Map<String, List<Result>> alternate(String scenario, List<Subject> systems) throws IOException, InterruptedException {
+        say(scenario + ": warming up (at least " + settings.warmupSeconds() + " s per system, until its rate stops rising)...");
+        for (Subject s : systems) warmUp(s);
+        var results = new LinkedHashMap<String, List<Result>>();
+        systems.forEach(s -> results.put(s.name(), new ArrayList<>()));
+        for (int round = 0; round < settings.rounds(); round++) {
+            for (int k = 0; k < systems.size(); k++) {
+                Subject s = systems.get((round + k) % systems.size());
+                Result r = load.run(s.load());
+                if (r.errors() > 0) throw new IOException(scenario + ": " + s.name() + " answered " + r.errors() + " errors in a round.");
+                results.get(s.name()).add(r);
+                say(String.format(Locale.ROOT, "  %s round %d, %s: %s", scenario, round + 1, s.name(), LoadGenerator.describe(r)));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Runs a system in 5-second chunks until the warm-up time is spent and the last chunk was not
+     * two chunks in a row were not 10% faster than the best before them (the JIT is done), at most four times the warm-up time.
+     */
+    private void warmUp(Subject s) throws IOException, InterruptedException {
+        Load l = s.load();
+        int chunk = Math.max(1, Math.min(5, settings.warmupSeconds()));
+        long spent = 0;
+        double previous = 0, best = 0;
+        int flat = 0; // chunks in a row that were not 10% faster than the best before them
+        while (true) {
+            Result r = load.run(new Load(l.url(), l.method(), l.body(), l.connections(), chunk));
+            spent += chunk;
+            flat = best > 0 && r.requestsPerSecond() < best * 1.10 ? flat + 1 : 0;
+            best = Math.max(best, r.requestsPerSecond());
+            previous = r.requestsPerSecond();
+            if (spent >= settings.warmupSeconds() && flat >= 2 || spent >= 4L * Math.max(1, settings.warmupSeconds())) break;
+        }
+        say(String.format(Locale.ROOT, "  warmed %s for %d s (last %.0f req/s)", s.name(), spent, previous));
+    }
+
+    private Report.Series series(String scenario, String system, List<Result> results) {
+        return report.add(scenario, system, "throughput", "req/s", values(results, Result::requestsPerSecond));
+    }
+
+    private static List<Double> values(List<Result> results, ToDoubleFunction<Result> f) {
+        return results.stream().map(r -> f.applyAsDouble(r)).toList();
+    }
+
+    private void say(String line) {
+        log.println(line);
+        log.flush();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.valence.ops.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.valence.ops.ExitCodes;
+import dev.valence.ops.Ops;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/** The command's checks that run before anything is started. */
+class BenchCommandTest {
+    private record Run(int exit, String err) {}
+
+    private static Run run(String... args) {
+        var line = Ops.commandLine();
+        var err = new StringWriter();
+        line.setErr(new PrintWriter(err));
+        line.setOut(new PrintWriter(new StringWriter()));
+        return new Run(line.execute(args), err.toString());
+    }
+
+    @Test
+    void unknownScenarioIsAUsageError() {
+        var r = run("bench", "--scenarios", "trivial,nope");
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertTrue(r.err().contains("Unknown scenario 'nope'. Known: trivial, realistic, fib, guard, recording, cold-start, memory, startup, variant."), r.err());
+    }
+
+    @Test
+    void roundsMustBePositive() {
+        var r = run("bench", "--rounds", "0");
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertTrue(r.err().contains("--rounds, --duration, --connections and --cold-saves must be at least 1"), r.err());
+    }
+
+    @Test
+    void anUnbuiltCheckoutIsNamed() throws Exception {
+        var empty = Files.createTempDirectory("valence-bench-test");
+        var r = run("bench", "--repo", empty.toString(), "--scenarios", "trivial");
+        assertEquals(ExitCodes.ENVIRONMENT, r.exit());
+        assertTrue(r.err().contains("error: no built runtime under " + empty.toAbsolutePath() + "/runtime/target: run ./valence build first."), r.err());
+    }
+}
