@@ -94,7 +94,8 @@ class IncidentReplayTest {
             assertEquals("HTTP vals unavailable: database migration ahead of running code", status.getJsonObject("incident").getString("name"));
             assertEquals("investigating", status.getJsonArray("updates").getJsonObject(0).getString("status"));
             assertTrue(status.getJsonArray("updates").getJsonObject(0).getString("body")
-                    .startsWith("A database migration (app v900) needs code level 900; instances running level 1 are answering 503."));
+                    .startsWith("A database migration (app v900) needs code level 900; instances running level "
+                            + BuildInfo.current().codeLevel() + " are answering 503."));
 
             // the process stayed up and is serving normally, with nothing lost
             assertEquals("open for business", platform.get("/v/admin/shop").body());

@@ -85,8 +85,19 @@ class WebApiTest {
         return reply.json();
     }
 
+    /** The val's latest run; runs are recorded off the request path, so this waits (up to 10 s) for the first one. */
     private static JsonObject lastRun(String name) {
-        return platform.get("/api/v1/vals/admin/" + name + "/runs", token).json().getJsonArray("data").getJsonObject(0);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            var runs = platform.get("/api/v1/vals/admin/" + name + "/runs", token).json().getJsonArray("data");
+            if (!runs.isEmpty() || System.nanoTime() > deadline) return runs.getJsonObject(0);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ fetch
