@@ -36,10 +36,11 @@ class MigrateCommandTest {
                 applied control v2: schema change notifications and held work
                 applied control v3: status page
                 applied control v4: webhooks
+                applied control v5: cron schedule and trigger results
                 applied app v1: users vals runs
                 applied app v2: compiled code and imports
                 """, result.out());
-        assertEquals("4", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
+        assertEquals("5", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
         assertEquals("2", query(db, APP_VERSION));
         assertEquals("expand", query(db, "SELECT kind FROM control.schema_contract WHERE version = 1"));
     }
@@ -52,7 +53,7 @@ class MigrateCommandTest {
         var result = run("migrate", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing to apply: control is at v4, app at v2.\n", result.out());
+        assertEquals("Nothing to apply: control is at v5, app at v2.\n", result.out());
     }
 
     @Test
