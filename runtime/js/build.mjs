@@ -78,6 +78,47 @@ function valenceToWellFormed(s) {
   {
     file: modulePath("whatwg-url", "lib", "utils.js"),
     edits: [[SAB_BYTELENGTH_FROM, SAB_BYTELENGTH_TO]]
+  },
+  {
+    // new URL(string) without a base: a copy of a recent parse of the same string (see the append)
+    file: modulePath("whatwg-url", "lib", "URL-impl.js"),
+    edits: [[
+      "throw new TypeError(`Invalid base URL: ${base}`);\n      }\n    }\n\n    const parsedURL = usm.basicURLParse(url, { baseURL: parsedBase });",
+      "throw new TypeError(`Invalid base URL: ${base}`);\n      }\n    }\n\n    const parsedURL = valenceParse(url, parsedBase);"
+    ]],
+    // basicURLParse of a string without a base is a pure function of the string, and the parser is the
+    // costliest part of new URL on GraalJS: a val that parses the same URLs again and again (its request
+    // URL on a hot path, a fixed endpoint) gets a copy of the record instead. Only short strings are kept,
+    // at most 256 per context, and the kept records are never handed out (only copies are).
+    append: `
+const valenceParsed = new Map();
+function valenceParse(url, parsedBase) {
+  if (parsedBase !== null || url.length > 2048) {
+    return usm.basicURLParse(url, { baseURL: parsedBase });
+  }
+  let record = valenceParsed.get(url);
+  if (record === undefined) {
+    record = usm.basicURLParse(url, { baseURL: null });
+    if (record === null) {
+      return null;
+    }
+    if (valenceParsed.size >= 256) {
+      valenceParsed.delete(valenceParsed.keys().next().value);
+    }
+    valenceParsed.set(url, record);
+  }
+  return {
+    scheme: record.scheme,
+    username: record.username,
+    password: record.password,
+    host: Array.isArray(record.host) ? record.host.slice() : record.host,
+    port: record.port,
+    path: Array.isArray(record.path) ? record.path.slice() : record.path,
+    query: record.query,
+    fragment: record.fragment
+  };
+}
+`
   }
 ];
 

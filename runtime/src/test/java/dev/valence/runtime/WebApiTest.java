@@ -642,4 +642,45 @@ class WebApiTest {
         assertTrue(run.getString("error").startsWith("TypeError: The response body stream gave a string chunk; body chunks must be Uint8Array"),
                 run.getString("error"));
     }
+
+    @Test
+    void responses_urls_and_bodies_keep_their_standard_behaviour_on_the_fast_paths() {
+        var got = call("fast-paths", """
+                export default async () => {
+                  const plain = new Response('hi');
+                  const headers = plain.headers;
+                  headers.set('x-a', '1');
+                  const json = Response.json({ a: 1 });
+                  const jsonWithHeaders = Response.json({ a: 1 }, { headers: { 'X-B': '2' } });
+                  const jsonTyped = Response.json({ a: 1 }, { headers: { 'content-type': 'application/vnd.x+json' } });
+                  const cloned = new Response('c').clone();
+                  const changed = new URL('http://example.com/a/b?x=1#f');
+                  changed.pathname = '/changed';
+                  changed.searchParams.append('y', '2');
+                  const again = new URL('http://example.com/a/b?x=1#f');
+                  const request = new Request('http://example.com/p', { method: 'POST', body: '{"k":[1]}' });
+                  const parsed = await request.json();
+                  const reread = await request.text().then(() => 'read twice', e => e.name + ': ' + e.message);
+                  let badName;
+                  try { plain.headers.get('bad name'); } catch (e) { badName = e.name; }
+                  return Response.json({
+                    plain: [...headers], same: plain.headers === headers, json: [...json.headers],
+                    jsonWithHeaders: [...jsonWithHeaders.headers], jsonTyped: jsonTyped.headers.get('Content-Type'),
+                    empty: [...new Response(null, { status: 204 }).headers], cloned: [cloned.headers.get('content-type'), await cloned.text()],
+                    changed: changed.href, again: again.href, parsed, reread, badName,
+                  });
+                }""");
+        assertEquals("[[\"content-type\",\"text/plain;charset=UTF-8\"],[\"x-a\",\"1\"]]", got.getJsonArray("plain").encode());
+        assertEquals(true, got.getBoolean("same"));
+        assertEquals("[[\"content-type\",\"application/json\"]]", got.getJsonArray("json").encode());
+        assertEquals("[[\"content-type\",\"application/json\"],[\"x-b\",\"2\"]]", got.getJsonArray("jsonWithHeaders").encode());
+        assertEquals("application/vnd.x+json", got.getString("jsonTyped"));
+        assertEquals("[]", got.getJsonArray("empty").encode());
+        assertEquals("[\"text/plain;charset=UTF-8\",\"c\"]", got.getJsonArray("cloned").encode());
+        assertEquals("http://example.com/changed?x=1&y=2#f", got.getString("changed"));
+        assertEquals("http://example.com/a/b?x=1#f", got.getString("again"));
+        assertEquals("{\"k\":[1]}", got.getJsonObject("parsed").encode());
+        assertEquals("TypeError: text(): the body has already been read", got.getString("reread"));
+        assertEquals("TypeError", got.getString("badName"));
+    }
 }

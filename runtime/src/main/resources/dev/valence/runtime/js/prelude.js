@@ -551,12 +551,14 @@
       this.#map.set(key, key === 'set-cookie' ? [value] : value);
     }
     get(name) {
-      const v = this.#map.get(normalizeName(name));
+      // a name stored as it is given is a valid lower-case token already: no need to validate it again
+      let v = typeof name === 'string' ? this.#map.get(name) : undefined;
+      if (v === undefined) v = this.#map.get(normalizeName(name));
       if (v === undefined) return null;
       return Array.isArray(v) ? v.join(', ') : v;
     }
     getSetCookie() { const v = this.#map.get('set-cookie'); return v ? v.slice() : []; }
-    has(name) { return this.#map.has(normalizeName(name)); }
+    has(name) { return (typeof name === 'string' && this.#map.has(name)) || this.#map.has(normalizeName(name)); }
     delete(name) { this.#check(); this.#map.delete(normalizeName(name)); }
     forEach(callback, thisArg) { for (const [k, v] of this) callback.call(thisArg, v, k, this); }
     *entries() {
@@ -839,7 +841,7 @@
   // What a body init becomes: { data: string | Uint8Array | null, stream: ReadableStream | null, type }
   function extractBody(body) {
     if (body === undefined || body === null) return { data: null, stream: null, type: null };
-    if (typeof body === 'string') return { data: body, stream: null, type: 'text/plain;charset=UTF-8' };
+    if (typeof body === 'string') return { data: body, stream: null, type: TEXT_PLAIN };
     if (body instanceof ArrayBuffer) return { data: new Uint8Array(body.slice(0)), stream: null, type: null };
     if (ArrayBuffer.isView(body)) return { data: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), stream: null, type: null };
     if (body instanceof Blob) return { data: blobBytes(body).slice(), stream: null, type: body.type || null };
@@ -878,8 +880,19 @@
       if (this.#stream !== null) return readAll(this.#stream, what);
       return this.#hostBytes !== null ? this.#hostBytes : this.#data;
     }
-    async text() { return asText(await this.#consume('text()')); }
-    async json() { return JSON.parse(asText(await this.#consume('json()'))); }
+    text() { return this.#read('text()', asText); }
+    json() { return this.#read('json()', jsonOf); }
+    // text() and json() of a body that is not a stream: converted at once, one promise
+    #read(what, convert) {
+      if (this.#stream !== null) return this.#consume(what).then(convert);
+      try {
+        if (this.#used) throw new TypeError(what + ': the body has already been read');
+        this.#used = true;
+        return Promise.resolve(convert(this.#hostBytes !== null ? this.#hostBytes : this.#data));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     async arrayBuffer() { return asBytes(await this.#consume('arrayBuffer()')).buffer; }
     async bytes() { return asBytes(await this.#consume('bytes()')); }
     async blob() {
@@ -924,6 +937,7 @@
     if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     return utf8Decode(bytes, false);
   }
+  function jsonOf(data) { return JSON.parse(asText(data)); }
   function asBytes(data) {
     if (data === null || data === undefined) return new Uint8Array(0);
     if (typeof data === 'string') return utf8Encode(data);
@@ -941,9 +955,10 @@
     return METHODS.has(upper) ? upper : m;
   }
   const REDIRECT_MODES = new Set(['follow', 'error', 'manual']);
+  const NO_INIT = Object.freeze({}); // a Request's extra init members when it was given none (never mutated)
 
   class Request extends Body {
-    #method; #url; #headers; #rawHeaders; #signal = null; #redirect = 'follow'; #init = {};
+    #method; #url; #headers; #rawHeaders; #signal = null; #redirect = 'follow'; #init = NO_INIT;
     constructor(input, init = {}) {
       super();
       if (input === INTERNAL) {
@@ -1040,34 +1055,60 @@
   // ---------------------------------------------------------------- Response
   const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
   const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+  const TEXT_PLAIN = 'text/plain;charset=UTF-8';
+  const TEXT_PLAIN_WIRE = 'content-type\0' + TEXT_PLAIN + '\0';
 
   class Response extends Body {
-    #status; #statusText; #headers; #type = 'default'; #urls = []; #redirected = false;
-    constructor(body = null, init = {}) {
+    // #headers stays null until read when init gave none: the only header is then #contentType (the
+    // body's type, or null), which _wire sends without building a Headers
+    #status = 200; #statusText = ''; #headers = null; #contentType = null; #type = 'default'; #urls = []; #redirected = false;
+    constructor(body = null, init = undefined) {
       super();
-      if (init === null || init === undefined) init = {};
-      if (typeof init !== 'object') throw new TypeError('Response: init must be an object');
-      const status = init.status === undefined ? 200 : Number(init.status);
-      if (!Number.isInteger(status) || status < 200 || status > 599) {
-        throw new RangeError('Response: status must be an integer from 200 to 599, got ' + init.status);
+      if (init !== null && init !== undefined) {
+        if (typeof init !== 'object') throw new TypeError('Response: init must be an object');
+        if (init.status !== undefined) {
+          const status = Number(init.status);
+          if (!Number.isInteger(status) || status < 200 || status > 599) {
+            throw new RangeError('Response: status must be an integer from 200 to 599, got ' + init.status);
+          }
+          this.#status = status;
+        }
+        if (init.statusText !== undefined) {
+          const statusText = String(init.statusText);
+          if (/[\r\n]/.test(statusText) || /[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Response: statusText is not a valid reason phrase');
+          this.#statusText = statusText;
+        }
+        if (init.headers !== undefined && init.headers !== null) this.#headers = new Headers(init.headers);
       }
-      const statusText = init.statusText === undefined ? '' : String(init.statusText);
-      if (/[\r\n]/.test(statusText) || /[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Response: statusText is not a valid reason phrase');
-      this.#status = status;
-      this.#statusText = statusText;
-      this.#headers = new Headers(init.headers);
-      if (body !== null && body !== undefined && NULL_BODY_STATUSES.has(status)) {
-        throw new TypeError('Response: a response with status ' + status + ' cannot have a body');
+      if (body === null || body === undefined) {
+        this._initBody(null, null, null);
+        return;
       }
-      const extracted = extractBody(body);
-      this._initBody(extracted.data, null, extracted.stream);
-      if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
+      if (NULL_BODY_STATUSES.has(this.#status)) {
+        throw new TypeError('Response: a response with status ' + this.#status + ' cannot have a body');
+      }
+      let type;
+      if (typeof body === 'string') {
+        this._initBody(body, null, null);
+        type = TEXT_PLAIN;
+      } else {
+        const extracted = extractBody(body);
+        this._initBody(extracted.data, null, extracted.stream);
+        type = extracted.type;
+      }
+      if (type) {
+        if (this.#headers === null) this.#contentType = type;
+        else if (!this.#headers.has('content-type')) this.#headers.set('content-type', type);
+      }
     }
     static json(data, init = {}) {
       const text = JSON.stringify(data);
       if (text === undefined) throw new TypeError('Response.json: the value cannot be serialised to JSON');
       const response = new Response(text, init);
-      if (!init || !init.headers || !new Headers(init.headers).has('content-type')) response.headers.set('content-type', 'application/json');
+      if (!init || !init.headers || !new Headers(init.headers).has('content-type')) {
+        if (response.#headers === null) response.#contentType = 'application/json';
+        else response.#headers.set('content-type', 'application/json');
+      }
       return response;
     }
     static redirect(url, status = 302) {
@@ -1101,7 +1142,13 @@
     get status() { return this.#status; }
     get statusText() { return this.#statusText; }
     get ok() { return this.#status >= 200 && this.#status <= 299; }
-    get headers() { return this.#headers; }
+    get headers() {
+      if (this.#headers === null) {
+        this.#headers = new Headers();
+        if (this.#contentType !== null) this.#headers.set('content-type', this.#contentType);
+      }
+      return this.#headers;
+    }
     get type() { return this.#type; }
     get url() { return this.#urls.length ? new global.URL(this.#urls[this.#urls.length - 1]).href.replace(/#.*$/, '') : ''; }
     get redirected() { return this.#redirected; }
@@ -1111,8 +1158,9 @@
       const copy = new Response(null, { status: 200 });
       copy.#status = this.#status;
       copy.#statusText = this.#statusText;
-      copy.#headers = new Headers(this.#headers);
-      if (this.#type !== 'default') Headers._immutable(copy.#headers);
+      copy.#headers = this.#headers === null ? null : new Headers(this.#headers);
+      copy.#contentType = this.#contentType;
+      if (this.#type !== 'default') Headers._immutable(copy.headers);
       copy.#type = this.#type;
       copy.#urls = this.#urls.slice();
       copy.#redirected = this.#redirected;
@@ -1123,15 +1171,18 @@
     _wire() {
       if (this.bodyUsed) throw new TypeError('The val returned a Response whose body was already read');
       const body = this._takeBody();
+      const headers = this.#headers !== null ? this.#headers._wire()
+        : this.#contentType === TEXT_PLAIN ? TEXT_PLAIN_WIRE
+        : this.#contentType === null ? '' : 'content-type\0' + this.#contentType + '\0';
       if (body.stream) {
         pendingStream = body.stream;
-        return [this.#status, this.#statusText, this.#headers._wire(), true];
+        return [this.#status, this.#statusText, headers, true];
       }
       let data = body.data;
       if (data instanceof Uint8Array) {
         data = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
       }
-      return [this.#status, this.#statusText, this.#headers._wire(), data === undefined ? null : data];
+      return [this.#status, this.#statusText, headers, data === undefined ? null : data];
     }
   }
   define('Response', Response);
