@@ -70,9 +70,13 @@ import org.slf4j.LoggerFactory;
 public final class Valence implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Valence.class);
 
+    /** Calls of the background JIT warm-up (system property valence.jitWarmUpCalls; 0 turns it off). */
+    static final int JIT_WARM_UP_CALLS = 15_000;
+
     private final Config config;
     private final BuildInfo build;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Synchronized: the database's start adds to it while the main thread still does. */
+    private final List<AutoCloseable> resources = java.util.Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch broughtUp = new CountDownLatch(1);
     private RuntimeServer server;
     private SchemaGuard guard;
@@ -106,10 +110,16 @@ public final class Valence implements AutoCloseable {
 
     private void startAll() {
         long startNs = System.nanoTime();
-        CompletableFuture<JsEngine> engineReady = CompletableFuture.supplyAsync(() -> {
-            var engine = new JsEngine();
-            engine.warmUp();
-            return engine;
+        // The engine's set-up and the database's start (and migrations) are independent: they run side by side.
+        CompletableFuture<JsEngine> engineReady = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("valence-engine-set-up").start(() -> {
+            try {
+                var engine = new JsEngine();
+                engine.warmUp();
+                engineReady.complete(engine);
+            } catch (Throwable e) {
+                engineReady.completeExceptionally(e);
+            }
         });
 
         // Where the database is: configured, or an embedded one we start on a port chosen now.
@@ -126,13 +136,28 @@ public final class Valence implements AutoCloseable {
         guard.bindMetrics(registry);
         resources.add(guard);
 
+        CompletableFuture<Void> databaseReady = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("valence-database-start").start(() -> {
+            try {
+                startDatabase(embedded, dataSource);
+            } finally {
+                databaseReady.complete(null);
+            }
+        });
+
         var users = new UserStore(dataSource);
         var tokens = new TokenStore(dataSource);
         var vals = new ValStore(dataSource);
         var runs = new RunStore(dataSource);
         var env = new EnvStore(dataSource);
 
-        var engine = engineReady.join();
+        JsEngine engine;
+        try {
+            engine = engineReady.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
+        }
         resources.add(engine);
         log.info("JavaScript engine: {} ({})", engine.implementationName(),
                 engine.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT");
@@ -181,6 +206,9 @@ public final class Valence implements AutoCloseable {
         resources.add(() -> server.close().await());
         log.info("Valence is listening on http://{}:{} ({} ms); bringing up the database", config.bindHost(),
                 server.actualPort(), (System.nanoTime() - startNs) / 1_000_000);
+        // The JIT's thresholds need thousands of calls: reach them now, off the request path, not on real traffic.
+        int warmUpCalls = Integer.getInteger("valence.jitWarmUpCalls", JIT_WARM_UP_CALLS);
+        if (warmUpCalls > 0 && engine.jitEnabled()) engine.warmUpInBackground(warmUpCalls);
 
         String pageUrl = config.statusPageUrl().endsWith("/") ? config.statusPageUrl() : config.statusPageUrl() + "/";
         statusPage = new StatusPage(dataSource, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)),
@@ -189,11 +217,11 @@ public final class Valence implements AutoCloseable {
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
         statusFeed.set(statusPage.keeper());
 
-        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> bringUp(embedded, dataSource, users, tokens, startNs));
+        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> bringUp(databaseReady, dataSource, users, tokens, startNs));
     }
 
-    /** Starts the embedded database if there is one, migrates, then hands over to the schema guard. */
-    private void bringUp(Optional<PostgresTarget> embedded, HikariDataSource dataSource, UserStore users, TokenStore tokens, long startNs) {
+    /** Starts the embedded database if there is one, then migrates (on its own thread, beside the engine's set-up). */
+    private void startDatabase(Optional<PostgresTarget> embedded, HikariDataSource dataSource) {
         try {
             if (embedded.isPresent()) {
                 while (!closed) {
@@ -215,6 +243,15 @@ public final class Valence implements AutoCloseable {
                 }
             }
             if (config.migrateOnStart()) migrate(dataSource);
+        } catch (RuntimeException e) {
+            if (!closed) log.error("Starting the database failed; serving the fallback", e);
+        }
+    }
+
+    /** Waits for the database (started in {@link #startDatabase}), then hands over to the schema guard. */
+    private void bringUp(CompletableFuture<Void> databaseReady, HikariDataSource dataSource, UserStore users, TokenStore tokens, long startNs) {
+        try {
+            databaseReady.join();
             if (closed) return;
             try {
                 statusPage.ensureTeamToken(config.dataDir());
