@@ -206,9 +206,6 @@ public final class Valence implements AutoCloseable {
         resources.add(() -> server.close().await());
         log.info("Valence is listening on http://{}:{} ({} ms); bringing up the database", config.bindHost(),
                 server.actualPort(), (System.nanoTime() - startNs) / 1_000_000);
-        // The JIT's thresholds need thousands of calls: reach them now, off the request path, not on real traffic.
-        int warmUpCalls = Integer.getInteger("valence.jitWarmUpCalls", JIT_WARM_UP_CALLS);
-        if (warmUpCalls > 0 && engine.jitEnabled()) engine.warmUpInBackground(warmUpCalls);
 
         String pageUrl = config.statusPageUrl().endsWith("/") ? config.statusPageUrl() : config.statusPageUrl() + "/";
         statusPage = new StatusPage(dataSource, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)),
@@ -217,7 +214,13 @@ public final class Valence implements AutoCloseable {
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
         statusFeed.set(statusPage.keeper());
 
-        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> bringUp(databaseReady, dataSource, users, tokens, startNs));
+        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> {
+            bringUp(databaseReady, dataSource, users, tokens, startNs);
+            // The JIT's thresholds need thousands of calls: reach them now, off the request path, rather than
+            // on real traffic; after the bring-up so that it does not delay the first val served.
+            int warmUpCalls = Integer.getInteger("valence.jitWarmUpCalls", JIT_WARM_UP_CALLS);
+            if (warmUpCalls > 0 && engine.jitEnabled() && !closed) engine.warmUpInBackground(warmUpCalls);
+        });
     }
 
     /** Starts the embedded database if there is one, then migrates (on its own thread, beside the engine's set-up). */

@@ -98,7 +98,7 @@ class SpareContextsTest {
     void timing() {
         List<Double> plain = new ArrayList<>(), spare = new ArrayList<>(), make = new ArrayList<>(), claim = new ArrayList<>(),
                 load = new ArrayList<>(), first = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 40; i++) {
             String code = "const n = " + i + ";\nexport default () => new Response('version ' + n)";
             long t0 = System.nanoTime();
             var c = new ValContext(engine, 1024, JsEngine.Sandbox.CLOSED);
