@@ -70,8 +70,12 @@ import org.slf4j.LoggerFactory;
 public final class Valence implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Valence.class);
 
-    /** Calls of the background JIT warm-up (system property valence.jitWarmUpCalls; 0 turns it off). */
-    static final int JIT_WARM_UP_CALLS = 15_000;
+    /**
+     * Calls of the background JIT warm-up (system property valence.jitWarmUpCalls, e.g. 15000). Off by
+     * default: on the shared two-core build machine it did not raise the first minute's throughput
+     * measurably and took CPU from the first requests (BENCHMARKS.md, issue 7).
+     */
+    static final int JIT_WARM_UP_CALLS = 0;
 
     private final Config config;
     private final BuildInfo build;
