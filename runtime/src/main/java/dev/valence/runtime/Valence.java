@@ -70,9 +70,17 @@ import org.slf4j.LoggerFactory;
 public final class Valence implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Valence.class);
 
+    /**
+     * Calls of the background JIT warm-up (system property valence.jitWarmUpCalls, e.g. 15000). Off by
+     * default: on the shared two-core build machine it did not raise the first minute's throughput
+     * measurably and took CPU from the first requests (BENCHMARKS.md, issue 7).
+     */
+    static final int JIT_WARM_UP_CALLS = 0;
+
     private final Config config;
     private final BuildInfo build;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Synchronized: the database's start adds to it while the main thread still does. */
+    private final List<AutoCloseable> resources = java.util.Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch broughtUp = new CountDownLatch(1);
     private RuntimeServer server;
     private SchemaGuard guard;
@@ -106,10 +114,16 @@ public final class Valence implements AutoCloseable {
 
     private void startAll() {
         long startNs = System.nanoTime();
-        CompletableFuture<JsEngine> engineReady = CompletableFuture.supplyAsync(() -> {
-            var engine = new JsEngine();
-            engine.warmUp();
-            return engine;
+        // The engine's set-up and the database's start (and migrations) are independent: they run side by side.
+        CompletableFuture<JsEngine> engineReady = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("valence-engine-set-up").start(() -> {
+            try {
+                var engine = new JsEngine();
+                engine.warmUp();
+                engineReady.complete(engine);
+            } catch (Throwable e) {
+                engineReady.completeExceptionally(e);
+            }
         });
 
         // Where the database is: configured, or an embedded one we start on a port chosen now.
@@ -126,13 +140,28 @@ public final class Valence implements AutoCloseable {
         guard.bindMetrics(registry);
         resources.add(guard);
 
+        CompletableFuture<Void> databaseReady = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("valence-database-start").start(() -> {
+            try {
+                startDatabase(embedded, dataSource);
+            } finally {
+                databaseReady.complete(null);
+            }
+        });
+
         var users = new UserStore(dataSource);
         var tokens = new TokenStore(dataSource);
         var vals = new ValStore(dataSource);
         var runs = new RunStore(dataSource);
         var env = new EnvStore(dataSource);
 
-        var engine = engineReady.join();
+        JsEngine engine;
+        try {
+            engine = engineReady.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
+        }
         resources.add(engine);
         log.info("JavaScript engine: {} ({})", engine.implementationName(),
                 engine.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT");
@@ -189,11 +218,17 @@ public final class Valence implements AutoCloseable {
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
         statusFeed.set(statusPage.keeper());
 
-        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> bringUp(embedded, dataSource, users, tokens, startNs));
+        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> {
+            bringUp(databaseReady, dataSource, users, tokens, startNs);
+            // The JIT's thresholds need thousands of calls: reach them now, off the request path, rather than
+            // on real traffic; after the bring-up so that it does not delay the first val served.
+            int warmUpCalls = Integer.getInteger("valence.jitWarmUpCalls", JIT_WARM_UP_CALLS);
+            if (warmUpCalls > 0 && engine.jitEnabled() && !closed) engine.warmUpInBackground(warmUpCalls);
+        });
     }
 
-    /** Starts the embedded database if there is one, migrates, then hands over to the schema guard. */
-    private void bringUp(Optional<PostgresTarget> embedded, HikariDataSource dataSource, UserStore users, TokenStore tokens, long startNs) {
+    /** Starts the embedded database if there is one, then migrates (on its own thread, beside the engine's set-up). */
+    private void startDatabase(Optional<PostgresTarget> embedded, HikariDataSource dataSource) {
         try {
             if (embedded.isPresent()) {
                 while (!closed) {
@@ -215,6 +250,15 @@ public final class Valence implements AutoCloseable {
                 }
             }
             if (config.migrateOnStart()) migrate(dataSource);
+        } catch (RuntimeException e) {
+            if (!closed) log.error("Starting the database failed; serving the fallback", e);
+        }
+    }
+
+    /** Waits for the database (started in {@link #startDatabase}), then hands over to the schema guard. */
+    private void bringUp(CompletableFuture<Void> databaseReady, HikariDataSource dataSource, UserStore users, TokenStore tokens, long startNs) {
+        try {
+            databaseReady.join();
             if (closed) return;
             try {
                 statusPage.ensureTeamToken(config.dataDir());

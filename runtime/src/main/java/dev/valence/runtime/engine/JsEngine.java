@@ -55,8 +55,11 @@ public final class JsEngine implements AutoCloseable {
         this.ownerApis = Source.newBuilder("js", resource(OWNER_APIS).orElseThrow(), "valence:owner-apis.js").buildLiteral();
     }
 
-    /** The Java functions the prelude closes over; {@code logs} receives this context's console output. */
-    private ProxyObject hostFunctions(LogBuffer logs, Map<String, Object> extra) {
+    /**
+     * The Java functions the prelude closes over; {@code logs} receives this context's console output.
+     * The map stays mutable so a spare context's owner functions can be added when it is claimed.
+     */
+    private java.util.HashMap<String, Object> hostFunctions(LogBuffer logs, Map<String, Object> extra) {
         var functions = new java.util.HashMap<String, Object>(extra);
         functions.putAll(Map.of(
                 "log", (ProxyExecutable) args -> {
@@ -76,7 +79,7 @@ public final class JsEngine implements AutoCloseable {
                             "URL support is missing from this build (" + URL_BUNDLE + "); rebuild with ./valence build")));
                     return null;
                 }));
-        return ProxyObject.fromMap(functions);
+        return functions;
     }
 
     /**
@@ -98,6 +101,131 @@ public final class JsEngine implements AutoCloseable {
             for (int i = 0; i < 20; i++) {
                 created.internal().invokeMember("http", handler, "POST", "http://localhost/warm?q=1", "accept\0*/*\0", ByteBuffer.wrap(new byte[] {'h', 'i'}));
             }
+        }
+    }
+
+    private volatile boolean closed;
+
+    /**
+     * Warms the JIT on a background thread: runs a few typical handlers (a string answer, a JSON body in
+     * and out, a parsed URL) {@code calls} times in total through a context of its own, the same entry
+     * points the runner uses, so the prelude's hot paths (Request, Headers, Response, the wire
+     * conversion, the host-to-guest call) reach the optimizing tier before real traffic pays for it.
+     * The thread holds no JS worker and stops early when the engine closes.
+     *
+     * @return the thread (already started)
+     */
+    public Thread warmUpInBackground(int calls) {
+        return Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("valence-jit-warm-up").start(() -> {
+            long startNs = System.nanoTime();
+            int done = 0;
+            ValContext trivial = null, json = null, url = null;
+            try {
+                trivial = warmContext("export default () => new Response('hello')");
+                json = warmContext("""
+                        export default async (req) => {
+                          const body = await req.json();
+                          const items = body.items.map((x, i) => ({ i, name: x.name, total: x.price * x.quantity }));
+                          return Response.json({ path: req.url, count: items.length, items }, { headers: { 'x-warm': req.headers.get('x-id') } });
+                        }""");
+                url = warmContext("""
+                        export default (req) => {
+                          const u = new URL(req.url);
+                          return new Response(u.pathname + u.searchParams.get('q'), { status: 200, headers: { 'content-type': 'text/plain' } });
+                        }""");
+                byte[] body = "{\"items\":[{\"name\":\"a\",\"price\":2,\"quantity\":3},{\"name\":\"b\",\"price\":1.5,\"quantity\":2}]}"
+                        .getBytes(StandardCharsets.UTF_8);
+                while (done < calls && !closed) {
+                    warmCall(trivial, "GET", "http://localhost/", "accept\0*/*\0host\0localhost\0", null);
+                    warmCall(json, "POST", "http://localhost/orders/" + (done & 7), "content-type\0application/json\0x-id\0w\0", body);
+                    warmCall(url, "GET", "http://localhost/a/b?q=" + (done & 3), "accept\0*/*\0", null);
+                    done += 3;
+                }
+                org.slf4j.LoggerFactory.getLogger(JsEngine.class).info("JIT warm-up: {} calls in {} ms", done,
+                        (System.nanoTime() - startNs) / 1_000_000);
+            } catch (RuntimeException e) {
+                if (!closed) org.slf4j.LoggerFactory.getLogger(JsEngine.class).warn("JIT warm-up stopped after {} calls: {}", done, e.toString());
+            } finally {
+                for (ValContext c : new ValContext[] {trivial, json, url}) if (c != null) c.close();
+            }
+        });
+    }
+
+    private ValContext warmContext(String code) {
+        var context = new ValContext(this, 1024);
+        context.load(moduleSource("valence/warm-up", code));
+        return context;
+    }
+
+    /** One invocation the way the runner makes it (a synchronous answer, or a promise settled by its microtasks). */
+    private static void warmCall(ValContext context, String method, String url, String rawHeaders, byte[] body) {
+        Value wire = context.http.execute(context.handler(), method, url, rawHeaders, body == null ? null : ByteBuffer.wrap(body));
+        if (wire.isNull() && context.state.execute().asInt() == 1) wire = context.value.execute();
+        if (!wire.isNull()) {
+            wire.getArrayElement(0).asInt();
+            wire.getArrayElement(2).asString();
+        }
+        context.reset.execute();
+        context.logs.take();
+    }
+
+    /**
+     * A context with the prelude evaluated that belongs to no val yet: it has no owner functions and its
+     * file system denies everything until {@link #claim} binds it to its first and only val.
+     */
+    static final class Spare {
+        final LogBuffer logs;
+        private final Context context;
+        private final Value internal;
+        private final LateFileSystem files;
+        private final java.util.HashMap<String, Object> functions;
+        private boolean claimed;
+
+        private Spare(LogBuffer logs, Context context, Value internal, LateFileSystem files, java.util.HashMap<String, Object> functions) {
+            this.logs = logs;
+            this.context = context;
+            this.internal = internal;
+            this.files = files;
+            this.functions = functions;
+        }
+
+        void close() {
+            context.close(true);
+        }
+    }
+
+    /** Builds a spare context (off the request path); see {@link Spare}. */
+    Spare newSpare(int logLimitBytes) {
+        var logs = new LogBuffer(logLimitBytes);
+        var files = new LateFileSystem();
+        var functions = hostFunctions(logs, Map.of());
+        Context context = build(IOAccess.newBuilder().fileSystem(files).build());
+        try {
+            Value internal = context.eval(prelude).execute(ProxyObject.fromMap(functions));
+            return new Spare(logs, context, internal, files, functions);
+        } catch (RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+    }
+
+    /**
+     * Gives a spare context to its val, once: binds the val's module file system and owner functions
+     * (evaluating {@code owner-apis.js} like {@link #newContext(LogBuffer, Sandbox)} does).
+     */
+    ContextAndInternal claim(Spare spare, Sandbox sandbox) {
+        synchronized (spare) {
+            if (spare.claimed) throw new IllegalStateException("A spare context is given to one val only.");
+            spare.claimed = true;
+        }
+        try {
+            spare.files.bind(sandbox.modules());
+            sandbox.ownerFunctions().forEach(spare.functions::putIfAbsent);
+            if (!sandbox.ownerFunctions().isEmpty()) spare.context.eval(ownerApis).execute(ProxyObject.fromMap(spare.functions));
+            return new ContextAndInternal(spare.context, spare.internal);
+        } catch (RuntimeException e) {
+            spare.context.close(true);
+            throw e;
         }
     }
 
@@ -132,12 +260,26 @@ public final class JsEngine implements AutoCloseable {
 
     /** A fresh sandboxed context for one val; see {@link Sandbox}. */
     ContextAndInternal newContext(LogBuffer logs, Sandbox sandbox) {
-        Context context = Context.newBuilder("js")
+        Context context = build(sandbox.modules() == null ? IOAccess.NONE : IOAccess.newBuilder().fileSystem(sandbox.modules()).build());
+        try {
+            ProxyObject host = ProxyObject.fromMap(hostFunctions(logs, sandbox.ownerFunctions()));
+            Value internal = context.eval(prelude).execute(host);
+            if (!sandbox.ownerFunctions().isEmpty()) context.eval(ownerApis).execute(host);
+            return new ContextAndInternal(context, internal);
+        } catch (RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+    }
+
+    /** A sandboxed context with {@code io} as its only file access. */
+    private Context build(IOAccess io) {
+        return Context.newBuilder("js")
                 .engine(engine)
                 .allowHostAccess(HOST_ACCESS)
                 .allowHostClassLookup(name -> false)
                 .allowHostClassLoading(false)
-                .allowIO(sandbox.modules() == null ? IOAccess.NONE : IOAccess.newBuilder().fileSystem(sandbox.modules()).build())
+                .allowIO(io)
                 .allowCreateThread(false)
                 .allowCreateProcess(false)
                 .allowNativeAccess(false)
@@ -147,15 +289,6 @@ public final class JsEngine implements AutoCloseable {
                 .option("js.load", "false")
                 .option("js.print", "false")
                 .build();
-        try {
-            ProxyObject host = hostFunctions(logs, sandbox.ownerFunctions());
-            Value internal = context.eval(prelude).execute(host);
-            if (!sandbox.ownerFunctions().isEmpty()) context.eval(ownerApis).execute(host);
-            return new ContextAndInternal(context, internal);
-        } catch (RuntimeException e) {
-            context.close(true);
-            throw e;
-        }
     }
 
     record ContextAndInternal(Context context, Value internal) {}
@@ -215,6 +348,7 @@ public final class JsEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         compiler.close();
         engine.close(true);
     }

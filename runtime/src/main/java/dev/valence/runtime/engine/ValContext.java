@@ -35,8 +35,16 @@ final class ValContext {
     }
 
     ValContext(JsEngine engine, int logLimitBytes, JsEngine.Sandbox sandbox) {
-        this.logs = new LogBuffer(logLimitBytes);
-        var created = engine.newContext(logs, sandbox);
+        this(new LogBuffer(logLimitBytes), engine, sandbox);
+    }
+
+    private ValContext(LogBuffer logs, JsEngine engine, JsEngine.Sandbox sandbox) {
+        this(logs, engine.newContext(logs, sandbox));
+    }
+
+    /** A context made from a claimed spare (whose console output goes to {@code logs}). */
+    ValContext(LogBuffer logs, JsEngine.ContextAndInternal created) {
+        this.logs = logs;
         this.context = created.context();
         Value internal = created.internal();
         this.handlerOf = internal.getMember("handlerOf");

@@ -40,20 +40,26 @@ final class ValProgram {
         this.maxIdle = maxIdle;
     }
 
-    ValContext acquire(JsEngine engine, int logLimitBytes) {
+    ValContext acquire(JsEngine engine, int logLimitBytes, SpareContexts spares) {
         lastUsedNanos = System.nanoTime();
         ValContext context = idle.pollFirst();
         if (context != null) {
             idleCount.decrementAndGet();
             return context;
         }
-        return new ValContext(engine, logLimitBytes, sandbox);
+        return newContext(engine, logLimitBytes, spares);
     }
 
     /** A context of this program's sandbox that never comes from or goes back to the pool (script runs). */
-    ValContext fresh(JsEngine engine, int logLimitBytes) {
+    ValContext fresh(JsEngine engine, int logLimitBytes, SpareContexts spares) {
         lastUsedNanos = System.nanoTime();
-        return new ValContext(engine, logLimitBytes, sandbox);
+        return newContext(engine, logLimitBytes, spares);
+    }
+
+    /** A spare (prelude already evaluated) given to this program for good, else a context made now. */
+    private ValContext newContext(JsEngine engine, int logLimitBytes, SpareContexts spares) {
+        ValContext spare = spares == null ? null : spares.take(sandbox);
+        return spare != null ? spare : new ValContext(engine, logLimitBytes, sandbox);
     }
 
     /** Returns a healthy context to the pool, or closes it when the pool is full or retired. */

@@ -34,6 +34,10 @@ public final class ValRunner implements AutoCloseable {
     private final ConcurrentHashMap<Long, ValProgram> programs = new ConcurrentHashMap<>();
     private final ConcurrencyLimit concurrency;
     private final ValModules modules;
+    private final SpareContexts spares;
+
+    /** Spare contexts kept ready for new versions (system property valence.spareContexts; 0 turns them off). */
+    static final int SPARE_CONTEXTS = Integer.getInteger("valence.spareContexts", 2);
 
     public ValRunner(JsEngine engine, RunRecorder recorder, Settings settings) {
         this(engine, recorder, settings, ConcurrencyLimit.DEFAULT_MAX_PER_VAL, null);
@@ -49,6 +53,7 @@ public final class ValRunner implements AutoCloseable {
         this.recorder = recorder;
         this.settings = settings;
         this.concurrency = new ConcurrencyLimit(maxConcurrentPerVal);
+        this.spares = new SpareContexts(engine, settings.logLimitBytes(), SPARE_CONTEXTS);
     }
 
     /** One HTTP request as the val will see it. {@code rawHeaders}: name NUL value NUL ..., names in lower case. */
@@ -203,7 +208,8 @@ public final class ValRunner implements AutoCloseable {
     private <R> Settled<R> invokeWithSlot(Val val, String code, boolean freshContext, ResponseSink out, Web limits,
                                           Function<ValContext, Value> call, Reader<R> reader, Instant startedAt, long startNs) {
         ValProgram program = programFor(val, code);
-        ValContext context = freshContext ? program.fresh(engine, settings.logLimitBytes()) : program.acquire(engine, settings.logLimitBytes());
+        ValContext context = freshContext ? program.fresh(engine, settings.logLimitBytes(), spares)
+                : program.acquire(engine, settings.logLimitBytes(), spares);
         Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
         long deadlineNs = startNs + settings.timeoutMs() * 1_000_000L;
         Invocation.ValError error = null;
@@ -490,6 +496,7 @@ public final class ValRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        spares.close();
         watchdog.close();
         programs.values().forEach(ValProgram::retire);
         programs.clear();
