@@ -45,8 +45,9 @@ class HostileCorpusTest {
             // invocation, VAL_MEMORY_LIMIT_MB) or the wall clock stops it, whichever the machine's speed reaches first
             new Case("promise-storm", "export default () => { const spin = () => Promise.resolve().then(spin); spin(); return new Promise(() => {}); }",
                     null, null, null),
+            // every await allocates: the allocation budget or the wall clock stops it, whichever comes first
             new Case("resolved-promises", "export default async () => { for (let i = 0; i < 1e9; i++) await null; return new Response('done'); }",
-                    504, "timeout", "the val did not answer within 1000 ms and was stopped"),
+                    null, null, null),
             // like the promise storm: the allocation budget or the wall clock, whichever comes first
             new Case("timer-storm", "export default () => { const storm = () => { for (let i = 0; i < 1000; i++) setTimeout(storm, 0); }; storm(); return new Promise(() => {}); }",
                     null, null, null),
