@@ -2,7 +2,6 @@ package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,8 +95,7 @@ class TriggersTest {
         assertEquals("error", reply.json().getString("outcome"));
         assertEquals("Error: nope", reply.json().getJsonObject("error").getString("message"));
         assertEquals(2, reply.json().getJsonObject("error").getInteger("line"));
-        var unserialisable = platform.createVal(admin, val("bigint", "script", "export default () => 10n"));
-        assertNotNull(unserialisable);
+        platform.createVal(admin, val("bigint", "script", "export default () => 10n"));
         var big = platform.post("/api/v1/vals/admin/bigint/run", admin, null).json();
         assertEquals("error", big.getString("outcome"));
         assertTrue(big.getJsonObject("error").getString("message").contains("cannot be serialised to JSON"), big.encode());
