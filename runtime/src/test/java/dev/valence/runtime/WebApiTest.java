@@ -1,6 +1,7 @@
 package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,7 @@ class WebApiTest {
     static String token;
     static Vertx upstreamVertx;
     static HttpServer upstream;
+    static HttpServer otherOrigin;
     static int port;
 
     @BeforeAll
@@ -53,6 +55,8 @@ class WebApiTest {
                 case "/see-other" -> req.response().setStatusCode(303).putHeader("location", "/echo").end();
                 case "/loop" -> req.response().setStatusCode(307).putHeader("location", "/loop").end();
                 case "/to-loopback" -> req.response().setStatusCode(302).putHeader("location", "http://127.0.0.1:" + port + "/hello").end();
+                case "/to-other-origin" -> req.response().setStatusCode(307)
+                        .putHeader("location", "http://localhost:" + otherOrigin.actualPort() + "/echo").end();
                 case "/slow" -> upstreamVertx.setTimer(3000, t -> req.response().end("late"));
                 case "/big" -> req.response().end("x".repeat(70_000));
                 case "/chunks" -> {
@@ -63,6 +67,8 @@ class WebApiTest {
             }
         }).listen(0, "127.0.0.1").await();
         port = upstream.actualPort();
+        // the same handler on another port: another origin
+        otherOrigin = upstreamVertx.createHttpServer().requestHandler(upstream.requestHandler()).listen(0, "127.0.0.1").await();
         platform = TestPlatform.start("web_apis", Map.of(
                 "VAL_FETCH_ALLOW", "localhost",
                 "VAL_FETCH_MAX_BYTES", "65536",
@@ -146,6 +152,36 @@ class WebApiTest {
         assertEquals(new JsonArray().addNull().add("stream"), got.getJsonArray("stream"));
         assertEquals(true, got.getBoolean("multipart"));
         assertEquals(new JsonArray().add("PUT").add("from a Request").add("yes").add("Valence").add("*/*"), got.getJsonArray("request"));
+    }
+
+    @Test
+    void a_redirect_to_another_origin_drops_the_credentials_and_a_same_origin_one_keeps_them() {
+        var got = call("fetch-credentials", """
+                export default async () => {
+                  const headers = { authorization: 'Bearer secret', cookie: 'session=1', 'x-keep': 'yes' };
+                  const other = await (await fetch('UPSTREAM/to-other-origin', { headers })).json();
+                  const same = await (await fetch('UPSTREAM/see-other', { headers })).json();
+                  return Response.json({ other: other.headers, same: same.headers });
+                }""");
+        var other = got.getJsonObject("other");
+        assertEquals("yes", other.getString("x-keep"));
+        assertFalse(other.containsKey("authorization"), other.encode());
+        assertFalse(other.containsKey("cookie"), other.encode());
+        var same = got.getJsonObject("same");
+        assertEquals("Bearer secret", same.getString("authorization"));
+        assertEquals("session=1", same.getString("cookie"));
+    }
+
+    @Test
+    void an_invocation_has_at_most_64_fetches_in_flight() {
+        var got = call("fetch-flood", """
+                export default async () => {
+                  const started = [];
+                  for (let i = 0; i < 65; i++) started.push(fetch('UPSTREAM/slow').then(() => 'answered', e => e.name + ': ' + e.message));
+                  return Response.json({ last: await started[64] });
+                }""");
+        assertEquals("TypeError: fetch refused: this invocation already has 64 fetches in flight; await some before starting more",
+                got.getString("last"));
     }
 
     @Test

@@ -27,6 +27,11 @@ final class EventLoop implements AutoCloseable {
 
     private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
     private final Map<Integer, Operation> pending = new ConcurrentHashMap<>();
+
+    /** Host operations of this invocation still in flight. */
+    int pendingOperations() {
+        return pending.size();
+    }
     private int nextId = 1;
     private volatile boolean closed;
     final ResponseSink sink;

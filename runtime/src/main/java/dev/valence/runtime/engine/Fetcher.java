@@ -37,6 +37,12 @@ public final class Fetcher implements AutoCloseable {
     /** The setting that lets vals reach hosts and networks the guard refuses. */
     public static final String ALLOW_VARIABLE = "VAL_FETCH_ALLOW";
     static final int MAX_REDIRECTS = 20;
+    /** Fetches one invocation may have in flight at once (sockets, DNS lookups and traffic stay bounded). */
+    static final int MAX_IN_FLIGHT = 64;
+
+    /** Credentials a redirect to another origin must not carry (as the Fetch standard and Deno do). */
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
+
     private static final Set<String> DROPPED_REQUEST_HEADERS = Set.of("host", "content-length", "connection", "keep-alive",
             "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "expect");
 
@@ -62,15 +68,42 @@ public final class Fetcher implements AutoCloseable {
 
     /** Starts a fetch; its events reach {@code events} (a guest function) on the guest's thread. Returns its id. */
     int start(EventLoop loop, String method, String url, String rawHeaders, byte[] body, String redirect, Value events) {
+        if (loop.pendingOperations() >= MAX_IN_FLIGHT) return -2; // the guest rejects with a sentence naming the cap
         var fetch = new Fetch(loop, method, rawHeaders, body, redirect, events);
         fetch.id = loop.started(fetch);
         resolvers.execute(() -> fetch.hop(url, 0));
         return fetch.id;
     }
 
+    /** Whether {@code next} has the scheme, host and port of {@code from}. */
+    static boolean sameOrigin(URI from, String next) {
+        try {
+            URI to = new URI(next);
+            return from.getScheme().equalsIgnoreCase(to.getScheme()) && from.getHost().equalsIgnoreCase(to.getHost())
+                    && effectivePort(from) == effectivePort(to);
+        } catch (URISyntaxException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static int effectivePort(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    }
+
+    /** The raw header list without the credential headers. */
+    static String withoutCredentials(String rawHeaders) {
+        String[] parts = rawHeaders.split("\0", -1);
+        var kept = new StringBuilder();
+        for (int i = 0; i + 1 < parts.length; i += 2) {
+            if (CREDENTIAL_HEADERS.contains(parts[i].toLowerCase(Locale.ROOT))) continue;
+            kept.append(parts[i]).append('\0').append(parts[i + 1]).append('\0');
+        }
+        return kept.toString();
+    }
+
     private final class Fetch implements EventLoop.Operation {
         private final EventLoop loop;
-        private final String rawHeaders;
+        private String rawHeaders;
         private final String redirect;
         private final Value events;
         private String method;
@@ -136,7 +169,7 @@ public final class Fetcher implements AutoCloseable {
                         .setFollowRedirects(false);
                 String[] parts = rawHeaders.split("\0", -1);
                 for (int i = 0; i + 1 < parts.length; i += 2) {
-                    if (!DROPPED_REQUEST_HEADERS.contains(parts[i])) options.addHeader(parts[i], parts[i + 1]);
+                    if (!DROPPED_REQUEST_HEADERS.contains(parts[i].toLowerCase(Locale.ROOT))) options.addHeader(parts[i], parts[i + 1]);
                 }
                 if (cancelled) return;
                 client.request(options).compose(req -> {
@@ -178,6 +211,7 @@ public final class Fetcher implements AutoCloseable {
                     method = "GET";
                     body = null;
                 }
+                if (!sameOrigin(uri, next)) rawHeaders = withoutCredentials(rawHeaders);
                 resolvers.execute(() -> hop(next, redirects + 1));
                 return;
             }

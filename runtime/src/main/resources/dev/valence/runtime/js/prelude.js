@@ -1188,6 +1188,7 @@
   define('Response', Response);
 
   // ---------------------------------------------------------------- fetch
+  const MAX_FETCHES_IN_FLIGHT = 64; // Fetcher.MAX_IN_FLIGHT
   function fetch(input, init = undefined) {
     return new Promise((resolve, reject) => {
       const request = new Request(input, init);
@@ -1237,6 +1238,10 @@
           }
         };
         id = host.web.fetch(request.method, request.url, headers._wire(), bytes, request.redirect, events);
+        if (id === -2) {
+          reject(new TypeError('fetch refused: this invocation already has ' + MAX_FETCHES_IN_FLIGHT + ' fetches in flight; await some before starting more'));
+          return;
+        }
         if (id < 0) {
           reject(new TypeError('fetch is only available while a val runs (inside its handler)'));
           return;
