@@ -53,7 +53,11 @@ public final class OutboundGuard {
             InetAddress.ofLiteral("169.254.169.254"),   // AWS, GCP, Azure, OpenStack, DigitalOcean, Oracle
             InetAddress.ofLiteral("fd00:ec2::254"),     // AWS over IPv6
             InetAddress.ofLiteral("100.100.100.200"));  // Alibaba Cloud
-    private static final List<Cidr> PRIVATE = List.of(Cidr.parse("fc00::/7"), Cidr.parse("100.64.0.0/10"));
+    /** Not globally routable: unique-local IPv6, CGNAT, IETF protocol assignments, benchmarking, reserved, local-use NAT64. */
+    private static final List<Cidr> PRIVATE = List.of(Cidr.parse("fc00::/7"), Cidr.parse("100.64.0.0/10"), Cidr.parse("192.0.0.0/24"),
+            Cidr.parse("198.18.0.0/15"), Cidr.parse("240.0.0.0/4"), Cidr.parse("64:ff9b:1::/48"));
+    /** 6to4: the IPv4 address sits in bytes 2 to 5. */
+    private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
     private static final Cidr THIS_NETWORK = Cidr.parse("0.0.0.0/8");
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
     private static final InetAddress BROADCAST = InetAddress.ofLiteral("255.255.255.255");
@@ -136,6 +140,13 @@ public final class OutboundGuard {
         if (address.isMulticastAddress()) return Optional.of(Reserved.MULTICAST);
         if (address.equals(BROADCAST)) return Optional.of(Reserved.BROADCAST);
         if (address.isSiteLocalAddress() || PRIVATE.stream().anyMatch(c -> c.contains(address))) return Optional.of(Reserved.PRIVATE);
+        if (address instanceof Inet6Address v6 && SIX_TO_FOUR.contains(v6)) {
+            try {
+                return classify(InetAddress.getByAddress(Arrays.copyOfRange(v6.getAddress(), 2, 6)));
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("four bytes are an IPv4 address", e);
+            }
+        }
         if (address instanceof Inet6Address v6 && (v6.isIPv4CompatibleAddress() || NAT64.contains(v6))) {
             try {
                 return classify(InetAddress.getByAddress(Arrays.copyOfRange(v6.getAddress(), 12, 16)));

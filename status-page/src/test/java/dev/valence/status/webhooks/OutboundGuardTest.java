@@ -58,13 +58,21 @@ class OutboundGuardTest {
             "::127.0.0.1,     LOOPBACK",
             "64:ff9b::a9fe:a9fe, METADATA",
             "64:ff9b::c0a8:0101, PRIVATE",
+            "192.0.0.8,       PRIVATE",
+            "198.18.0.1,      PRIVATE",
+            "198.19.255.255,  PRIVATE",
+            "240.0.0.1,       PRIVATE",
+            "64:ff9b:1::a00:1, PRIVATE",
+            "2002:a9fe:a9fe::1, METADATA",
+            "2002:7f00:1::1,  LOOPBACK",
+            "2002:c0a8:101::1, PRIVATE",
     })
     void reserved_addresses_are_classified(String address, OutboundGuard.Reserved expected) {
         assertEquals(Optional.of(expected), OutboundGuard.classify(InetAddress.ofLiteral(address)));
     }
 
     @ParameterizedTest(name = "{0} is public")
-    @CsvSource({"93.184.216.34", "172.32.0.1", "172.15.255.255", "100.128.0.1", "8.8.8.8", "2606:4700::1", "64:ff9b::808:808"})
+    @CsvSource({"93.184.216.34", "172.32.0.1", "172.15.255.255", "100.128.0.1", "8.8.8.8", "2606:4700::1", "64:ff9b::808:808", "198.20.0.1", "2002:808:808::1"})
     void public_addresses_pass(String address) {
         assertEquals(Optional.empty(), OutboundGuard.classify(InetAddress.ofLiteral(address)));
     }
