@@ -38,7 +38,8 @@ public final class BlobStore {
         return jdbc.inTransaction(connection -> {
             long others;
             try (var total = connection.prepareStatement(
-                    "SELECT coalesce(sum(octet_length(value)), 0) FROM app.blobs WHERE owner_id = ? AND key <> ?")) {
+                    "SELECT coalesce(sum(octet_length(value) + octet_length(key) + octet_length(content_type)), 0)"
+                            + " FROM app.blobs WHERE owner_id = ? AND key <> ?")) {
                 total.setLong(1, ownerId);
                 total.setString(2, key);
                 try (var rows = total.executeQuery()) {
@@ -46,7 +47,10 @@ public final class BlobStore {
                     others = rows.getLong(1);
                 }
             }
-            if (others + value.length > quotaBytes) return -1L;
+            // keys and content types count too, so many empty values cannot store data past the quota
+            long own = value.length + key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    + contentType.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (others + own > quotaBytes) return -1L;
             try (var upsert = connection.prepareStatement("""
                     INSERT INTO app.blobs (owner_id, key, value, content_type) VALUES (?, ?, ?, ?)
                     ON CONFLICT (owner_id, key) DO UPDATE SET value = excluded.value,
@@ -57,7 +61,7 @@ public final class BlobStore {
                 upsert.setString(4, contentType);
                 upsert.executeUpdate();
             }
-            return others + value.length;
+            return others + own;
         });
     }
 
@@ -72,11 +76,10 @@ public final class BlobStore {
     public List<Entry> list(long ownerId, String prefix, int limit) {
         return jdbc.list("""
                 SELECT key, octet_length(value) AS size, updated_at FROM app.blobs
-                WHERE owner_id = ? AND left(key, ?) = ? ORDER BY key COLLATE "C" LIMIT ?""", s -> {
+                WHERE owner_id = ? AND starts_with(key, ?) ORDER BY key COLLATE "C" LIMIT ?""", s -> {
             s.setLong(1, ownerId);
-            s.setInt(2, prefix.length());
-            s.setString(3, prefix);
-            s.setInt(4, limit);
+            s.setString(2, prefix);
+            s.setInt(3, limit);
         }, r -> new Entry(r.getString("key"), r.getLong("size"), r.getTimestamp("updated_at").toInstant()));
     }
 }

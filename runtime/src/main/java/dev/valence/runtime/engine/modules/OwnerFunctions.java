@@ -24,21 +24,30 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  */
 final class OwnerFunctions {
     static final int MAX_LISTED = 10_000;
+    /** The longest content type a blob may carry (it counts toward the quota as well). */
+    static final int MAX_CONTENT_TYPE = 255;
 
     private OwnerFunctions() {}
 
     static Map<String, Object> forOwner(long ownerId, BlobStore blobs, EnvCache env, ValModules.Limits limits) {
         return Map.of(
-                "envGet", (ProxyExecutable) args -> env.values(ownerId).get(args[0].asString()),
+                "envGet", (ProxyExecutable) args -> args[0].isString() ? env.values(ownerId).get(args[0].asString()) : null,
                 "envAll", (ProxyExecutable) args -> new JsonObject(new TreeMap<String, Object>(env.values(ownerId))).encode(),
-                "blobGet", (ProxyExecutable) args -> guarded(() -> blobs.get(ownerId, args[0].asString())
+                "blobGet", (ProxyExecutable) args -> !args[0].isString() ? null : guarded(() -> blobs.get(ownerId, args[0].asString())
                         .map(b -> (Object) ProxyArray.fromArray(b.contentType(), ByteBuffer.wrap(b.value())))
                         .orElse(null)),
-                "blobSet", (ProxyExecutable) args -> guarded(() -> set(ownerId, blobs, limits, args[0].asString(), args[1], args[2].asString())),
-                "blobDelete", (ProxyExecutable) args -> guarded(() -> blobs.delete(ownerId, args[0].asString())),
+                "blobSet", (ProxyExecutable) args -> {
+                    if (!args[0].isString() || !args[2].isString()) return "blob.set needs a string key and content type.";
+                    if (args[2].asString().length() > MAX_CONTENT_TYPE) {
+                        return "A blob's content type may have at most " + MAX_CONTENT_TYPE + " characters.";
+                    }
+                    return guarded(() -> set(ownerId, blobs, limits, args[0].asString(), args[1], args[2].asString()));
+                },
+                "blobDelete", (ProxyExecutable) args -> !args[0].isString() ? "blob.delete needs a string key." : guarded(() -> blobs.delete(ownerId, args[0].asString())),
                 "blobList", (ProxyExecutable) args -> guarded(() -> {
                     var listed = new JsonArray();
-                    for (var entry : blobs.list(ownerId, args[0].asString(), MAX_LISTED)) {
+                    String prefix = args[0].isString() ? args[0].asString() : "";
+                    for (var entry : blobs.list(ownerId, prefix, MAX_LISTED)) {
                         listed.add(new JsonObject().put("key", entry.key()).put("size", entry.sizeBytes())
                                 .put("lastModified", entry.updatedAt().toString()));
                     }
