@@ -199,7 +199,8 @@ public final class ValRunner implements AutoCloseable {
             return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), true, null);
         }
         try {
-            return invokeWithSlot(val, code, freshContext, out, limits, call, reader, startedAt, startNs);
+            // the time limit counts from here: waiting for a slot is not the run's time
+            return invokeWithSlot(val, code, freshContext, out, limits, call, reader, startedAt, System.nanoTime());
         } finally {
             concurrency.release(val.id());
         }
@@ -265,7 +266,11 @@ public final class ValRunner implements AutoCloseable {
             outcome = Run.Outcome.ERROR;
             error = new Invocation.ValError(e.getMessage(), 0, 0, "");
         } catch (IllegalStateException closedByWatchdog) {
-            if (!watch.cancelled()) throw closedByWatchdog;
+            if (!watch.cancelled()) {
+                watch.finish();
+                context.close(); // unknown state: never pooled
+                throw closedByWatchdog;
+            }
             outcome = Run.Outcome.TIMEOUT;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -281,9 +286,11 @@ public final class ValRunner implements AutoCloseable {
             outcome = Run.Outcome.LIMIT;
             error = new Invocation.ValError("the val allocated more than " + settings.maxAllocatedBytes() / (1024 * 1024)
                     + " MB in one invocation and was stopped", 0, 0, "");
+            context.close(); // stopped mid-run: discarded (the watchdog may have closed it already)
         } else if (outcome == Run.Outcome.TIMEOUT || !inTime) {
             outcome = Run.Outcome.TIMEOUT;
             error = new Invocation.ValError("the val did not answer within " + settings.timeoutMs() + " ms and was stopped", 0, 0, "");
+            context.close(); // also when the event loop's deadline came before the watchdog's: never pooled, never leaked
         } else {
             if (outcome == Run.Outcome.SUCCESS && head == null) {
                 try {
