@@ -183,4 +183,48 @@ class CronAndHeldWorkTest {
             assertEquals("[log] ran on a", seen.getString("line"));
         }
     }
+
+    @Test
+    void silent_http_runs_recorded_in_groups_reach_the_tail_on_another_runtime_and_the_runs_list() throws Exception {
+        try (var a = TestPlatform.start("tail_groups", with("groups-a"));
+             var b = second(a, "groups-b")) {
+            a.createVal(a.adminToken, "quiet", "export default () => new Response('shh', { status: 202 })");
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + b.port() + "/api/v1/vals/admin/quiet/logs/stream"))
+                    .header("Authorization", "Bearer " + a.adminToken).build();
+            var response = a.client().send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, response.statusCode());
+            var lines = response.body().iterator();
+            assertTrue(lines.next().startsWith(":"), "the stream opens with a comment");
+            Thread.sleep(300);
+            for (int i = 0; i < 3; i++) assertEquals(202, a.get("/v/admin/quiet").status());
+            var events = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                var runs = new java.util.ArrayList<JsonObject>();
+                while (runs.size() < 3 && lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.startsWith("data: ")) runs.add(new JsonObject(line.substring(6)));
+                }
+                return runs;
+            }).get(15, java.util.concurrent.TimeUnit.SECONDS);
+            var listed = a.get("/api/v1/vals/admin/quiet/runs", a.adminToken).json().getJsonArray("data");
+            assertEquals(3, listed.size());
+            var listedIds = new java.util.HashSet<String>();
+            for (int i = 0; i < 3; i++) {
+                JsonObject run = listed.getJsonObject(i);
+                listedIds.add(run.getString("id"));
+                assertEquals("http", run.getString("trigger"));
+                assertEquals("success", run.getString("outcome"));
+                assertEquals(202, run.getInteger("status"));
+                assertEquals(run.getString("id"), a.get("/api/v1/vals/admin/quiet/runs/" + run.getString("id"), a.adminToken).json().getString("id"));
+            }
+            var tailedIds = new java.util.HashSet<String>();
+            for (JsonObject event : events) {
+                tailedIds.add(event.getString("runId"));
+                assertEquals("http", event.getString("trigger"));
+                assertEquals(202, event.getInteger("status"));
+            }
+            assertEquals(listedIds, tailedIds, "the tail on b saw exactly the runs a recorded");
+            assertEquals(0, new SchemaFlips(a.databaseUrl).count("SELECT count(*) FROM app.runs r JOIN app.vals v ON v.id = r.val_id WHERE v.name = 'quiet'"),
+                    "silent runs have no rows of their own");
+        }
+    }
 }

@@ -69,6 +69,15 @@ public final class TestDatabase {
         return external.map(e -> e.urlFor(name)).orElseGet(() -> "postgres://postgres@localhost:" + server().port() + "/" + name);
     }
 
+    /** A data source on a database made by this class, as its owner. */
+    public static javax.sql.DataSource dataSource(String databaseUrl) {
+        var source = new org.postgresql.ds.PGSimpleDataSource();
+        source.setURL(jdbcUrl(databaseUrl));
+        source.setUser(user());
+        source.setPassword(password());
+        return source;
+    }
+
     public static String jdbcUrl(String databaseUrl) {
         return serverJdbcUrl(databaseUrl.substring(databaseUrl.lastIndexOf('/') + 1));
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunRecorder.class);
-    private static final int BATCH = 500;
+    private static final int BATCH = 2000;
     private static final long INTERVAL_MS = 200;
+    private static final long GATHER_NS = 100_000_000;
+    private static final long GATHER_STEP_NS = 5_000_000;
     private static final int RETRY_LIMIT = 50_000;
 
     private final RunStore store;
@@ -33,8 +36,10 @@ public final class RunRecorder implements AutoCloseable {
     private volatile boolean running = true;
 
     private final Runnable onSchemaTrouble;
+    /** Whether the writer is parked waiting for a first run (the next {@link #record} wakes it). */
+    private volatile boolean waiting;
     private final List<Run> retry = new ArrayList<>();
-    private final List<Consumer<List<Run>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RunStore.Written>> listeners = new CopyOnWriteArrayList<>();
 
     /** @param onSchemaTrouble called when a write fails in a way that may mean the schema changed */
     public RunRecorder(RunStore store, boolean enabled, Runnable onSchemaTrouble) {
@@ -46,16 +51,21 @@ public final class RunRecorder implements AutoCloseable {
 
     public void record(Run run) {
         if (!enabled) return;
-        if (!queue.offer(run) && dropped.incrementAndGet() % 1000 == 1) {
-            log.warn("Run records are arriving faster than the database takes them; {} dropped so far", dropped.get());
+        if (!queue.offer(run)) {
+            if (dropped.incrementAndGet() % 1000 == 1) {
+                log.warn("Run records are arriving faster than the database takes them; {} dropped so far", dropped.get());
+            }
+        } else if (waiting) {
+            LockSupport.unpark(writer);
         }
     }
 
     /**
-     * Calls {@code listener} with each batch of runs once it is written (each with its id), on the
-     * writer thread: the listener must hand the runs on and return quickly.
+     * Calls {@code listener} with each batch once it is written (every run with its id, and the
+     * rows and groups it went into), on the writer thread: the listener must hand the runs on and
+     * return quickly.
      */
-    public void onWritten(Consumer<List<Run>> listener) {
+    public void onWritten(Consumer<RunStore.Written> listener) {
         listeners.add(listener);
     }
 
@@ -63,7 +73,7 @@ public final class RunRecorder implements AutoCloseable {
         return dropped.get();
     }
 
-    /** Writes everything queued so far before returning. */
+    /** Writes everything recorded so far before returning. */
     public void flush() {
         synchronized (flushLock) {
             List<Run> batch = new ArrayList<>(BATCH);
@@ -77,9 +87,13 @@ public final class RunRecorder implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            try {
-                Run first = queue.poll(INTERVAL_MS, TimeUnit.MILLISECONDS);
-                if (first == null) {
+            // Runs stay in the queue until written under the flush lock, so a flush never misses one.
+            if (queue.isEmpty()) {
+                waiting = true;
+                if (queue.isEmpty()) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS));
+                waiting = false;
+                if (Thread.interrupted() && !running) return;
+                if (queue.isEmpty()) {
                     if (!retry.isEmpty()) {
                         synchronized (flushLock) {
                             write(new ArrayList<>());
@@ -87,14 +101,17 @@ public final class RunRecorder implements AutoCloseable {
                     }
                     continue;
                 }
-                synchronized (flushLock) {
-                    List<Run> batch = new ArrayList<>(BATCH);
-                    batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
-                    write(batch);
-                }
-            } catch (InterruptedException e) {
-                return;
+            }
+            // Gather for a moment: a statement per few thousand runs costs PostgreSQL far less than
+            // one per handful (the per-transaction work dominated).
+            long gatherUntil = System.nanoTime() + GATHER_NS;
+            while (running && queue.size() < BATCH && System.nanoTime() < gatherUntil) {
+                LockSupport.parkNanos(GATHER_STEP_NS);
+            }
+            synchronized (flushLock) {
+                List<Run> batch = new ArrayList<>(Math.min(BATCH, queue.size()));
+                queue.drainTo(batch, BATCH);
+                if (!batch.isEmpty() || !retry.isEmpty()) write(batch);
             }
         }
     }
@@ -110,12 +127,11 @@ public final class RunRecorder implements AutoCloseable {
             all.addAll(batch);
         }
         try {
-            all = withIds(all);
-            store.insertAll(all);
+            RunStore.Written written = store.write(all);
             retry.clear();
-            for (Consumer<List<Run>> listener : listeners) {
+            for (Consumer<RunStore.Written> listener : listeners) {
                 try {
-                    listener.accept(all);
+                    listener.accept(written);
                 } catch (RuntimeException e) {
                     log.warn("A run listener failed: {}", e.toString());
                 }
@@ -133,18 +149,6 @@ public final class RunRecorder implements AutoCloseable {
                 log.warn("Could not write {} run record(s): {}", all.size(), e.getMessage());
             }
         }
-    }
-
-    /** Gives runs without an id one from the table's sequence, so listeners can name them. */
-    private List<Run> withIds(List<Run> runs) {
-        int missing = 0;
-        for (Run run : runs) if (run.id() <= 0) missing++;
-        if (missing == 0 || listeners.isEmpty()) return runs;
-        long[] ids = store.allocateIds(missing);
-        var result = new ArrayList<Run>(runs.size());
-        int next = 0;
-        for (Run run : runs) result.add(run.id() > 0 ? run : run.withId(ids[next++]));
-        return result;
     }
 
     @Override

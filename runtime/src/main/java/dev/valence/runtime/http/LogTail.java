@@ -50,8 +50,9 @@ final class LogTail {
     }
 
     /** Sends written runs to their vals' subscribers (called on the recorder's thread). */
-    void publishAll(java.util.List<Run> written) {
-        for (Run run : written) publish(run);
+    void publishAll(dev.valence.runtime.store.RunStore.Written written) {
+        if (subscribers.isEmpty()) return;
+        for (Run run : written.runs()) publish(run);
     }
 
     /** Whether any stream on this instance tails the val. */

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells the other runtimes which runs this one recorded, through PostgreSQL NOTIFY on
  * {@value #CHANNEL}, so a live log tail connected to any instance sees the runs of all of them. A
- * notice carries only ids ({@code instance|valId:runId,...}, one per written batch, split below
+ * notice carries only ids ({@code instance|valId:runId,valId:g<first run id of a group>,...}, one per written batch, split below
  * PostgreSQL's 8000-byte payload limit); a listener fetches the runs of the vals it has tails for.
  * Notices are best effort: a lost one loses lines of a live tail, never a run record.
  */
@@ -42,18 +42,20 @@ public final class RunNotices implements AutoCloseable {
         this.instanceId = instanceId;
     }
 
-    /** Announces written runs (those with an id) to the other instances. */
-    public void announce(List<Run> written) {
+    /** Announces written runs to the other instances: rows by run id, groups by their first run id ({@code g<id>}). */
+    public void announce(RunStore.Written written) {
         var payload = new StringBuilder();
-        for (Run run : written) {
-            if (run.id() <= 0) continue;
-            if (payload.length() > MAX_PAYLOAD_CHARS) {
-                send(payload.toString());
-                payload.setLength(0);
-            }
-            payload.append(payload.isEmpty() ? "" : ",").append(run.valId()).append(':').append(run.id());
-        }
+        for (Run run : written.rows()) append(payload, run.valId(), Long.toString(run.id()));
+        for (RunStore.Group group : written.groups()) append(payload, group.valId(), "g" + group.firstRunId());
         if (!payload.isEmpty()) send(payload.toString());
+    }
+
+    private void append(StringBuilder payload, long valId, String id) {
+        if (payload.length() > MAX_PAYLOAD_CHARS) {
+            send(payload.toString());
+            payload.setLength(0);
+        }
+        payload.append(payload.isEmpty() ? "" : ",").append(valId).append(':').append(id);
     }
 
     private void send(String pairs) {
@@ -112,16 +114,20 @@ public final class RunNotices implements AutoCloseable {
         int bar = payload == null ? -1 : payload.indexOf('|');
         if (bar < 0 || payload.substring(0, bar).equals(instanceId)) return List.of();
         var ids = new ArrayList<Long>();
+        var groupIds = new ArrayList<Long>();
         for (String pair : payload.substring(bar + 1).split(",")) {
             int colon = pair.indexOf(':');
             if (colon < 0) continue;
             try {
-                if (wanted.test(Long.parseLong(pair.substring(0, colon)))) ids.add(Long.parseLong(pair.substring(colon + 1)));
+                if (!wanted.test(Long.parseLong(pair.substring(0, colon)))) continue;
+                String id = pair.substring(colon + 1);
+                if (id.startsWith("g")) groupIds.add(Long.parseLong(id.substring(1)));
+                else ids.add(Long.parseLong(id));
             } catch (NumberFormatException ignored) {
                 // not a notice of ours
             }
         }
-        return ids.isEmpty() ? List.of() : runs.byIds(ids);
+        return ids.isEmpty() && groupIds.isEmpty() ? List.of() : runs.byIds(ids, groupIds);
     }
 
     private static void close(Connection connection) {
