@@ -38,6 +38,7 @@ public final class RunRecorder implements AutoCloseable {
     private final Runnable onSchemaTrouble;
     /** Whether the writer is parked waiting for a first run (the next {@link #record} wakes it). */
     private volatile boolean waiting;
+    private long lastWriteNs = System.nanoTime() - GATHER_NS; // the writer thread's own
     private final List<Run> retry = new ArrayList<>();
     private final List<Consumer<RunStore.Written>> listeners = new CopyOnWriteArrayList<>();
 
@@ -102,9 +103,10 @@ public final class RunRecorder implements AutoCloseable {
                     continue;
                 }
             }
-            // Gather for a moment: a statement per few thousand runs costs PostgreSQL far less than
-            // one per handful (the per-transaction work dominated).
-            long gatherUntil = System.nanoTime() + GATHER_NS;
+            // At most one write per GATHER_NS: a sporadic run is written at once, while under load runs
+            // gather into a statement per few thousand, which costs PostgreSQL far less than one per
+            // handful (the per-transaction work dominated).
+            long gatherUntil = lastWriteNs + GATHER_NS;
             while (running && queue.size() < BATCH && System.nanoTime() < gatherUntil) {
                 LockSupport.parkNanos(GATHER_STEP_NS);
             }
@@ -113,6 +115,7 @@ public final class RunRecorder implements AutoCloseable {
                 queue.drainTo(batch, BATCH);
                 if (!batch.isEmpty() || !retry.isEmpty()) write(batch);
             }
+            lastWriteNs = System.nanoTime();
         }
     }
 
