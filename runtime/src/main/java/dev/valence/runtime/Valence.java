@@ -82,6 +82,9 @@ public final class Valence implements AutoCloseable {
     /** Synchronized: the database's start adds to it while the main thread still does. */
     private final List<AutoCloseable> resources = java.util.Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch broughtUp = new CountDownLatch(1);
+    /** Completed once the runtime listens, with what starts when the database is up too; failed when the start fails. */
+    private final CompletableFuture<Runnable> listening = new CompletableFuture<>();
+    private volatile boolean databaseUp;
     private RuntimeServer server;
     private SchemaGuard guard;
     private HeldWork heldWork;
@@ -155,24 +158,8 @@ public final class Valence implements AutoCloseable {
         var runs = new RunStore(dataSource);
         var env = new EnvStore(dataSource);
 
-        JsEngine engine;
-        try {
-            engine = engineReady.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) throw cause;
-            throw e;
-        }
-        resources.add(engine);
-        log.info("JavaScript engine: {} ({})", engine.implementationName(),
-                engine.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT");
-        var recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
-        resources.add(recorder);
-        var modules = new ValModules(vals, new BlobStore(dataSource), env, engine.compiler(),
-                new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000);
-        var runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
-                config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency(), modules);
-        resources.add(runner);
-
+        // Everything that does not need the JavaScript engine is set up while its warm-up runs (the
+        // slowest part of a start): Vert.x, the status page, and the database's bring-up.
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMaxWorkerExecuteTime(config.valTimeoutMs() + 30_000)
                         .setMaxWorkerExecuteTimeUnit(TimeUnit.MILLISECONDS)
@@ -181,6 +168,44 @@ public final class Valence implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         resources.add(() -> vertx.close().await());
+        heldWork = new HeldWork(dataSource, guard, config.instanceId(), 5_000);
+        resources.add(heldWork);
+        String pageUrl = config.statusPageUrl().endsWith("/") ? config.statusPageUrl() : config.statusPageUrl() + "/";
+        statusPage = new StatusPage(dataSource, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)),
+                new StatusPage.Settings(pageUrl, config.dataDir().resolve("status-snapshot.json"), 5_000, config.webhookAllowHosts()));
+        resources.add(statusPage);
+        statusFeed = new AtomicReference<>(statusPage.keeper());
+        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> {
+            try {
+                bringUp(databaseReady, dataSource, users, tokens, startNs);
+                // what needs both the database and the engine (cron, background warm-ups) starts once both are there
+                listening.join().run();
+            } catch (RuntimeException e) {
+                if (!closed) log.error("Bringing up the database failed; serving the fallback", e);
+            } finally {
+                broughtUp.countDown();
+            }
+        });
+
+        JsEngine engine;
+        try {
+            engine = engineReady.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
+        }
+        resources.add(engine);
+        log.info("JavaScript engine: {} ({}, {} ms)", engine.implementationName(),
+                engine.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT",
+                (System.nanoTime() - startNs) / 1_000_000);
+        var recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
+        resources.add(recorder);
+        var modules = new ValModules(vals, new BlobStore(dataSource), env, engine.compiler(),
+                new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000);
+        var runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
+                config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency(), modules);
+        resources.add(runner);
+
         WorkerExecutor jsWorkers = vertx.createSharedWorkerExecutor("valence-js", config.jsWorkers(),
                 config.valTimeoutMs() + 30_000, TimeUnit.MILLISECONDS);
         WorkerExecutor dbWorkers = vertx.createSharedWorkerExecutor("valence-db", config.dbPoolSize());
@@ -190,8 +215,6 @@ public final class Valence implements AutoCloseable {
 
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());
-        heldWork = new HeldWork(dataSource, guard, config.instanceId(), 5_000);
-        resources.add(heldWork);
         var triggerResults = new TriggerResultStore(dataSource);
         var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner);
         triggerRunner.registerWith(heldWork);
@@ -203,27 +226,22 @@ public final class Valence implements AutoCloseable {
                 triggers.minimumCronInterval(), 4, config.instanceId()));
         resources.add(cron);
 
-        statusFeed = new AtomicReference<>();
         server = Routes.server(vertx, config, info, guard, registry, statusFeed::get, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
                 engine, new ValDirectory(vals, 1000), runner, recorder, triggers);
         server.listen(config.bindHost(), config.port()).await();
         resources.add(() -> server.close().await());
-        log.info("Valence is listening on http://{}:{} ({} ms); bringing up the database", config.bindHost(),
-                server.actualPort(), (System.nanoTime() - startNs) / 1_000_000);
-
-        String pageUrl = config.statusPageUrl().endsWith("/") ? config.statusPageUrl() : config.statusPageUrl() + "/";
-        statusPage = new StatusPage(dataSource, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)),
-                new StatusPage.Settings(pageUrl, config.dataDir().resolve("status-snapshot.json"), 5_000, config.webhookAllowHosts()));
-        resources.add(statusPage);
+        log.info("Valence is listening on http://{}:{} ({} ms)", config.bindHost(), server.actualPort(),
+                (System.nanoTime() - startNs) / 1_000_000);
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
-        statusFeed.set(statusPage.keeper());
 
-        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> {
-            bringUp(databaseReady, dataSource, users, tokens, startNs);
+        listening.complete(() -> {
+            if (closed) return;
+            if (databaseUp) cron.start(); // its table is in control: it exists once migrations ran
+            engine.warmUpCompilerInBackground();
             // The JIT's thresholds need thousands of calls: reach them now, off the request path, rather than
             // on real traffic; after the bring-up so that it does not delay the first val served.
             int warmUpCalls = Integer.getInteger("valence.jitWarmUpCalls", JIT_WARM_UP_CALLS);
-            if (warmUpCalls > 0 && engine.jitEnabled() && !closed) engine.warmUpInBackground(warmUpCalls);
+            if (warmUpCalls > 0 && engine.jitEnabled()) engine.warmUpInBackground(warmUpCalls);
         });
     }
 
@@ -274,16 +292,14 @@ public final class Valence implements AutoCloseable {
             });
             guard.start();
             guard.recheck().get(30, TimeUnit.SECONDS);
-            cron.start(); // its table is in control: it exists once migrations ran
             if (guard.current().compatible()) bootstrap(users, tokens);
             synchronized (resources) {
                 if (!closed) resources.add(new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs()));
             }
+            databaseUp = true;
             log.info("Valence is up ({} ms): {}", (System.nanoTime() - startNs) / 1_000_000, guard.current().message());
         } catch (Exception e) {
             if (!closed) log.error("Bringing up the database failed; serving the fallback", e);
-        } finally {
-            broughtUp.countDown();
         }
     }
 
@@ -399,6 +415,7 @@ public final class Valence implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        listening.complete(() -> {}); // a start that failed: the bring-up thread has nothing more to start
         List<AutoCloseable> toClose;
         synchronized (resources) {
             toClose = new ArrayList<>(resources);

@@ -83,28 +83,31 @@ public final class JsEngine implements AutoCloseable {
     }
 
     /**
-     * Runs a small val through a fresh context so the first real request does not pay for loading the
-     * engine's classes and compiling the prelude (about a second otherwise).
+     * Makes the engine's first context (GraalJS sets up its built-ins and parses the prelude: seconds
+     * on a cold JVM) and loads a module in it, so the first val does not pay for that. It calls
+     * nothing: running a warm-up request here (20 calls, which also loaded the URL library) made a
+     * restart's first val answer 2 s later, not sooner (BENCHMARKS.md, start-up).
      */
     public void warmUp() {
-        Thread.ofPlatform().daemon().name("valence-ts-warm-up").start(compiler::warmUp); // saves are rare: not on the start-up path
         var logs = new LogBuffer(1024);
         var created = newContext(logs);
         try (Context context = created.context()) {
-            Value exports = context.eval(moduleSource("valence/warm-up", """
-                    export default async (req) => {
-                      const h = req.headers.get('accept') + new URL(req.url).searchParams.get('q');
-                      console.log(h, await req.text());
-                      return Response.json({ ok: true, h }, { headers: { 'x-warm': '1' } });
-                    }"""));
-            Value handler = created.internal().invokeMember("handlerOf", exports);
-            for (int i = 0; i < 20; i++) {
-                created.internal().invokeMember("http", handler, "POST", "http://localhost/warm?q=1", "accept\0*/*\0", ByteBuffer.wrap(new byte[] {'h', 'i'}));
-            }
+            Value exports = context.eval(moduleSource("valence/warm-up", "export default (req) => new Response('ok')"));
+            created.internal().invokeMember("handlerOf", exports);
         }
     }
 
     private volatile boolean closed;
+
+    /**
+     * Loads the TypeScript compiler on a background thread of low priority. Saves are rare, so this
+     * runs after start-up rather than beside it: on two cores it took the CPU the first requests needed.
+     */
+    public void warmUpCompilerInBackground() {
+        Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("valence-ts-warm-up").start(() -> {
+            if (!closed) compiler.warmUp();
+        });
+    }
 
     /**
      * Warms the JIT on a background thread: runs a few typical handlers (a string answer, a JSON body in
