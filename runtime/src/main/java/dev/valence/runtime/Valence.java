@@ -86,6 +86,7 @@ public final class Valence implements AutoCloseable {
     private final CompletableFuture<Runnable> listening = new CompletableFuture<>();
     private volatile boolean databaseUp;
     private RuntimeServer server;
+    private ValRunner runner;
     private SchemaGuard guard;
     private HeldWork heldWork;
     private CronVals cron;
@@ -202,7 +203,7 @@ public final class Valence implements AutoCloseable {
         resources.add(recorder);
         var modules = new ValModules(vals, new BlobStore(dataSource), env, engine.compiler(),
                 new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000);
-        var runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
+        runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
                 config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency(), modules);
         resources.add(runner);
 
@@ -389,6 +390,11 @@ public final class Valence implements AutoCloseable {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** The val runner (tests look at its warm contexts). */
+    public ValRunner runner() {
+        return runner;
     }
 
     public SchemaGuard guard() {

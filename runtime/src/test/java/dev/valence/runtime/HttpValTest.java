@@ -29,6 +29,25 @@ class HttpValTest {
     }
 
     @Test
+    void a_saved_version_is_loaded_before_the_save_answers_and_its_top_level_logs_go_to_its_first_run() {
+        long id = Long.parseLong(platform.createVal(token, "preloaded", "console.log('loading'); export default () => new Response('ready')").getString("id"));
+        assertEquals(1, platform.valence.runner().idleContexts(id), "a context with the module loaded waits for the first request");
+        assertEquals("ready", platform.get("/v/admin/preloaded").body());
+        var first = platform.get("/api/v1/vals/admin/preloaded/runs", token).json().getJsonArray("data").getJsonObject(0);
+        assertEquals("[log] loading", first.getString("logs"), "the top-level log of the load at save time");
+
+        assertEquals(200, platform.put("/api/v1/vals/admin/preloaded", token, "{\"code\": \"export default () => new Response('v2')\"}").status());
+        assertEquals(1, platform.valence.runner().idleContexts(id), "the new version is loaded too");
+        assertEquals("v2", platform.get("/v/admin/preloaded").body());
+
+        assertEquals(200, platform.put("/api/v1/vals/admin/preloaded", token, "{\"code\": \"throw new Error('top'); export default () => new Response('never')\"}").status());
+        assertEquals(0, platform.valence.runner().idleContexts(id), "a module that throws is not kept");
+        var failed = platform.get("/v/admin/preloaded");
+        assertEquals(500, failed.status());
+        assertTrue(failed.body().contains("Error: top"), failed.body());
+    }
+
+    @Test
     void a_val_answers_json() {
         platform.createVal(token, "json", "export default () => Response.json({ hello: 'world', n: 42 })");
         var reply = platform.get("/v/admin/json");

@@ -441,6 +441,47 @@ public final class ValRunner implements AutoCloseable {
         return new Invocation.ValError(message, line, column, stack.toString().stripTrailing());
     }
 
+    /**
+     * Loads a just-saved HTTP val's module into a context of its program, so the version's first
+     * request finds a loaded context and pays for a call, not a module load (the cold start). The
+     * module's top-level code runs under the same time and allocation limits as a request; what it
+     * logs stays in the context and goes into the first run's logs. Anything that fails here is
+     * left for the first request, which loads the module again and reports the failure as its run.
+     */
+    public void prepare(Val val, String code) {
+        if (val.type() != Val.Type.HTTP || !concurrency.tryAcquire(val.id())) return;
+        try {
+            ValProgram program = programFor(val, code);
+            if (program.version != val.latestVersion() || program.graph.error().isPresent()) return;
+            ValContext context = program.acquire(engine, settings.logLimitBytes(), spares);
+            if (context.loaded()) {
+                program.release(context);
+                return;
+            }
+            Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
+            EventLoop loop = new EventLoop(null, web.maxResponseBytes(), web.fetcher()).bind();
+            boolean loaded = false;
+            try {
+                context.load(program.source);
+                loaded = true;
+            } catch (PolyglotException | IllegalStateException e) {
+                // the first request loads it again and reports it
+            } finally {
+                loop.close();
+            }
+            boolean inTime = watch.finish();
+            if (loaded && inTime && watch.cause() == null) {
+                program.release(context);
+            } else {
+                context.close();
+            }
+        } catch (RuntimeException e) {
+            log.debug("Could not prepare {}: {}", val.fullName(), e.toString());
+        } finally {
+            concurrency.release(val.id());
+        }
+    }
+
     private ValProgram programFor(Val val, String code) {
         ValProgram current = programs.get(val.id());
         if (current != null && current.version > val.latestVersion()) return current;
@@ -473,6 +514,12 @@ public final class ValRunner implements AutoCloseable {
     public void forget(long valId) {
         ValProgram program = programs.remove(valId);
         if (program != null) program.retire();
+    }
+
+    /** Loaded contexts waiting in the pool of the val's current program (0 when it has none). */
+    public int idleContexts(long valId) {
+        ValProgram program = programs.get(valId);
+        return program == null ? 0 : program.idleContexts();
     }
 
     public int warmVersions() {
