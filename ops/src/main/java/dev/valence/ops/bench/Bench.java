@@ -220,15 +220,21 @@ final class Bench {
 
     /** Cold start: save a new version, then time the first request that answers with it. */
     void coldStart() throws IOException, InterruptedException {
-        for (int i = 1; i <= 5; i++) timeFirstResponse(-i); // the save path and the compiler warm up too
-        var times = new ArrayList<Double>();
-        for (int i = 1; i <= settings.coldSaves(); i++) times.add(timeFirstResponse(i));
-        var warm = new ArrayList<Double>();
-        for (int i = 0; i < 200; i++) {
-            long t0 = System.nanoTime();
-            api.get("/v/admin/cold");
-            warm.add((System.nanoTime() - t0) / 1e6);
+        try (var timed = new TimedGet(runtime.base())) {
+            for (int i = 1; i <= 5; i++) timeFirstResponse(timed, -i); // the save path and the compiler warm up too
+            var times = new ArrayList<Double>();
+            for (int i = 1; i <= settings.coldSaves(); i++) times.add(timeFirstResponse(timed, i));
+            var warm = new ArrayList<Double>();
+            for (int i = 0; i < 200; i++) {
+                long t0 = System.nanoTime();
+                timed.get("/v/admin/cold");
+                warm.add((System.nanoTime() - t0) / 1e6);
+            }
+            reportColdStart(times, warm);
         }
+    }
+
+    private void reportColdStart(List<Double> times, List<Double> warm) throws IOException, InterruptedException {
         // where the time goes: each version's first run record holds the runner's own time (new context,
         // prelude, module load, the call); the rest is the directory lookup and HTTP
         var runs = api.getAuthorized("/api/v1/vals/admin/cold/runs?limit=1000");
@@ -249,18 +255,19 @@ final class Bench {
         report.add("cold start", "first response of a new version", "latency p50", "ms", List.of(p50));
         report.add("cold start", "first response of a new version", "latency p99", "ms", List.of(p99));
         report.add("cold start", "same val, warm (sequential)", "latency p50", "ms", List.of(Report.Stats.percentile(warm, 50)));
-        report.target("cold start p50 (" + times.size() + " saves)", p50, "ms", "≤ 5 ms", p50 <= 5, "save via the API, then time the first GET");
+        report.target("cold start p50 (" + times.size() + " saves)", p50, "ms", "≤ 5 ms", p50 <= 5,
+                "save via the API, then time the first GET (one keep-alive connection)");
         report.target("cold start p99 (" + times.size() + " saves)", p99, "ms", "≤ 20 ms", p99 <= 20, "same saves");
     }
 
-    private double timeFirstResponse(int n) throws IOException, InterruptedException {
+    private double timeFirstResponse(TimedGet timed, int n) throws IOException, InterruptedException {
         api.update("cold", Handlers.coldVal(n));
         long t0 = System.nanoTime();
         while (true) {
-            var response = api.get("/v/admin/cold");
-            if (response.statusCode() == 200 && response.body().equals("version " + n)) break;
+            var response = timed.get("/v/admin/cold");
+            if (response.status() == 200 && response.body().equals("version " + n)) break;
             if ((System.nanoTime() - t0) > 30_000_000_000L) {
-                throw new IOException("The new version " + n + " was not served within 30 s: " + response.statusCode() + " " + response.body());
+                throw new IOException("The new version " + n + " was not served within 30 s: " + response.status() + " " + response.body());
             }
         }
         return (System.nanoTime() - t0) / 1e6;
