@@ -6,8 +6,9 @@ import dev.valence.runtime.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -29,7 +30,10 @@ public final class RunRecorder implements AutoCloseable {
 
     private final RunStore store;
     private final boolean enabled;
-    private final LinkedBlockingQueue<Run> queue = new LinkedBlockingQueue<>(100_000);
+    private static final int CAPACITY = 100_000;
+    /** Lock-free: the request path only appends; {@link #queued} bounds it (approximately, under races). */
+    private final ConcurrentLinkedQueue<Run> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final Object flushLock = new Object();
     private final Thread writer;
@@ -52,12 +56,14 @@ public final class RunRecorder implements AutoCloseable {
 
     public void record(Run run) {
         if (!enabled) return;
-        if (!queue.offer(run)) {
+        if (queued.get() >= CAPACITY) {
             if (dropped.incrementAndGet() % 1000 == 1) {
                 log.warn("Run records are arriving faster than the database takes them; {} dropped so far", dropped.get());
             }
-        } else if (waiting) {
-            LockSupport.unpark(writer);
+        } else {
+            queued.incrementAndGet();
+            queue.add(run);
+            if (waiting) LockSupport.unpark(writer);
         }
     }
 
@@ -78,12 +84,24 @@ public final class RunRecorder implements AutoCloseable {
     public void flush() {
         synchronized (flushLock) {
             List<Run> batch = new ArrayList<>(BATCH);
-            while (queue.drainTo(batch, BATCH) > 0 || !retry.isEmpty()) {
+            while (drainTo(batch) > 0 || !retry.isEmpty()) {
                 write(batch);
                 batch.clear();
                 if (!retry.isEmpty()) return; // still failing: the background loop retries
             }
         }
+    }
+
+    /** Moves up to {@link #BATCH} queued runs into {@code batch}; returns how many. */
+    private int drainTo(List<Run> batch) {
+        int n = 0;
+        Run run;
+        while (n < BATCH && (run = queue.poll()) != null) {
+            batch.add(run);
+            n++;
+        }
+        queued.addAndGet(-n);
+        return n;
     }
 
     private void loop() {
@@ -107,12 +125,12 @@ public final class RunRecorder implements AutoCloseable {
             // gather into a statement per few thousand, which costs PostgreSQL far less than one per
             // handful (the per-transaction work dominated).
             long gatherUntil = lastWriteNs + GATHER_NS;
-            while (running && queue.size() < BATCH && System.nanoTime() < gatherUntil) {
+            while (running && queued.get() < BATCH && System.nanoTime() < gatherUntil) {
                 LockSupport.parkNanos(GATHER_STEP_NS);
             }
             synchronized (flushLock) {
-                List<Run> batch = new ArrayList<>(Math.min(BATCH, queue.size()));
-                queue.drainTo(batch, BATCH);
+                List<Run> batch = new ArrayList<>(Math.min(BATCH, queued.get()));
+                drainTo(batch);
                 if (!batch.isEmpty() || !retry.isEmpty()) write(batch);
             }
             lastWriteNs = System.nanoTime();

@@ -48,11 +48,10 @@ public final class RunStore {
     }
 
     /**
-     * Writes a batch of runs in one transaction: runs without an id get one from the table's
-     * sequence (all in one statement), silent runs go into one group row per val, the others into
-     * rows of their own, each kind with one statement (arrays unnested server-side). Runs of vals
-     * deleted meanwhile are skipped, not failed. Run records are telemetry, so the commit does not
-     * wait for the WAL flush.
+     * Writes a batch of runs in one transaction: runs without an id get one (see {@link
+     * #allocateIds}), silent runs go into one group row per val (one JDBC batch), the others into rows
+     * of their own (one statement, arrays unnested server-side). Runs of vals deleted meanwhile are
+     * skipped, not failed. Run records are telemetry, so the commit does not wait for the WAL flush.
      */
     public Written write(List<Run> batch) {
         if (batch.isEmpty()) return Written.NOTHING;
@@ -66,10 +65,9 @@ public final class RunStore {
             if (grouped(run)) byVal.computeIfAbsent(run.valId(), k -> new ArrayList<>()).add(i);
             else rows.add(i);
         }
-        int needIds = missing;
+        long[] ids = allocateIds(missing); // before the transaction: a block of ids may need a connection of its own
         return jdbc.inTransaction(connection -> {
             relax(connection);
-            long[] ids = allocateIds(needIds);
             var out = new Run[n];
             int next = 0;
             for (int i : rows) {
