@@ -157,19 +157,25 @@ class CronAndHeldWorkTest {
         }
     }
 
+    /** Opens the live log tail of admin/{val} on runtime {@code b} and returns its lines once it listens. */
+    private static java.util.Iterator<String> tail(TestPlatform a, Valence b, String val) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + b.port() + "/api/v1/vals/admin/" + val + "/logs/stream"))
+                .header("Authorization", "Bearer " + a.adminToken).build();
+        var response = a.client().send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, response.statusCode());
+        var lines = response.body().iterator();
+        assertTrue(lines.next().startsWith(":"), "the stream opens with a comment");
+        Thread.sleep(300);
+        return lines;
+    }
+
     @Test
     void the_log_tail_on_one_runtime_shows_the_runs_of_another() throws Exception {
         try (var a = TestPlatform.start("tail_across", with("tail-a"));
              var b = second(a, "tail-b")) {
             a.createVal(a.adminToken, new JsonObject().put("name", "job").put("type", "script")
                     .put("code", "export default () => { console.log('ran on a'); return 1 }"));
-            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + b.port() + "/api/v1/vals/admin/job/logs/stream"))
-                    .header("Authorization", "Bearer " + a.adminToken).build();
-            var response = a.client().send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
-            assertEquals(200, response.statusCode());
-            var lines = response.body().iterator();
-            assertTrue(lines.next().startsWith(":"), "the stream opens with a comment");
-            Thread.sleep(300);
+            var lines = tail(a, b, "job");
             String runId = a.post("/api/v1/vals/admin/job/run", a.adminToken, null).json().getString("runId");
             var seen = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 while (lines.hasNext()) {
@@ -190,13 +196,7 @@ class CronAndHeldWorkTest {
         try (var a = TestPlatform.start("tail_groups", with("groups-a"));
              var b = second(a, "groups-b")) {
             a.createVal(a.adminToken, "quiet", "export default () => new Response('shh', { status: 202 })");
-            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + b.port() + "/api/v1/vals/admin/quiet/logs/stream"))
-                    .header("Authorization", "Bearer " + a.adminToken).build();
-            var response = a.client().send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
-            assertEquals(200, response.statusCode());
-            var lines = response.body().iterator();
-            assertTrue(lines.next().startsWith(":"), "the stream opens with a comment");
-            Thread.sleep(300);
+            var lines = tail(a, b, "quiet");
             for (int i = 0; i < 3; i++) assertEquals(202, a.get("/v/admin/quiet").status());
             var events = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 var runs = new java.util.ArrayList<JsonObject>();

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes run records in batches from a background thread, so recording a run costs the request one
- * queue offer. A full queue (the database far behind) drops records and counts them rather than
+ * lock-free queue append. A full queue (the database far behind) drops records and counts them rather than
  * slowing every val down; {@link #flush()} gives readers their own writes.
  */
 public final class RunRecorder implements AutoCloseable {
@@ -27,10 +27,10 @@ public final class RunRecorder implements AutoCloseable {
     private static final long GATHER_NS = 100_000_000;
     private static final long GATHER_STEP_NS = 5_000_000;
     private static final int RETRY_LIMIT = 50_000;
+    private static final int CAPACITY = 100_000;
 
     private final RunStore store;
     private final boolean enabled;
-    private static final int CAPACITY = 100_000;
     /** Lock-free: the request path only appends; {@link #queued} bounds it (approximately, under races). */
     private final ConcurrentLinkedQueue<Run> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
