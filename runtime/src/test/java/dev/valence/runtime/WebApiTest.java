@@ -185,6 +185,23 @@ class WebApiTest {
     }
 
     @Test
+    void many_short_answers_in_a_row_are_all_seen_to_their_end() {
+        // A redirect and a short body each end in the packet that brings their head: the fetch's
+        // handlers must be in place by then (they once were set from another thread, and now and
+        // then a response ended unseen and the val hung until its time limit).
+        var got = call("fetch-many", """
+                export default async () => {
+                  let done = 0;
+                  for (let i = 0; i < 100; i++) {
+                    const r = await fetch('UPSTREAM/redirect');
+                    if ((await r.text()) === 'hello from upstream') done++;
+                  }
+                  return Response.json({ done });
+                }""");
+        assertEquals(100, got.getInteger("done"));
+    }
+
+    @Test
     void fetch_follows_redirects_by_hand_and_honours_the_redirect_mode() {
         var got = call("fetch-redirects", """
                 export default async () => {

@@ -54,7 +54,10 @@ public final class Fetcher implements AutoCloseable {
     private final Settings settings;
     private final ExecutorService resolvers = Executors.newVirtualThreadPerTaskExecutor();
 
+    private final Vertx vertx;
+
     public Fetcher(Vertx vertx, Settings settings) {
+        this.vertx = vertx;
         this.settings = settings;
         this.guard = new OutboundGuard(settings.allow(), ALLOW_VARIABLE);
         this.client = vertx.createHttpClient(new HttpClientOptions()
@@ -172,12 +175,18 @@ public final class Fetcher implements AutoCloseable {
                     if (!DROPPED_REQUEST_HEADERS.contains(parts[i].toLowerCase(Locale.ROOT))) options.addHeader(parts[i], parts[i + 1]);
                 }
                 if (cancelled) return;
-                client.request(options).compose(req -> {
-                    request = req;
-                    if (cancelled) req.reset();
-                    return body == null ? req.send() : req.send(Buffer.buffer(body));
-                }).onSuccess(response -> answered(response, url, uri, redirects)).onFailure(e -> fail(
-                        "fetch to " + url + " failed: " + describe(e)));
+                // On an event loop, so the response's handlers are set in the tick its head arrives in:
+                // from this resolver thread a short response could end before they were, and its end
+                // was never seen (the val waited until its time limit).
+                vertx.getOrCreateContext().runOnContext(v -> {
+                    if (cancelled) return;
+                    client.request(options).compose(req -> {
+                        request = req;
+                        if (cancelled) req.reset();
+                        return body == null ? req.send() : req.send(Buffer.buffer(body));
+                    }).onSuccess(response -> answered(response, url, uri, redirects)).onFailure(e -> fail(
+                            "fetch to " + url + " failed: " + describe(e)));
+                });
             } catch (RuntimeException e) {
                 fail("fetch to " + url + " failed: " + describe(e));
             }
