@@ -92,7 +92,9 @@ class LimitsTest {
 
     @Test
     void a_top_level_infinite_loop_is_stopped_too() {
-        platform.createVal(token, "spin-at-load", "while (true) {}\nexport default () => new Response('never')");
+        var saved = platform.createVal(token, "spin-at-load", "while (true) {}\nexport default () => new Response('never')");
+        assertEquals(0, platform.valence.runner().idleContexts(Long.parseLong(saved.getString("id"))),
+                "the load at save time was stopped and nothing was kept");
         var reply = platform.get("/v/admin/spin-at-load");
         assertEquals(504, reply.status());
     }
