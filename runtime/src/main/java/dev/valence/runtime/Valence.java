@@ -82,9 +82,11 @@ public final class Valence implements AutoCloseable {
     /** Synchronized: the database's start adds to it while the main thread still does. */
     private final List<AutoCloseable> resources = java.util.Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch broughtUp = new CountDownLatch(1);
-    /** Completed once the runtime listens, with what starts when the database is up too; failed when the start fails. */
-    private final CompletableFuture<Runnable> listening = new CompletableFuture<>();
-    private volatile boolean databaseUp;
+    /**
+     * Completed once the runtime listens, with what starts once the database is up as well (given
+     * whether the bring-up succeeded); completed with nothing to do when the runtime closes first.
+     */
+    private final CompletableFuture<java.util.function.Consumer<Boolean>> listening = new CompletableFuture<>();
     private RuntimeServer server;
     private ValRunner runner;
     private SchemaGuard guard;
@@ -178,9 +180,9 @@ public final class Valence implements AutoCloseable {
         statusFeed = new AtomicReference<>(statusPage.keeper());
         Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> {
             try {
-                bringUp(databaseReady, dataSource, users, tokens, startNs);
+                boolean up = bringUp(databaseReady, dataSource, users, tokens, startNs);
                 // what needs both the database and the engine (cron, background warm-ups) starts once both are there
-                listening.join().run();
+                listening.join().accept(up);
             } catch (RuntimeException e) {
                 if (!closed) log.error("Bringing up the database failed; serving the fallback", e);
             } finally {
@@ -235,7 +237,7 @@ public final class Valence implements AutoCloseable {
                 (System.nanoTime() - startNs) / 1_000_000);
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
 
-        listening.complete(() -> {
+        listening.complete(databaseUp -> {
             if (closed) return;
             if (databaseUp) cron.start(); // its table is in control: it exists once migrations ran
             engine.warmUpCompilerInBackground();
@@ -274,18 +276,18 @@ public final class Valence implements AutoCloseable {
         }
     }
 
-    /** Waits for the database (started in {@link #startDatabase}), then hands over to the schema guard. */
-    private void bringUp(CompletableFuture<Void> databaseReady, HikariDataSource dataSource, UserStore users, TokenStore tokens, long startNs) {
+    /** Waits for the database (started in {@link #startDatabase}), then hands over to the schema guard; false when that failed. */
+    private boolean bringUp(CompletableFuture<Void> databaseReady, HikariDataSource dataSource, UserStore users, TokenStore tokens, long startNs) {
         try {
             databaseReady.join();
-            if (closed) return;
+            if (closed) return false;
             try {
                 statusPage.ensureTeamToken(config.dataDir());
             } catch (RuntimeException e) {
                 log.warn("Could not check the status page's team tokens yet: {}", e.getMessage());
             }
             synchronized (resources) {
-                if (closed) return;
+                if (closed) return false;
                 resources.add(new StatusAnnouncer(statusPage.automatic(), guard, dataSource, config.instanceId(), 3_000));
             }
             guard.onTransition(t -> {
@@ -297,10 +299,11 @@ public final class Valence implements AutoCloseable {
             synchronized (resources) {
                 if (!closed) resources.add(new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs()));
             }
-            databaseUp = true;
             log.info("Valence is up ({} ms): {}", (System.nanoTime() - startNs) / 1_000_000, guard.current().message());
+            return true;
         } catch (Exception e) {
             if (!closed) log.error("Bringing up the database failed; serving the fallback", e);
+            return false;
         }
     }
 
@@ -421,7 +424,7 @@ public final class Valence implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        listening.complete(() -> {}); // a start that failed: the bring-up thread has nothing more to start
+        listening.complete(up -> {}); // a start that failed: the bring-up thread has nothing more to start
         List<AutoCloseable> toClose;
         synchronized (resources) {
             toClose = new ArrayList<>(resources);

@@ -1,6 +1,7 @@
 package dev.valence.runtime.http;
 
 import dev.valence.runtime.store.Run;
+import dev.valence.runtime.store.RunStore;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -50,7 +51,7 @@ final class LogTail {
     }
 
     /** Sends written runs to their vals' subscribers (called on the recorder's thread). */
-    void publishAll(dev.valence.runtime.store.RunStore.Written written) {
+    void publishAll(RunStore.Written written) {
         if (subscribers.isEmpty()) return;
         for (Run run : written.runs()) publish(run);
     }
