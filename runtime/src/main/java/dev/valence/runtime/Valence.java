@@ -222,6 +222,7 @@ public final class Valence implements AutoCloseable {
         var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner);
         triggerRunner.registerWith(heldWork);
         var runNotices = new RunNotices(dataSource, runs, config.instanceId());
+        runNotices.subscribe(EnvStore.CHANNEL, modules.envNotices()); // env writes made on other instances
         resources.add(runNotices);
         var triggers = new Triggers(triggerRunner, heldWork, triggerResults, Duration.ofSeconds(config.cronMinIntervalSeconds()),
                 runNotices, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)));
