@@ -267,4 +267,32 @@ class EnvFreshnessTest {
         assertEquals(1, runs.size());
         assertEquals("[log] still holding [env SLOW_TOKEN]", runs.getJsonObject(0).getString("logs"));
     }
+
+    @Test
+    void after_the_listening_connection_breaks_writes_are_seen_again_once_it_is_back() throws Exception {
+        assertEquals(204, a.put("/api/v1/env/AFTER_BREAK", alice, "{\"value\": \"one\"}").status());
+        a.createVal(alice, "afterbreak", "export default () => Response.json({ v: Deno.env.get('AFTER_BREAK') ?? null })");
+        assertEquals("one", a.get("/v/alice/afterbreak").json().getString("v"));
+        var flips = new SchemaFlips(a.databaseUrl);
+        long listeners = flips.count("SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN " + "valence_env'");
+        assertEquals(2, listeners, "one listening connection per runtime");
+        flips.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN valence_env'");
+        // written while nobody listens: the notice is lost, the value must still arrive
+        flips.sql("UPDATE app.env_vars SET value = 'two' WHERE key = 'AFTER_BREAK'");
+        long lostNs = System.nanoTime();
+        while (!"two".equals(a.get("/v/alice/afterbreak").json().getString("v"))) {
+            assertTrue(System.nanoTime() - lostNs < 5_000_000_000L, "a write made while the listener was away was never seen");
+            sleep(50);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (flips.count("SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN valence_env'") < 2) {
+            assertTrue(System.nanoTime() < deadline, "the runtimes did not listen again");
+            sleep(50);
+        }
+        assertEquals("two", a.get("/v/alice/afterbreak").json().getString("v"), "read while listening again");
+        long writeNs = System.nanoTime();
+        flips.sql("UPDATE app.env_vars SET value = 'three' WHERE key = 'AFTER_BREAK'");
+        long ms = msUntil("a write after the reconnect", writeNs, () -> a.get("/v/alice/afterbreak").json(), json -> "three".equals(json.getString("v")));
+        System.out.printf("env write after the listener reconnected seen after %d ms%n", ms);
+    }
 }
