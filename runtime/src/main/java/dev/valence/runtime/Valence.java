@@ -219,9 +219,10 @@ public final class Valence implements AutoCloseable {
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());
         var triggerResults = new TriggerResultStore(dataSource);
-        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner);
+        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner, valId -> cron.lastRunAt(valId));
         triggerRunner.registerWith(heldWork);
         var runNotices = new RunNotices(dataSource, runs, config.instanceId());
+        runNotices.subscribe(EnvStore.CHANNEL, modules.envNotices()); // env writes made on other instances
         resources.add(runNotices);
         var triggers = new Triggers(triggerRunner, heldWork, triggerResults, Duration.ofSeconds(config.cronMinIntervalSeconds()),
                 runNotices, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)));

@@ -102,16 +102,16 @@ class TriggersTest {
     }
 
     @Test
-    void only_the_owner_runs_a_script_and_only_script_vals_run() {
+    void only_the_owner_runs_a_script_and_an_http_val_is_not_runnable() {
         platform.createVal(admin, val("mine", "script", "export default () => 1"));
         platform.createVal(admin, val("secret", "script", "export default () => 1").put("privacy", "private"));
         platform.createVal(admin, val("web", "http", "export default () => new Response('x')"));
         assertEquals(403, platform.post("/api/v1/vals/admin/mine/run", bob, null).status());
         assertEquals(404, platform.post("/api/v1/vals/admin/secret/run", bob, null).status());
         assertEquals(401, platform.post("/api/v1/vals/admin/mine/run", null, null).status());
-        var wrongType = platform.post("/api/v1/vals/admin/web/run", admin, null);
-        assertEquals(400, wrongType.status());
-        assertEquals("wrong_val_type", wrongType.json().getJsonObject("error").getString("code"));
+        var notRunnable = platform.post("/api/v1/vals/admin/web/run", admin, null);
+        assertEquals(409, notRunnable.status());
+        assertEquals("not_runnable", notRunnable.json().getJsonObject("error").getString("code"));
         assertEquals(400, platform.post("/api/v1/vals/admin/mine/run", admin, "{\"args\": 3}").status());
         assertEquals(400, platform.post("/api/v1/vals/admin/mine/run", admin, "[1]").status());
         assertEquals(404, platform.post("/api/v1/vals/admin/nothing/run", admin, null).status());

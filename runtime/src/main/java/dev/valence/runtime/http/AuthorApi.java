@@ -234,7 +234,7 @@ final class AuthorApi {
         Run.Trigger trigger = null;
         if (query.get("trigger") != null) {
             trigger = Run.Trigger.fromWire(query.get("trigger"));
-            if (trigger == null) throw ApiError.badRequest("'trigger' must be one of http, cron, script, email; got '" + query.get("trigger") + "'.");
+            if (trigger == null) throw ApiError.badRequest("'trigger' must be one of http, cron, script, email, manual; got '" + query.get("trigger") + "'.");
         }
         Run.Outcome outcome = null;
         if (query.get("outcome") != null) {

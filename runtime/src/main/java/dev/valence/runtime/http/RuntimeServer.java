@@ -84,7 +84,7 @@ public final class RuntimeServer {
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
 
         // script runs and inbound email are held, not refused, while the schema is incompatible
-        router.post("/api/v1/vals/:owner/:val/run").handler(bodies).handler(triggers::runScript);
+        router.post("/api/v1/vals/:owner/:val/run").handler(bodies).handler(triggers::runNow);
         router.post("/api/v1/email/:owner/:val").handler(bodies).handler(triggers::receiveEmail);
 
         // served only while compatible

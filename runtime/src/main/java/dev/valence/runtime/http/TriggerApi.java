@@ -14,6 +14,7 @@ import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
 import dev.valence.runtime.triggers.EmailMessage;
+import dev.valence.runtime.triggers.RunNow;
 import dev.valence.runtime.triggers.TriggerRunner;
 import dev.valence.runtime.triggers.Triggers;
 import io.vertx.core.WorkerExecutor;
@@ -26,7 +27,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Script runs ({@code POST /api/v1/vals/{owner}/{val}/run}) and inbound email
+ * Runs by hand ({@code POST /api/v1/vals/{owner}/{val}/run}) and inbound email
  * ({@code POST /api/v1/email/{owner}/{val}}). Both are served whatever the schema: while it is
  * compatible the val runs now and the answer carries its run; while it is not, the request is held
  * (202 with the held item's id) and runs once compatibility returns, exactly once per
@@ -58,20 +59,24 @@ final class TriggerApi {
         this.jsWorkers = jsWorkers;
     }
 
+    /** {@code trigger}: the endpoint's, SCRIPT for the run endpoint (the namespace of its idempotency keys). */
     private record Request(Run.Trigger trigger, String owner, String name, String authorization, String clientKey, Object argument) {}
 
-    /** {@code POST /api/v1/vals/{owner}/{val}/run} with an optional body {@code {"args": [...]}}. */
-    void runScript(RoutingContext ctx) {
+    /**
+     * {@code POST /api/v1/vals/{owner}/{val}/run} ("Run now"): a script val with an optional body
+     * {@code {"args": [...]}}, a cron val with {@code {}}, an email val with {@code {"message": {...}}}
+     * (see {@link RunNow}). Its requests are keyed and held as script requests whatever the val's type.
+     */
+    void runNow(RoutingContext ctx) {
         Buffer body = ctx.body().buffer();
-        JsonArray args = new JsonArray();
-        if (body != null && body.length() > 0) {
-            JsonObject object = jsonObject(body);
-            Object raw = object.getValue("args");
-            if (raw != null && !(raw instanceof JsonArray)) throw ApiError.badRequest("'args' must be an array of arguments for the val's default export.");
-            if (raw != null) args = (JsonArray) raw;
+        RunNow wanted;
+        try {
+            wanted = body == null || body.length() == 0 ? new RunNow(null, null) : RunNow.read(jsonObject(body));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
         }
         dispatch(ctx, new Request(Run.Trigger.SCRIPT, ctx.pathParam("owner"), ctx.pathParam("val"),
-                ctx.request().getHeader("Authorization"), idempotencyKey(ctx), args));
+                ctx.request().getHeader("Authorization"), idempotencyKey(ctx), wanted));
     }
 
     /** {@code POST /api/v1/email/{owner}/{val}} with a parsed message (see {@link EmailMessage}). */
@@ -121,18 +126,35 @@ final class TriggerApi {
             throw ApiError.forbidden(val.fullName() + " belongs to " + val.owner() + "; only its owner can run it"
                     + " (a run uses the owner's environment variables and storage).");
         }
-        Val.Type expected = request.trigger() == Run.Trigger.SCRIPT ? Val.Type.SCRIPT : Val.Type.EMAIL;
-        if (val.type() != expected) {
-            throw new ApiError(400, "wrong_val_type", val.fullName() + " is a " + val.type().wire() + " val; only "
-                    + expected.wire() + " vals can be " + (expected == Val.Type.SCRIPT ? "run through this endpoint." : "sent email."));
+        Run.Trigger trigger = request.trigger();
+        String argsJson;
+        if (request.argument() instanceof RunNow wanted) {
+            RunNow.Plan plan = plan(val, wanted);
+            trigger = plan.trigger();
+            argsJson = plan.argsJson();
+        } else {
+            if (val.type() != Val.Type.EMAIL) {
+                throw new ApiError(400, "wrong_val_type", val.fullName() + " is a " + val.type().wire() + " val; only email vals can be sent email.");
+            }
+            argsJson = new JsonArray().add(request.argument()).encode();
         }
-        String argsJson = request.argument() instanceof JsonArray args ? args.encode() : new JsonArray().add(request.argument()).encode();
         String key = request.clientKey() == null ? null : fullKey(request, request.clientKey());
-        TriggerRunner.Result result = runner.run(val, deployed.code(), request.trigger(), argsJson, key, false);
+        TriggerRunner.Result result = runner.run(val, deployed.code(), trigger, argsJson, key, false);
         return switch (result) {
-            case TriggerRunner.Ran ran -> ranAnswer(val, ran.run(), request.trigger());
+            case TriggerRunner.Ran ran -> ranAnswer(val, ran.run(), trigger);
             case TriggerRunner.Replayed replayed -> replayAnswer(val, replayed.runId());
         };
+    }
+
+    /** How the val runs for a run request: 409 for an HTTP val, 400 when the body does not fit its type. */
+    private RunNow.Plan plan(Val val, RunNow wanted) {
+        try {
+            return runner.plan(val, wanted);
+        } catch (RunNow.NotRunnable e) {
+            throw new ApiError(409, "not_runnable", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
     }
 
     private Answer ranAnswer(Val val, ValRunner.TriggerRun run, Run.Trigger trigger) {
@@ -167,7 +189,7 @@ final class TriggerApi {
         }
         String clientKey = request.clientKey() == null ? UUID.randomUUID().toString() : request.clientKey();
         String key = fullKey(request, clientKey);
-        String kind = request.trigger() == Run.Trigger.SCRIPT ? TriggerRunner.SCRIPT : TriggerRunner.EMAIL;
+        String kind = request.trigger() == Run.Trigger.SCRIPT ? TriggerRunner.RUN : TriggerRunner.EMAIL;
         JsonObject payload = TriggerRunner.requestPayload(request.owner(), request.name(),
                 TokenStore.hash(authorization.substring(7).trim()), key, request.argument());
         Verdict verdict = guard.current();

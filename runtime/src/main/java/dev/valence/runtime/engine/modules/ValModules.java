@@ -3,6 +3,7 @@ package dev.valence.runtime.engine.modules;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.EnvStore;
+import dev.valence.runtime.store.RunNotices;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
 import java.util.Comparator;
@@ -21,6 +22,8 @@ public final class ValModules {
 
     /** Env values shorter than this are not masked in logs: masking "1" or "true" would garble them. */
     static final int MIN_MASKED_LENGTH = 6;
+    /** How long cached env values may live while writes are announced: a backstop against a lost notice. */
+    static final long ENV_SUBSCRIBED_TTL_MS = 60_000;
 
     private final ValStore vals;
     private final BlobStore blobs;
@@ -32,10 +35,15 @@ public final class ValModules {
     public ValModules(ValStore vals, BlobStore blobs, EnvStore env, TsCompiler compiler, Limits limits, long latestTtlMs) {
         this.vals = vals;
         this.blobs = blobs;
-        this.env = new EnvCache(env, latestTtlMs);
+        this.env = new EnvCache(env, latestTtlMs, ENV_SUBSCRIBED_TTL_MS);
         this.resolver = new ModuleResolver(vals, compiler);
         this.limits = limits;
         this.latestTtlNs = latestTtlMs * 1_000_000L;
+    }
+
+    /** Takes the notices of env writes (channel {@link EnvStore#CHANNEL}) for the env cache. */
+    public RunNotices.Subscriber envNotices() {
+        return env;
     }
 
     /** The imports of {@code val}'s latest version (whose JavaScript is {@code code}), resolved now. */
@@ -63,13 +71,16 @@ public final class ValModules {
                 OwnerFunctions.forOwner(ownerId, blobs, env, limits));
     }
 
-    /** {@code text} with the owner's environment values replaced by {@code [env KEY]}, longest first. */
+    /**
+     * {@code text} with the owner's environment values replaced by {@code [env KEY]}, longest first:
+     * the values as they are now, and those replaced or deleted lately (a run may have read them).
+     */
     public String maskSecrets(long ownerId, String text) {
         if (text == null || text.isEmpty()) return text;
-        Map<String, String> values = env.values(ownerId);
+        var values = env.maskable(ownerId);
         if (values.isEmpty()) return text;
         String masked = text;
-        var byLength = values.entrySet().stream().filter(e -> e.getValue().length() >= MIN_MASKED_LENGTH)
+        var byLength = values.stream().filter(e -> e.getValue().length() >= MIN_MASKED_LENGTH)
                 .sorted(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getValue().length()).reversed()).toList();
         for (var entry : byLength) {
             if (masked.contains(entry.getValue())) masked = masked.replace(entry.getValue(), "[env " + entry.getKey() + "]");
