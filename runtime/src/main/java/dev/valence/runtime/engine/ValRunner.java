@@ -147,7 +147,7 @@ public final class ValRunner implements AutoCloseable {
         if (trigger == Run.Trigger.HTTP) throw new IllegalArgumentException("HTTP runs go through runHttp");
         boolean script = trigger == Run.Trigger.SCRIPT;
         Settled<String> settled = invoke(val, code, trigger, script, waitForSlot, null, web,
-                context -> context.invoke.execute(context.handler(), argsJson),
+                context -> context.invoke.execute(context.handler(), argsJson, trigger.wire()),
                 (wire, logs, durationMs) -> {
                     Value json = wire.getArrayElement(0);
                     return json.isNull() ? null : json.asString();

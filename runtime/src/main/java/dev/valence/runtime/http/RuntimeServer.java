@@ -85,7 +85,7 @@ public final class RuntimeServer {
 
         // script runs and inbound email are held, not refused, while the schema is incompatible
         router.post("/api/v1/vals/:owner/:val/run").handler(bodies).handler(triggers::runScript);
-        router.post("/api/v1/email/:owner/:val").handler(bodies).handler(triggers::receiveEmail);
+        router.post("/api/v1/email/:owner/:val").handler(triggers.emailBodies()).handler(triggers::receiveEmail);
 
         // served only while compatible
         router.route("/api/v1/*").handler(bodies).handler(this::guarded);
