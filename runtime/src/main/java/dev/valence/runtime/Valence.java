@@ -11,6 +11,7 @@ import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.engine.modules.ValModules;
+import dev.valence.runtime.email.Outbox;
 import dev.valence.runtime.email.SmtpListener;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.announce.StatusAnnouncer;
@@ -206,7 +207,7 @@ public final class Valence implements AutoCloseable {
         var recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
         resources.add(recorder);
         var modules = new ValModules(vals, new BlobStore(dataSource), env, engine.compiler(),
-                new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000);
+                new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000, new Outbox(config.email(), users));
         runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
                 config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency(), modules);
         resources.add(runner);

@@ -9,7 +9,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -180,16 +179,6 @@ public final class RawMessage {
             return MimeUtility.decodeText(value);
         } catch (UnsupportedEncodingException e) {
             return value;
-        }
-    }
-
-    /** Whether {@code address} is a syntactically valid single mailbox (used for users' own addresses). */
-    public static boolean isMailbox(String address) {
-        try {
-            var parsed = new InternetAddress(address, true);
-            return parsed.getPersonal() == null && parsed.getAddress().equals(address) && address.indexOf('@') > 0;
-        } catch (AddressException e) {
-            return false;
         }
     }
 }

@@ -492,7 +492,7 @@ public final class ValRunner implements AutoCloseable {
         } else {
             ModuleGraph graph = modules.resolve(val, code);
             fresh = new ValProgram(val.id(), val.latestVersion(), val.ownerId(), val.fullName(), code, settings.contextsPerVersion(),
-                    graph, modules.sandbox(val.ownerId(), graph));
+                    graph, modules.sandbox(val, graph));
         }
         // a newer version wins; at the same version the newer graph wins unless another thread replaced the program first
         ValProgram winner = programs.merge(val.id(), fresh, (old, neu) -> {

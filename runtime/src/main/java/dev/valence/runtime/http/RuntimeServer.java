@@ -90,6 +90,7 @@ public final class RuntimeServer {
         // served only while compatible
         router.route("/api/v1/*").handler(bodies).handler(this::guarded);
         route(router, HttpMethod.GET, "/api/v1/me", api::me);
+        route(router, HttpMethod.PATCH, "/api/v1/me", api::updateMe);
         route(router, HttpMethod.GET, "/api/v1/users", api::listUsers);
         route(router, HttpMethod.POST, "/api/v1/users", api::createUser);
         route(router, HttpMethod.GET, "/api/v1/tokens", api::listTokens);
