@@ -140,7 +140,7 @@ class EmailInboundTest {
                 "--outer--",
                 "");
         var seen = seen(sendRaw("/api/v1/email/admin/inbox", new String(raw.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)));
-        assertEquals("\"Jürgen Müller\" <jurgen@example.de>", seen.getString("from"));
+        assertEquals("Jürgen Müller <jurgen@example.de>", seen.getString("from"));
         assertEquals(new JsonArray().add("Inbox <admin.inbox@localhost>").add("other@example.com"), seen.getJsonArray("to"));
         assertEquals(new JsonArray().add("Renée <renee@example.fr>"), seen.getJsonArray("cc"));
         assertEquals("Café menü for 🍂", seen.getString("subject"));
@@ -148,8 +148,8 @@ class EmailInboundTest {
         assertEquals("<p>Grüße aus Köln</p>", seen.getString("html"));
         assertEquals("<raw-1@example.de>", seen.getString("messageId"));
         assertEquals(new JsonArray()
-                .add(new JsonObject().put("isFile", true).put("name", "préces.csv").put("type", "text/csv").put("size", 24)
-                        .put("text", "item,price\r\ncafé,3").put("head", new JsonArray().add(105).add(116).add(101).add(109)).put("buffer", 24))
+                .add(new JsonObject().put("isFile", true).put("name", "préces.csv").put("type", "text/csv").put("size", 19)
+                        .put("text", "item,price\r\ncafé,3").put("head", new JsonArray().add(105).add(116).add(101).add(109)).put("buffer", 19))
                 .add(new JsonObject().put("isFile", true).put("name", "menu.pdf").put("type", "application/pdf").put("size", 13)
                         .putNull("text").put("head", new JsonArray().add(37).add(80).add(68).add(70)).put("buffer", 13)),
                 seen.getJsonArray("files"));
@@ -192,7 +192,7 @@ class EmailInboundTest {
 
         var body = platform.post("/api/v1/email/admin/inbox", admin, "\"" + "z".repeat(LIMIT + LIMIT / 3 + 1024 * 1024) + "\"");
         assertEquals(413, body.status());
-        assertEquals("An email may be at most 262144 bytes (EMAIL_MAX_BYTES), and this request's body is larger than the 1397418"
+        assertEquals("An email may be at most 262144 bytes (EMAIL_MAX_BYTES), and this request's body is larger than the 1398101"
                 + " bytes that allows even as JSON with base64 attachments.", body.json().getJsonObject("error").getString("message"));
     }
 }

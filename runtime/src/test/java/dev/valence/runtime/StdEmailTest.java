@@ -3,9 +3,13 @@ package dev.valence.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
+import dev.valence.runtime.email.EmailSettings;
+import dev.valence.runtime.email.Outbox;
+import dev.valence.runtime.email.SmtpUrl;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -228,6 +233,20 @@ class StdEmailTest {
             assertTrue(mail.isMimeType("text/html"));
             assertEquals("<b>news</b>", mail.getContent());
         }
+    }
+
+    @Test
+    void with_starttls_required_a_relay_that_cannot_upgrade_gets_no_password_and_nothing_is_sent() throws Exception {
+        var settings = new EmailSettings(EmailSettings.OFF, DOMAIN, 1024 * 1024,
+                Optional.of(SmtpUrl.parse("smtp://relay:s3cret%2Fpass@127.0.0.1:" + smtp.getSmtp().getPort() + "?starttls=required")),
+                Optional.empty(), true, 10);
+        var outbox = new Outbox(settings, null); // any recipient allowed and one named: no owner lookup
+        var refused = assertThrows(Outbox.Refused.class, () -> outbox.send(new Outbox.Sender(1, "admin", "tls"),
+                new JsonObject().put("to", new JsonArray().add("reader@example.org")).put("text", "hi")));
+        assertEquals("std/email could not send through smtp://relay@127.0.0.1:" + smtp.getSmtp().getPort()
+                + ": STARTTLS is required but host does not support STARTTLS", refused.getMessage());
+        Thread.sleep(200);
+        assertEquals(0, smtp.getReceivedMessages().length);
     }
 
     @Test

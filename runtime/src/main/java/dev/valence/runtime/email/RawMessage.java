@@ -24,6 +24,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * A raw RFC 5322 message (as SMTP delivers it, or as {@code message/rfc822} over HTTP) read with
@@ -35,6 +36,8 @@ import java.util.Properties;
 public final class RawMessage {
     /** Jakarta Mail parses without a mail server: the session only carries parsing switches. */
     private static final Session PARSING = Session.getInstance(parsingProperties());
+    /** RFC 5322's specials: a display name holding one is quoted. */
+    private static final Pattern SPECIALS = Pattern.compile("[()<>\\[\\]:;@\\\\,.\"]");
 
     private RawMessage() {}
 
@@ -148,17 +151,20 @@ public final class RawMessage {
         var list = new JsonArray();
         if (addresses == null) return list;
         for (Address address : addresses) {
-            if (address instanceof InternetAddress internet) {
-                try {
-                    list.add(internet.getPersonal() == null ? internet.getAddress() : new InternetAddress(internet.getAddress(), internet.getPersonal(), "UTF-8").toUnicodeString());
-                } catch (UnsupportedEncodingException e) {
-                    list.add(internet.toUnicodeString());
-                }
-            } else {
-                list.add(address.toString());
-            }
+            list.add(address instanceof InternetAddress internet ? display(internet) : address.toString());
         }
         return list;
+    }
+
+    /**
+     * {@code Name <address>} as people write it: the (decoded) name quoted only when it holds a
+     * character RFC 5322 reserves, not merely because it is not ASCII as Jakarta Mail's form does.
+     */
+    private static String display(InternetAddress address) {
+        String name = address.getPersonal();
+        if (name == null || name.isBlank()) return address.getAddress();
+        String phrase = SPECIALS.matcher(name).find() ? '"' + name.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : name;
+        return phrase + " <" + address.getAddress() + ">";
     }
 
     /** The top-level headers, unfolded and decoded; a repeated header's values joined with ", ". */
