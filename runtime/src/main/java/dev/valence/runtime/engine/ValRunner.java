@@ -147,7 +147,7 @@ public final class ValRunner implements AutoCloseable {
         if (trigger == Run.Trigger.HTTP) throw new IllegalArgumentException("HTTP runs go through runHttp");
         boolean script = trigger == Run.Trigger.SCRIPT;
         Settled<String> settled = invoke(val, code, trigger, script, waitForSlot, null, web,
-                context -> context.invoke.execute(context.handler(), argsJson),
+                context -> context.invoke.execute(context.handler(), argsJson, trigger.wire()),
                 (wire, logs, durationMs) -> {
                     Value json = wire.getArrayElement(0);
                     return json.isNull() ? null : json.asString();
@@ -492,7 +492,7 @@ public final class ValRunner implements AutoCloseable {
         } else {
             ModuleGraph graph = modules.resolve(val, code);
             fresh = new ValProgram(val.id(), val.latestVersion(), val.ownerId(), val.fullName(), code, settings.contextsPerVersion(),
-                    graph, modules.sandbox(val.ownerId(), graph));
+                    graph, modules.sandbox(val, graph));
         }
         // a newer version wins; at the same version the newer graph wins unless another thread replaced the program first
         ValProgram winner = programs.merge(val.id(), fresh, (old, neu) -> {

@@ -3,6 +3,7 @@ package dev.valence.runtime.http;
 import dev.valence.runtime.engine.Invocation;
 import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.email.RawMessage;
 import dev.valence.runtime.guard.HeldWork;
 import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.guard.Verdict;
@@ -45,9 +46,11 @@ final class TriggerApi {
     private final HeldWork heldWork;
     private final TriggerResultStore results;
     private final WorkerExecutor jsWorkers;
+    private final long emailMaxBytes;
 
     TriggerApi(SchemaGuard guard, Authenticator auth, ValStore vals, RunStore runs, RunRecorder recorder, Triggers triggers,
-               WorkerExecutor jsWorkers) {
+               WorkerExecutor jsWorkers, long emailMaxBytes) {
+        this.emailMaxBytes = emailMaxBytes;
         this.guard = guard;
         this.auth = auth;
         this.vals = vals;
@@ -79,21 +82,58 @@ final class TriggerApi {
                 ctx.request().getHeader("Authorization"), idempotencyKey(ctx), wanted));
     }
 
-    /** {@code POST /api/v1/email/{owner}/{val}} with a parsed message (see {@link EmailMessage}). */
+    /**
+     * The body handler of the email endpoint: JSON carries attachments in base64 (a third larger than
+     * their bytes) plus its own syntax, so its body may be that much larger than EMAIL_MAX_BYTES; the
+     * message's own size is checked once it is read.
+     */
+    RawBody emailBodies() {
+        long limit = emailMaxBytes + emailMaxBytes / 3 + 1024 * 1024;
+        return new RawBody(limit, new ApiError(413, "payload_too_large", "An email may be at most " + emailMaxBytes
+                + " bytes (EMAIL_MAX_BYTES), and this request's body is larger than the " + limit
+                + " bytes that allows even as JSON with base64 attachments."));
+    }
+
+    /**
+     * {@code POST /api/v1/email/{owner}/{val}}: a parsed message as JSON (see {@link EmailMessage}) or a
+     * raw RFC 5322 message with {@code Content-Type: message/rfc822}. Parsing runs on a worker: a
+     * message may be tens of megabytes.
+     */
     void receiveEmail(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
-        if (body == null || body.length() == 0) throw ApiError.badRequest("The request needs a JSON body: the parsed message {from, to, subject, text, html, headers}.");
-        if (body.length() > EmailMessage.MAX_BYTES) {
-            throw new ApiError(413, "payload_too_large", "An email may be at most " + EmailMessage.MAX_BYTES + " bytes as JSON; this one has " + body.length() + ".");
+        Buffer body = ctx.get(RawBody.KEY);
+        String contentType = ctx.request().getHeader("Content-Type");
+        boolean raw = contentType != null && contentType.split(";", 2)[0].trim().equalsIgnoreCase("message/rfc822");
+        if (body == null || body.length() == 0) {
+            throw ApiError.badRequest(raw ? "The request needs a body: the raw message (RFC 5322), headers first."
+                    : "The request needs a JSON body: the parsed message {from, to, subject, text, html, headers, attachments},"
+                    + " or a raw message sent with Content-Type: message/rfc822.");
         }
-        JsonObject message;
-        try {
-            message = EmailMessage.read(jsonObject(body));
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest(e.getMessage());
+        if (raw && body.length() > emailMaxBytes) {
+            throw new ApiError(413, "payload_too_large", "An email may be at most " + emailMaxBytes
+                    + " bytes (EMAIL_MAX_BYTES); this raw message has " + body.length() + ".");
         }
-        dispatch(ctx, new Request(Run.Trigger.EMAIL, ctx.pathParam("owner"), ctx.pathParam("val"),
-                ctx.request().getHeader("Authorization"), idempotencyKey(ctx), message));
+        String authorization = ctx.request().getHeader("Authorization");
+        String clientKey = idempotencyKey(ctx);
+        jsWorkers.<JsonObject>executeBlocking(() -> {
+            try {
+                JsonObject parsed = raw ? RawMessage.parse(body.getBytes(), null, null) : jsonObject(body);
+                return EmailMessage.read(parsed, emailMaxBytes);
+            } catch (EmailMessage.TooLarge e) {
+                throw new ApiError(413, "payload_too_large", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(e.getMessage());
+            }
+        }, false).onComplete(read -> {
+            if (read.failed()) {
+                ctx.fail(read.cause());
+                return;
+            }
+            try {
+                dispatch(ctx, new Request(Run.Trigger.EMAIL, ctx.pathParam("owner"), ctx.pathParam("val"), authorization, clientKey, read.result()));
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        });
     }
 
     private void dispatch(RoutingContext ctx, Request request) {

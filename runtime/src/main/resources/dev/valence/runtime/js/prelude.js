@@ -706,6 +706,27 @@
   define('Blob', Blob);
   define('File', File);
 
+  // An email val's message arrives as JSON with its attachments in base64; the val gets them as Files.
+  const B64_VALUES = new Int16Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) B64_VALUES['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+  function base64Bytes(text) {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 61) end--; // '=' padding
+    const out = new Uint8Array(Math.floor(end * 3 / 4));
+    let buffer = 0, bits = 0, at = 0;
+    for (let i = 0; i < end; i++) {
+      buffer = ((buffer << 6) | B64_VALUES[text.charCodeAt(i)]) & 0xffffff;
+      bits += 6;
+      if (bits >= 8) { bits -= 8; out[at++] = (buffer >> bits) & 0xff; }
+    }
+    return out;
+  }
+  function emailMessage(message) {
+    if (message === null || typeof message !== 'object' || !Array.isArray(message.attachments)) return message;
+    message.attachments = message.attachments.map(a => new File([base64Bytes(a.content)], a.filename, { type: a.contentType }));
+    return message;
+  }
+
   // ---------------------------------------------------------------- FormData
   class FormData {
     #entries = [];
@@ -1358,11 +1379,12 @@
      * [resultJson] (resultJson null when the handler returned undefined) when it finished at once, or
      * undefined while its promise is pending (see state/value/rethrow).
      */
-    invoke(handler, argsJson) {
+    invoke(handler, argsJson, trigger) {
       timers = new Map();
       dueTimers = [];
       if (handler === null || handler === undefined) return [null];
       const args = JSON.parse(argsJson);
+      if (trigger === 'email') args[0] = emailMessage(args[0]);
       settle(handler(...args), toJsonWire);
       return state === 1 ? settledValue : undefined;
     },

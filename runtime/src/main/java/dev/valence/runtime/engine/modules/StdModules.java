@@ -8,7 +8,9 @@ import java.util.Map;
 
 /** The standard modules a val can import by name, read once from the class path. */
 final class StdModules {
-    private static final Map<String, String> SOURCES = Map.of("blob", read("dev/valence/runtime/js/std-blob.js"));
+    private static final Map<String, String> SOURCES = Map.of(
+            "blob", read("dev/valence/runtime/js/std-blob.js"),
+            "email", read("dev/valence/runtime/js/std-email.js"));
 
     private StdModules() {}
 

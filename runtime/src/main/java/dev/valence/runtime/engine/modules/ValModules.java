@@ -1,5 +1,6 @@
 package dev.valence.runtime.engine.modules;
 
+import dev.valence.runtime.email.Outbox;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.EnvStore;
@@ -31,8 +32,15 @@ public final class ValModules {
     private final ModuleResolver resolver;
     private final Limits limits;
     private final long latestTtlNs;
+    private final Outbox outbox;
 
     public ValModules(ValStore vals, BlobStore blobs, EnvStore env, TsCompiler compiler, Limits limits, long latestTtlMs) {
+        this(vals, blobs, env, compiler, limits, latestTtlMs, null);
+    }
+
+    /** With {@code outbox}, where std/email sends (null: std/email is not offered). */
+    public ValModules(ValStore vals, BlobStore blobs, EnvStore env, TsCompiler compiler, Limits limits, long latestTtlMs, Outbox outbox) {
+        this.outbox = outbox;
         this.vals = vals;
         this.blobs = blobs;
         this.env = new EnvCache(env, latestTtlMs, ENV_SUBSCRIBED_TTL_MS);
@@ -65,10 +73,14 @@ public final class ValModules {
         return !vals.latestVersions(graph.latest().keySet()).equals(graph.latest());
     }
 
-    /** The sandbox of one context of a val owned by {@code ownerId}. */
-    public JsEngine.Sandbox sandbox(long ownerId, ModuleGraph graph) {
-        return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null,
-                OwnerFunctions.forOwner(ownerId, blobs, env, limits));
+    /** The sandbox of one context of {@code val}: its owner's functions, std/email's sending as this val. */
+    public JsEngine.Sandbox sandbox(Val val, ModuleGraph graph) {
+        Map<String, Object> functions = OwnerFunctions.forOwner(val.ownerId(), blobs, env, limits);
+        if (outbox != null) {
+            functions = new java.util.HashMap<>(functions);
+            functions.put("emailSend", OutboxFunction.forVal(outbox, new Outbox.Sender(val.ownerId(), val.owner(), val.name())));
+        }
+        return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null, functions);
     }
 
     /**
