@@ -74,7 +74,9 @@ final class TriggerApi {
         Buffer body = ctx.body().buffer();
         RunNow wanted;
         try {
-            wanted = body == null || body.length() == 0 ? new RunNow(null, null) : RunNow.read(jsonObject(body));
+            wanted = body == null || body.length() == 0 ? new RunNow(null, null) : RunNow.read(jsonObject(body), emailMaxBytes);
+        } catch (EmailMessage.TooLarge e) {
+            throw new ApiError(413, "payload_too_large", e.getMessage());
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }

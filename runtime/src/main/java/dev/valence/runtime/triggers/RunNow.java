@@ -28,7 +28,7 @@ public record RunNow(JsonArray args, JsonObject message) {
     }
 
     /** Reads {@code {}}, {@code {"args": [...]}} or {@code {"message": {...}}}; throws IllegalArgumentException naming the problem. */
-    public static RunNow read(JsonObject body) {
+    public static RunNow read(JsonObject body, long emailMaxBytes) {
         Object rawArgs = body.getValue("args");
         Object rawMessage = body.getValue("message");
         if (rawArgs != null && !(rawArgs instanceof JsonArray)) {
@@ -42,7 +42,9 @@ public record RunNow(JsonArray args, JsonObject message) {
             throw new IllegalArgumentException("'message' must be an object: the email as POST /api/v1/email/{owner}/{val} takes it.");
         }
         try {
-            return new RunNow(null, EmailMessage.read(message));
+            return new RunNow(null, EmailMessage.read(message, emailMaxBytes));
+        } catch (EmailMessage.TooLarge e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("In 'message': " + e.getMessage(), e);
         }
