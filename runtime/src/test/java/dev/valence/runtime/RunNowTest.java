@@ -128,7 +128,8 @@ class RunNowTest {
         assertEquals("success", json.getString("outcome"));
         assertEquals(new JsonObject().put("from", "ann@example.com").put("to", new JsonArray().add("inbox@valence.test"))
                 .put("cc", new JsonArray()).put("bcc", new JsonArray()).put("subject", "Hi").put("text", "Hello").putNull("html")
-                .put("headers", new JsonObject()), new JsonObject(json.getString("logs").substring("[log] ".length())));
+                .put("headers", new JsonObject()).put("attachments", new JsonArray()),
+                new JsonObject(json.getString("logs").substring("[log] ".length())));
         // the email endpoint's run of the same message sees the same object
         var delivered = platform.post("/api/v1/email/admin/inbox", admin, message.encode());
         assertEquals(json.getString("logs"), delivered.json().getString("logs"));
