@@ -22,9 +22,11 @@ await build({
   mainFields: ["module", "main"],
 });
 // Babel's browser build still imports two Node modules: node:assert (a shim) and node:path (path-browserify).
+// Its parser is the one ts.js carries (shims/babel-parser.js).
 const nodeShims = {
   name: "node-shims",
   setup(b) {
+    b.onResolve({ filter: /^@babel\/parser$/ }, () => ({ path: path.join(here, "shims/babel-parser.js") }));
     b.onResolve({ filter: /^node:assert$/ }, () => ({ path: path.join(here, "shims/assert.js") }));
     b.onResolve({ filter: /^node:path$/ }, () => ({ path: path.join(here, "node_modules/path-browserify/index.js") }));
   },

@@ -10,9 +10,12 @@
 // the way a file named main.tsx would be. The two differ only where `<` starts a type assertion or a
 // generic arrow (`<T>(x) => x`) in .ts but a JSX element in .tsx, so a val that uses JSX writes generic
 // arrows as `<T,>(x) => x`, as in any .tsx file.
-import { parse as babelParse } from "@babel/parser";
+import { parse as babelParse, tokTypes } from "@babel/parser";
 import { transform } from "sucrase";
 import { parse } from "es-module-lexer/js";
+
+// shared with the Babel bundle (shims/babel-parser.js)
+globalThis.valenceBabelParser = { parse: babelParse, tokTypes };
 
 /** A `namespace N {` or `module N {` block somewhere (also in strings or comments: then Babel merely does the same work). */
 const NAMESPACE = /(?:^|[^\w$.])(?:namespace|module)\s+[\w$]+(?:\.[\w$]+)*\s*\{/;
@@ -74,13 +77,24 @@ function sucraseFellShort(source, code) {
   }
 }
 
-/** Parses with Babel as .ts, then as .tsx: {jsx} for the first that parses, else {error} of the one that got further. */
+/**
+ * Parses with Babel as .ts, then as .tsx: {jsx, source} for the first that parses, else {error} of the one
+ * that got further. The source comes back with `module N {` blocks spelled `namespace N {`: TypeScript
+ * deprecated that spelling and Babel refuses it, but Deno still runs it (the line stays, the column moves).
+ */
 function babelCheck(source) {
   let furthest = null;
   for (const jsx of [false, true]) {
+    const plugins = jsx ? ["typescript", "jsx", "decorators", "decoratorAutoAccessors"] : ["typescript", "decorators", "decoratorAutoAccessors"];
     try {
-      babelParse(source, { sourceType: "module", plugins: jsx ? ["typescript", "jsx", "decorators", "decoratorAutoAccessors"] : ["typescript", "decorators", "decoratorAutoAccessors"] });
-      return { jsx };
+      const errors = babelParse(source, { sourceType: "module", errorRecovery: true, plugins }).errors || [];
+      if (errors.length === 0) return { jsx, source };
+      if (!errors.every((e) => e.reasonCode === "InlineModuleDeclarationMustUseString" && source.startsWith("module", offset(e)))) throw errors[0];
+      let rewritten = source;
+      for (const e of [...errors].sort((a, b) => offset(b) - offset(a))) {
+        rewritten = rewritten.slice(0, offset(e)) + "namespace" + rewritten.slice(offset(e) + "module".length);
+      }
+      return { jsx, source: rewritten };
     } catch (e) {
       if (!e.loc) throw e;
       if (furthest === null || offset(e) > offset(furthest)) furthest = e;
@@ -135,7 +149,7 @@ globalThis.valenceCompile = function valenceCompile(source, name) {
     if (check.error) return failure(check.error);
     if (typeof globalThis.valenceBabel !== "function") return JSON.stringify({ ok: false, needsBabel: true });
     try {
-      code = globalThis.valenceBabel(source, name, check.jsx ? jsx : null);
+      code = globalThis.valenceBabel(check.source, name, check.jsx ? jsx : null);
     } catch (e) {
       return failure(e);
     }

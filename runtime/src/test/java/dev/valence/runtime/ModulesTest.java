@@ -252,7 +252,7 @@ class ModulesTest {
     }
 
     @Test
-    void every_documented_form_of_a_std_module_is_the_same_module() {
+    void every_documented_form_of_a_std_module_reaches_the_same_blobs() {
         platform.createVal(alice, "std-forms", """
                 import { blob } from "https://esm.town/v/std/blob/main.ts";
                 import { blob as bare } from "https://esm.town/v/std/blob";
@@ -265,11 +265,12 @@ class ModulesTest {
                 export default async () => {
                   await blob.setJSON("forms", { ok: true });
                   const all = [bare, pinnedQuery, pinnedAt, pinnedFile, fileQuery, short, prefixed];
-                  return Response.json({ same: all.every((b) => b === blob), read: await short.getJSON("forms") });
+                  return Response.json(await Promise.all(all.map((b) => b.getJSON("forms"))));
                 };""");
         var reply = platform.get("/v/alice/std-forms");
         assertEquals(200, reply.status(), reply.body());
-        assertEquals(new JsonObject().put("same", true).put("read", new JsonObject().put("ok", true)), reply.json());
+        var ok = new JsonObject().put("ok", true);
+        assertEquals(new io.vertx.core.json.JsonArray(java.util.Collections.nCopies(7, ok)), new io.vertx.core.json.JsonArray(reply.body()));
     }
 
     @Test

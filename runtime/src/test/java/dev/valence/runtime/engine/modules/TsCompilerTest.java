@@ -151,7 +151,7 @@ class TsCompilerTest {
         }
         // fewer rounds for Babel: each costs ten times a Sucrase compile, and saves that need it are rare
         int runs = 100;
-        int babelRuns = 30;
+        int babelRuns = 10;
         for (int i = 0; i < runs; i++) compiler.compile("warm", TSX);
         for (int i = 0; i < babelRuns; i++) compiler.compile("warm", NAMESPACE_AND_DECORATOR);
         long start = System.nanoTime();
@@ -162,6 +162,7 @@ class TsCompilerTest {
         double babelMs = (System.nanoTime() - start) / 1e6 / babelRuns;
         System.out.printf("TsCompiler: warm %.2f ms per TSX val (mean of %d), %.2f ms per namespace/decorator val (mean of %d)%n",
                 tsxMs, runs, babelMs, babelRuns);
-        assertTrue(babelMs < 1000, "mean " + babelMs + " ms");
+        // relative, not absolute: both share whatever else the machine is running (Babel is about ten times Sucrase here)
+        assertTrue(babelMs < 40 * tsxMs, "Babel's mean " + babelMs + " ms against Sucrase's " + tsxMs + " ms for TSX");
     }
 }
