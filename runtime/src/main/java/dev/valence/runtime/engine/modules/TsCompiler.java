@@ -33,7 +33,7 @@ public final class TsCompiler implements AutoCloseable {
     /** The compiled JavaScript and the specifiers it imports (static and literal dynamic imports, in order). */
     public record Compiled(String code, List<String> imports) {}
 
-    /** Why a val's code was refused: its code for the API and whether the message is a syntax error's. */
+    /** Why a val's code was refused, with the stable code the API answers with. */
     public enum Problem {
         SYNTAX("syntax_error"),
         UNSUPPORTED_IMPORT("unsupported_import");
