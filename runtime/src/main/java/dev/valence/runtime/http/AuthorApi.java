@@ -396,6 +396,9 @@ final class AuthorApi {
         try {
             compiled = engine.compiler().compile(name, code);
         } catch (TsCompiler.CompileError e) {
+            if (e.problem() != TsCompiler.Problem.SYNTAX) {
+                throw new ApiError(400, e.problem().code(), e.getMessage(), new JsonObject().put("line", e.line()).put("column", e.column()));
+            }
             throw syntaxError(e.line(), e.column(), e.getMessage());
         }
         engine.checkSyntax(name, compiled.code()).ifPresent(problem -> {
