@@ -169,7 +169,7 @@ class ModulesTest {
                 import lodash from "npm:lodash";
                 export default () => new Response(typeof lodash);""");
         assertEquals("alice/npm-user@1 imports \"npm:lodash\", which cannot be imported: a val can import other vals"
-                + " (val:owner/name or https://esm.town/v/owner/name, optionally pinned with ?v=N) and std/blob, nothing else.",
+                + " (val:owner/name or https://esm.town/v/owner/name, optionally pinned with ?v=N) and std/blob and std/email, nothing else.",
                 error("/v/alice/npm-user").getString("message"));
     }
 
@@ -279,7 +279,7 @@ class ModulesTest {
                 import { thing } from "https://esm.town/v/std/nonesuch/main.ts";
                 export default () => new Response(String(thing));""");
         assertEquals("alice/std-unknown@1 imports \"https://esm.town/v/std/nonesuch/main.ts\", which cannot be imported:"
-                + " there is no standard module std/nonesuch; the only one is std/blob.", error("/v/alice/std-unknown").getString("message"));
+                + " there is no standard module std/nonesuch; the standard modules are std/blob and std/email.", error("/v/alice/std-unknown").getString("message"));
     }
 
     @Test
