@@ -44,7 +44,9 @@ class StdEmailTest {
 
     static Map<String, String> settings(GreenMail server, String... more) {
         var settings = new java.util.HashMap<>(Map.of("SMTP_URL", "smtp://relay:s3cret%2Fpass@127.0.0.1:" + server.getSmtp().getPort(),
-                "MAIL_DOMAIN", DOMAIN, "EMAIL_SENDS_PER_MINUTE", "3"));
+                "MAIL_DOMAIN", DOMAIN, "EMAIL_SENDS_PER_MINUTE", "3",
+                // a 15 MiB attachment received and sent again allocates more than the default 256 MB budget (see the README)
+                "VAL_TIMEOUT_MS", "30000", "VAL_MEMORY_LIMIT_MB", "1024"));
         for (int i = 0; i < more.length; i += 2) settings.put(more[i], more[i + 1]);
         return settings;
     }
@@ -160,6 +162,31 @@ class StdEmailTest {
         assertTrue(mixed.getBodyPart(3).isMimeType("text/csv"));
         // a text part travels with CRLF line ends (MIME's canonical form for text)
         assertArrayEquals("a,b\r\n1,2\r\n".getBytes(StandardCharsets.US_ASCII), mixed.getBodyPart(3).getInputStream().readAllBytes());
+    }
+
+    @Test
+    void a_15_mib_attachment_received_as_json_is_forwarded_by_std_email_byte_for_byte() throws Exception {
+        // its base64 (21 million characters) is past Jackson's default limit of 20 million per string
+        platform.createVal(admin, new JsonObject().put("name", "forward").put("type", "email").put("code", """
+                import { email } from "std/email";
+                export default async function (message) {
+                  await email({ subject: "Fwd: " + message.subject, text: "attached", attachments: message.attachments });
+                }"""));
+        byte[] bytes = new byte[15 * 1024 * 1024];
+        new java.util.Random(17).nextBytes(bytes);
+        var message = new JsonObject().put("from", "ann@example.com").put("to", "admin.forward@" + DOMAIN).put("subject", "scan")
+                .put("attachments", new JsonArray().add(new JsonObject().put("filename", "scan.bin").put("contentType", "image/x-scan")
+                        .put("content", java.util.Base64.getEncoder().encodeToString(bytes))));
+        var reply = platform.post("/api/v1/email/admin/forward", admin, message.encode());
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("success", reply.json().getString("outcome"), reply.body());
+        assertTrue(smtp.waitForIncomingEmail(10_000, 1));
+        MimeMessage mail = smtp.getReceivedMessages()[0];
+        assertEquals("Fwd: scan", mail.getSubject());
+        var part = ((MimeMultipart) mail.getContent()).getBodyPart(1);
+        assertEquals("scan.bin", part.getFileName());
+        assertTrue(part.isMimeType("image/x-scan"), part.getContentType());
+        assertArrayEquals(bytes, part.getInputStream().readAllBytes());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.valence.runtime.email;
 
 import dev.valence.runtime.guard.SchemaGuard;
-import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.ValStore;
 import dev.valence.runtime.triggers.TriggerRunner;
 import java.net.InetAddress;
@@ -55,8 +54,8 @@ public final class SmtpListener implements AutoCloseable {
                     + " (" + e.getMessage() + "): another program may use it; set SMTP_PORT to a free port, or unset it to turn the listener off.", e);
         }
         var listener = new SmtpListener(server);
-        log.info("SMTP listener on {}:{} takes mail for {}.{}@{} and {}@{}.{}", bindHost, listener.port(), "{owner}", "{val}",
-                settings.mailDomain(), "{val}", "{owner}", settings.mailDomain());
+        log.info("SMTP listener on {}:{} delivers mail for {owner}.{val}@{} and {val}@{owner}.{} to email vals",
+                bindHost, listener.port(), settings.mailDomain(), settings.mailDomain());
         return listener;
     }
 
@@ -68,10 +67,5 @@ public final class SmtpListener implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-    }
-
-    /** Database trouble while delivering: the sending server should retry later. */
-    static boolean isTemporary(RuntimeException e) {
-        return e instanceof StoreException;
     }
 }

@@ -15,6 +15,7 @@ import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
 import dev.valence.runtime.triggers.EmailMessage;
+import dev.valence.runtime.triggers.LargeJson;
 import dev.valence.runtime.triggers.RunNow;
 import dev.valence.runtime.triggers.TriggerRunner;
 import dev.valence.runtime.triggers.Triggers;
@@ -118,7 +119,7 @@ final class TriggerApi {
         String clientKey = idempotencyKey(ctx);
         jsWorkers.<JsonObject>executeBlocking(() -> {
             try {
-                JsonObject parsed = raw ? RawMessage.parse(body.getBytes(), null, null) : jsonObject(body);
+                JsonObject parsed = raw ? RawMessage.parse(body.getBytes(), null, null) : largeJsonObject(body);
                 return EmailMessage.read(parsed, emailMaxBytes);
             } catch (EmailMessage.TooLarge e) {
                 throw new ApiError(413, "payload_too_large", e.getMessage());
@@ -289,6 +290,15 @@ final class TriggerApi {
             throw ApiError.badRequest("The Idempotency-Key header must be 1 to 200 visible ASCII characters.");
         }
         return key;
+    }
+
+    /** As {@link #jsonObject}, for email bodies whose base64 strings pass Jackson's default string limit. */
+    private static JsonObject largeJsonObject(Buffer body) {
+        try {
+            return LargeJson.object(body.getBytes());
+        } catch (DecodeException e) {
+            throw ApiError.badRequest("The body must be a JSON object: " + e.getMessage());
+        }
     }
 
     private static JsonObject jsonObject(Buffer body) {

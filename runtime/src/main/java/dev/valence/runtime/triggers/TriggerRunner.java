@@ -150,7 +150,7 @@ public final class TriggerRunner {
     }
 
     private void runHeldRequest(String payloadJson, Run.Trigger trigger) {
-        JsonObject payload = new JsonObject(payloadJson);
+        JsonObject payload = LargeJson.object(payloadJson); // a held email's attachments are long base64 strings
         String owner = payload.getString("owner");
         String name = payload.getString("val");
         var deployed = vals.findDeployed(owner, name).orElseThrow(() -> new Refused("no val named " + owner + "/" + name));

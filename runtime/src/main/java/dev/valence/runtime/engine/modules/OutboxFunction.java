@@ -16,6 +16,30 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * the SMTP server answers, within the transport's timeouts.
  */
 final class OutboxFunction {
+    /**
+     * {@code base64Into(text, arrayBuffer)}: decodes base64 into a buffer the guest allocated, for the
+     * prelude, which makes an inbound email's attachments into Files. Decoding in guest JavaScript, or
+     * reading a host buffer byte by byte, took over ten seconds for 10 MiB; this writes eight bytes a
+     * call. Answers the bytes written, or -1 when the text is not base64 or the buffer has another size.
+     * Pure, so harmless in guest hands.
+     */
+    static final ProxyExecutable BASE64_INTO = args -> {
+        if (args.length < 2 || !args[0].isString() || !args[1].hasBufferElements() || !args[1].isBufferWritable()) return -1;
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(args[0].asString());
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
+        Value target = args[1];
+        if (target.getBufferSize() != bytes.length) return -1;
+        var words = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = 0;
+        for (; at + 8 <= bytes.length; at += 8) target.writeBufferLong(java.nio.ByteOrder.LITTLE_ENDIAN, at, words.getLong(at));
+        for (; at < bytes.length; at++) target.writeBufferByte(at, bytes[at]);
+        return bytes.length;
+    };
+
     private OutboxFunction() {}
 
     static ProxyExecutable forVal(Outbox outbox, Outbox.Sender sender) {

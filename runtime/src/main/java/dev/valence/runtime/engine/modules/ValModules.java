@@ -75,11 +75,9 @@ public final class ValModules {
 
     /** The sandbox of one context of {@code val}: its owner's functions, std/email's sending as this val. */
     public JsEngine.Sandbox sandbox(Val val, ModuleGraph graph) {
-        Map<String, Object> functions = OwnerFunctions.forOwner(val.ownerId(), blobs, env, limits);
-        if (outbox != null) {
-            functions = new java.util.HashMap<>(functions);
-            functions.put("emailSend", OutboxFunction.forVal(outbox, new Outbox.Sender(val.ownerId(), val.owner(), val.name())));
-        }
+        var functions = new java.util.HashMap<>(OwnerFunctions.forOwner(val.ownerId(), blobs, env, limits));
+        if (outbox != null) functions.put("emailSend", OutboxFunction.forVal(outbox, new Outbox.Sender(val.ownerId(), val.owner(), val.name())));
+        functions.put("base64Into", OutboxFunction.BASE64_INTO);
         return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null, functions);
     }
 
