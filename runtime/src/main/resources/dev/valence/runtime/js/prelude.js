@@ -11,7 +11,8 @@
 
   // Engine built-ins a val must not see (host access, files, process control, polyglot bindings).
   for (const name of ['load', 'loadWithNewGlobal', 'print', 'printErr', 'quit', 'exit', 'read', 'readFully',
-    'readline', 'readbuffer', 'Graal', 'Polyglot', 'Java', 'Packages', 'java', 'javax', 'JavaImporter', 'console']) {
+    'readline', 'readbuffer', 'Graal', 'Polyglot', 'Java', 'Packages', 'java', 'javax', 'javafx', 'com', 'org', 'edu',
+    'JavaImporter', 'arguments', 'console']) {
     try { delete global[name]; } catch (e) { /* non-configurable: left as the engine made it */ }
   }
 
