@@ -289,7 +289,7 @@
     deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
       return loadWebCrypto().subtle.deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages);
     },
-    deriveBits(algorithm, baseKey, length) { return loadWebCrypto().subtle.deriveBits(algorithm, baseKey, length); },
+    deriveBits(algorithm, baseKey, length = null) { return loadWebCrypto().subtle.deriveBits(algorithm, baseKey, length); },
     importKey(format, keyData, algorithm, extractable, keyUsages) {
       return loadWebCrypto().subtle.importKey(format, keyData, algorithm, extractable, keyUsages);
     },

@@ -28,7 +28,8 @@
     'get key length': ['HMAC', ...AES, 'PBKDF2', 'HKDF'],
     digest: HASHES,
   };
-  const ALL_NAMES = [...new Set(Object.values(OPERATIONS).flat())];
+  /** Every registered name by its upper case: names match case-insensitively. */
+  const NAMES = new Map(Object.values(OPERATIONS).flat().map(n => [n.toUpperCase(), n]));
 
   // The recognized usages in the standard's order; a key's usages are kept in this order, once each.
   const USAGES = ['encrypt', 'decrypt', 'sign', 'verify', 'deriveKey', 'deriveBits', 'wrapKey', 'unwrapKey'];
@@ -60,7 +61,11 @@
 
   /** A host answer, or the DOMException the host refused the operation with. */
   function answered(op, result) {
-    if (result !== null && typeof result === 'object' && typeof result.failure === 'string') fail(op, result.message, result.failure);
+    if (result !== null && typeof result === 'object' && typeof result.failure === 'string') {
+      // the host writes sentences; after "crypto.subtle.op: " they continue one (an acronym keeps its capitals)
+      const message = String(result.message).replace(/\.$/, '');
+      fail(op, /^[A-Z][a-z]/.test(message) ? message[0].toLowerCase() + message.slice(1) : message, result.failure);
+    }
     return result;
   }
 
@@ -116,7 +121,7 @@
     }
     if (algorithm.name === undefined) throw new TypeError('crypto.subtle.' + op + ': the algorithm object has no name');
     const given = String(algorithm.name);
-    const name = ALL_NAMES.find(n => n.toUpperCase() === given.toUpperCase());
+    const name = NAMES.get(given.toUpperCase());
     if (name === undefined || !OPERATIONS[forOp].includes(name)) {
       fail(op, "the algorithm '" + given + "' is not supported" + (forOp === op ? '' : ' for ' + forOp) + '; supported here: '
         + OPERATIONS[forOp].join(', '), 'NotSupportedError');
@@ -196,6 +201,9 @@
     return out;
   }
 
+  /** "an ECDSA", "an HMAC", "a PBKDF2": the article for an algorithm's name as its letters are read aloud. */
+  const a = (name) => (/^[AEFHILMNORSX]/.test(name) ? 'an ' : 'a ') + name;
+
   function checkUsages(op, usages) {
     if (usages === null || typeof usages !== 'object' || typeof usages[Symbol.iterator] !== 'function') {
       throw new TypeError('crypto.subtle.' + op + ': keyUsages must be an array of usages, such as ["sign", "verify"]');
@@ -264,8 +272,8 @@
         break;
       case 'RSASSA-PKCS1-v1_5': case 'RSA-PSS': case 'RSA-OAEP':
         keyAlgorithm.modulusLength = described.modulusLength;
+        keyAlgorithm.hash = { name: algorithm.hash }; // before publicExponent, as in Deno
         keyAlgorithm.publicExponent = described.publicExponent == null ? new Uint8Array(0) : new Uint8Array(arrayBufferOf(described.publicExponent));
-        keyAlgorithm.hash = { name: algorithm.hash };
         break;
       case 'ECDSA': case 'ECDH':
         keyAlgorithm.namedCurve = described.namedCurve;
@@ -279,7 +287,7 @@
     if (!isKey(key)) throw new TypeError('crypto.subtle.' + op + ': ' + what + ' must be a CryptoKey');
     const k = internalOf(key);
     if (algorithmName !== undefined && k.name !== algorithmName) {
-      fail(op, what + ' is a ' + k.name + ' key, not a ' + algorithmName + ' key', 'InvalidAccessError');
+      fail(op, what + ' is ' + a(k.name) + ' key, not ' + a(algorithmName) + ' key', 'InvalidAccessError');
     }
     if (usage !== undefined && !k.usages.includes(usage)) {
       fail(op, what + "'s usages are [" + k.usages.join(', ') + "], which do not include '" + usage
@@ -298,7 +306,7 @@
       let bits;
       if (name === 'HMAC') {
         bits = alg.length === undefined ? HASH_BLOCK_BITS[alg.hash] : alg.length;
-        if (bits <= 0 || bits % 8 !== 0) fail(op, 'HMAC key lengths here are whole bytes (a multiple of 8 bits); got ' + bits, bits <= 0 ? 'OperationError' : 'NotSupportedError');
+        if (bits <= 0 || bits % 8 !== 0) fail(op, 'generated HMAC keys are whole bytes long (a positive multiple of 8 bits); got ' + bits, 'OperationError');
       } else {
         bits = alg.length;
         if (![128, 192, 256].includes(bits)) fail(op, name + ' keys are 128, 192 or 256 bits long; got ' + bits, 'OperationError');
@@ -333,14 +341,14 @@
       case 'RSA-PSS': return 'PS' + (alg.hash === 'SHA-1' ? '1' : bits(alg.hash));
       case 'RSA-OAEP': return alg.hash === 'SHA-1' ? 'RSA-OAEP' : 'RSA-OAEP-' + bits(alg.hash);
       case 'ECDSA': return { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }[alg.namedCurve];
-      case 'Ed25519': return 'Ed25519';
-      default: return undefined;
+      case 'ECDH': return 'ECDH';
+      default: return undefined; // Ed25519 and X25519 keys are exported without "alg", as Deno does
     }
   }
 
   /** The checks every JWK import makes: kty, use, key_ops and ext (RFC 7517, as WebCrypto applies them). */
   function checkJwk(op, jwk, kty, name, extractable, requested) {
-    if (jwk.kty !== kty) fail(op, 'a ' + name + ' JWK has "kty": "' + kty + '", not ' + JSON.stringify(jwk.kty), 'DataError');
+    if (jwk.kty !== kty) fail(op, a(name) + ' JWK has "kty": "' + kty + '", not ' + JSON.stringify(jwk.kty), 'DataError');
     const use = ['AES-GCM', 'AES-CBC', 'AES-CTR', 'AES-KW', 'RSA-OAEP', 'ECDH', 'X25519'].includes(name) ? 'enc' : 'sig';
     if (requested.length > 0 && jwk.use !== undefined && jwk.use !== use) {
       fail(op, 'the JWK\'s "use" is ' + JSON.stringify(jwk.use) + '; a ' + name + ' key needs "' + use + '"', 'DataError');
@@ -363,6 +371,9 @@
       jwk = keyData;
     } else {
       data = bufferOf(op, keyData, 'the key data');
+      if ((format === 'spki' || format === 'pkcs8') && /^-----BEGIN /.test(String.fromCharCode.apply(null, new Uint8Array(data, 0, Math.min(11, data.byteLength))))) {
+        fail(op, 'the key data is PEM text; ' + format + ' takes the DER bytes inside it: drop the -----BEGIN and -----END lines and base64-decode the rest', 'DataError');
+      }
     }
     const requested = checkUsages(op, usages);
     const alg = normalize(op, algorithm, 'importKey');
@@ -370,8 +381,8 @@
     if (KEY_USAGES[name].secret) {
       const keyUsages = usagesFor(op, name, 'secret', requested);
       if (name === 'PBKDF2' || name === 'HKDF') {
+        // never extractable; an import asking for true gets false, as in Deno (the standard says SyntaxError)
         if (format !== 'raw') fail(op, name + ' keys are imported as raw bytes only', 'NotSupportedError');
-        if (extractable) fail(op, name + ' keys cannot be extractable; pass false', 'SyntaxError');
       } else if (format !== 'raw' && format !== 'jwk') {
         fail(op, name + ' keys are imported as raw or jwk, not ' + format, 'NotSupportedError');
       }
@@ -399,10 +410,10 @@
     let hostData = data;
     if (jwk !== null) {
       checkJwk(op, jwk, JWK_KTY[family], name, extractable, requested);
-      const expected = jwkAlgFor(alg);
-      if (jwk.alg !== undefined && expected !== undefined) {
-        const fine = name === 'Ed25519' ? ['Ed25519', 'EdDSA'].includes(jwk.alg) : jwk.alg === expected;
-        if (!fine) fail(op, 'the JWK\'s "alg" is ' + JSON.stringify(jwk.alg) + '; this key needs ' + JSON.stringify(expected), 'DataError');
+      // ECDH and X25519 keys may carry any "alg" (ECDH-ES and its variants); Ed25519 has two names
+      const expected = name === 'Ed25519' ? ['Ed25519', 'EdDSA'] : name === 'ECDH' || name === 'X25519' ? null : [jwkAlgFor(alg)];
+      if (jwk.alg !== undefined && expected !== null && !expected.includes(jwk.alg)) {
+        fail(op, 'the JWK\'s "alg" is ' + JSON.stringify(jwk.alg) + '; this key needs ' + expected.map(a => JSON.stringify(a)).join(' or '), 'DataError');
       }
       if (jwk.oth !== undefined) fail(op, 'RSA keys with more than two primes ("oth") are not supported', 'NotSupportedError');
       hostData = {};
@@ -432,19 +443,21 @@
     }
     const exported = answered(op, host.exportKey(handleOf(key), format));
     if (format !== 'jwk') return arrayBufferOf(exported);
+    // members in the order Deno writes them: kty, alg, the key's fields, key_ops, ext
     const jwk = {};
     if (k.type === 'secret') {
       const bytes = new Uint8Array(arrayBufferOf(exported));
       jwk.kty = 'oct';
-      jwk.k = base64url(bytes);
       jwk.alg = jwkAlgFor({ name, hash: k.hash }, bytes.length * 8);
+      jwk.k = base64url(bytes);
     } else {
-      for (const field of ['kty', 'crv', 'x', 'y', 'd', 'n', 'e', 'p', 'q', 'dp', 'dq', 'qi']) {
+      jwk.kty = exported.kty;
+      const alg = jwkAlgFor({ name, hash: k.hash, namedCurve: k.namedCurve });
+      if (alg !== undefined) jwk.alg = alg;
+      for (const field of FAMILY[name] === 'RSA' ? ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] : ['crv', 'd', 'x', 'y']) {
         const v = exported[field];
         if (typeof v === 'string') jwk[field] = v;
       }
-      const alg = jwkAlgFor({ name, hash: k.hash, namedCurve: k.namedCurve });
-      if (alg !== undefined && name !== 'ECDSA') jwk.alg = alg;
     }
     jwk.key_ops = k.usages.slice();
     jwk.ext = k.extractable;
@@ -489,7 +502,7 @@
     if (alg.name === 'ECDH' || alg.name === 'X25519') {
       const peer = internalOf(alg.public);
       if (peer.type !== 'public') fail(op, alg.name + '\'s "public" must be a public key, not a ' + peer.type + ' key', 'InvalidAccessError');
-      if (peer.name !== alg.name) fail(op, alg.name + '\'s "public" is a ' + peer.name + ' key, not a ' + alg.name + ' key', 'InvalidAccessError');
+      if (peer.name !== alg.name) fail(op, alg.name + '\'s "public" is ' + a(peer.name) + ' key, not ' + a(alg.name) + ' key', 'InvalidAccessError');
       params.public = handleOf(alg.public);
     } else if (length === null) {
       fail(op, alg.name + ' needs a length in bits', 'OperationError');

@@ -44,7 +44,7 @@ final class AsymmetricKeys {
             checkKind(family, key.getAlgorithm(), curve, key instanceof ECPublicKey ec ? ec.getParams() : null);
             return new KeyMaterial.Public(key);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw CryptoFailure.data("The spki data is not a " + family.jdkName + " public key (SubjectPublicKeyInfo, DER)", e);
+            throw CryptoFailure.data("The spki data is not an " + family.jdkName + " public key (SubjectPublicKeyInfo, DER)", e);
         }
     }
 
@@ -54,7 +54,7 @@ final class AsymmetricKeys {
             checkKind(family, key.getAlgorithm(), curve, key instanceof ECPrivateKey ec ? ec.getParams() : null);
             return new KeyMaterial.Private(key, publicOf(family, key, der));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw CryptoFailure.data("The pkcs8 data is not a " + family.jdkName + " private key (PKCS #8 PrivateKeyInfo, DER)", e);
+            throw CryptoFailure.data("The pkcs8 data is not an " + family.jdkName + " private key (PKCS #8 PrivateKeyInfo, DER)", e);
         }
     }
 
@@ -152,7 +152,7 @@ final class AsymmetricKeys {
             case ED25519 -> jdkAlgorithm.equals("EdDSA") || jdkAlgorithm.equals("Ed25519");
             case X25519 -> jdkAlgorithm.equals("XDH") || jdkAlgorithm.equals("X25519");
         };
-        if (!sameKind) throw CryptoFailure.data("The key is a " + jdkAlgorithm + " key, not a " + family.jdkName + " key.");
+        if (!sameKind) throw CryptoFailure.data("The key is an " + jdkAlgorithm + " key, not an " + family.jdkName + " key.");
         if (params != null && curve != null && Curve.of(params) != curve) {
             throw CryptoFailure.data("The key is on " + Curve.of(params).webName + ", but the algorithm names " + curve.webName + ".");
         }

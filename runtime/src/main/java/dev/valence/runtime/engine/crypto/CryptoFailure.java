@@ -58,6 +58,7 @@ final class CryptoFailure extends RuntimeException {
     /** The provider's own words, when it has any, after the sentence (" (the JDK says: ...)"). */
     private static String reason(Throwable cause) {
         String said = cause == null ? null : cause.getMessage();
-        return said == null || said.isBlank() ? "" : " (the JDK says: " + said + ")";
+        // the JDK nests its exceptions' class names into messages ("java.security.InvalidKeyException: ...")
+        return said == null || said.isBlank() ? "" : " (the JDK says: " + said.replaceAll("[\\w.]*(Exception|Error): ", "") + ")";
     }
 }

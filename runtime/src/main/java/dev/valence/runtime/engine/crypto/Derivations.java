@@ -100,8 +100,7 @@ final class Derivations {
         if (lengthBits > secret.length * 8) {
             throw CryptoFailure.operation(algorithm + " gives " + secret.length * 8 + " bits here; " + lengthBits + " were asked for.");
         }
-        byte[] out = Arrays.copyOf(secret, (lengthBits + 7) / 8);
-        if (lengthBits % 8 != 0) out[out.length - 1] &= (byte) (0xff << (8 - lengthBits % 8));
-        return out;
+        // a length that is not whole bytes keeps its last byte whole, as Deno does (the standard leaves those bits open)
+        return Arrays.copyOf(secret, (lengthBits + 7) / 8);
     }
 }
