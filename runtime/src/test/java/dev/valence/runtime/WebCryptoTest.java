@@ -418,6 +418,8 @@ class WebCryptoTest {
                   await refusal('wrongCurve', async () => s.importKey('spki', await s.exportKey('spki', ec.publicKey), { name: 'ECDSA', namedCurve: 'P-384' }, false, ['verify']));
                   await refusal('noLength', () => s.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(8), iterations: 1 }, pw));
                   await refusal('tooManyIterations', () => s.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(8), iterations: 2000000 }, pw, 256));
+                  await refusal('noIterations', () => s.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(8), iterations: 0 }, pw, 256));
+                  await refusal('negative', () => s.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(8), iterations: -5 }, pw, 256));
                   await refusal('format', () => s.importKey('pem', new Uint8Array(4), 'AES-GCM', false, ['encrypt']));
                   await refusal('missingHash', () => s.sign({ name: 'ECDSA' }, ec.privateKey, enc.encode('x')));
                   await refusal('shortTag', () => s.encrypt({ name: 'AES-GCM', iv: new Uint8Array(12), tagLength: 64 }, gcm, enc.encode('x')));
@@ -441,6 +443,8 @@ class WebCryptoTest {
                 .put("noLength", "DOMException OperationError: crypto.subtle.deriveBits: PBKDF2 needs a length in bits")
                 .put("tooManyIterations", "DOMException NotSupportedError: crypto.subtle.deriveBits: PBKDF2 with 2000000 iterations is more than this runtime"
                         + " allows (1000000); 600000 with SHA-256 is OWASP's advice")
+                .put("noIterations", "DOMException OperationError: crypto.subtle.deriveBits: PBKDF2 needs at least 1 iteration; got 0")
+                .put("negative", "DOMException OperationError: crypto.subtle.deriveBits: iterations must be from 0 to 2147483647; got -5")
                 .put("format", "TypeError: crypto.subtle.importKey: 'pem' is not a key format; use raw, spki, pkcs8 or jwk")
                 .put("missingHash", "TypeError: crypto.subtle.sign: ECDSA needs \"hash\" in the algorithm")
                 .put("shortTag", "DOMException NotSupportedError: crypto.subtle.encrypt: AES-GCM tags shorter than 96 bits are not supported here (the JDK has none); use 96 to 128")

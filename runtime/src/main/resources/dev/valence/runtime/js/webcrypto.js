@@ -84,7 +84,9 @@
   function integer(op, value, what) {
     const n = Number(value);
     if (!Number.isFinite(n)) throw new TypeError('crypto.subtle.' + op + ': ' + what + ' must be a number, not ' + String(value));
-    return Math.trunc(n);
+    const whole = Math.trunc(n);
+    if (whole < 0 || whole > 0x7fffffff) fail(op, what + ' must be from 0 to 2147483647; got ' + whole, 'OperationError');
+    return whole;
   }
 
   const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -475,16 +477,18 @@
   function sign(op, algorithm, key, data) {
     const alg = normalize(op, algorithm);
     const bytes = bufferOf(op, data, 'the data');
-    checkKey(op, key, 'the key', alg.name, 'sign');
-    return arrayBufferOf(answered(op, host.sign(hostParams(alg, key), handleOf(key), bytes)));
+    const k = checkKey(op, key, 'the key', alg.name, 'sign');
+    return arrayBufferOf(answered(op, host.sign(alg.name, alg.hash || k.hash || null, alg.saltLength === undefined ? null : alg.saltLength,
+      handleOf(key), bytes)));
   }
 
   function verify(op, algorithm, key, signature, data) {
     const alg = normalize(op, algorithm);
     const sig = bufferOf(op, signature, 'the signature');
     const bytes = bufferOf(op, data, 'the data');
-    checkKey(op, key, 'the key', alg.name, 'verify');
-    return answered(op, host.verify(hostParams(alg, key), handleOf(key), sig, bytes));
+    const k = checkKey(op, key, 'the key', alg.name, 'verify');
+    return answered(op, host.verify(alg.name, alg.hash || k.hash || null, alg.saltLength === undefined ? null : alg.saltLength,
+      handleOf(key), sig, bytes));
   }
 
   function crypt(op, usage, algorithm, key, data, forOp = op) {

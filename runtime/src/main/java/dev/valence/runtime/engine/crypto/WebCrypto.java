@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
@@ -43,8 +44,9 @@ public final class WebCrypto {
             Map.entry("importKey", answer(WebCrypto::importKey)),
             Map.entry("generatePair", answer(WebCrypto::generatePair)),
             Map.entry("exportKey", answer(WebCrypto::exportKey)),
-            Map.entry("sign", answer(args -> ByteBuffer.wrap(Signatures.sign(scheme(args[0]), key(args[1]), bytes(args[2]))))),
-            Map.entry("verify", answer(args -> Signatures.verify(scheme(args[0]), key(args[1]), bytes(args[2]), bytes(args[3])))),
+            // sign and verify take their parameters flat (name, hash, saltLength): the hot path of webhook checks and JWTs
+            Map.entry("sign", answer(args -> ByteBuffer.wrap(Signatures.sign(scheme(args), key(args[3]), bytes(args[4]))))),
+            Map.entry("verify", answer(args -> Signatures.verify(scheme(args), key(args[3]), bytes(args[4]), bytes(args[5])))),
             Map.entry("encrypt", answer(args -> ByteBuffer.wrap(Ciphers.encrypt(cipherParams(args[0]), key(args[1]), bytes(args[2]))))),
             Map.entry("decrypt", answer(args -> ByteBuffer.wrap(Ciphers.decrypt(cipherParams(args[0]), key(args[1]), bytes(args[2]))))),
             Map.entry("deriveBits", answer(WebCrypto::deriveBits))));
@@ -60,6 +62,11 @@ public final class WebCrypto {
             } catch (ClassCastException e) {
                 // the JavaScript side checks key types first; this only guards the host against a key of the wrong kind
                 return failure("InvalidAccessError", "The key is of the wrong type for this operation.");
+            } catch (PolyglotException e) {
+                throw e; // guest code's own exception: not ours to rename
+            } catch (RuntimeException e) {
+                // a provider's unchecked refusal (IllegalArgumentException and the like) is an OperationError, not a host crash
+                return failure("OperationError", "The JDK's crypto provider refused the operation: " + e.getMessage() + ".");
             }
         };
     }
@@ -156,10 +163,10 @@ public final class WebCrypto {
         }
     }
 
-    private static Signatures.Scheme scheme(Value params) {
-        Value salt = params.getMember("saltLength");
-        return new Signatures.Scheme(params.getMember("name").asString(), hash(params),
-                salt == null || salt.isNull() ? 0 : salt.asInt());
+    /** name, hash (or null), saltLength (or null). */
+    private static Signatures.Scheme scheme(Value[] args) {
+        return new Signatures.Scheme(args[0].asString(), args[1].isNull() ? null : Hash.of(args[1].asString()),
+                args[2].isNull() ? 0 : args[2].asInt());
     }
 
     private static Ciphers.Params cipherParams(Value params) {
