@@ -74,6 +74,7 @@ public final class JsEngine implements AutoCloseable {
                 },
                 "decodeUtf8", (ProxyExecutable) args -> decodeUtf8(args[0].asHostObject()),
                 "web", WebHost.FUNCTIONS,
+                "crypto", dev.valence.runtime.engine.crypto.WebCrypto.FUNCTIONS,
                 "loadUrl", (ProxyExecutable) args -> {
                     Context.getCurrent().eval(urlBundle.orElseThrow(() -> new IllegalStateException(
                             "URL support is missing from this build (" + URL_BUNDLE + "); rebuild with ./valence build")));

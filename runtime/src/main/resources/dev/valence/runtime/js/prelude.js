@@ -265,6 +265,13 @@
 
   // ---------------------------------------------------------------- crypto
   const DIGESTS = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
+  // Keys, signatures, ciphers and derivation (js/webcrypto.js, on the JDK's providers): loaded the
+  // first time a val uses one, since most vals never do.
+  let webCrypto = null;
+  function loadWebCrypto() {
+    if (webCrypto === null) webCrypto = host.crypto.load()(host.crypto, DOMException, toBytes, utf8Encode, utf8Decode);
+    return webCrypto;
+  }
   const subtle = Object.freeze({
     /** SHA-1/256/384/512 digests, computed by the host (java.security.MessageDigest). */
     digest(algorithm, data) {
@@ -275,6 +282,29 @@
         resolve(new Uint8Array(host.web.digest(name, bytes.buffer)).slice().buffer);
       });
     },
+    encrypt(algorithm, key, data) { return loadWebCrypto().subtle.encrypt(algorithm, key, data); },
+    decrypt(algorithm, key, data) { return loadWebCrypto().subtle.decrypt(algorithm, key, data); },
+    sign(algorithm, key, data) { return loadWebCrypto().subtle.sign(algorithm, key, data); },
+    verify(algorithm, key, signature, data) { return loadWebCrypto().subtle.verify(algorithm, key, signature, data); },
+    generateKey(algorithm, extractable, keyUsages) { return loadWebCrypto().subtle.generateKey(algorithm, extractable, keyUsages); },
+    deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
+      return loadWebCrypto().subtle.deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages);
+    },
+    deriveBits(algorithm, baseKey, length = null) { return loadWebCrypto().subtle.deriveBits(algorithm, baseKey, length); },
+    importKey(format, keyData, algorithm, extractable, keyUsages) {
+      return loadWebCrypto().subtle.importKey(format, keyData, algorithm, extractable, keyUsages);
+    },
+    exportKey(format, key) { return loadWebCrypto().subtle.exportKey(format, key); },
+    wrapKey(format, key, wrappingKey, wrapAlgorithm) { return loadWebCrypto().subtle.wrapKey(format, key, wrappingKey, wrapAlgorithm); },
+    unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
+      return loadWebCrypto().subtle.unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages);
+    },
+  });
+  Object.defineProperty(global, 'CryptoKey', {
+    configurable: true,
+    enumerable: false,
+    get() { define('CryptoKey', loadWebCrypto().CryptoKey); return global.CryptoKey; },
+    set(value) { define('CryptoKey', value); },
   });
   define('crypto', Object.freeze({
     subtle,
