@@ -176,7 +176,7 @@
       if (view !== undefined) {
         const shown = view(value);
         prefix = tag + ' ';
-        if (shown instanceof Map) {
+        if (Array.isArray(shown)) { // [key, value] pairs, shown as a map is
           keys = [];
           items = Array.from(shown, ([k, v]) => formatValue(ctx, k, level + 1, true) + ' => ' + formatValue(ctx, v, level + 1, true));
         } else {
@@ -1889,6 +1889,73 @@
     define('TextDecoderStream', TextDecoderStream);
   }
 
+  // ---------------------------------------------------------------- CompressionStream, DecompressionStream
+  // The Compression Streams standard on the JDK's zlib (host.web.zip: see ZipCodec for why not a JS codec).
+  const COMPRESSION_FORMATS = ['gzip', 'deflate', 'deflate-raw'];
+  function codecStream(what, format) {
+    format = String(format);
+    if (!COMPRESSION_FORMATS.includes(format)) {
+      throw new TypeError(what + ": unsupported format '" + format + "' (use 'gzip', 'deflate' or 'deflate-raw')");
+    }
+    loadStreams();
+    const codec = host.web.zip(format, what === 'CompressionStream');
+    const check = (problem) => {
+      if (typeof problem === 'string') throw new TypeError(what + ': the ' + format + ' data is not valid: ' + problem);
+    };
+    // each write is followed by reading all the output it made, a chunk at a time
+    const pass = (bytes, last, controller) => {
+      check(codec.write(bytes, last));
+      for (let out = codec.read(); out !== null; out = codec.read()) {
+        check(out);
+        controller.enqueue(new Uint8Array(out).slice());
+      }
+    };
+    return new TransformStream({
+      transform(chunk, controller) {
+        if (!(chunk instanceof ArrayBuffer) && !ArrayBuffer.isView(chunk)) {
+          throw new TypeError(what + ': chunks must be an ArrayBuffer or an ArrayBufferView (use TextEncoderStream for text), got ' + describe(chunk));
+        }
+        const bytes = toBytes(chunk, what);
+        pass(bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer, false, controller);
+      },
+      flush(controller) { pass(null, true, controller); },
+    });
+  }
+  class CompressionStream {
+    #transform;
+    constructor(format) {
+      if (arguments.length === 0) throw new TypeError("CompressionStream: the 'format' argument is required");
+      this.#transform = codecStream('CompressionStream', format);
+    }
+    get readable() { return this.#transform.readable; }
+    get writable() { return this.#transform.writable; }
+    get [Symbol.toStringTag]() { return 'CompressionStream'; }
+  }
+  class DecompressionStream {
+    #transform;
+    constructor(format) {
+      if (arguments.length === 0) throw new TypeError("DecompressionStream: the 'format' argument is required");
+      this.#transform = codecStream('DecompressionStream', format);
+    }
+    get readable() { return this.#transform.readable; }
+    get writable() { return this.#transform.writable; }
+    get [Symbol.toStringTag]() { return 'DecompressionStream'; }
+  }
+  define('CompressionStream', CompressionStream);
+  define('DecompressionStream', DecompressionStream);
+
+  // ---------------------------------------------------------------- URLPattern (loaded on first use)
+  Object.defineProperty(global, 'URLPattern', {
+    configurable: true,
+    enumerable: false,
+    get() {
+      define('URLPattern', undefined);
+      host.web.bundle('urlpattern'); // defines URLPattern as a plain data property
+      return global.URLPattern;
+    },
+    set(value) { define('URLPattern', value); },
+  });
+
   // ---------------------------------------------------------------- how console shows platform objects
   // Their state is private, so console.log would show `Headers {}`: these views list what Deno lists.
   platformViews.set('Headers', h => { const o = {}; for (const [k, v] of h) o[k] = hasOwn(o, k) ? o[k] + ', ' + v : v; return o; });
@@ -1902,7 +1969,7 @@
   platformViews.set('TextDecoder', d => ({ encoding: d.encoding, fatal: d.fatal, ignoreBOM: d.ignoreBOM }));
   platformViews.set('URL', u => ({ href: u.href, origin: u.origin, protocol: u.protocol, username: u.username, password: u.password,
     host: u.host, hostname: u.hostname, port: u.port, pathname: u.pathname, hash: u.hash, search: u.search }));
-  platformViews.set('URLSearchParams', p => new Map(p));
+  platformViews.set('URLSearchParams', p => Array.from(p));
   for (const tag of ['PerformanceMark', 'PerformanceMeasure']) platformViews.set(tag, e => e.toJSON());
   platformViews.set('Performance', p => ({ timeOrigin: p.timeOrigin }));
   for (const tag of ['Event', 'CustomEvent', 'ErrorEvent']) {
