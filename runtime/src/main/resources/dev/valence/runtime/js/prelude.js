@@ -866,7 +866,7 @@
   // Event handler attributes (onabort, onerror, onmessage): setting one registers a listener at that
   // point of the listener list, replacing its value keeps that place, null removes it (HTML's rules).
   const handlerSlots = new WeakMap(); // target -> Map(type -> { value, listener })
-  function defineEventHandler(object, type) {
+  function defineEventHandler(object, type, enumerable = true) {
     const slotsOf = (target) => {
       let slots = handlerSlots.get(target);
       if (slots === undefined) { slots = new Map(); handlerSlots.set(target, slots); }
@@ -874,7 +874,7 @@
     };
     Object.defineProperty(object, 'on' + type, {
       configurable: true,
-      enumerable: true,
+      enumerable,
       get() { const slot = slotsOf(this).get(type); return slot ? slot.value : null; },
       set(value) {
         const slots = slotsOf(this);
@@ -906,7 +906,7 @@
   // from throwing listeners are dispatched on it.
   Object.setPrototypeOf(global, EventTarget.prototype);
   listenerMap(global);
-  defineEventHandler(global, 'error');
+  defineEventHandler(global, 'error', false); // like every other global, not listed by Object.keys(globalThis)
   define('self', global);
 
   // where an error was thrown (its stack's first frame), else where reportError was called (the first frame outside the prelude)
@@ -1104,6 +1104,85 @@
   }
   define('Navigator', Navigator);
   define('navigator', new Navigator(ILLEGAL));
+
+  // ---------------------------------------------------------------- MessageChannel, MessagePort, MessageEvent
+  // Both ports live in the val's own context: a message is a structured clone delivered as a task of
+  // the invocation's event loop (a 0 ms timer), once the receiving port is started (onmessage starts it).
+  class MessageEvent extends Event {
+    #data; #origin; #lastEventId; #source; #ports;
+    constructor(type, init = {}) {
+      super(type, init);
+      init = init || {};
+      this.#data = init.data === undefined ? null : init.data;
+      this.#origin = init.origin === undefined ? '' : String(init.origin);
+      this.#lastEventId = init.lastEventId === undefined ? '' : String(init.lastEventId);
+      this.#source = init.source === undefined ? null : init.source;
+      this.#ports = Object.freeze(Array.from(init.ports || []));
+    }
+    get data() { return this.#data; }
+    get origin() { return this.#origin; }
+    get lastEventId() { return this.#lastEventId; }
+    get source() { return this.#source; }
+    get ports() { return this.#ports; }
+    get [Symbol.toStringTag]() { return 'MessageEvent'; }
+  }
+  let entangle;
+  class MessagePort extends EventTarget {
+    #other = null; #queue = []; #started = false; #closed = false;
+    constructor(key) {
+      if (key !== ILLEGAL) throw new TypeError('Illegal constructor');
+      super();
+    }
+    postMessage(message, transfer = undefined) {
+      if (arguments.length === 0) throw new TypeError("MessagePort.postMessage: the 'message' argument is required");
+      if (transfer !== undefined && !Array.isArray(transfer) && !(transfer && Array.isArray(transfer.transfer))) {
+        throw new TypeError('MessagePort.postMessage: transfer must be an array or { transfer: [...] }');
+      }
+      const data = structuredClone(message);
+      const target = this.#other;
+      if (this.#closed || target === null || target.#closed) return;
+      target.#queue.push(data);
+      if (target.#started) target.#deliverSoon();
+    }
+    start() {
+      if (this.#started) return;
+      this.#started = true;
+      if (this.#queue.length > 0) this.#deliverSoon();
+    }
+    close() {
+      this.#closed = true;
+      this.#queue = [];
+      if (this.#other !== null) { this.#other.#other = null; this.#other = null; }
+    }
+    #deliverSoon() {
+      addTimer('MessagePort', () => {
+        if (this.#closed || this.#queue.length === 0) return;
+        this.dispatchEvent(new MessageEvent('message', { data: this.#queue.shift() }));
+      }, 0, [], false);
+    }
+    get [Symbol.toStringTag]() { return 'MessagePort'; }
+    static {
+      entangle = (a, b) => { a.#other = b; b.#other = a; };
+    }
+  }
+  defineEventHandler(MessagePort.prototype, 'message');
+  defineEventHandler(MessagePort.prototype, 'messageerror');
+  // setting onmessage starts the port, as HTML says
+  const onmessage = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage');
+  Object.defineProperty(MessagePort.prototype, 'onmessage', {
+    ...onmessage,
+    set(value) { onmessage.set.call(this, value); if (value !== null && value !== undefined) this.start(); },
+  });
+  class MessageChannel {
+    #port1 = new MessagePort(ILLEGAL); #port2 = new MessagePort(ILLEGAL);
+    constructor() { entangle(this.#port1, this.#port2); }
+    get port1() { return this.#port1; }
+    get port2() { return this.#port2; }
+    get [Symbol.toStringTag]() { return 'MessageChannel'; }
+  }
+  define('MessageEvent', MessageEvent);
+  define('MessagePort', MessagePort);
+  define('MessageChannel', MessageChannel);
 
   // ---------------------------------------------------------------- Headers
   const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
