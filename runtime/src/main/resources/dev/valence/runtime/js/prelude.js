@@ -630,6 +630,15 @@
     get code() { return DOM_CODES[this.#name] || 0; }
     get [Symbol.toStringTag]() { return 'DOMException'; }
   }
+  // the legacy code constants (DOMException.ABORT_ERR === 20), on the class and its prototype as WebIDL puts them
+  ['INDEX_SIZE_ERR', 'DOMSTRING_SIZE_ERR', 'HIERARCHY_REQUEST_ERR', 'WRONG_DOCUMENT_ERR', 'INVALID_CHARACTER_ERR',
+    'NO_DATA_ALLOWED_ERR', 'NO_MODIFICATION_ALLOWED_ERR', 'NOT_FOUND_ERR', 'NOT_SUPPORTED_ERR', 'INUSE_ATTRIBUTE_ERR',
+    'INVALID_STATE_ERR', 'SYNTAX_ERR', 'INVALID_MODIFICATION_ERR', 'NAMESPACE_ERR', 'INVALID_ACCESS_ERR', 'VALIDATION_ERR',
+    'TYPE_MISMATCH_ERR', 'SECURITY_ERR', 'NETWORK_ERR', 'ABORT_ERR', 'URL_MISMATCH_ERR', 'QUOTA_EXCEEDED_ERR', 'TIMEOUT_ERR',
+    'INVALID_NODE_TYPE_ERR', 'DATA_CLONE_ERR'].forEach((name, i) => {
+    Object.defineProperty(DOMException, name, { value: i + 1, enumerable: true });
+    Object.defineProperty(DOMException.prototype, name, { value: i + 1, enumerable: true });
+  });
   define('DOMException', DOMException);
   define('btoa', btoa);
   define('atob', atob);
