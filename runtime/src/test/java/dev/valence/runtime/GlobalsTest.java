@@ -1,6 +1,5 @@
 package dev.valence.runtime;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +7,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -155,6 +153,29 @@ dbg""", withoutLevels(json.getString("logs")));
         assertEquals("[trace] Trace: here 1", lines.get(0));
         assertTrue(lines.get(1).matches("\\s+at where \\(.*console-trace.*:2:\\d+\\)"), json.getString("logs"));
         assertTrue(lines.stream().noneMatch(l -> l.contains("valence:")), json.getString("logs"));
+    }
+
+    @Test
+    void a_console_group_left_open_does_not_indent_the_next_invocations_logs() throws InterruptedException {
+        platform.createVal(token, "open-group", """
+                export default () => {
+                  console.log('start');
+                  console.group('open');
+                  console.log('inside');
+                  return new Response('ok');
+                }""");
+        assertEquals("ok", platform.get("/v/admin/open-group").body());
+        assertEquals("ok", platform.get("/v/admin/open-group").body());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        JsonArray runs;
+        do {
+            Thread.sleep(50);
+            runs = platform.get("/api/v1/vals/admin/open-group/runs", token).json().getJsonArray("data");
+        } while (runs.size() < 2 && System.nanoTime() < deadline);
+        assertEquals(2, runs.size());
+        for (int i = 0; i < 2; i++) {
+            assertEquals("[log] start\n[log] open\n[log]   inside", runs.getJsonObject(i).getString("logs"));
+        }
     }
 
     // ------------------------------------------------------------------ performance
@@ -347,6 +368,8 @@ dbg""", withoutLevels(json.getString("logs")));
                   'gzip': [31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 203, 72, 205, 201, 201, 87, 40, 207, 47, 202, 73, 209, 81, 200, 64, 112, 0, 81, 50, 173, 179, 24, 0, 0, 0],
                 };
                 for (const [format, data] of Object.entries(made)) out['read ' + format] = new TextDecoder().decode(await pipe(bytes(data), new DecompressionStream(format)));
+                const oneByOne = new ReadableStream({ start(c) { for (const b of made.gzip) c.enqueue(new Uint8Array([b])); c.close(); } });
+                out['gzip byte by byte'] = await new Response(oneByOne.pipeThrough(new DecompressionStream('gzip'))).text();
                 const errors = [];
                 const gzip = made.gzip;
                 for (const [format, data] of [['gzip', new TextEncoder().encode('not gzip')], ['gzip', bytes(gzip.slice(0, 20))],
@@ -366,6 +389,7 @@ dbg""", withoutLevels(json.getString("logs")));
                 .put("read deflate", "hello world, hello world")
                 .put("read deflate-raw", "hello world, hello world")
                 .put("read gzip", "hello world, hello world")
+                .put("gzip byte by byte", "hello world, hello world")
                 .put("errors", new JsonArray()
                         .add("TypeError: DecompressionStream: the gzip data is not valid: the data is not in gzip format")
                         .add("TypeError: DecompressionStream: the gzip data is not valid: the data ended early")

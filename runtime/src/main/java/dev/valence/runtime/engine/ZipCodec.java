@@ -122,7 +122,7 @@ abstract class ZipCodec {
         @Override
         String write(byte[] bytes, boolean last) {
             this.last |= last;
-            if (inflater.finished() || checked) {
+            if (checked || inflater.finished()) { // (an ended Inflater must not be asked again)
                 if (!gzip && bytes.length > 0) return "there is data after the end of the compressed stream";
                 pending.writeBytes(bytes);
                 return null;
@@ -150,6 +150,7 @@ abstract class ZipCodec {
         Object read() {
             try {
                 if (!headerDone) return last ? "the data ended early (in the gzip header)" : null;
+                if (checked) return checkEnd();
                 if (!inflater.finished()) {
                     int n = inflater.inflate(buffer);
                     if (n > 0) {
@@ -160,12 +161,10 @@ abstract class ZipCodec {
                     if (inflater.needsDictionary()) return "the data needs a preset dictionary, which is not supported";
                     if (!inflater.finished()) return last && inflater.needsInput() ? "the data ended early" : null;
                 }
-                if (!checked) {
-                    checked = true;
-                    int remaining = inflater.getRemaining();
-                    pending.writeBytes(Arrays.copyOfRange(input, input.length - remaining, input.length));
-                    inflater.end();
-                }
+                checked = true; // the deflate data has ended: what is left of the input belongs to the trailer
+                int remaining = inflater.getRemaining();
+                pending.writeBytes(Arrays.copyOfRange(input, input.length - remaining, input.length));
+                inflater.end();
                 return checkEnd();
             } catch (DataFormatException e) {
                 inflater.end();

@@ -2237,6 +2237,7 @@
       pendingStream = null;
       pumpReader = null;
       streamState = 0;
+      groupIndent = ''; // a console.group left open does not indent the next invocation's logs
     },
   };
   return internal;
