@@ -5,7 +5,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * The event loop of one invocation, on the guest's thread. Host operations that finish later (fetch
@@ -19,6 +18,18 @@ final class EventLoop implements AutoCloseable {
 
     /** How a run of the loop ended. */
     enum Exit { DONE, DEADLINE, STUCK }
+
+    /** The guest's timers, as the loop drives them. */
+    interface Timers {
+        /** Milliseconds until the next timer is due, or -1 when none is pending. */
+        long nextTimerDelayMs();
+
+        /** Runs the earliest due timer: its callback, then (GraalJS) the microtasks it queued. */
+        void fireTimer();
+
+        /** The timer task is over: what runs next is not nested in a timer (the HTML nesting level). */
+        void leaveTimer();
+    }
 
     /** A host operation in flight; cancelled when the invocation ends first. */
     interface Operation {
@@ -80,24 +91,24 @@ final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Runs completions and timers until {@code done} holds.
-     *
-     * @param nextTimerDelay milliseconds until the next timer is due, or -1 when none is pending
-     * @param fireTimer fires the earliest due timer
+     * Runs completions and timers until {@code done} holds. Due timers fire in deadline order (the
+     * guest keeps them); a completion that arrives meanwhile runs outside any timer task.
      */
-    Exit run(BooleanSupplier done, LongSupplier nextTimerDelay, Runnable fireTimer, long deadlineNs, BooleanSupplier cancelled)
-            throws InterruptedException {
+    Exit run(BooleanSupplier done, Timers timers, long deadlineNs, BooleanSupplier cancelled) throws InterruptedException {
+        boolean inTimer = false;
         while (true) {
             if (done.getAsBoolean()) return Exit.DONE;
             if (cancelled.getAsBoolean() || System.nanoTime() >= deadlineNs) return Exit.DEADLINE;
             Runnable completion = completions.poll();
             if (completion != null) {
+                inTimer = leave(timers, inTimer);
                 completion.run();
                 continue;
             }
-            long delayMs = nextTimerDelay.getAsLong();
+            long delayMs = timers.nextTimerDelayMs();
             if (delayMs == 0) {
-                fireTimer.run();
+                timers.fireTimer();
+                inTimer = true;
                 continue;
             }
             if (delayMs < 0 && pending.isEmpty() && completions.isEmpty()) return Exit.STUCK;
@@ -105,8 +116,16 @@ final class EventLoop implements AutoCloseable {
             long waitMs = delayMs < 0 ? remainingMs : Math.min(delayMs, remainingMs);
             // wake up now and then to notice a client that went away or a cancellation
             completion = completions.poll(Math.min(waitMs, 50), TimeUnit.MILLISECONDS);
-            if (completion != null) completion.run();
+            if (completion != null) {
+                inTimer = leave(timers, inTimer);
+                completion.run();
+            }
         }
+    }
+
+    private static boolean leave(Timers timers, boolean inTimer) {
+        if (inTimer) timers.leaveTimer();
+        return false;
     }
 
     /** Ends the invocation: pending host operations are cancelled and later completions dropped. */
