@@ -27,8 +27,8 @@ final class EventLoop implements AutoCloseable {
         /** Runs the earliest due timer: its callback, then (GraalJS) the microtasks it queued. */
         void fireTimer();
 
-        /** The timer task is over: what runs next is not nested in a timer (the HTML nesting level). */
-        void leaveTimer();
+        /** A task that is not a timer begins: what it sets is not nested in a timer, and its timers count from now. */
+        void beginTask();
     }
 
     /** A host operation in flight; cancelled when the invocation ends first. */
@@ -92,23 +92,21 @@ final class EventLoop implements AutoCloseable {
 
     /**
      * Runs completions and timers until {@code done} holds. Due timers fire in deadline order (the
-     * guest keeps them); a completion that arrives meanwhile runs outside any timer task.
+     * guest keeps them); each completion is a task of its own.
      */
     Exit run(BooleanSupplier done, Timers timers, long deadlineNs, BooleanSupplier cancelled) throws InterruptedException {
-        boolean inTimer = false;
         while (true) {
             if (done.getAsBoolean()) return Exit.DONE;
             if (cancelled.getAsBoolean() || System.nanoTime() >= deadlineNs) return Exit.DEADLINE;
             Runnable completion = completions.poll();
             if (completion != null) {
-                inTimer = leave(timers, inTimer);
+                timers.beginTask();
                 completion.run();
                 continue;
             }
             long delayMs = timers.nextTimerDelayMs();
             if (delayMs == 0) {
                 timers.fireTimer();
-                inTimer = true;
                 continue;
             }
             if (delayMs < 0 && pending.isEmpty() && completions.isEmpty()) return Exit.STUCK;
@@ -117,15 +115,10 @@ final class EventLoop implements AutoCloseable {
             // wake up now and then to notice a client that went away or a cancellation
             completion = completions.poll(Math.min(waitMs, 50), TimeUnit.MILLISECONDS);
             if (completion != null) {
-                inTimer = leave(timers, inTimer);
+                timers.beginTask();
                 completion.run();
             }
         }
-    }
-
-    private static boolean leave(Timers timers, boolean inTimer) {
-        if (inTimer) timers.leaveTimer();
-        return false;
     }
 
     /** Ends the invocation: pending host operations are cancelled and later completions dropped. */

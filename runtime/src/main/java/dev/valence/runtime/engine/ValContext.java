@@ -6,9 +6,9 @@ import org.graalvm.polyglot.Value;
 
 /**
  * One sandboxed context for one val version. Used by one thread at a time: the pool hands it out and
- * takes it back. The val's module is loaded on first use, under the invocation's time limit, and is
- * loaded only when its evaluation settled (top-level await included). A context that was cancelled
- * (timeout) or failed to load is never reused. Its timers are what the invocation's event loop fires.
+ * takes it back. The val's module is loaded on first use, under the invocation's time limit, and
+ * counts as loaded once its evaluation, top-level await included, has settled. A context that was
+ * cancelled (timeout) or failed to load is never reused. Its timers are what the invocation's event loop fires.
  */
 final class ValContext implements EventLoop.Timers {
     final Context context;
@@ -19,7 +19,7 @@ final class ValContext implements EventLoop.Timers {
     final Value rethrow;
     private final Value nextTimerDelay;
     private final Value fireTimer;
-    private final Value leaveTimer;
+    private final Value beginTask;
     final Value pump;
     final Value streamState;
     final Value streamError;
@@ -56,7 +56,7 @@ final class ValContext implements EventLoop.Timers {
         this.rethrow = internal.getMember("rethrow");
         this.nextTimerDelay = internal.getMember("nextTimerDelay");
         this.fireTimer = internal.getMember("fireTimer");
-        this.leaveTimer = internal.getMember("leaveTimer");
+        this.beginTask = internal.getMember("beginTask");
         this.importModule = internal.getMember("load");
         this.pump = internal.getMember("pump");
         this.streamState = internal.getMember("streamState");
@@ -113,8 +113,8 @@ final class ValContext implements EventLoop.Timers {
     }
 
     @Override
-    public void leaveTimer() {
-        leaveTimer.execute();
+    public void beginTask() {
+        beginTask.execute();
     }
 
     void close() {
