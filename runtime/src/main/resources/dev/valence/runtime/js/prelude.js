@@ -716,23 +716,62 @@
   }
 
   // ---------------------------------------------------------------- timers
-  // Timers run inside the current invocation's event loop: the engine fires due timers one at a time
-  // (microtasks run after each), and drops the rest when the invocation ends.
-  let timers = new Map();
+  // HTML timers (https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers) in the
+  // invocation's event loop: the engine fires due timers one at a time, in deadline order with ties in
+  // creation order (microtasks run after each), and drops the rest when the invocation ends. A timer
+  // set from inside a timer callback is nested one level deeper; set from deeper than level 5, its
+  // delay is at least 4 ms. An interval is rescheduled after its callback ran, unless the callback
+  // cleared it. The delay is a whole number of milliseconds: NaN and negative become 0, above 2^31-1
+  // (as in Deno) 1.
+  // The timers set during one task (the module's top level, a handler call, a callback, a fetch
+  // completion) count their delays from when the last of them was set: they fire in the order of
+  // their delays however long setting them took (a busy machine once turned 30, 10, 20 ms into
+  // 10, 30, 20), and none fires early. Setting them takes well under a millisecond, so this rarely
+  // delays anything.
+  let timers = new Map(); // id -> { callback, args, delay, repeat, wait, task, nesting, seq }; setTimeout and setInterval share the ids
   let dueTimers = []; // the engine's current batch of due timers, latest first (see internal.fireTimer)
   let nextTimerId = 1;
   let timerSeq = 0;
+  let timerNesting = 0; // the nesting level of the timer task running now, 0 outside timer callbacks
+  let timerTask = null; // { base }: when the last timer of the running task was set
+  const MAX_TIMER_DELAY_MS = 2147483647;
+  function timerDelay(delay) {
+    const ms = Math.trunc(Number(delay));
+    if (!(ms > 0)) return 0;
+    return ms > MAX_TIMER_DELAY_MS ? 1 : ms;
+  }
+  const dueAt = (t) => t.task.base + t.wait;
+  /** A new task begins: its timers are not nested in a timer (nesting) and share a fresh base. */
+  function beginTask(nesting) {
+    timerNesting = nesting;
+    timerTask = null;
+  }
+  function scheduleTimer(id, timer, task) {
+    timer.wait = timerNesting > 5 && timer.delay < 4 ? 4 : timer.delay;
+    timer.nesting = timerNesting + 1;
+    timer.task = task;
+    timer.seq = timerSeq++;
+    timers.set(id, timer);
+  }
+  function currentTimerTask() {
+    const now = Date.now();
+    if (timerTask === null) timerTask = { base: now };
+    else if (now > timerTask.base) timerTask.base = now;
+    return timerTask;
+  }
   function addTimer(name, callback, delay, args, repeat) {
     if (typeof callback !== 'function') throw new TypeError(name + ': the callback must be a function');
     const id = nextTimerId++;
-    delay = Math.max(0, Math.min(Number(delay) || 0, 2147483647));
-    timers.set(id, { callback, args, at: Date.now() + delay, delay, repeat, seq: timerSeq++ });
+    scheduleTimer(id, { callback, args, delay: timerDelay(delay), repeat }, currentTimerTask());
     return id;
+  }
+  function clearTimer(id) {
+    timers.delete(Number(id));
   }
   define('setTimeout', (callback, delay, ...args) => addTimer('setTimeout', callback, delay, args, false));
   define('setInterval', (callback, delay, ...args) => addTimer('setInterval', callback, delay, args, true));
-  define('clearTimeout', (id) => { timers.delete(Number(id)); });
-  define('clearInterval', (id) => { timers.delete(Number(id)); });
+  define('clearTimeout', clearTimer);
+  define('clearInterval', clearTimer);
   define('queueMicrotask', (callback) => {
     if (typeof callback !== 'function') throw new TypeError('queueMicrotask: the callback must be a function');
     Promise.resolve().then(() => callback());
@@ -2176,6 +2215,15 @@
   }
 
   const internal = {
+    /**
+     * Loads the val's module with import(), which settles once the module's evaluation (top-level
+     * await included) finished: state 1 with the handler as the value (null for a script without a
+     * default export), or 2 with the module's error. The engine drives the event loop meanwhile.
+     */
+    load(specifier, script) {
+      beginTask(0);
+      settle(import(specifier), exports => (script ? internal.scriptHandlerOf(exports) : internal.handlerOf(exports)));
+    },
     /** Finds the handler among the module's exports, or throws a TypeError that says what is missing. */
     handlerOf(exports) {
       const d = exports.default;
@@ -2191,8 +2239,7 @@
      * `true` means a stream: the engine sends the head, then calls pump().
      */
     http(handler, method, url, rawHeaders, hostBytes) {
-      timers = new Map();
-      dueTimers = [];
+      beginTask(0);
       pendingStream = null;
       pumpReader = null;
       streamState = 0;
@@ -2212,8 +2259,7 @@
      * undefined while its promise is pending (see state/value/rethrow).
      */
     invoke(handler, argsJson, trigger) {
-      timers = new Map();
-      dueTimers = [];
+      beginTask(0);
       if (handler === null || handler === undefined) return [null];
       const args = JSON.parse(argsJson);
       if (trigger === 'email') args[0] = emailMessage(args[0]);
@@ -2225,6 +2271,7 @@
     rethrow() { throw settledValue; },
     /** Starts reading the returned stream; each chunk goes to host.web.write until it answers false. */
     pump() {
+      beginTask(0);
       streamState = 0;
       const reader = pendingStream.getReader();
       pendingStream = null;
@@ -2252,48 +2299,44 @@
       let next = -1;
       const now = Date.now();
       for (const t of timers.values()) {
-        const wait = Math.max(0, t.at - now);
+        const wait = Math.max(0, dueAt(t) - now);
         if (next < 0 || wait < next) next = wait;
       }
       return next;
     },
     /**
-     * Runs the earliest due timer (the engine runs microtasks after it returns). The due timers are
-     * taken in one sorted batch, so a storm of timers costs n log n, not n squared.
+     * Runs the earliest due timer (the engine runs microtasks after it returns, still in this timer's
+     * task). The due timers are taken in one sorted batch, so a storm of timers costs n log n, not n squared.
      */
     fireTimer() {
       if (dueTimers.length === 0) {
         const now = Date.now();
-        for (const [id, t] of timers) if (t.at <= now) dueTimers.push([id, t]);
-        dueTimers.sort((a, b) => a[1].at - b[1].at || a[1].seq - b[1].seq).reverse();
+        for (const [id, t] of timers) if (dueAt(t) <= now) dueTimers.push([id, t, t.seq, dueAt(t)]);
+        dueTimers.sort((a, b) => a[3] - b[3] || a[2] - b[2]).reverse();
       }
       while (dueTimers.length > 0) {
-        const [id, t] = dueTimers.pop();
-        if (timers.get(id) !== t) continue; // cleared (or an interval rescheduled) since the batch was taken
-        if (t.repeat) {
-          timers.delete(id);
-          timers.set(id, { callback: t.callback, args: t.args, at: Date.now() + Math.max(1, t.delay), delay: t.delay, repeat: true, seq: timerSeq++ });
-        } else {
-          timers.delete(id);
-        }
+        const [id, t, seq] = dueTimers.pop();
+        if (timers.get(id) !== t || t.seq !== seq) continue; // cleared (or an interval rescheduled) since the batch was taken
+        if (!t.repeat) timers.delete(id);
+        beginTask(t.nesting);
         t.callback(...t.args);
+        // an interval counts again from when its callback ended, unless the callback cleared it
+        if (t.repeat && timers.get(id) === t) scheduleTimer(id, t, { base: Date.now() });
         return;
       }
     },
-    /** Runs every timer that is due, in order. */
-    fireTimers() {
-      const now = Date.now();
-      const due = Array.from(timers.entries()).filter(([, t]) => t.at <= now).sort((a, b) => a[1].at - b[1].at || a[1].seq - b[1].seq);
-      for (const [id, t] of due) {
-        if (!timers.has(id)) continue;
-        if (t.repeat) t.at = Date.now() + Math.max(1, t.delay); else timers.delete(id);
-        t.callback(...t.args);
-      }
+    /** A task that is not a timer begins (the engine runs a host completion such as a fetch response). */
+    beginTask() {
+      beginTask(0);
     },
-    /** Ends an invocation: timers and streams it left behind never run in the next one. */
+    /**
+     * Ends an invocation (and a module's load): timers and streams it left behind never run in the
+     * next one. Timers set while the module loaded do run during the invocation that loaded it.
+     */
     reset() {
       timers = new Map();
       dueTimers = [];
+      beginTask(0);
       pendingStream = null;
       pumpReader = null;
       streamState = 0;
