@@ -101,6 +101,12 @@ class StdEmailTest {
                 bad.json().getJsonObject("error").getString("message"));
         var other = platform.send("PATCH", "/api/v1/me", admin, "{\"role\": \"admin\"}", Map.of("Content-Type", "application/json"));
         assertEquals("'role' cannot be changed here; PATCH /api/v1/me takes 'email'.", other.json().getJsonObject("error").getString("message"));
+        var changed = platform.send("PATCH", "/api/v1/me", admin, "{\"email\": \"admin@example.net\"}", Map.of("Content-Type", "application/json"));
+        assertEquals(200, changed.status(), changed.body());
+        assertEquals("admin@example.net", platform.get("/api/v1/me", admin).json().getString("email"));
+        var back = platform.send("PATCH", "/api/v1/me", admin, "{\"email\": \"Admin@Example.com\"}", Map.of("Content-Type", "application/json"));
+        assertEquals(200, back.status(), back.body());
+        assertEquals("Admin@Example.com", platform.get("/api/v1/me", admin).json().getString("email"));
         var created = platform.post("/api/v1/users", admin, "{\"name\": \"dora\", \"email\": \"dora@example.com\"}");
         assertEquals(201, created.status(), created.body());
         assertEquals("dora@example.com", created.json().getJsonObject("user").getString("email"));

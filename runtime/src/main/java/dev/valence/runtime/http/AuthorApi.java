@@ -87,6 +87,7 @@ final class AuthorApi {
         }
         if (!body.containsKey("email")) throw ApiError.badRequest("Send {\"email\": \"you@example.com\"} to set your address, or {\"email\": null} to clear it.");
         User updated = users.setEmail(user.id(), emailAddress(body)).orElseThrow(() -> ApiError.notFound("Your user no longer exists."));
+        auth.forgetAll(); // the cached user behind each token still has the old address
         return Reply.ok(userJson(updated));
     }
 
