@@ -17,10 +17,12 @@ import typescript from "@babel/plugin-transform-typescript";
 globalThis.valenceBabel = function valenceBabel(source, name, jsx) {
   const pragma = jsx && jsx.runtime === "classic" ? jsx.pragma : "React.createElement";
   const pragmaFrag = jsx && jsx.runtime === "classic" ? jsx.pragmaFrag : "React.Fragment";
+  // TypeScript first: the decorators transform gives a decorated field an initializer, which the
+  // TypeScript transform then refuses on a definitely assigned field (`@dec x!: string`)
   const plugins = [
-    [decorators, { version: "2023-11" }],
     // the pragmas keep an import used only by JSX (import { h } from ...) from being elided as type-only
     [typescript, { isTSX: jsx !== null, allowNamespaces: true, jsxPragma: pragma, jsxPragmaFrag: pragmaFrag }],
+    [decorators, { version: "2023-11" }],
   ];
   if (jsx) plugins.push([reactJsx, jsx.runtime === "automatic" ? { runtime: "automatic", importSource: jsx.importSource } : { runtime: "classic", pragma, pragmaFrag }]);
   return transformSync(source, {
