@@ -317,7 +317,7 @@ dbg""", withoutLevels(json.getString("logs")));
                 return [navigator.userAgent, navigator.language, navigator.languages, navigator.hardwareConcurrency > 0,
                         navigator instanceof Navigator, order];
                 """);
-        assertEquals(new JsonArray().add("Valence").add("en-US").add(new JsonArray().add("en-US")).add(true).add(true)
+        assertEquals(new JsonArray().add("Valence/dev").add("en-US").add(new JsonArray().add("en-US")).add(true).add(true)
                 .add(new JsonArray().add("sync").add("microtask")), json.getJsonArray("result"));
     }
 

@@ -55,6 +55,10 @@ public final class JsEngine implements AutoCloseable {
         this.ownerApis = Source.newBuilder("js", resource(OWNER_APIS).orElseThrow(), "valence:owner-apis.js").buildLiteral();
     }
 
+    /** navigator.userAgent: product/version, as Deno's "Deno/2.9.6" (the jar's version; "dev" when run from classes). */
+    private static final String USER_AGENT = "Valence/"
+            + java.util.Objects.requireNonNullElse(JsEngine.class.getPackage().getImplementationVersion(), "dev");
+
     /**
      * The Java functions the prelude closes over; {@code logs} receives this context's console output.
      * The map stays mutable so a spare context's owner functions can be added when it is claimed.
@@ -68,6 +72,7 @@ public final class JsEngine implements AutoCloseable {
         functions.put("now", (ProxyExecutable) args -> (System.nanoTime() - originNs) / 1e6);
         functions.put("timeOrigin", origin.getEpochSecond() * 1000.0 + origin.getNano() / 1e6);
         functions.put("hardwareConcurrency", Runtime.getRuntime().availableProcessors());
+        functions.put("userAgent", USER_AGENT);
         functions.putAll(Map.of(
                 "log", (ProxyExecutable) args -> {
                     logs.append(args[0].asString());

@@ -690,8 +690,10 @@
     subtle,
     randomUUID: () => host.randomUUID(),
     getRandomValues(array) {
-      if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
-        throw new TypeError('crypto.getRandomValues: expected an integer typed array');
+      if (!ArrayBuffer.isView(array)) throw new TypeError('crypto.getRandomValues: expected an integer typed array');
+      if (array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
+        // WebCrypto: a view that is not an integer typed array is a TypeMismatchError, not a TypeError
+        throw new DOMException('crypto.getRandomValues: expected an integer typed array, got a ' + array.constructor.name, 'TypeMismatchError');
       }
       if (array.byteLength > 65536) throw new DOMException('crypto.getRandomValues: at most 65536 bytes at a time', 'QuotaExceededError');
       const random = new Uint8Array(host.randomBytes(array.byteLength));
@@ -1174,7 +1176,7 @@
   // ---------------------------------------------------------------- navigator
   class Navigator {
     constructor(key) { if (key !== ILLEGAL) throw new TypeError('Illegal constructor'); }
-    get userAgent() { return 'Valence'; }
+    get userAgent() { return host.userAgent; }
     get language() { return 'en-US'; }
     get languages() { return ['en-US']; }
     get hardwareConcurrency() { return host.hardwareConcurrency; }
