@@ -120,7 +120,9 @@ class CorpusTest {
     private static synchronized void saveLib(String lib) {
         if (!savedLibs.add(lib)) return;
         Path file = ROOT.resolve("lib").resolve(lib);
-        save(file.getFileName().toString().replaceFirst("\\.tsx?$", ""), "script", read(file), null);
+        String code = read(file);
+        String kind = code.startsWith("// kind: http") ? "http" : "script";
+        save(file.getFileName().toString().replaceFirst("\\.tsx?$", ""), kind, code, null);
     }
 
     private static void save(String name, String kind, String code, String schedule) {
