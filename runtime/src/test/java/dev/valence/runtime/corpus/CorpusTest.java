@@ -109,7 +109,7 @@ class CorpusTest {
     private static void setBlobs(CorpusVal val) {
         var code = new StringBuilder("import { blob } from \"https://esm.town/v/std/blob\";\n");
         val.blobs().forEach((key, json) -> code.append("await blob.setJSON(").append(Json.encode(key)).append(", ").append(json).append(");\n"));
-        String name = val.name() + "Setup";
+        String name = val.name() + "-setup";
         save(name, "script", code.toString(), null);
         var reply = platform.post("/api/v1/vals/" + OWNER + "/" + name + "/run", token, "{}");
         if (reply.status() != 200 || !"success".equals(reply.json().getString("outcome"))) {

@@ -1,5 +1,5 @@
 // kind: script
-// A library val that other vals of the corpus import by its URL (https://esm.town/v/corpus/greetLib/main.ts).
+// A library val that other vals of the corpus import by its URL (https://esm.town/v/corpus/greet-lib/main.ts).
 
 export const PUNCTUATION = "!";
 
