@@ -56,12 +56,7 @@ class CorpusTest {
 
     private void check(CorpusVal val) {
         var problems = new ArrayList<String>();
-        for (String env : val.env()) {
-            int eq = env.indexOf('=');
-            var reply = platform.put("/api/v1/env/" + env.substring(0, eq), token,
-                    new JsonObject().put("value", placeholders(env.substring(eq + 1))).encode());
-            if (reply.status() / 100 != 2) fail("setting env " + env + " failed: " + reply.status() + " " + reply.body());
-        }
+        val.env().forEach(CorpusTest::setEnv);
         if (!val.blobs().isEmpty()) setBlobs(val);
         for (String lib : val.uses()) saveLib(lib);
         save(val.name(), val.kind(), val.source(), val.schedule());
@@ -69,6 +64,11 @@ class CorpusTest {
         for (CorpusVal.Call call : val.calls()) {
             n++;
             String where = "call " + n + " (" + call.call() + "): ";
+            call.envSet().forEach(CorpusTest::setEnv);
+            for (String key : call.envDelete()) {
+                var reply = platform.delete("/api/v1/env/" + key, token);
+                if (reply.status() / 100 != 2) fail("deleting env " + key + " failed: " + reply.status() + " " + reply.body());
+            }
             if (call.isHttp()) checkHttp(val, call, where, problems);
             else checkRun(val, call, where, problems);
         }
@@ -104,6 +104,13 @@ class CorpusTest {
         JsonObject error = run.getJsonObject("error");
         Expectations.run(call, run.getString("outcome"), Json.encode(run.getValue("result")), run.getString("logs"),
                 error == null ? null : error.getString("message"), error == null ? null : error.getInteger("line"), where, problems);
+    }
+
+    private static void setEnv(String assignment) {
+        int eq = assignment.indexOf('=');
+        var reply = platform.put("/api/v1/env/" + assignment.substring(0, eq), token,
+                new JsonObject().put("value", placeholders(assignment.substring(eq + 1))).encode());
+        if (reply.status() / 100 != 2) fail("setting env " + assignment + " failed: " + reply.status() + " " + reply.body());
     }
 
     private static void setBlobs(CorpusVal val) {

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * <pre>
  * val:  kind (http|cron|script|email), follows (the doc page), env (KEY=value), blob (key = JSON),
  *       uses (a val of corpus/lib saved first), schedule (cron), deno (skip: reason)
- * call: call (GET /path | POST /path | run {json} | email {json} | email-raw file.eml), header, body
+ * call: call (GET /path | POST /path | run {json} | email {json} | email-raw file.eml), header, body,
+ *       env-set (KEY=value) and env-delete (KEY) done just before the call
  *       status, expect-header, expect-body, outcome, result (JSON), log, error, error-line
  * </pre>
  *
@@ -31,8 +32,9 @@ public record CorpusVal(String kind, String name, Path file, String source, Stri
     private static final Pattern HEADER_LINE = Pattern.compile("^//\\s*([a-z-]+):\\s?(.*)$");
 
     /** One call of the val and what it must answer; null fields are not checked. */
-    public record Call(String call, List<String> requestHeaders, String body, Integer status, List<String> expectHeaders,
-                       String expectBody, String outcome, String result, String logs, String error, Integer errorLine) {
+    public record Call(String call, List<String> envSet, List<String> envDelete, List<String> requestHeaders, String body,
+                       Integer status, List<String> expectHeaders, String expectBody, String outcome, String result, String logs,
+                       String error, Integer errorLine) {
         public boolean isHttp() {
             return call.matches("^[A-Z]+ /.*");
         }
@@ -40,7 +42,7 @@ public record CorpusVal(String kind, String name, Path file, String source, Stri
         /** The expected logs as a plain console prints them: without the run record's {@code [level] } prefixes. */
         public Call asConsoleOutput() {
             String plain = logs == null ? null : logs.replaceAll("(?m)^\\[(log|info|warn|error|debug)\\] ?", "");
-            return new Call(call, requestHeaders, body, status, expectHeaders, expectBody, outcome, result, plain, error, errorLine);
+            return new Call(call, envSet, envDelete, requestHeaders, body, status, expectHeaders, expectBody, outcome, result, plain, error, errorLine);
         }
     }
 
@@ -99,7 +101,8 @@ public record CorpusVal(String kind, String name, Path file, String source, Stri
     private static Call call(Map<String, List<String>> c) {
         String status = one(c, "status");
         String errorLine = one(c, "error-line");
-        return new Call(one(c, "call"), c.getOrDefault("header", List.of()), joined(c, "body"),
+        return new Call(one(c, "call"), c.getOrDefault("env-set", List.of()), c.getOrDefault("env-delete", List.of()),
+                c.getOrDefault("header", List.of()), joined(c, "body"),
                 status == null ? null : Integer.valueOf(status), c.getOrDefault("expect-header", List.of()),
                 joined(c, "expect-body"), one(c, "outcome"), one(c, "result"), joined(c, "log"), one(c, "error"),
                 errorLine == null ? null : Integer.valueOf(errorLine));
