@@ -2,6 +2,7 @@
 // follows: https://docs.val.town/vals/cron/ (the RSS example: remembering the last run in std/blob)
 // schedule: 0 * * * *
 // blob: rss-checkpoint = "2024-12-02T00:00:00.000Z"
+// deno: skip: uses std/blob, which only a Val Town-like host serves
 // call: run {}
 // outcome: success
 // log: [log] Last run: 2024-12-02T00:00:00.000Z

@@ -22,18 +22,19 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The corpus's expectations checked against real Deno, so that they are not only written by hand: every HTTP
- * and script val that needs nothing Valence-only (std/blob, other vals, std/email) runs under Deno (an HTTP val
- * behind {@code Deno.serve}, a script with {@code deno run}) and must give exactly the answer its header expects.
+ * The corpus's expectations checked against real Deno, so that they are not only written by hand: every HTTP,
+ * script and cron val that needs nothing Valence-only (std/blob, other vals, std/email) runs under Deno (an HTTP val
+ * behind {@code Deno.serve}, a script with {@code deno run}, a cron val like a script called with
+ * {@code {lastRunAt: null}}, as a first run is) and must give exactly the answer its header expects.
  */
 class DenoAgreesTest {
     private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<String> PERMISSIONS = List.of("--quiet", "--no-prompt", "--allow-net", "--allow-env", "--allow-read");
 
     @TestFactory
-    Stream<DynamicTest> every_http_and_script_val_answers_under_deno_as_its_header_says() throws IOException {
+    Stream<DynamicTest> every_http_script_and_cron_val_answers_under_deno_as_its_header_says() throws IOException {
         return CorpusTest.selected()
-                .filter(v -> (v.kind().equals("http") || v.kind().equals("script")) && v.denoSkip() == null)
+                .filter(v -> !v.kind().equals("email") && v.denoSkip() == null)
                 .map(val -> DynamicTest.dynamicTest(val.id() + " under Deno " + Deno.VERSION, val.file().toUri(), () -> check(val)));
     }
 
@@ -93,13 +94,17 @@ class DenoAgreesTest {
             n++;
             CorpusVal.Call call = expected.asConsoleOutput();
             String where = "call " + n + " (" + call.call() + "): ";
-            if (!call.call().startsWith("run ")) throw new IllegalStateException(val.file() + ": a script is called with run {\"args\": [...]}");
+            if (!call.call().startsWith("run ")) throw new IllegalStateException(val.file() + ": a script or cron val is called with run {...}");
             var body = new io.vertx.core.json.JsonObject(call.call().substring(4).trim());
+            var handlerArgs = val.kind().equals("cron")
+                    ? new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject().putNull("lastRunAt"))
+                    : body.getJsonArray("args", new io.vertx.core.json.JsonArray());
             var args = new ArrayList<>(PERMISSIONS);
             args.add(Deno.wrapper("script.ts").toString());
             String fileUrl = val.file().toAbsolutePath().toUri().toString();
             args.add(fileUrl);
-            args.add(body.getJsonArray("args", new io.vertx.core.json.JsonArray()).encode());
+            args.add(handlerArgs.encode());
+            args.add(val.kind());
             Deno.Output output = Deno.runDeno(args, env, 60);
             String text = output.text();
             int marker = text.lastIndexOf('\0');
