@@ -265,3 +265,48 @@ webCode = `/*! Valence web bundle: WHATWG Streams from web-streams-polyfill@${st
 const webFile = path.join(outDir, "web.js");
 writeFileSync(webFile, webCode);
 console.log(`wrote ${webFile} (${Buffer.byteLength(webCode)} bytes)`);
+
+// The URLPattern bundle, loaded on first use; free of host globals, like url.js.
+async function lazyBundle(entry, outName, options, header) {
+  const built = await build({
+    entryPoints: [path.join(here, entry)],
+    absWorkingDir: here,
+    bundle: true,
+    write: false,
+    outfile: outName,
+    format: "iife",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    target: "es2022",
+    minify: true,
+    keepNames: true,
+    legalComments: "eof",
+    charset: "ascii",
+    metafile: true,
+    define,
+    logLevel: "warning",
+    ...options
+  });
+  let text = built.outputFiles[0].text;
+  const leaked = [...new Set(text.match(new RegExp(`${SENTINEL}\\w+`, "g")) || [])];
+  if (leaked.length > 0) {
+    throw new Error(`${outName} references host globals: ${leaked.map(u => u.slice(SENTINEL.length)).join(", ")}`);
+  }
+  if (/\b__require\b|typeof require\b/.test(text)) {
+    throw new Error(`${outName} contains an unresolved require()`);
+  }
+  const versions = new Map();
+  for (const input of Object.keys(built.metafile.inputs)) {
+    const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m && !versions.has(m[1])) {
+      const pkg = JSON.parse(readFileSync(path.join(here, "node_modules", m[1], "package.json"), "utf8"));
+      versions.set(m[1], `${pkg.name}@${pkg.version} (${pkg.license})`);
+    }
+  }
+  text = `/*! Valence ${header}: built from ${[...versions.values()].sort().join(", ")}. See runtime/js/README.md. */\n` + text;
+  const file = path.join(outDir, outName);
+  writeFileSync(file, text);
+  console.log(`wrote ${file} (${Buffer.byteLength(text)} bytes)`);
+}
+
+await lazyBundle("urlpattern-entry.js", "urlpattern.js", {}, "URLPattern bundle");

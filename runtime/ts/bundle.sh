@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Called by the Maven build (generate-resources): installs the pinned npm packages when needed and
-# writes the TypeScript compiler bundle for GraalJS into the directory given as $1.
+# writes the TypeScript compiler bundles for GraalJS into the directory given as $1.
 set -euo pipefail
 cd "$(dirname "$0")"
 out="$1"
@@ -11,7 +11,7 @@ command -v node >/dev/null && command -v npm >/dev/null || {
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-if [ -f "$out/ts.js" ] && [ -z "$(find build.mjs entry.js package-lock.json -newer "$out/ts.js" -print -quit)" ]; then
+if [ -f "$out/ts.js" ] && [ -f "$out/ts-babel.js" ] && [ -z "$(find build.mjs entry.js babel-entry.js shims package-lock.json -newer "$out/ts.js" -print -quit)" ]; then
   exit 0 # up to date
 fi
 node build.mjs "$out"

@@ -40,9 +40,11 @@ class MigrateCommandTest {
                 applied app v1: users vals runs
                 applied app v2: compiled code and imports
                 applied app v3: run groups
+                applied app v4: manual runs and env notices
+                applied app v5: user email
                 """, result.out());
         assertEquals("5", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
-        assertEquals("3", query(db, APP_VERSION));
+        assertEquals("5", query(db, APP_VERSION));
         assertEquals("expand", query(db, "SELECT kind FROM control.schema_contract WHERE version = 1"));
     }
 
@@ -54,7 +56,7 @@ class MigrateCommandTest {
         var result = run("migrate", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing to apply: control is at v5, app at v3.\n", result.out());
+        assertEquals("Nothing to apply: control is at v5, app at v5.\n", result.out());
     }
 
     @Test
@@ -69,7 +71,7 @@ class MigrateCommandTest {
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals(REFUSAL, result.err());
         assertEquals("Stopped before app v900; no app migration was applied.\n", result.out());
-        assertEquals("3", query(db, APP_VERSION));
+        assertEquals("5", query(db, APP_VERSION));
         assertEquals(null, query(db, "SELECT kind FROM control.schema_contract WHERE version = 900"));
     }
 
@@ -87,9 +89,11 @@ class MigrateCommandTest {
                 applied app v1: users vals runs
                 applied app v2: compiled code and imports
                 applied app v3: run groups
+                applied app v4: manual runs and env notices
+                applied app v5: user email
                 Stopped before app v900.
                 """, result.out());
-        assertEquals("3", query(db, APP_VERSION));
+        assertEquals("5", query(db, APP_VERSION));
     }
 
     @Test
@@ -144,7 +148,7 @@ class MigrateCommandTest {
                 error: migrating app: a lock was not granted within 200 ms (SQLSTATE 55P03) in 2 attempt(s); another session holds \
                 a lock on a table the migration changes (see pg_locks and pg_stat_activity); retry when it is done
                 """, result.err());
-        assertEquals("3", query(db, APP_VERSION));
+        assertEquals("5", query(db, APP_VERSION));
     }
 
     @Test

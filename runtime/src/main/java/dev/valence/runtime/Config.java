@@ -1,6 +1,8 @@
 package dev.valence.runtime;
 
 import dev.valence.runtime.db.DatabaseUrl;
+import dev.valence.runtime.email.EmailSettings;
+import dev.valence.runtime.email.SmtpUrl;
 import dev.valence.status.webhooks.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +51,8 @@ public record Config(
         long fetchMaxResponseBytes,
         long maxResponseBytes,
         long blobMaxBytes,
-        long blobQuotaBytes) {
+        long blobQuotaBytes,
+        EmailSettings email) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -100,7 +103,8 @@ public record Config(
                 reader.integer("VAL_FETCH_MAX_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
                 reader.integer("VAL_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
                 reader.integer("VAL_BLOB_MAX_MB", 10, 1, 1024) * 1024L * 1024L,
-                reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L);
+                reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L,
+                email(reader));
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);
@@ -110,6 +114,32 @@ public record Config(
         });
         reader.failIfInvalid();
         return config;
+    }
+
+    /** SMTP_PORT, MAIL_DOMAIN, EMAIL_MAX_BYTES, SMTP_URL, EMAIL_FROM, EMAIL_ALLOW_ANY_RECIPIENT, EMAIL_SENDS_PER_MINUTE. */
+    private static EmailSettings email(Reader reader) {
+        String domain = reader.string("MAIL_DOMAIN", "localhost").toLowerCase();
+        if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*") || domain.length() > 200) {
+            reader.problems.add("MAIL_DOMAIN must be a domain name such as mail.example.com, got '" + domain + "'");
+        }
+        Optional<SmtpUrl> smtpUrl = Optional.empty();
+        try {
+            smtpUrl = reader.optional("SMTP_URL").map(SmtpUrl::parse);
+        } catch (IllegalArgumentException e) {
+            reader.problems.add(e.getMessage());
+        }
+        Optional<String> from = reader.optional("EMAIL_FROM");
+        if (from.isPresent() && !from.get().matches("[^@\\s<>\"]+@[^@\\s<>\"]+")) {
+            reader.problems.add("EMAIL_FROM must be a bare address such as vals@example.com, got '" + from.get() + "'");
+        }
+        return new EmailSettings(
+                reader.integer("SMTP_PORT", EmailSettings.OFF, 0, 65535),
+                domain,
+                reader.integer("EMAIL_MAX_BYTES", (int) EmailSettings.DEFAULT_MAX_BYTES, 1024, 1024 * 1024 * 1024),
+                smtpUrl,
+                from,
+                reader.bool("EMAIL_ALLOW_ANY_RECIPIENT", false),
+                reader.integer("EMAIL_SENDS_PER_MINUTE", 100, 1, 1_000_000));
     }
 
     private static String defaultInstanceId() {

@@ -11,6 +11,8 @@ import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.engine.modules.ValModules;
+import dev.valence.runtime.email.Outbox;
+import dev.valence.runtime.email.SmtpListener;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.announce.StatusAnnouncer;
 import dev.valence.runtime.guard.BuildInfo;
@@ -92,6 +94,7 @@ public final class Valence implements AutoCloseable {
     private SchemaGuard guard;
     private HeldWork heldWork;
     private CronVals cron;
+    private SmtpListener smtp;
     private StatusPage statusPage;
     private AtomicReference<SnapshotKeeper> statusFeed;
     private volatile Optional<String> bootstrapToken = Optional.empty();
@@ -204,7 +207,7 @@ public final class Valence implements AutoCloseable {
         var recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
         resources.add(recorder);
         var modules = new ValModules(vals, new BlobStore(dataSource), env, engine.compiler(),
-                new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000);
+                new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000, new Outbox(config.email(), users));
         runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
                 config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency(), modules);
         resources.add(runner);
@@ -219,9 +222,10 @@ public final class Valence implements AutoCloseable {
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());
         var triggerResults = new TriggerResultStore(dataSource);
-        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner);
+        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner, valId -> cron.lastRunAt(valId));
         triggerRunner.registerWith(heldWork);
         var runNotices = new RunNotices(dataSource, runs, config.instanceId());
+        runNotices.subscribe(EnvStore.CHANNEL, modules.envNotices()); // env writes made on other instances
         resources.add(runNotices);
         var triggers = new Triggers(triggerRunner, heldWork, triggerResults, Duration.ofSeconds(config.cronMinIntervalSeconds()),
                 runNotices, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)));
@@ -236,6 +240,11 @@ public final class Valence implements AutoCloseable {
         log.info("Valence is listening on http://{}:{} ({} ms)", config.bindHost(), server.actualPort(),
                 (System.nanoTime() - startNs) / 1_000_000);
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
+        if (config.email().listenerEnabled()) {
+            // it answers 451 (try later) until the schema is compatible, so it may open before the database is up
+            smtp = SmtpListener.start(config.bindHost(), config.email(), guard, vals, triggerRunner);
+            resources.add(smtp);
+        }
 
         listening.complete(databaseUp -> {
             if (closed) return;
@@ -414,6 +423,11 @@ public final class Valence implements AutoCloseable {
 
     public CronVals cron() {
         return cron;
+    }
+
+    /** The inbound SMTP listener's port, when SMTP_PORT turned it on. */
+    public Optional<Integer> smtpPort() {
+        return Optional.ofNullable(smtp).map(SmtpListener::port);
     }
 
     /** The admin token, when this start created the admin user. */

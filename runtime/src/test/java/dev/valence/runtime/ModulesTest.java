@@ -169,7 +169,7 @@ class ModulesTest {
                 import lodash from "npm:lodash";
                 export default () => new Response(typeof lodash);""");
         assertEquals("alice/npm-user@1 imports \"npm:lodash\", which cannot be imported: a val can import other vals"
-                + " (val:owner/name or https://esm.town/v/owner/name, optionally pinned with ?v=N) and std/blob, nothing else.",
+                + " (val:owner/name or https://esm.town/v/owner/name, optionally pinned with ?v=N) and std/blob and std/email, nothing else.",
                 error("/v/alice/npm-user").getString("message"));
     }
 
@@ -249,5 +249,60 @@ class ModulesTest {
             assertEquals(expected, reply.body());
         }
         return ms;
+    }
+
+    @Test
+    void every_documented_form_of_a_std_module_reaches_the_same_blobs() {
+        platform.createVal(alice, "std-forms", """
+                import { blob } from "https://esm.town/v/std/blob/main.ts";
+                import { blob as bare } from "https://esm.town/v/std/blob";
+                import { blob as pinnedQuery } from "https://esm.town/v/std/blob?v=11";
+                import { blob as pinnedAt } from "https://esm.town/v/std/blob@11";
+                import { blob as pinnedFile } from "https://esm.town/v/std/blob@11/main.ts";
+                import { blob as fileQuery } from "https://esm.town/v/std/blob/main.ts?v=11";
+                import { blob as short } from "std/blob";
+                import { blob as prefixed } from "val:std/blob";
+                export default async () => {
+                  await blob.setJSON("forms", { ok: true });
+                  const all = [bare, pinnedQuery, pinnedAt, pinnedFile, fileQuery, short, prefixed];
+                  return Response.json(await Promise.all(all.map((b) => b.getJSON("forms"))));
+                };""");
+        var reply = platform.get("/v/alice/std-forms");
+        assertEquals(200, reply.status(), reply.body());
+        var ok = new JsonObject().put("ok", true);
+        assertEquals(new io.vertx.core.json.JsonArray(java.util.Collections.nCopies(7, ok)), new io.vertx.core.json.JsonArray(reply.body()));
+    }
+
+    @Test
+    void an_unknown_std_module_is_refused_naming_the_ones_that_exist() {
+        platform.createVal(alice, "std-unknown", """
+                import { thing } from "https://esm.town/v/std/nonesuch/main.ts";
+                export default () => new Response(String(thing));""");
+        assertEquals("alice/std-unknown@1 imports \"https://esm.town/v/std/nonesuch/main.ts\", which cannot be imported:"
+                + " there is no standard module std/nonesuch; the standard modules are std/blob and std/email.", error("/v/alice/std-unknown").getString("message"));
+    }
+
+    @Test
+    void a_val_is_imported_by_its_per_file_url_with_or_without_a_version() {
+        platform.createVal(alice, "per-file", "export const version: string = 'first';");
+        update(alice, "alice", "per-file", "export const version: string = 'second';");
+        platform.createVal(bob, "uses-per-file", """
+                import { version as ts } from "https://esm.town/v/alice/per-file/main.ts";
+                import { version as tsx } from "https://esm.town/v/alice/per-file/main.tsx";
+                import { version as pinned } from "https://esm.town/v/alice/per-file/main.ts?v=1";
+                import { version as pinnedAt } from "https://esm.town/v/alice/per-file@1/main.tsx";
+                export default () => Response.json({ ts, tsx, pinned, pinnedAt });""");
+        assertEquals(new JsonObject().put("ts", "second").put("tsx", "second").put("pinned", "first").put("pinnedAt", "first"),
+                platform.get("/v/bob/uses-per-file").json());
+    }
+
+    @Test
+    void a_file_of_a_val_other_than_its_main_file_is_refused_with_the_url_to_use() {
+        platform.createVal(alice, "wants-a-file", """
+                import { x } from "https://esm.town/v/alice/greet/utils/strings.ts";
+                export default () => new Response(x);""");
+        assertEquals("alice/wants-a-file@1 imports \"https://esm.town/v/alice/greet/utils/strings.ts\", which cannot be imported:"
+                + " a val here is a single file, so it has no \"utils/strings.ts\"; import https://esm.town/v/alice/greet"
+                + " or .../greet/main.ts.", error("/v/alice/wants-a-file").getString("message"));
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * The event loop of one invocation, on the guest's thread. Host operations that finish later (fetch
@@ -19,6 +18,18 @@ final class EventLoop implements AutoCloseable {
 
     /** How a run of the loop ended. */
     enum Exit { DONE, DEADLINE, STUCK }
+
+    /** The guest's timers, as the loop drives them. */
+    interface Timers {
+        /** Milliseconds until the next timer is due, or -1 when none is pending. */
+        long nextTimerDelayMs();
+
+        /** Runs the earliest due timer: its callback, then (GraalJS) the microtasks it queued. */
+        void fireTimer();
+
+        /** A task that is not a timer begins: what it sets is not nested in a timer, and its timers count from now. */
+        void beginTask();
+    }
 
     /** A host operation in flight; cancelled when the invocation ends first. */
     interface Operation {
@@ -80,24 +91,22 @@ final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Runs completions and timers until {@code done} holds.
-     *
-     * @param nextTimerDelay milliseconds until the next timer is due, or -1 when none is pending
-     * @param fireTimer fires the earliest due timer
+     * Runs completions and timers until {@code done} holds. Due timers fire in deadline order (the
+     * guest keeps them); each completion is a task of its own.
      */
-    Exit run(BooleanSupplier done, LongSupplier nextTimerDelay, Runnable fireTimer, long deadlineNs, BooleanSupplier cancelled)
-            throws InterruptedException {
+    Exit run(BooleanSupplier done, Timers timers, long deadlineNs, BooleanSupplier cancelled) throws InterruptedException {
         while (true) {
             if (done.getAsBoolean()) return Exit.DONE;
             if (cancelled.getAsBoolean() || System.nanoTime() >= deadlineNs) return Exit.DEADLINE;
             Runnable completion = completions.poll();
             if (completion != null) {
+                timers.beginTask();
                 completion.run();
                 continue;
             }
-            long delayMs = nextTimerDelay.getAsLong();
+            long delayMs = timers.nextTimerDelayMs();
             if (delayMs == 0) {
-                fireTimer.run();
+                timers.fireTimer();
                 continue;
             }
             if (delayMs < 0 && pending.isEmpty() && completions.isEmpty()) return Exit.STUCK;
@@ -105,7 +114,10 @@ final class EventLoop implements AutoCloseable {
             long waitMs = delayMs < 0 ? remainingMs : Math.min(delayMs, remainingMs);
             // wake up now and then to notice a client that went away or a cancellation
             completion = completions.poll(Math.min(waitMs, 50), TimeUnit.MILLISECONDS);
-            if (completion != null) completion.run();
+            if (completion != null) {
+                timers.beginTask();
+                completion.run();
+            }
         }
     }
 

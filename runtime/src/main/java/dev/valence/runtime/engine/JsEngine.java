@@ -61,6 +61,13 @@ public final class JsEngine implements AutoCloseable {
      */
     private java.util.HashMap<String, Object> hostFunctions(LogBuffer logs, Map<String, Object> extra) {
         var functions = new java.util.HashMap<String, Object>(extra);
+        // performance.now() counts from the context's making, on the monotonic clock; timeOrigin is that
+        // moment on the wall clock, in milliseconds with a fraction (as Deno gives it)
+        long originNs = System.nanoTime();
+        java.time.Instant origin = java.time.Instant.now();
+        functions.put("now", (ProxyExecutable) args -> (System.nanoTime() - originNs) / 1e6);
+        functions.put("timeOrigin", origin.getEpochSecond() * 1000.0 + origin.getNano() / 1e6);
+        functions.put("hardwareConcurrency", Runtime.getRuntime().availableProcessors());
         functions.putAll(Map.of(
                 "log", (ProxyExecutable) args -> {
                     logs.append(args[0].asString());
@@ -74,6 +81,7 @@ public final class JsEngine implements AutoCloseable {
                 },
                 "decodeUtf8", (ProxyExecutable) args -> decodeUtf8(args[0].asHostObject()),
                 "web", WebHost.FUNCTIONS,
+                "crypto", dev.valence.runtime.engine.crypto.WebCrypto.FUNCTIONS,
                 "loadUrl", (ProxyExecutable) args -> {
                     Context.getCurrent().eval(urlBundle.orElseThrow(() -> new IllegalStateException(
                             "URL support is missing from this build (" + URL_BUNDLE + "); rebuild with ./valence build")));

@@ -15,7 +15,10 @@ final class ValProgram {
     final int version;
     final long ownerId;
     final String name;
+    /** The val's module, for its name in stack traces; contexts load it by {@link #specifier}. */
     final Source source;
+    /** What {@code import()} loads the val's module by in this program's contexts. */
+    final String specifier;
     final ModuleGraph graph;
     private final JsEngine.Sandbox sandbox;
     private final ConcurrentLinkedDeque<ValContext> idle = new ConcurrentLinkedDeque<>();
@@ -31,7 +34,9 @@ final class ValProgram {
     /** A program whose contexts load {@code graph}'s imports and get {@code sandbox}'s owner functions. */
     ValProgram(long valId, int version, long ownerId, String name, String code, int maxIdle, ModuleGraph graph, JsEngine.Sandbox sandbox) {
         this.graph = graph;
-        this.sandbox = sandbox;
+        var files = new ValFileSystem(name + "@" + version, code, sandbox.modules());
+        this.specifier = files.specifier();
+        this.sandbox = new JsEngine.Sandbox(files, sandbox.ownerFunctions());
         this.valId = valId;
         this.version = version;
         this.ownerId = ownerId;

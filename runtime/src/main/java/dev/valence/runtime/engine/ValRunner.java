@@ -147,7 +147,7 @@ public final class ValRunner implements AutoCloseable {
         if (trigger == Run.Trigger.HTTP) throw new IllegalArgumentException("HTTP runs go through runHttp");
         boolean script = trigger == Run.Trigger.SCRIPT;
         Settled<String> settled = invoke(val, code, trigger, script, waitForSlot, null, web,
-                context -> context.invoke.execute(context.handler(), argsJson),
+                context -> context.invoke.execute(context.handler(), argsJson, trigger.wire()),
                 (wire, logs, durationMs) -> {
                     Value json = wire.getArrayElement(0);
                     return json.isNull() ? null : json.asString();
@@ -222,13 +222,9 @@ public final class ValRunner implements AutoCloseable {
         try {
             if (!context.loaded()) {
                 if (program.graph.error().isPresent()) throw new ImportFailed(program.graph.error().get());
-                try {
-                    if (freshContext) context.loadScript(program.source);
-                    else context.load(program.source);
-                } catch (PolyglotException e) {
-                    reusable = false; // a module that failed to load is not retried in this context
-                    throw e;
-                }
+                reusable = false; // a module that failed to load (or never finished) is not retried in this context
+                if (!load(context, program, freshContext, loop, deadlineNs, watch)) throw new LoadTimedOut();
+                reusable = !freshContext;
             }
             wire = call.apply(context);
             if (wire.isNull()) wire = awaitSettled(context, loop, deadlineNs, watch);
@@ -265,6 +261,8 @@ public final class ValRunner implements AutoCloseable {
         } catch (NeverSettled | ImportFailed e) {
             outcome = Run.Outcome.ERROR;
             error = new Invocation.ValError(e.getMessage(), 0, 0, "");
+        } catch (LoadTimedOut e) {
+            outcome = Run.Outcome.TIMEOUT;
         } catch (IllegalStateException closedByWatchdog) {
             if (!watch.cancelled()) {
                 watch.finish();
@@ -312,16 +310,36 @@ public final class ValRunner implements AutoCloseable {
 
     private record Head(int status, String statusText, String rawHeaders) {}
 
+    /**
+     * Loads the val's module into {@code context}: evaluates it through {@code import()} and runs the
+     * event loop (timers, fetches, blob reads) until its evaluation, top-level await included, has
+     * settled, so no export is used before the module finished. Throws the module's error.
+     *
+     * @return false when the deadline passed first
+     */
+    private static boolean load(ValContext context, ValProgram program, boolean script, EventLoop loop, long deadlineNs,
+                                Watchdog.Watch watch) throws InterruptedException {
+        context.startLoad(program.specifier, script);
+        Value handler = awaitSettled(context, loop, deadlineNs, watch, NeverSettled.MODULE);
+        if (handler == null) return false;
+        context.loaded(handler);
+        return true;
+    }
+
     /** Runs the event loop until the handler's promise settles; null when the deadline passed first. */
     private static Value awaitSettled(ValContext context, EventLoop loop, long deadlineNs, Watchdog.Watch watch)
             throws InterruptedException {
-        EventLoop.Exit exit = loop.run(() -> context.state.execute().asInt() != 0,
-                () -> context.nextTimerDelay.execute().asLong(), context.fireTimer::execute, deadlineNs, watch::cancelled);
+        return awaitSettled(context, loop, deadlineNs, watch, NeverSettled.HANDLER);
+    }
+
+    private static Value awaitSettled(ValContext context, EventLoop loop, long deadlineNs, Watchdog.Watch watch, String neverSettled)
+            throws InterruptedException {
+        EventLoop.Exit exit = loop.run(() -> context.state.execute().asInt() != 0, context, deadlineNs, watch::cancelled);
         switch (exit) {
             case DEADLINE -> {
                 return null;
             }
-            case STUCK -> throw new NeverSettled();
+            case STUCK -> throw new NeverSettled(neverSettled);
             default -> {
                 if (context.state.execute().asInt() == 2) context.rethrow.execute(); // throws the rejection
                 return context.value.execute();
@@ -338,7 +356,7 @@ public final class ValRunner implements AutoCloseable {
             throws InterruptedException {
         context.pump.execute();
         EventLoop.Exit exit = loop.run(() -> context.streamState.execute().asInt() != 0 || loop.overLimit || loop.sink.gone(),
-                () -> context.nextTimerDelay.execute().asLong(), context.fireTimer::execute, deadlineNs, watch::cancelled);
+                context, deadlineNs, watch::cancelled);
         if (exit == EventLoop.Exit.DEADLINE) return Run.Outcome.TIMEOUT;
         if (exit == EventLoop.Exit.STUCK) {
             context.cancelStream.execute("the stream never ended");
@@ -458,19 +476,22 @@ public final class ValRunner implements AutoCloseable {
                 program.release(context);
                 return;
             }
+            long deadlineNs = System.nanoTime() + settings.timeoutMs() * 1_000_000L;
             Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
             EventLoop loop = new EventLoop(null, web.maxResponseBytes(), web.fetcher()).bind();
             boolean loaded = false;
             try {
-                context.load(program.source);
-                loaded = true;
-            } catch (PolyglotException | IllegalStateException e) {
+                loaded = load(context, program, false, loop, deadlineNs, watch);
+            } catch (PolyglotException | IllegalStateException | NeverSettled e) {
                 // the first request loads it again and reports it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 loop.close();
             }
             boolean inTime = watch.finish();
             if (loaded && inTime && watch.cause() == null) {
+                context.reset.execute(); // timers the module left behind do not run in the first request
                 program.release(context);
             } else {
                 context.close();
@@ -492,7 +513,7 @@ public final class ValRunner implements AutoCloseable {
         } else {
             ModuleGraph graph = modules.resolve(val, code);
             fresh = new ValProgram(val.id(), val.latestVersion(), val.ownerId(), val.fullName(), code, settings.contextsPerVersion(),
-                    graph, modules.sandbox(val.ownerId(), graph));
+                    graph, modules.sandbox(val, graph));
         }
         // a newer version wins; at the same version the newer graph wins unless another thread replaced the program first
         ValProgram winner = programs.merge(val.id(), fresh, (old, neu) -> {
@@ -537,11 +558,17 @@ public final class ValRunner implements AutoCloseable {
         }
     }
 
-    /** The handler's promise can never settle: nothing is pending that could settle it. */
-    static final class NeverSettled extends RuntimeException {
-        NeverSettled() {
-            this("the handler's promise never settled: it awaits something that will never happen");
+    /** The module's loading ran past the deadline (the invocation is a timeout). */
+    private static final class LoadTimedOut extends Exception {
+        LoadTimedOut() {
+            super(null, null, false, false);
         }
+    }
+
+    /** The handler's promise (or the module's evaluation) can never settle: nothing is pending that could settle it. */
+    static final class NeverSettled extends RuntimeException {
+        static final String HANDLER = "the handler's promise never settled: it awaits something that will never happen";
+        static final String MODULE = "the val's module never finished loading: its top-level await waits for something that will never happen";
 
         NeverSettled(String message) {
             super(message, null, false, false);

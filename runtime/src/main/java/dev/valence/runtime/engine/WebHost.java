@@ -15,20 +15,28 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.graalvm.polyglot.proxy.ProxyObject;
 
 /**
- * The host side of the prelude's web APIs ({@code host.web}): loading the streams bundle, digests,
+ * The host side of the prelude's web APIs ({@code host.web}): loading the streams and URLPattern bundles, digests, compression,
  * fetch and the output of streamed responses. Functions that need the invocation find it through
  * {@link EventLoop#current()}; outside of an invocation they answer "unavailable" (null or -1).
  * Only strings, numbers, byte buffers and guest functions cross.
  */
 final class WebHost {
     private static final String WEB_BUNDLE = "dev/valence/runtime/js/web.js";
-    private static final Source WEB = load();
+    private static final Source WEB = load(WEB_BUNDLE);
+    /** Bundles a context evaluates the first time a val needs them. */
+    private static final Map<String, Source> LAZY_BUNDLES = Map.of("urlpattern", load("dev/valence/runtime/js/urlpattern.js"));
 
     static final ProxyObject FUNCTIONS = ProxyObject.fromMap(Map.of(
             "load", (ProxyExecutable) args -> {
                 Context.getCurrent().eval(WEB);
                 return null;
             },
+            "bundle", (ProxyExecutable) args -> {
+                Source bundle = LAZY_BUNDLES.get(args[0].asString());
+                if (bundle == null) throw new IllegalArgumentException("no bundle named " + args[0]);
+                return Context.getCurrent().eval(bundle);
+            },
+            "zip", ZipCodec.OPEN,
             "digest", (ProxyExecutable) args -> digest(args[0].asString(), bytes(args[1])),
             "fetch", (ProxyExecutable) args -> {
                 EventLoop loop = EventLoop.current();
@@ -78,14 +86,15 @@ final class WebHost {
         return bytes;
     }
 
-    private static Source load() {
-        try (InputStream in = WebHost.class.getClassLoader().getResourceAsStream(WEB_BUNDLE)) {
+    private static Source load(String resource) {
+        try (InputStream in = WebHost.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the web bundle " + WEB_BUNDLE + " is missing from this build; rebuild with ./valence build");
+                throw new IllegalStateException("the bundle " + resource + " is missing from this build; rebuild with ./valence build");
             }
-            return Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8), "valence:web.js").buildLiteral();
+            String name = "valence:" + resource.substring(resource.lastIndexOf('/') + 1);
+            return Source.newBuilder("js", new String(in.readAllBytes(), StandardCharsets.UTF_8), name).buildLiteral();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read " + WEB_BUNDLE, e);
+            throw new UncheckedIOException("Could not read " + resource, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.valence.runtime.http;
 
+import dev.valence.runtime.email.Addresses;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
@@ -77,12 +78,36 @@ final class AuthorApi {
         return Reply.ok(userJson(user));
     }
 
+    /** {@code PATCH /api/v1/me} with {@code {"email": "..."}} (null clears it): the caller's own address, where std/email sends. */
+    Reply updateMe(RoutingContext ctx) {
+        User user = caller(ctx);
+        JsonObject body = JsonBodies.object(ctx);
+        for (String field : body.fieldNames()) {
+            if (!field.equals("email")) throw ApiError.badRequest("'" + field + "' cannot be changed here; PATCH /api/v1/me takes 'email'.");
+        }
+        if (!body.containsKey("email")) throw ApiError.badRequest("Send {\"email\": \"you@example.com\"} to set your address, or {\"email\": null} to clear it.");
+        User updated = users.setEmail(user.id(), emailAddress(body)).orElseThrow(() -> ApiError.notFound("Your user no longer exists."));
+        return Reply.ok(userJson(updated));
+    }
+
+    /** The optional 'email' field: one bare address, checked with the RFC 822 parser. */
+    private static String emailAddress(JsonObject body) {
+        String email = JsonBodies.string(body, "email", false);
+        if (email == null) return null;
+        if (!Addresses.isMailbox(email.trim())) {
+            throw ApiError.badRequest("'email' must be one address such as ann@example.com (at most 254 characters, no display name), got '"
+                    + (email.length() > 100 ? email.substring(0, 100) + "..." : email) + "'.");
+        }
+        return email.trim();
+    }
+
     Reply createUser(RoutingContext ctx) {
         User admin = requireAdmin(caller(ctx));
         JsonObject body = JsonBodies.object(ctx);
         String name = Names.requireName("'name'", JsonBodies.string(body, "name", true));
         User.Role role = User.Role.fromWire(JsonBodies.oneOf(body, "role", Set.of("admin", "user"), "user"));
-        User created = users.create(name, role)
+        String email = emailAddress(body);
+        User created = users.create(name, role, email)
                 .orElseThrow(() -> new ApiError(409, "conflict", "A user named '" + name + "' already exists."));
         var token = tokens.create(created.id(), "created by " + admin.name());
         return Reply.created(new JsonObject().put("user", userJson(created)).put("token", token.secret()));
@@ -234,7 +259,7 @@ final class AuthorApi {
         Run.Trigger trigger = null;
         if (query.get("trigger") != null) {
             trigger = Run.Trigger.fromWire(query.get("trigger"));
-            if (trigger == null) throw ApiError.badRequest("'trigger' must be one of http, cron, script, email; got '" + query.get("trigger") + "'.");
+            if (trigger == null) throw ApiError.badRequest("'trigger' must be one of http, cron, script, email, manual; got '" + query.get("trigger") + "'.");
         }
         Run.Outcome outcome = null;
         if (query.get("outcome") != null) {
@@ -371,6 +396,9 @@ final class AuthorApi {
         try {
             compiled = engine.compiler().compile(name, code);
         } catch (TsCompiler.CompileError e) {
+            if (e.problem() != TsCompiler.Problem.SYNTAX) {
+                throw new ApiError(400, e.problem().code(), e.getMessage(), new JsonObject().put("line", e.line()).put("column", e.column()));
+            }
             throw syntaxError(e.line(), e.column(), e.getMessage());
         }
         engine.checkSyntax(name, compiled.code()).ifPresent(problem -> {
@@ -425,7 +453,7 @@ final class AuthorApi {
 
     private static JsonObject userJson(User user) {
         return new JsonObject().put("id", String.valueOf(user.id())).put("name", user.name()).put("role", user.role().wire())
-                .put("createdAt", user.createdAt().toString());
+                .put("createdAt", user.createdAt().toString()).put("email", user.email());
     }
 
     private static JsonObject tokenJson(TokenStore.TokenInfo token, String user) {

@@ -15,9 +15,21 @@ final class RawBody implements Handler<RoutingContext> {
     static final String KEY = "valence.rawBody";
 
     private final long limitBytes;
+    /** The answer past the limit (null: the general 413 naming MAX_BODY_BYTES). */
+    private final ApiError tooLarge;
 
     RawBody(long limitBytes) {
+        this(limitBytes, null);
+    }
+
+    RawBody(long limitBytes, ApiError tooLarge) {
         this.limitBytes = limitBytes;
+        this.tooLarge = tooLarge;
+    }
+
+    private void failTooLarge(RoutingContext ctx) {
+        if (tooLarge == null) ctx.fail(413);
+        else ctx.fail(tooLarge);
     }
 
     @Override
@@ -27,7 +39,7 @@ final class RawBody implements Handler<RoutingContext> {
         if (length != null) {
             try {
                 if (Long.parseLong(length.trim()) > limitBytes) {
-                    ctx.fail(413);
+                    failTooLarge(ctx);
                     return;
                 }
             } catch (NumberFormatException e) {
@@ -46,7 +58,7 @@ final class RawBody implements Handler<RoutingContext> {
             if (failed[0]) return;
             if (body.length() + chunk.length() > limitBytes) {
                 failed[0] = true;
-                ctx.fail(413);
+                failTooLarge(ctx);
                 return;
             }
             body.appendBuffer(chunk);

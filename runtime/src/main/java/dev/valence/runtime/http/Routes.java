@@ -34,7 +34,7 @@ public final class Routes {
         Supplier<String> publicUrl = () -> config.publicUrlFor(server.get().actualPort());
         var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl,
                 triggers.minimumCronInterval());
-        var triggerApi = new TriggerApi(guard, auth, vals, runs, recorder, triggers, jsWorkers);
+        var triggerApi = new TriggerApi(guard, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes());
         var logTail = new LogTail(vertx, config.logStreamHeartbeatMs());
         recorder.onWritten(logTail::publishAll);
         recorder.onWritten(triggers.runNotices()::announce);

@@ -84,12 +84,13 @@ public final class RuntimeServer {
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
 
         // script runs and inbound email are held, not refused, while the schema is incompatible
-        router.post("/api/v1/vals/:owner/:val/run").handler(bodies).handler(triggers::runScript);
-        router.post("/api/v1/email/:owner/:val").handler(bodies).handler(triggers::receiveEmail);
+        router.post("/api/v1/vals/:owner/:val/run").handler(bodies).handler(triggers::runNow);
+        router.post("/api/v1/email/:owner/:val").handler(triggers.emailBodies()).handler(triggers::receiveEmail);
 
         // served only while compatible
         router.route("/api/v1/*").handler(bodies).handler(this::guarded);
         route(router, HttpMethod.GET, "/api/v1/me", api::me);
+        route(router, HttpMethod.PATCH, "/api/v1/me", api::updateMe);
         route(router, HttpMethod.GET, "/api/v1/users", api::listUsers);
         route(router, HttpMethod.POST, "/api/v1/users", api::createUser);
         route(router, HttpMethod.GET, "/api/v1/tokens", api::listTokens);

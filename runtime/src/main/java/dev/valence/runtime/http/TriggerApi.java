@@ -3,6 +3,7 @@ package dev.valence.runtime.http;
 import dev.valence.runtime.engine.Invocation;
 import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.email.RawMessage;
 import dev.valence.runtime.guard.HeldWork;
 import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.guard.Verdict;
@@ -14,6 +15,8 @@ import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
 import dev.valence.runtime.triggers.EmailMessage;
+import dev.valence.runtime.triggers.LargeJson;
+import dev.valence.runtime.triggers.RunNow;
 import dev.valence.runtime.triggers.TriggerRunner;
 import dev.valence.runtime.triggers.Triggers;
 import io.vertx.core.WorkerExecutor;
@@ -26,7 +29,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Script runs ({@code POST /api/v1/vals/{owner}/{val}/run}) and inbound email
+ * Runs by hand ({@code POST /api/v1/vals/{owner}/{val}/run}) and inbound email
  * ({@code POST /api/v1/email/{owner}/{val}}). Both are served whatever the schema: while it is
  * compatible the val runs now and the answer carries its run; while it is not, the request is held
  * (202 with the held item's id) and runs once compatibility returns, exactly once per
@@ -44,9 +47,11 @@ final class TriggerApi {
     private final HeldWork heldWork;
     private final TriggerResultStore results;
     private final WorkerExecutor jsWorkers;
+    private final long emailMaxBytes;
 
     TriggerApi(SchemaGuard guard, Authenticator auth, ValStore vals, RunStore runs, RunRecorder recorder, Triggers triggers,
-               WorkerExecutor jsWorkers) {
+               WorkerExecutor jsWorkers, long emailMaxBytes) {
+        this.emailMaxBytes = emailMaxBytes;
         this.guard = guard;
         this.auth = auth;
         this.vals = vals;
@@ -58,37 +63,80 @@ final class TriggerApi {
         this.jsWorkers = jsWorkers;
     }
 
+    /** {@code trigger}: the endpoint's, SCRIPT for the run endpoint (the namespace of its idempotency keys). */
     private record Request(Run.Trigger trigger, String owner, String name, String authorization, String clientKey, Object argument) {}
 
-    /** {@code POST /api/v1/vals/{owner}/{val}/run} with an optional body {@code {"args": [...]}}. */
-    void runScript(RoutingContext ctx) {
+    /**
+     * {@code POST /api/v1/vals/{owner}/{val}/run} ("Run now"): a script val with an optional body
+     * {@code {"args": [...]}}, a cron val with {@code {}}, an email val with {@code {"message": {...}}}
+     * (see {@link RunNow}). Its requests are keyed and held as script requests whatever the val's type.
+     */
+    void runNow(RoutingContext ctx) {
         Buffer body = ctx.body().buffer();
-        JsonArray args = new JsonArray();
-        if (body != null && body.length() > 0) {
-            JsonObject object = jsonObject(body);
-            Object raw = object.getValue("args");
-            if (raw != null && !(raw instanceof JsonArray)) throw ApiError.badRequest("'args' must be an array of arguments for the val's default export.");
-            if (raw != null) args = (JsonArray) raw;
-        }
-        dispatch(ctx, new Request(Run.Trigger.SCRIPT, ctx.pathParam("owner"), ctx.pathParam("val"),
-                ctx.request().getHeader("Authorization"), idempotencyKey(ctx), args));
-    }
-
-    /** {@code POST /api/v1/email/{owner}/{val}} with a parsed message (see {@link EmailMessage}). */
-    void receiveEmail(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
-        if (body == null || body.length() == 0) throw ApiError.badRequest("The request needs a JSON body: the parsed message {from, to, subject, text, html, headers}.");
-        if (body.length() > EmailMessage.MAX_BYTES) {
-            throw new ApiError(413, "payload_too_large", "An email may be at most " + EmailMessage.MAX_BYTES + " bytes as JSON; this one has " + body.length() + ".");
-        }
-        JsonObject message;
+        RunNow wanted;
         try {
-            message = EmailMessage.read(jsonObject(body));
+            wanted = body == null || body.length() == 0 ? new RunNow(null, null) : RunNow.read(jsonObject(body), emailMaxBytes);
+        } catch (EmailMessage.TooLarge e) {
+            throw new ApiError(413, "payload_too_large", e.getMessage());
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
-        dispatch(ctx, new Request(Run.Trigger.EMAIL, ctx.pathParam("owner"), ctx.pathParam("val"),
-                ctx.request().getHeader("Authorization"), idempotencyKey(ctx), message));
+        dispatch(ctx, new Request(Run.Trigger.SCRIPT, ctx.pathParam("owner"), ctx.pathParam("val"),
+                ctx.request().getHeader("Authorization"), idempotencyKey(ctx), wanted));
+    }
+
+    /**
+     * The body handler of the email endpoint: JSON carries attachments in base64 (a third larger than
+     * their bytes) plus its own syntax, so its body may be that much larger than EMAIL_MAX_BYTES; the
+     * message's own size is checked once it is read.
+     */
+    RawBody emailBodies() {
+        long limit = emailMaxBytes + emailMaxBytes / 3 + 1024 * 1024;
+        return new RawBody(limit, new ApiError(413, "payload_too_large", "An email may be at most " + emailMaxBytes
+                + " bytes (EMAIL_MAX_BYTES), and this request's body is larger than the " + limit
+                + " bytes that allows even as JSON with base64 attachments."));
+    }
+
+    /**
+     * {@code POST /api/v1/email/{owner}/{val}}: a parsed message as JSON (see {@link EmailMessage}) or a
+     * raw RFC 5322 message with {@code Content-Type: message/rfc822}. Parsing runs on a worker: a
+     * message may be tens of megabytes.
+     */
+    void receiveEmail(RoutingContext ctx) {
+        Buffer body = ctx.get(RawBody.KEY);
+        String contentType = ctx.request().getHeader("Content-Type");
+        boolean raw = contentType != null && contentType.split(";", 2)[0].trim().equalsIgnoreCase("message/rfc822");
+        if (body == null || body.length() == 0) {
+            throw ApiError.badRequest(raw ? "The request needs a body: the raw message (RFC 5322), headers first."
+                    : "The request needs a JSON body: the parsed message {from, to, subject, text, html, headers, attachments},"
+                    + " or a raw message sent with Content-Type: message/rfc822.");
+        }
+        if (raw && body.length() > emailMaxBytes) {
+            throw new ApiError(413, "payload_too_large", "An email may be at most " + emailMaxBytes
+                    + " bytes (EMAIL_MAX_BYTES); this raw message has " + body.length() + ".");
+        }
+        String authorization = ctx.request().getHeader("Authorization");
+        String clientKey = idempotencyKey(ctx);
+        jsWorkers.<JsonObject>executeBlocking(() -> {
+            try {
+                JsonObject parsed = raw ? RawMessage.parse(body.getBytes(), null, null) : largeJsonObject(body);
+                return EmailMessage.read(parsed, emailMaxBytes);
+            } catch (EmailMessage.TooLarge e) {
+                throw new ApiError(413, "payload_too_large", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(e.getMessage());
+            }
+        }, false).onComplete(read -> {
+            if (read.failed()) {
+                ctx.fail(read.cause());
+                return;
+            }
+            try {
+                dispatch(ctx, new Request(Run.Trigger.EMAIL, ctx.pathParam("owner"), ctx.pathParam("val"), authorization, clientKey, read.result()));
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        });
     }
 
     private void dispatch(RoutingContext ctx, Request request) {
@@ -121,18 +169,35 @@ final class TriggerApi {
             throw ApiError.forbidden(val.fullName() + " belongs to " + val.owner() + "; only its owner can run it"
                     + " (a run uses the owner's environment variables and storage).");
         }
-        Val.Type expected = request.trigger() == Run.Trigger.SCRIPT ? Val.Type.SCRIPT : Val.Type.EMAIL;
-        if (val.type() != expected) {
-            throw new ApiError(400, "wrong_val_type", val.fullName() + " is a " + val.type().wire() + " val; only "
-                    + expected.wire() + " vals can be " + (expected == Val.Type.SCRIPT ? "run through this endpoint." : "sent email."));
+        Run.Trigger trigger = request.trigger();
+        String argsJson;
+        if (request.argument() instanceof RunNow wanted) {
+            RunNow.Plan plan = plan(val, wanted);
+            trigger = plan.trigger();
+            argsJson = plan.argsJson();
+        } else {
+            if (val.type() != Val.Type.EMAIL) {
+                throw new ApiError(400, "wrong_val_type", val.fullName() + " is a " + val.type().wire() + " val; only email vals can be sent email.");
+            }
+            argsJson = new JsonArray().add(request.argument()).encode();
         }
-        String argsJson = request.argument() instanceof JsonArray args ? args.encode() : new JsonArray().add(request.argument()).encode();
         String key = request.clientKey() == null ? null : fullKey(request, request.clientKey());
-        TriggerRunner.Result result = runner.run(val, deployed.code(), request.trigger(), argsJson, key, false);
+        TriggerRunner.Result result = runner.run(val, deployed.code(), trigger, argsJson, key, false);
         return switch (result) {
-            case TriggerRunner.Ran ran -> ranAnswer(val, ran.run(), request.trigger());
+            case TriggerRunner.Ran ran -> ranAnswer(val, ran.run(), trigger);
             case TriggerRunner.Replayed replayed -> replayAnswer(val, replayed.runId());
         };
+    }
+
+    /** How the val runs for a run request: 409 for an HTTP val, 400 when the body does not fit its type. */
+    private RunNow.Plan plan(Val val, RunNow wanted) {
+        try {
+            return runner.plan(val, wanted);
+        } catch (RunNow.NotRunnable e) {
+            throw new ApiError(409, "not_runnable", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
     }
 
     private Answer ranAnswer(Val val, ValRunner.TriggerRun run, Run.Trigger trigger) {
@@ -167,7 +232,7 @@ final class TriggerApi {
         }
         String clientKey = request.clientKey() == null ? UUID.randomUUID().toString() : request.clientKey();
         String key = fullKey(request, clientKey);
-        String kind = request.trigger() == Run.Trigger.SCRIPT ? TriggerRunner.SCRIPT : TriggerRunner.EMAIL;
+        String kind = request.trigger() == Run.Trigger.SCRIPT ? TriggerRunner.RUN : TriggerRunner.EMAIL;
         JsonObject payload = TriggerRunner.requestPayload(request.owner(), request.name(),
                 TokenStore.hash(authorization.substring(7).trim()), key, request.argument());
         Verdict verdict = guard.current();
@@ -225,6 +290,15 @@ final class TriggerApi {
             throw ApiError.badRequest("The Idempotency-Key header must be 1 to 200 visible ASCII characters.");
         }
         return key;
+    }
+
+    /** As {@link #jsonObject}, for email bodies whose base64 strings pass Jackson's default string limit. */
+    private static JsonObject largeJsonObject(Buffer body) {
+        try {
+            return LargeJson.object(body.getBytes());
+        } catch (DecodeException e) {
+            throw ApiError.badRequest("The body must be a JSON object: " + e.getMessage());
+        }
     }
 
     private static JsonObject jsonObject(Buffer body) {

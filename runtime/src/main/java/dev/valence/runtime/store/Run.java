@@ -20,8 +20,13 @@ public record Run(
         return new Run(newId, valId, version, trigger, outcome, httpStatus, startedAt, durationMs, logs, error);
     }
 
+    /**
+     * What started a run. {@code MANUAL}: a cron or email val run by hand ("Run now"); it is stored
+     * as trigger {@code script} with the {@code manual} flag, because older builds fail on a trigger
+     * value they do not know (see app migration V4).
+     */
     public enum Trigger {
-        HTTP, CRON, SCRIPT, EMAIL;
+        HTTP, CRON, SCRIPT, EMAIL, MANUAL;
 
         public String wire() {
             return name().toLowerCase();

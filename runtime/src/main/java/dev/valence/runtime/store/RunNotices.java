@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import javax.sql.DataSource;
@@ -18,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * notice carries only ids ({@code instance|valId:runId,valId:g<first run id of a group>,...}, one per written batch, split below
  * PostgreSQL's 8000-byte payload limit); a listener fetches the runs of the vals it has tails for.
  * Notices are best effort: a lost one loses lines of a live tail, never a run record.
+ *
+ * <p>The same connection carries the notices of other channels ({@link #subscribe}), so the runtime
+ * keeps one listening connection besides the schema guard's.
  */
 public final class RunNotices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunNotices.class);
@@ -30,8 +35,20 @@ public final class RunNotices implements AutoCloseable {
         Connection open() throws SQLException;
     }
 
+    /** Receives the notices of one more channel, on the listener thread; must return quickly. */
+    public interface Subscriber {
+        void notice(String payload);
+
+        /** The channel is listened to (again): notices sent before may have been missed. */
+        void subscribed();
+
+        /** The connection broke: notices are missed until {@link #subscribed()}. */
+        void unsubscribed();
+    }
+
     private final Jdbc jdbc;
     private final RunStore runs;
+    private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final String instanceId;
     private volatile boolean running;
     private Thread listener;
@@ -69,6 +86,12 @@ public final class RunNotices implements AutoCloseable {
         }
     }
 
+    /** Adds a channel to listen to; call before {@link #listen}. */
+    public void subscribe(String channel, Subscriber subscriber) {
+        if (!channel.matches("[a-z_]+")) throw new IllegalArgumentException("not a plain channel name: " + channel);
+        subscribers.put(channel, subscriber);
+    }
+
     /**
      * Starts listening for other instances' runs: those of vals {@code wanted} accepts are read and
      * handed to {@code deliver} on the listener thread.
@@ -88,14 +111,22 @@ public final class RunNotices implements AutoCloseable {
                     connection.setAutoCommit(true);
                     try (var statement = connection.createStatement()) {
                         statement.execute("LISTEN " + CHANNEL);
+                        for (String channel : subscribers.keySet()) statement.execute("LISTEN " + channel);
                     }
+                    subscribers.values().forEach(Subscriber::subscribed);
                 }
                 PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(500);
                 if (notifications == null) continue;
                 for (PGNotification notification : notifications) {
+                    Subscriber subscriber = subscribers.get(notification.getName());
+                    if (subscriber != null) {
+                        subscriber.notice(notification.getParameter());
+                        continue;
+                    }
                     for (Run run : wantedRuns(notification.getParameter(), wanted)) deliver.accept(run);
                 }
             } catch (SQLException | RuntimeException e) {
+                if (connection != null) subscribers.values().forEach(Subscriber::unsubscribed);
                 close(connection);
                 connection = null;
                 if (!running) break;

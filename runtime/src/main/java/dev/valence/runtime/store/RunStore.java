@@ -19,7 +19,7 @@ import org.postgresql.PGConnection;
 
 /** Run records of vals: written in batches by the recorder, read and filtered by the authoring API. */
 public final class RunStore {
-    private static final String COLUMNS = "id, val_id, version, trigger, outcome, http_status, started_at, duration_ms, logs, error";
+    private static final String COLUMNS = "id, val_id, version, trigger, manual, outcome, http_status, started_at, duration_ms, logs, error";
 
     private final Jdbc jdbc;
 
@@ -126,6 +126,11 @@ public final class RunStore {
         return ids;
     }
 
+    /** The trigger column's value: a manual run is stored as a script run plus the manual flag (app migration V4). */
+    private static Run.Trigger storedTrigger(Run.Trigger trigger) {
+        return trigger == Run.Trigger.MANUAL ? Run.Trigger.SCRIPT : trigger;
+    }
+
     private static void insertRows(Connection connection, List<Run> runs) throws SQLException {
         if (runs.isEmpty()) return;
         int n = runs.size();
@@ -133,6 +138,7 @@ public final class RunStore {
         var valIds = new long[n];
         var versions = new int[n];
         var triggers = new String[n];
+        var manual = new Boolean[n];
         var outcomes = new String[n];
         var statuses = new Integer[n];
         var startedAt = new Timestamp[n];
@@ -144,7 +150,8 @@ public final class RunStore {
             ids[i] = run.id();
             valIds[i] = run.valId();
             versions[i] = run.version();
-            triggers[i] = run.trigger().wire();
+            triggers[i] = storedTrigger(run.trigger()).wire();
+            manual[i] = run.trigger() == Run.Trigger.MANUAL;
             outcomes[i] = run.outcome().wire();
             statuses[i] = run.httpStatus();
             startedAt[i] = Timestamp.from(run.startedAt());
@@ -153,11 +160,11 @@ public final class RunStore {
             errors[i] = run.error();
         }
         try (var insert = connection.prepareStatement("""
-                INSERT INTO app.runs (id, val_id, version, trigger, outcome, http_status, started_at, duration_ms, logs, error)
+                INSERT INTO app.runs (id, val_id, version, trigger, outcome, http_status, started_at, duration_ms, logs, error, manual)
                 OVERRIDING SYSTEM VALUE
-                SELECT r.id, r.val_id, r.version, r.trigger, r.outcome, r.http_status, r.started_at, r.duration_ms, r.logs, r.error
-                FROM unnest(?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[], ?::int[], ?::timestamptz[], ?::float8[], ?::text[], ?::text[])
-                     AS r(id, val_id, version, trigger, outcome, http_status, started_at, duration_ms, logs, error)
+                SELECT r.id, r.val_id, r.version, r.trigger, r.outcome, r.http_status, r.started_at, r.duration_ms, r.logs, r.error, r.manual
+                FROM unnest(?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[], ?::int[], ?::timestamptz[], ?::float8[], ?::text[], ?::text[], ?::boolean[])
+                     AS r(id, val_id, version, trigger, outcome, http_status, started_at, duration_ms, logs, error, manual)
                 WHERE EXISTS (SELECT 1 FROM app.vals v WHERE v.id = r.val_id)""")) {
             insert.setArray(1, primitive(connection, "int8", ids));
             insert.setArray(2, primitive(connection, "int8", valIds));
@@ -169,6 +176,7 @@ public final class RunStore {
             insert.setArray(8, primitive(connection, "float8", durations));
             insert.setArray(9, connection.createArrayOf("text", logs));
             insert.setArray(10, connection.createArrayOf("text", errors));
+            insert.setArray(11, connection.createArrayOf("bool", manual));
             insert.executeUpdate();
         }
     }
@@ -269,8 +277,10 @@ public final class RunStore {
         var sql = new StringBuilder("SELECT " + COLUMNS + " FROM app.runs WHERE val_id = ?");
         var binds = new ArrayList<Object>();
         binds.add(valId);
-        if (filter.trigger() != null) {
-            sql.append(" AND trigger = ?");
+        if (filter.trigger() == Run.Trigger.MANUAL) {
+            sql.append(" AND manual");
+        } else if (filter.trigger() != null) {
+            sql.append(" AND trigger = ? AND NOT manual");
             binds.add(filter.trigger().wire());
         }
         if (filter.outcome() != null) {
@@ -434,7 +444,7 @@ public final class RunStore {
 
     private static Run map(ResultSet r) throws SQLException {
         return new Run(r.getLong("id"), r.getLong("val_id"), r.getInt("version"),
-                Run.Trigger.valueOf(r.getString("trigger").toUpperCase()),
+                r.getBoolean("manual") ? Run.Trigger.MANUAL : Run.Trigger.valueOf(r.getString("trigger").toUpperCase()),
                 Run.Outcome.valueOf(r.getString("outcome").toUpperCase()),
                 (Integer) r.getObject("http_status"), r.getTimestamp("started_at").toInstant(),
                 r.getDouble("duration_ms"), r.getString("logs"), r.getString("error"));

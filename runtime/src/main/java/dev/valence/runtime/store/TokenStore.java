@@ -51,13 +51,13 @@ public final class TokenStore {
         return jdbc.one("""
                 UPDATE app.api_tokens t SET last_used_at = now()
                 FROM app.users u WHERE t.token_hash = ? AND u.id = t.user_id
-                RETURNING u.id, u.name, u.role, u.created_at""",
+                RETURNING u.id, u.name, u.role, u.created_at, u.email""",
                 s -> s.setBytes(1, hash(secret)), UserStore::map);
     }
 
     /** The user whose token has this SHA-256 hash (held work keeps the hash, never the token). */
     public Optional<User> authenticateHash(byte[] tokenHash) {
-        return jdbc.one("SELECT u.id, u.name, u.role, u.created_at FROM app.api_tokens t JOIN app.users u ON u.id = t.user_id WHERE t.token_hash = ?",
+        return jdbc.one("SELECT u.id, u.name, u.role, u.created_at, u.email FROM app.api_tokens t JOIN app.users u ON u.id = t.user_id WHERE t.token_hash = ?",
                 s -> s.setBytes(1, tokenHash), UserStore::map);
     }
 

@@ -2,7 +2,8 @@ package dev.valence.runtime.store;
 
 import java.time.Instant;
 
-public record User(long id, String name, Role role, Instant createdAt) {
+/** A user; {@code email} is their own address (null until set), where std/email sends their vals' mail. */
+public record User(long id, String name, Role role, Instant createdAt, String email) {
     public enum Role {
         ADMIN, USER;
 

@@ -169,6 +169,15 @@ public final class CronVals implements AutoCloseable {
         }
     }
 
+    /**
+     * When the val's schedule last ticked, as its next tick will be told ({@code lastRunAt}): empty
+     * before the first tick and for a val without a task. A manual run reads it and leaves it alone.
+     */
+    public java.util.Optional<String> lastRunAt(long valId) {
+        return scheduler.getScheduledExecution(TaskInstanceId.of(TASK, String.valueOf(valId)))
+                .map(execution -> new JsonObject(String.valueOf(execution.getData())).getString("lastRunAt"));
+    }
+
     /** When the val's next tick is due, if it is scheduled. */
     public java.util.Optional<Instant> nextTick(long valId) {
         return scheduler.getScheduledExecution(TaskInstanceId.of(TASK, String.valueOf(valId))).map(ScheduledExecution::getExecutionTime);

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * Runs cron ticks, script requests and inbound email, each exactly once per idempotency key: the key
@@ -25,19 +26,25 @@ public final class TriggerRunner {
     public static final String CRON = "cron";
     public static final String SCRIPT = "script";
     public static final String EMAIL = "email";
+    /** A held request of the run endpoint, whatever its val's type (older builds leave this kind alone). */
+    public static final String RUN = "run";
 
     private final ValStore vals;
     private final TokenStore tokens;
     private final RunStore runs;
     private final TriggerResultStore results;
     private final ValRunner runner;
+    private final LongFunction<Optional<String>> cronLastRunAt;
 
-    public TriggerRunner(ValStore vals, TokenStore tokens, RunStore runs, TriggerResultStore results, ValRunner runner) {
+    /** @param cronLastRunAt the last tick of a cron val's schedule, by val id (empty before the first) */
+    public TriggerRunner(ValStore vals, TokenStore tokens, RunStore runs, TriggerResultStore results, ValRunner runner,
+                         LongFunction<Optional<String>> cronLastRunAt) {
         this.vals = vals;
         this.tokens = tokens;
         this.runs = runs;
         this.results = results;
         this.runner = runner;
+        this.cronLastRunAt = cronLastRunAt;
     }
 
     /** What became of a request to run: it ran now, or its key had already run (or is running). */
@@ -56,9 +63,10 @@ public final class TriggerRunner {
         }
     }
 
-    /** Registers the cron, script and email kinds with the held-work queue. */
+    /** Registers the cron, script, email and run kinds with the held-work queue. */
     public void registerWith(HeldWork heldWork) {
         heldWork.register(CRON, this::runHeldTick);
+        heldWork.register(RUN, this::runHeldRun);
         heldWork.register(SCRIPT, payload -> runHeldRequest(payload, Run.Trigger.SCRIPT));
         heldWork.register(EMAIL, payload -> runHeldRequest(payload, Run.Trigger.EMAIL));
     }
@@ -100,17 +108,49 @@ public final class TriggerRunner {
 
     // ------------------------------------------------------------------ script and email requests
 
-    /** The payload of a held script or email request. {@code argument}: the args array or the message. */
+    /** The payload of a held run, script or email request. {@code argument}: a {@link RunNow}, the args array or the message. */
     public static JsonObject requestPayload(String owner, String name, byte[] tokenHash, String key, Object argument) {
         var payload = new JsonObject().put("owner", owner).put("val", name)
                 .put("tokenHash", HexFormat.of().formatHex(tokenHash)).put("key", key);
-        if (argument instanceof JsonArray args) payload.put("args", args);
+        if (argument instanceof RunNow wanted) wanted.into(payload);
+        else if (argument instanceof JsonArray args) payload.put("args", args);
         else payload.put("message", argument);
         return payload;
     }
 
-    private void runHeldRequest(String payloadJson, Run.Trigger trigger) {
+    // ------------------------------------------------------------------ run now
+
+    /** How {@code val} runs for a run request (see {@link RunNow#plan}); a cron val gets its schedule's last tick. */
+    public RunNow.Plan plan(Val val, RunNow wanted) {
+        return wanted.plan(val, () -> cronLastRunAt.apply(val.id()).orElse(null));
+    }
+
+    private void runHeldRun(String payloadJson) {
         JsonObject payload = new JsonObject(payloadJson);
+        var deployed = ownedVal(payload, "run");
+        RunNow.Plan plan;
+        try {
+            plan = plan(deployed.val(), RunNow.from(payload));
+        } catch (RunNow.NotRunnable | IllegalArgumentException e) {
+            throw new Refused(e.getMessage());
+        }
+        run(deployed.val(), deployed.code(), plan.trigger(), plan.argsJson(), payload.getString("key"), true);
+    }
+
+    /** The val a held request names, once its token is checked against the val's owner. */
+    private ValStore.Deployed ownedVal(JsonObject payload, String what) {
+        String owner = payload.getString("owner");
+        String name = payload.getString("val");
+        var deployed = vals.findDeployed(owner, name).orElseThrow(() -> new Refused("no val named " + owner + "/" + name));
+        Val val = deployed.val();
+        User caller = tokens.authenticateHash(HexFormat.of().parseHex(payload.getString("tokenHash")))
+                .orElseThrow(() -> new Refused("the token that sent this " + what + " request is no longer valid"));
+        if (caller.id() != val.ownerId()) throw new Refused("only " + val.owner() + " can run " + val.fullName());
+        return deployed;
+    }
+
+    private void runHeldRequest(String payloadJson, Run.Trigger trigger) {
+        JsonObject payload = LargeJson.object(payloadJson); // a held email's attachments are long base64 strings
         String owner = payload.getString("owner");
         String name = payload.getString("val");
         var deployed = vals.findDeployed(owner, name).orElseThrow(() -> new Refused("no val named " + owner + "/" + name));

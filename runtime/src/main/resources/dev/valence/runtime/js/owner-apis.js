@@ -57,4 +57,11 @@
     delete: (key) => host.blobDelete(key),
     list: (prefix) => host.blobList(prefix),
   }));
+
+  // std/email finds its binding here; the Java function sends as this val and no other.
+  if (host.emailSend) {
+    define(global, Symbol.for('valence.email'), Object.freeze({
+      send: (json, buffers) => host.emailSend(json, buffers),
+    }));
+  }
 })

@@ -11,7 +11,8 @@
 
   // Engine built-ins a val must not see (host access, files, process control, polyglot bindings).
   for (const name of ['load', 'loadWithNewGlobal', 'print', 'printErr', 'quit', 'exit', 'read', 'readFully',
-    'readline', 'readbuffer', 'Graal', 'Polyglot', 'Java', 'Packages', 'java', 'javax', 'JavaImporter', 'console']) {
+    'readline', 'readbuffer', 'Graal', 'Polyglot', 'Java', 'Packages', 'java', 'javax', 'JavaImporter', 'console',
+    'com', 'org', 'edu', 'javafx', 'arguments']) {
     try { delete global[name]; } catch (e) { /* non-configurable: left as the engine made it */ }
   }
 
@@ -22,66 +23,435 @@
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 
   // ---------------------------------------------------------------- console
+  // Values are printed the way Deno prints them (its inspect is Node's with double quotes): objects on
+  // one line when they fit in 80 columns and hold at most 3 levels, long arrays of short items in
+  // columns, strings quoted inside structures, cycles as <ref *1> ... [Circular *1].
+  const BREAK_LENGTH = 80;
+  const COMPACT = 3;
+  const MAX_ARRAY_ITEMS = 100;
+  const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+  // platform objects whose state is private (Headers, Request, URL, ...): what to show, by toStringTag
+  const platformViews = new Map();
+  const customInspect = Symbol.for('Deno.customInspect');
 
-  function inspect(value, depth, seen) {
+  function quote(s) {
+    let q = '"';
+    if (s.includes('"')) {
+      if (!s.includes("'")) q = "'";
+      else if (!s.includes('`') && !s.includes('${')) q = '`';
+    }
+    let out = '';
+    for (let i = 0; i < s.length; i++) {
+      const ch = s[i];
+      const c = s.charCodeAt(i);
+      if (ch === q || ch === '\\') out += '\\' + ch;
+      else if (ch === '\n') out += '\\n';
+      else if (ch === '\t') out += '\\t';
+      else if (ch === '\r') out += '\\r';
+      else if (ch === '\b') out += '\\b';
+      else if (ch === '\f') out += '\\f';
+      else if (ch === '\v') out += '\\v';
+      else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0').toUpperCase();
+      else out += ch;
+    }
+    return q + out + q;
+  }
+
+  function functionBase(fn) {
+    let source = '';
+    try { source = Function.prototype.toString.call(fn); } catch (e) { /* a proxy */ }
+    if (/^class\b/.test(source)) {
+      const parent = Object.getPrototypeOf(fn);
+      return '[class ' + (fn.name || '(anonymous)') + (parent && parent !== Function.prototype && parent.name ? ' extends ' + parent.name : '') + ']';
+    }
+    const kind = (fn.constructor && fn.constructor.name) || 'Function';
+    return '[' + (['AsyncFunction', 'GeneratorFunction', 'AsyncGeneratorFunction'].includes(kind) ? kind : 'Function')
+      + (fn.name ? ': ' + fn.name : ' (anonymous)') + ']';
+  }
+
+  function formatKey(key) {
+    if (typeof key === 'symbol') return key.toString();
+    return IDENTIFIER.test(key) ? key : quote(key);
+  }
+
+  function formatValue(ctx, value, level, nested) {
     switch (typeof value) {
-      case 'string': return depth === 0 ? value : JSON.stringify(value);
-      case 'undefined': return 'undefined';
-      case 'function': return '[Function: ' + (value.name || 'anonymous') + ']';
+      case 'string': return nested ? quote(value) : value;
+      case 'number': return Object.is(value, -0) ? '-0' : String(value);
+      case 'bigint': return value + 'n';
+      case 'boolean': case 'undefined': return String(value);
       case 'symbol': return value.toString();
-      case 'bigint': return value.toString() + 'n';
-      case 'number': case 'boolean': return String(value);
     }
     if (value === null) return 'null';
-    if (value instanceof Error) return value.stack ? String(value.stack) : value.name + ': ' + value.message;
-    if (seen.has(value)) return '[Circular]';
-    if (depth > 4) return Array.isArray(value) ? '[Array]' : '[Object]';
-    seen.add(value);
-    try {
-      if (Array.isArray(value)) return '[ ' + value.map(v => inspect(v, depth + 1, seen)).join(', ') + ' ]';
-      if (value instanceof Map) return 'Map(' + value.size + ') { ' + Array.from(value, ([k, v]) => inspect(k, depth + 1, seen) + ' => ' + inspect(v, depth + 1, seen)).join(', ') + ' }';
-      if (value instanceof Set) return 'Set(' + value.size + ') { ' + Array.from(value, v => inspect(v, depth + 1, seen)).join(', ') + ' }';
-      if (ArrayBuffer.isView(value)) return value.constructor.name + '(' + value.length + ') [ ' + Array.prototype.slice.call(value, 0, 50).join(', ') + (value.length > 50 ? ', ...' : '') + ' ]';
-      if (value instanceof Date) return isNaN(value) ? 'Invalid Date' : value.toISOString();
-      const keys = Object.keys(value);
-      const name = value.constructor && value.constructor !== Object && value.constructor.name ? value.constructor.name + ' ' : '';
-      if (keys.length === 0) return name + '{}';
-      return name + '{ ' + keys.map(k => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)) + ': ' + inspect(value[k], depth + 1, seen)).join(', ') + ' }';
-    } finally {
-      seen.delete(value);
+    if (ctx.seen.includes(value)) {
+      let id = ctx.circular.get(value);
+      if (id === undefined) { id = ctx.circular.size + 1; ctx.circular.set(value, id); }
+      return '[Circular *' + id + ']';
     }
+    if (typeof value[customInspect] === 'function' && value[customInspect] !== Object.prototype[customInspect]) {
+      return String(value[customInspect]((v) => inspect(v), { depth: ctx.depth - level }));
+    }
+    return formatObject(ctx, value, level);
   }
 
+  function constructorName(value) {
+    for (let proto = value; proto !== null; proto = Object.getPrototypeOf(proto)) {
+      const d = Object.getOwnPropertyDescriptor(proto, 'constructor');
+      if (d && typeof d.value === 'function' && d.value.name !== '') return d.value.name;
+    }
+    return null;
+  }
+
+  function formatObject(ctx, value, level) {
+    const name = constructorName(value);
+    const proto = Object.getPrototypeOf(value);
+    let prefix = name === null ? '[Object: null prototype] ' : name === 'Object' ? '' : name + ' ';
+    let braces = ['{', '}'];
+    let arrayLike = false; // items grouped in columns when there are many
+    let keys = Object.keys(value);
+    const output = [];
+    let base = '';
+    let items = null; // already formatted entries (Map, Set, arrays)
+    let source = value; // where the shown properties are read (a platform object's view)
+
+    if (typeof value === 'function') {
+      base = functionBase(value);
+      keys = keys.filter(k => k !== 'prototype');
+      if (keys.length === 0) return base;
+      prefix = '';
+    } else if (value instanceof Error) {
+      base = value.stack ? String(value.stack) : String(value);
+      keys = keys.filter(k => k !== 'stack' && k !== 'message');
+      if (keys.length === 0) return base;
+      prefix = '';
+    } else if (value instanceof Date) {
+      return isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+    } else if (value instanceof RegExp) {
+      return String(value);
+    } else if (value instanceof Number || value instanceof String || value instanceof Boolean || value instanceof Symbol || value instanceof BigInt) {
+      const inner = value.valueOf();
+      const type = typeof inner === 'bigint' ? 'BigInt' : typeof inner === 'symbol' ? 'Symbol' : name;
+      base = '[' + type + ': ' + formatValue(ctx, inner, level, true) + ']';
+      if (value instanceof String) keys = keys.filter(k => !/^\d+$/.test(k) || Number(k) >= inner.length);
+      if (keys.length === 0) return base;
+      prefix = '';
+    } else if (value instanceof WeakMap || value instanceof WeakSet) {
+      return name + ' { <items unknown> }';
+    } else if (value instanceof Promise) {
+      return 'Promise { <unknown> }'; // a pending promise cannot be told from a settled one from inside the engine
+    } else if (value instanceof ArrayBuffer) {
+      const bytes = new Uint8Array(value, 0, Math.min(value.byteLength, 50));
+      const hex = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join(' ') + (value.byteLength > 50 ? ' ... ' + (value.byteLength - 50) + ' more bytes' : '');
+      items = ['[Uint8Contents]: <' + hex + '>', 'byteLength: ' + value.byteLength];
+    } else if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+      arrayLike = true;
+      braces = ['[', ']'];
+      prefix = Array.isArray(value) ? (name === 'Array' ? '' : name + '(' + value.length + ') ') : name + '(' + value.length + ') ';
+      if (level > ctx.depth) return '[' + (name || 'Array') + ']';
+      items = formatArrayItems(ctx, value, level);
+      keys = keys.filter(k => !(/^(0|[1-9]\d*)$/.test(k) && Number(k) < value.length));
+    } else if (value instanceof Map) {
+      prefix = name + '(' + value.size + ') ';
+      if (level > ctx.depth) return '[' + name + ']';
+      items = [];
+      ctx.seen.push(value);
+      ctx.currentDepth = level;
+      ctx.indentationLvl += 2;
+      for (const [k, v] of value) items.push(formatValue(ctx, k, level + 1, true) + ' => ' + formatValue(ctx, v, level + 1, true));
+      ctx.indentationLvl -= 2;
+      ctx.seen.pop();
+    } else if (value instanceof Set) {
+      prefix = name + '(' + value.size + ') ';
+      if (level > ctx.depth) return '[' + name + ']';
+      items = [];
+      ctx.seen.push(value);
+      ctx.currentDepth = level;
+      ctx.indentationLvl += 2;
+      for (const v of value) items.push(formatValue(ctx, v, level + 1, true));
+      ctx.indentationLvl -= 2;
+      ctx.seen.pop();
+    } else {
+      const tag = value[Symbol.toStringTag];
+      const view = typeof tag === 'string' && name === tag ? platformViews.get(tag) : undefined;
+      if (view !== undefined) {
+        const shown = view(value);
+        prefix = tag + ' ';
+        if (Array.isArray(shown)) { // [key, value] pairs, shown as a map is
+          keys = [];
+          items = Array.from(shown, ([k, v]) => formatValue(ctx, k, level + 1, true) + ' => ' + formatValue(ctx, v, level + 1, true));
+        } else {
+          source = shown;
+          keys = Object.keys(shown);
+        }
+      } else if (typeof tag === 'string' && tag !== '' && tag !== name && !keys.includes(Symbol.toStringTag)) {
+        prefix = (name === null ? '[Object: null prototype] ' : (name || 'Object') + ' ') + '[' + tag + '] ';
+      }
+    }
+
+    if (level > ctx.depth) return '[' + (name === null ? 'Object: null prototype' : name) + ']';
+    const symbols = source !== value ? [] : Object.getOwnPropertySymbols(value).filter(s => Object.getOwnPropertyDescriptor(value, s).enumerable);
+    ctx.seen.push(value);
+    // the depth of the deepest last descendant decides whether this fits on one line (empty objects do not count)
+    if (items === null) { if (keys.length + symbols.length > 0) ctx.currentDepth = level; } else output.push(...items);
+    for (const key of [...keys, ...symbols]) {
+      const d = Object.getOwnPropertyDescriptor(source, key);
+      let shown;
+      if (d === undefined) continue;
+      if (d.get || d.set) shown = d.get && d.set ? '[Getter/Setter]' : d.get ? '[Getter]' : '[Setter]';
+      else {
+        ctx.indentationLvl += 2;
+        shown = formatValue(ctx, d.value, level + 1, true);
+        ctx.indentationLvl -= 2;
+      }
+      output.push(formatKey(key) + ': ' + shown);
+    }
+    ctx.seen.pop();
+    let result;
+    if (output.length === 0 && base === '') result = prefix + braces[0] + braces[1];
+    else result = reduceToSingleString(ctx, output, [base, prefix.trimEnd()].filter(Boolean).join(' '), braces, arrayLike, level, value);
+    const id = ctx.circular.get(value);
+    if (id !== undefined) result = '<ref *' + id + '> ' + result;
+    return result;
+  }
+
+  function formatArrayItems(ctx, value, level) {
+    const items = [];
+    const shown = Math.min(value.length, MAX_ARRAY_ITEMS);
+    ctx.seen.push(value);
+    ctx.currentDepth = level;
+    ctx.indentationLvl += 2;
+    for (let i = 0; i < shown; i++) {
+      if (!hasOwn(value, i)) {
+        let holes = 1;
+        while (i + holes < shown && !hasOwn(value, i + holes)) holes++;
+        items.push('<' + holes + ' empty item' + (holes > 1 ? 's' : '') + '>');
+        i += holes - 1;
+        continue;
+      }
+      items.push(formatValue(ctx, value[i], level + 1, true));
+    }
+    ctx.indentationLvl -= 2;
+    ctx.seen.pop();
+    if (value.length > shown) items.push('... ' + (value.length - shown) + ' more item' + (value.length - shown > 1 ? 's' : ''));
+    return items;
+  }
+
+  // One line when it fits and holds few levels; else one entry per line, or many short array items in columns.
+  function reduceToSingleString(ctx, output, base, braces, arrayLike, level, value) {
+    const entries = output.length;
+    if (arrayLike && entries > 6) output = groupArrayItems(ctx, output, value);
+    if (ctx.currentDepth - level < COMPACT && entries === output.length) {
+      const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
+      let total = output.length + start;
+      let fits = total + output.length <= BREAK_LENGTH;
+      for (let i = 0; fits && i < output.length; i++) {
+        total += output[i].length;
+        if (total > BREAK_LENGTH) fits = false;
+      }
+      if (fits && !base.includes('\n')) {
+        const joined = output.join(', ');
+        if (!joined.includes('\n')) return (base ? base + ' ' : '') + braces[0] + ' ' + joined + ' ' + braces[1];
+      }
+    }
+    const indentation = '\n' + ' '.repeat(ctx.indentationLvl);
+    return (base ? base + ' ' : '') + braces[0] + indentation + '  ' + output.join(',' + indentation + '  ') + indentation + braces[1];
+  }
+
+  // Many short items side by side, in as many columns as make a roughly square block within 80 columns
+  // (numbers right-aligned, anything else left-aligned), as Deno and Node print long arrays.
+  function groupArrayItems(ctx, output, value) {
+    const count = output.length > 0 && output[output.length - 1].startsWith('... ') ? output.length - 1 : output.length;
+    const separator = 2; // ", "
+    let totalLength = 0;
+    let maxLength = 0;
+    for (let i = 0; i < count; i++) {
+      totalLength += output[i].length + separator;
+      maxLength = Math.max(maxLength, output[i].length);
+    }
+    const widest = maxLength + separator;
+    if (widest * 3 + ctx.indentationLvl >= BREAK_LENGTH || (totalLength / widest <= 5 && maxLength > 6)) return output;
+    const bias = Math.sqrt(widest - totalLength / output.length);
+    const biasedMax = Math.max(widest - 3 - bias, 1);
+    const columns = Math.min(Math.round(Math.sqrt(2.5 * biasedMax * count) / biasedMax),
+      Math.floor((BREAK_LENGTH - ctx.indentationLvl) / widest), COMPACT * 4, 15);
+    if (columns <= 1) return output;
+    const columnWidths = [];
+    for (let c = 0; c < columns; c++) {
+      let width = 0;
+      for (let j = c; j < count; j += columns) width = Math.max(width, output[j].length);
+      columnWidths.push(width + separator);
+    }
+    let numbers = true;
+    for (let i = 0; i < count; i++) {
+      if (typeof value[i] !== 'number' && typeof value[i] !== 'bigint') { numbers = false; break; }
+    }
+    const rows = [];
+    for (let i = 0; i < count; i += columns) {
+      const last = Math.min(i + columns, count) - 1;
+      let row = '';
+      for (let j = i; j < last; j++) {
+        const cell = output[j] + ', ';
+        row += numbers ? cell.padStart(columnWidths[j - i]) : cell.padEnd(columnWidths[j - i]);
+      }
+      row += numbers ? output[last].padStart(columnWidths[last - i] - separator) : output[last];
+      rows.push(row);
+    }
+    if (count < output.length) rows.push(output[count]);
+    return rows;
+  }
+
+  function inspect(value, options = {}) {
+    const depth = options && options.depth !== undefined ? (options.depth === null ? Infinity : Number(options.depth)) : 4;
+    const ctx = { seen: [], circular: new Map(), indentationLvl: 0, currentDepth: 0, depth };
+    let result = formatValue(ctx, value, 0, true);
+    if (ctx.circular.size > 0 && ctx.circular.has(value) && !result.startsWith('<ref')) result = '<ref *1> ' + result;
+    return result;
+  }
+  const shownAtTop = (value) => typeof value === 'string' ? value : inspect(value);
+
+  // console.log's format string: %s %d %i %f %j %o %O %c and %%
   function format(args) {
+    let first = args[0];
+    let rest = 1;
     let out = '';
-    for (let i = 0; i < args.length; i++) {
-      if (i > 0) out += ' ';
-      out += inspect(args[i], 0, new Set());
+    if (typeof first === 'string' && args.length > 1 && first.includes('%')) {
+      let i = 0;
+      for (; i < first.length; i++) {
+        const ch = first[i];
+        if (ch !== '%' || i + 1 >= first.length) { out += ch; continue; }
+        const spec = first[i + 1];
+        if (spec === '%') { out += '%'; i++; continue; }
+        if (!'sdifjoOc'.includes(spec)) { out += ch; continue; }
+        if (rest >= args.length) { out += ch; continue; }
+        const arg = args[rest++];
+        i++;
+        if (spec === 's') { try { out += typeof arg === 'symbol' ? arg.toString() : String(arg); } catch (e) { out += inspect(arg); } }
+        else if (spec === 'd' || spec === 'i') out += typeof arg === 'bigint' ? String(arg) : typeof arg === 'symbol' ? 'NaN' : String(parseInt(arg));
+        else if (spec === 'f') out += typeof arg === 'symbol' ? 'NaN' : String(parseFloat(arg));
+        else if (spec === 'j') { try { out += JSON.stringify(arg); } catch (e) { out += '[Circular]'; } }
+        else if (spec === 'o' || spec === 'O') out += inspect(arg);
+        // %c: CSS, which a log line does not show
+      }
+      first = out;
+    } else {
+      first = shownAtTop(first);
     }
-    return out;
+    let line = args.length === 0 ? '' : first;
+    for (let i = rest; i < args.length; i++) line += ' ' + shownAtTop(args[i]);
+    return line;
   }
 
-  function log(level, args) {
-    host.log('[' + level + '] ' + format(args));
+  let groupIndent = '';
+  function emit(level, text) {
+    if (groupIndent !== '') text = groupIndent + text.split('\n').join('\n' + groupIndent);
+    host.log('[' + level + '] ' + text);
+  }
+  function log(level, args) { emit(level, format(args)); }
+
+  function table(data, properties) {
+    if (data === null || typeof data !== 'object') return log('log', [data]);
+    const rows = []; // [indexCell, Map(column -> cell), valueCell]
+    const cell = (v) => ({ text: inspect(v, { depth: 1 }).replace(/\n\s*/g, ' '), number: typeof v === 'number' || typeof v === 'bigint' });
+    let indexHeader = '(idx)';
+    let keyColumn = false;
+    const addRow = (index, value, key) => {
+      const columns = new Map();
+      let plain = null;
+      if (value !== null && typeof value === 'object' || typeof value === 'function') {
+        for (const k of Object.keys(value)) columns.set(k, cell(value[k]));
+      } else {
+        plain = cell(value);
+      }
+      rows.push({ index, key, columns, plain });
+    };
+    if (data instanceof Map) {
+      indexHeader = '(iter idx)';
+      keyColumn = true;
+      let i = 0;
+      for (const [k, v] of data) addRow({ text: String(i++), number: true }, v, cell(k));
+    } else if (data instanceof Set) {
+      indexHeader = '(iter idx)';
+      let i = 0;
+      for (const v of data) addRow({ text: String(i++), number: true }, v, null);
+    } else {
+      const isArray = Array.isArray(data);
+      for (const k of Object.keys(data)) addRow({ text: k, number: isArray }, data[k], null);
+    }
+    let columnNames = [];
+    if (properties !== undefined) columnNames = Array.from(properties, String);
+    else for (const r of rows) for (const k of r.columns.keys()) if (!columnNames.includes(k)) columnNames.push(k);
+    const hasValues = properties === undefined && rows.some(r => r.plain !== null);
+    const headers = [indexHeader, ...(keyColumn ? ['Key'] : []), ...columnNames, ...(hasValues ? ['Values'] : [])];
+    const body = rows.map(r => [r.index, ...(keyColumn ? [r.key] : []), ...columnNames.map(c => r.columns.get(c) || null), ...(hasValues ? [r.plain] : [])]);
+    const widths = headers.map((h, c) => Math.max(h.length, ...body.map(row => row[c] ? row[c].text.length : 0)) + 2);
+    const rightAligned = headers.map((h, c) => body.some(row => row[c]) && body.every(row => !row[c] || row[c].number));
+    const line = (l, m, r) => l + widths.map(w => '─'.repeat(w)).join(m) + r;
+    const lines = [line('┌', '┬', '┐'), '│' + headers.map((h, c) => ' ' + h.padEnd(widths[c] - 1)).join('│') + '│', line('├', '┼', '┤')];
+    for (const row of body) {
+      lines.push('│' + row.map((x, c) => {
+        const text = x ? x.text : '';
+        return rightAligned[c] ? text.padStart(widths[c] - 1) + ' ' : ' ' + text.padEnd(widths[c] - 1);
+      }).join('│') + '│');
+    }
+    lines.push(line('└', '┴', '┘'));
+    emit('log', lines.join('\n'));
+  }
+
+  function elapsed(label) {
+    const ms = now() - timersByLabel.get(label);
+    return label + ': ' + (ms >= 100 ? Math.round(ms).toFixed(0) : ms >= 1 ? ms.toPrecision(3) : ms.toFixed(3)) + 'ms';
+  }
+  // the caller's stack without the prelude's own frames
+  function callerStack() {
+    return String(new Error().stack).split('\n').filter(l => /^\s+at /.test(l) && !l.includes('valence:')).join('\n');
   }
 
   const counters = new Map();
   const timersByLabel = new Map();
+  const noop = () => {};
   const consoleObject = {
     log: (...a) => log('log', a),
     info: (...a) => log('info', a),
     debug: (...a) => log('debug', a),
     warn: (...a) => log('warn', a),
     error: (...a) => log('error', a),
-    trace: (...a) => log('trace', [...a, new Error('trace').stack]),
-    assert: (condition, ...a) => { if (!condition) log('error', ['Assertion failed' + (a.length ? ':' : ''), ...a]); },
-    dir: (v) => log('log', [v]),
-    table: (v) => log('log', [v]),
-    count: (label = 'default') => { const n = (counters.get(label) || 0) + 1; counters.set(label, n); log('log', [label + ': ' + n]); },
-    countReset: (label = 'default') => counters.delete(label),
-    time: (label = 'default') => timersByLabel.set(label, Date.now()),
-    timeLog: (label = 'default', ...a) => log('log', [label + ': ' + (Date.now() - (timersByLabel.get(label) || Date.now())) + 'ms', ...a]),
-    timeEnd: (label = 'default') => { log('log', [label + ': ' + (Date.now() - (timersByLabel.get(label) || Date.now())) + 'ms']); timersByLabel.delete(label); },
+    dirxml: (...a) => log('log', a),
+    dir: (value, options) => emit('log', inspect(value, options)),
+    table,
+    trace: (...a) => { const stack = callerStack(); emit('trace', 'Trace' + (a.length ? ': ' + format(a) : '') + (stack ? '\n' + stack : '')); },
+    assert: (condition = false, ...a) => {
+      if (condition) return;
+      if (a.length === 0) log('error', ['Assertion failed']);
+      else if (typeof a[0] === 'string') log('error', ['Assertion failed: ' + a[0], ...a.slice(1)]);
+      else log('error', ['Assertion failed:', ...a]);
+    },
+    count: (label = 'default') => { label = String(label); const n = (counters.get(label) || 0) + 1; counters.set(label, n); emit('info', label + ': ' + n); },
+    countReset: (label = 'default') => {
+      label = String(label);
+      if (counters.has(label)) counters.set(label, 0); else emit('warn', "Count for '" + label + "' does not exist");
+    },
+    time: (label = 'default') => {
+      label = String(label);
+      if (timersByLabel.has(label)) emit('warn', "Timer '" + label + "' already exists"); else timersByLabel.set(label, now());
+    },
+    timeLog: (label = 'default', ...a) => {
+      label = String(label);
+      if (!timersByLabel.has(label)) emit('warn', "Timer '" + label + "' does not exist");
+      else log('info', [elapsed(label), ...a]);
+    },
+    timeEnd: (label = 'default') => {
+      label = String(label);
+      if (!timersByLabel.has(label)) { emit('warn', "Timer '" + label + "' does not exist"); return; }
+      emit('info', elapsed(label));
+      timersByLabel.delete(label);
+    },
+    group: (...label) => { if (label.length > 0) log('log', label); groupIndent += '  '; },
+    groupCollapsed: (...label) => { if (label.length > 0) log('log', label); groupIndent += '  '; },
+    groupEnd: () => { groupIndent = groupIndent.slice(2); },
+    clear: noop,
+    profile: noop,
+    profileEnd: noop,
+    timeStamp: noop,
   };
   define('console', consoleObject);
 
@@ -153,6 +523,7 @@
 
   class TextEncoder {
     get encoding() { return 'utf-8'; }
+    get [Symbol.toStringTag]() { return 'TextEncoder'; }
     encode(input = '') { return utf8Encode(input); }
     encodeInto(source, destination) {
       const bytes = utf8Encode(source);
@@ -186,6 +557,7 @@
       this.#ignoreBOM = !!(options && options.ignoreBOM);
     }
     get encoding() { return 'utf-8'; }
+    get [Symbol.toStringTag]() { return 'TextDecoder'; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
     decode(input, options) {
@@ -258,12 +630,28 @@
     get code() { return DOM_CODES[this.#name] || 0; }
     get [Symbol.toStringTag]() { return 'DOMException'; }
   }
+  // the legacy code constants (DOMException.ABORT_ERR === 20), on the class and its prototype as WebIDL puts them
+  ['INDEX_SIZE_ERR', 'DOMSTRING_SIZE_ERR', 'HIERARCHY_REQUEST_ERR', 'WRONG_DOCUMENT_ERR', 'INVALID_CHARACTER_ERR',
+    'NO_DATA_ALLOWED_ERR', 'NO_MODIFICATION_ALLOWED_ERR', 'NOT_FOUND_ERR', 'NOT_SUPPORTED_ERR', 'INUSE_ATTRIBUTE_ERR',
+    'INVALID_STATE_ERR', 'SYNTAX_ERR', 'INVALID_MODIFICATION_ERR', 'NAMESPACE_ERR', 'INVALID_ACCESS_ERR', 'VALIDATION_ERR',
+    'TYPE_MISMATCH_ERR', 'SECURITY_ERR', 'NETWORK_ERR', 'ABORT_ERR', 'URL_MISMATCH_ERR', 'QUOTA_EXCEEDED_ERR', 'TIMEOUT_ERR',
+    'INVALID_NODE_TYPE_ERR', 'DATA_CLONE_ERR'].forEach((name, i) => {
+    Object.defineProperty(DOMException, name, { value: i + 1, enumerable: true });
+    Object.defineProperty(DOMException.prototype, name, { value: i + 1, enumerable: true });
+  });
   define('DOMException', DOMException);
   define('btoa', btoa);
   define('atob', atob);
 
   // ---------------------------------------------------------------- crypto
   const DIGESTS = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
+  // Keys, signatures, ciphers and derivation (js/webcrypto.js, on the JDK's providers): loaded the
+  // first time a val uses one, since most vals never do.
+  let webCrypto = null;
+  function loadWebCrypto() {
+    if (webCrypto === null) webCrypto = host.crypto.load()(host.crypto, DOMException, toBytes, utf8Encode, utf8Decode);
+    return webCrypto;
+  }
   const subtle = Object.freeze({
     /** SHA-1/256/384/512 digests, computed by the host (java.security.MessageDigest). */
     digest(algorithm, data) {
@@ -274,6 +662,29 @@
         resolve(new Uint8Array(host.web.digest(name, bytes.buffer)).slice().buffer);
       });
     },
+    encrypt(algorithm, key, data) { return loadWebCrypto().subtle.encrypt(algorithm, key, data); },
+    decrypt(algorithm, key, data) { return loadWebCrypto().subtle.decrypt(algorithm, key, data); },
+    sign(algorithm, key, data) { return loadWebCrypto().subtle.sign(algorithm, key, data); },
+    verify(algorithm, key, signature, data) { return loadWebCrypto().subtle.verify(algorithm, key, signature, data); },
+    generateKey(algorithm, extractable, keyUsages) { return loadWebCrypto().subtle.generateKey(algorithm, extractable, keyUsages); },
+    deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
+      return loadWebCrypto().subtle.deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages);
+    },
+    deriveBits(algorithm, baseKey, length = null) { return loadWebCrypto().subtle.deriveBits(algorithm, baseKey, length); },
+    importKey(format, keyData, algorithm, extractable, keyUsages) {
+      return loadWebCrypto().subtle.importKey(format, keyData, algorithm, extractable, keyUsages);
+    },
+    exportKey(format, key) { return loadWebCrypto().subtle.exportKey(format, key); },
+    wrapKey(format, key, wrappingKey, wrapAlgorithm) { return loadWebCrypto().subtle.wrapKey(format, key, wrappingKey, wrapAlgorithm); },
+    unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
+      return loadWebCrypto().subtle.unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages);
+    },
+  });
+  Object.defineProperty(global, 'CryptoKey', {
+    configurable: true,
+    enumerable: false,
+    get() { define('CryptoKey', loadWebCrypto().CryptoKey); return global.CryptoKey; },
+    set(value) { define('CryptoKey', value); },
   });
   define('crypto', Object.freeze({
     subtle,
@@ -305,23 +716,62 @@
   }
 
   // ---------------------------------------------------------------- timers
-  // Timers run inside the current invocation's event loop: the engine fires due timers one at a time
-  // (microtasks run after each), and drops the rest when the invocation ends.
-  let timers = new Map();
+  // HTML timers (https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers) in the
+  // invocation's event loop: the engine fires due timers one at a time, in deadline order with ties in
+  // creation order (microtasks run after each), and drops the rest when the invocation ends. A timer
+  // set from inside a timer callback is nested one level deeper; set from deeper than level 5, its
+  // delay is at least 4 ms. An interval is rescheduled after its callback ran, unless the callback
+  // cleared it. The delay is a whole number of milliseconds: NaN and negative become 0, above 2^31-1
+  // (as in Deno) 1.
+  // The timers set during one task (the module's top level, a handler call, a callback, a fetch
+  // completion) count their delays from when the last of them was set: they fire in the order of
+  // their delays however long setting them took (a busy machine once turned 30, 10, 20 ms into
+  // 10, 30, 20), and none fires early. Setting them takes well under a millisecond, so this rarely
+  // delays anything.
+  let timers = new Map(); // id -> { callback, args, delay, repeat, wait, task, nesting, seq }; setTimeout and setInterval share the ids
   let dueTimers = []; // the engine's current batch of due timers, latest first (see internal.fireTimer)
   let nextTimerId = 1;
   let timerSeq = 0;
+  let timerNesting = 0; // the nesting level of the timer task running now, 0 outside timer callbacks
+  let timerTask = null; // { base }: when the last timer of the running task was set
+  const MAX_TIMER_DELAY_MS = 2147483647;
+  function timerDelay(delay) {
+    const ms = Math.trunc(Number(delay));
+    if (!(ms > 0)) return 0;
+    return ms > MAX_TIMER_DELAY_MS ? 1 : ms;
+  }
+  const dueAt = (t) => t.task.base + t.wait;
+  /** A new task begins: its timers are not nested in a timer (nesting) and share a fresh base. */
+  function beginTask(nesting) {
+    timerNesting = nesting;
+    timerTask = null;
+  }
+  function scheduleTimer(id, timer, task) {
+    timer.wait = timerNesting > 5 && timer.delay < 4 ? 4 : timer.delay;
+    timer.nesting = timerNesting + 1;
+    timer.task = task;
+    timer.seq = timerSeq++;
+    timers.set(id, timer);
+  }
+  function currentTimerTask() {
+    const now = Date.now();
+    if (timerTask === null) timerTask = { base: now };
+    else if (now > timerTask.base) timerTask.base = now;
+    return timerTask;
+  }
   function addTimer(name, callback, delay, args, repeat) {
     if (typeof callback !== 'function') throw new TypeError(name + ': the callback must be a function');
     const id = nextTimerId++;
-    delay = Math.max(0, Math.min(Number(delay) || 0, 2147483647));
-    timers.set(id, { callback, args, at: Date.now() + delay, delay, repeat, seq: timerSeq++ });
+    scheduleTimer(id, { callback, args, delay: timerDelay(delay), repeat }, currentTimerTask());
     return id;
+  }
+  function clearTimer(id) {
+    timers.delete(Number(id));
   }
   define('setTimeout', (callback, delay, ...args) => addTimer('setTimeout', callback, delay, args, false));
   define('setInterval', (callback, delay, ...args) => addTimer('setInterval', callback, delay, args, true));
-  define('clearTimeout', (id) => { timers.delete(Number(id)); });
-  define('clearInterval', (id) => { timers.delete(Number(id)); });
+  define('clearTimeout', clearTimer);
+  define('clearInterval', clearTimer);
   define('queueMicrotask', (callback) => {
     if (typeof callback !== 'function') throw new TypeError('queueMicrotask: the callback must be a function');
     Promise.resolve().then(() => callback());
@@ -365,33 +815,85 @@
   // ---------------------------------------------------------------- events, AbortController, AbortSignal
   const eventState = new WeakMap();
   class Event {
-    #type; #cancelable; #canceled = false; #timeStamp = Date.now();
+    #type; #bubbles; #cancelable; #composed; #canceled = false; #timeStamp = Date.now();
     constructor(type, init = {}) {
       if (arguments.length === 0) throw new TypeError("Event: the 'type' argument is required");
       this.#type = String(type);
+      this.#bubbles = !!(init && init.bubbles);
       this.#cancelable = !!(init && init.cancelable);
-      eventState.set(this, { target: null, current: null, stop: false });
+      this.#composed = !!(init && init.composed);
+      eventState.set(this, { target: null, current: null, stop: false, stopImmediate: false });
     }
     get type() { return this.#type; }
     get target() { return eventState.get(this).target; }
     get currentTarget() { return eventState.get(this).current; }
     get srcElement() { return this.target; }
-    get bubbles() { return false; }
-    get composed() { return false; }
+    get bubbles() { return this.#bubbles; }
+    get composed() { return this.#composed; }
     get cancelable() { return this.#cancelable; }
     get defaultPrevented() { return this.#canceled; }
+    get returnValue() { return !this.#canceled; }
+    set returnValue(value) { if (!value) this.preventDefault(); }
+    get cancelBubble() { return eventState.get(this).stop; }
+    set cancelBubble(value) { if (value) this.stopPropagation(); }
     get isTrusted() { return false; }
     get timeStamp() { return this.#timeStamp; }
     get eventPhase() { return eventState.get(this).current ? 2 : 0; }
     preventDefault() { if (this.#cancelable) this.#canceled = true; }
-    stopPropagation() {}
-    stopImmediatePropagation() { eventState.get(this).stop = true; }
+    stopPropagation() { eventState.get(this).stop = true; }
+    stopImmediatePropagation() { const s = eventState.get(this); s.stop = true; s.stopImmediate = true; }
     composedPath() { const c = eventState.get(this).current; return c ? [c] : []; }
     get [Symbol.toStringTag]() { return 'Event'; }
+    static NONE = 0; static CAPTURING_PHASE = 1; static AT_TARGET = 2; static BUBBLING_PHASE = 3;
+  }
+  for (const [name, value] of [['NONE', 0], ['CAPTURING_PHASE', 1], ['AT_TARGET', 2], ['BUBBLING_PHASE', 3]]) {
+    Object.defineProperty(Event.prototype, name, { value, enumerable: true });
+  }
+
+  class CustomEvent extends Event {
+    #detail;
+    constructor(type, init = {}) {
+      super(type, init);
+      this.#detail = init && init.detail !== undefined ? init.detail : null;
+    }
+    get detail() { return this.#detail; }
+    get [Symbol.toStringTag]() { return 'CustomEvent'; }
+  }
+
+  class ErrorEvent extends Event {
+    #message; #filename; #lineno; #colno; #error;
+    constructor(type, init = {}) {
+      super(type, init);
+      init = init || {};
+      this.#message = init.message === undefined ? '' : String(init.message);
+      this.#filename = init.filename === undefined ? '' : String(init.filename);
+      this.#lineno = init.lineno === undefined ? 0 : Number(init.lineno) >>> 0;
+      this.#colno = init.colno === undefined ? 0 : Number(init.colno) >>> 0;
+      this.#error = init.error;
+    }
+    get message() { return this.#message; }
+    get filename() { return this.#filename; }
+    get lineno() { return this.#lineno; }
+    get colno() { return this.#colno; }
+    get error() { return this.#error; }
+    get [Symbol.toStringTag]() { return 'ErrorEvent'; }
+  }
+
+  // Listeners are kept by target (not in a private field) so that the global object, which no
+  // constructor made, is an EventTarget too (addEventListener('error', ...) on globalThis, as in Deno).
+  const listenersOf = new WeakMap(); // target -> Map(type -> [{ listener, once, capture, removed }])
+  function listenerMap(target) {
+    let map = listenersOf.get(target);
+    if (map === undefined) {
+      if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError('EventTarget: illegal invocation');
+      map = new Map();
+      listenersOf.set(target, map);
+    }
+    return map;
   }
 
   class EventTarget {
-    #listeners = new Map(); // type -> [{ listener, once, capture }]
+    constructor() { listenerMap(this); }
     addEventListener(type, listener, options) {
       if (listener === null || listener === undefined) return;
       const capture = typeof options === 'boolean' ? options : !!(options && options.capture);
@@ -399,50 +901,119 @@
       const signal = options && typeof options === 'object' ? options.signal : undefined;
       if (signal && signal.aborted) return;
       type = String(type);
-      const list = this.#listeners.get(type) || [];
+      const target = this ?? global; // a bare addEventListener(...) is the global object's
+      const listeners = listenerMap(target);
+      const list = listeners.get(type) || [];
       if (list.some(l => l.listener === listener && l.capture === capture)) return;
-      const entry = { listener, once, capture, removed: false };
-      list.push(entry);
-      this.#listeners.set(type, list);
-      if (signal) signal.addEventListener('abort', () => this.removeEventListener(type, listener, { capture }));
+      list.push({ listener, once, capture, removed: false });
+      listeners.set(type, list);
+      if (signal) signal.addEventListener('abort', () => target.removeEventListener(type, listener, { capture }));
     }
     removeEventListener(type, listener, options) {
       const capture = typeof options === 'boolean' ? options : !!(options && options.capture);
-      const list = this.#listeners.get(String(type));
+      const list = listenerMap(this ?? global).get(String(type));
       if (!list) return;
       const i = list.findIndex(l => l.listener === listener && l.capture === capture);
       if (i >= 0) { list[i].removed = true; list.splice(i, 1); }
     }
     dispatchEvent(event) {
       if (!(event instanceof Event)) throw new TypeError('dispatchEvent: expected an Event');
+      const target = this ?? global;
       const state = eventState.get(event);
-      state.target = this;
-      state.current = this;
+      state.target = target;
+      state.current = target;
       state.stop = false;
-      for (const entry of (this.#listeners.get(event.type) || []).slice()) {
+      state.stopImmediate = false;
+      for (const entry of (listenerMap(target).get(event.type) || []).slice()) {
         if (entry.removed) continue;
-        if (entry.once) this.removeEventListener(event.type, entry.listener, { capture: entry.capture });
+        if (entry.once) target.removeEventListener(event.type, entry.listener, { capture: entry.capture });
         try {
-          if (typeof entry.listener === 'function') entry.listener.call(this, event);
+          if (typeof entry.listener === 'function') entry.listener.call(target, event);
           else if (entry.listener && typeof entry.listener.handleEvent === 'function') entry.listener.handleEvent(event);
         } catch (e) {
-          log('error', ['Uncaught (in event listener)', e]);
+          reportException(e);
         }
-        if (state.stop) break;
+        if (state.stopImmediate) break;
       }
       state.current = null;
       return !event.defaultPrevented;
     }
     get [Symbol.toStringTag]() { return 'EventTarget'; }
   }
+
+  // Event handler attributes (onabort, onerror, onmessage): setting one registers a listener at that
+  // point of the listener list, replacing its value keeps that place, null removes it (HTML's rules).
+  const handlerSlots = new WeakMap(); // target -> Map(type -> { value, listener })
+  function defineEventHandler(object, type, enumerable = true) {
+    const slotsOf = (target) => {
+      let slots = handlerSlots.get(target);
+      if (slots === undefined) { slots = new Map(); handlerSlots.set(target, slots); }
+      return slots;
+    };
+    Object.defineProperty(object, 'on' + type, {
+      configurable: true,
+      enumerable,
+      get() { const slot = slotsOf(this).get(type); return slot ? slot.value : null; },
+      set(value) {
+        const slots = slotsOf(this);
+        const slot = slots.get(type);
+        if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+          if (slot) { EventTarget.prototype.removeEventListener.call(this, type, slot.listener); slots.delete(type); }
+          return;
+        }
+        if (slot) { slot.value = value; return; }
+        const fresh = { value, listener: null };
+        fresh.listener = function (event) {
+          if (typeof fresh.value !== 'function') return;
+          const result = fresh.value.call(this, event);
+          // an error handler returning true, any other handler returning false, cancels the event
+          if (type === 'error' && event instanceof ErrorEvent ? result === true : result === false) event.preventDefault();
+        };
+        slots.set(type, fresh);
+        EventTarget.prototype.addEventListener.call(this, type, fresh.listener);
+      },
+    });
+  }
+
   define('Event', Event);
   define('EventTarget', EventTarget);
+  define('CustomEvent', CustomEvent);
+  define('ErrorEvent', ErrorEvent);
+
+  // The global object is an EventTarget, as in Deno and browsers: error events from reportError and
+  // from throwing listeners are dispatched on it.
+  Object.setPrototypeOf(global, EventTarget.prototype);
+  listenerMap(global);
+  defineEventHandler(global, 'error', false); // like every other global, not listed by Object.keys(globalThis)
+  define('self', global);
+
+  // where an error was thrown (its stack's first frame), else where reportError was called (the first frame outside the prelude)
+  function errorLocation(error) {
+    const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : new Error().stack;
+    const frames = String(stack).split('\n').filter(l => /^\s+at /.test(l) && !l.includes('valence:'));
+    const frame = frames[0];
+    const m = frame ? /\(?([^\s()]+):(\d+):(\d+)\)?\s*$/.exec(frame) : null;
+    return m ? { filename: m[1], lineno: Number(m[2]), colno: Number(m[3]) } : { filename: '', lineno: 0, colno: 0 };
+  }
+  function uncaughtMessage(error) {
+    if (error instanceof Error) return 'Uncaught ' + (error.name || 'Error') + (error.message ? ': ' + error.message : '');
+    return 'Uncaught ' + inspect(error);
+  }
+  /** HTML's "report an exception": an ErrorEvent on the global object; logged unless a handler cancels it. */
+  function reportException(error) {
+    const event = new ErrorEvent('error', { message: uncaughtMessage(error), error, cancelable: true, ...errorLocation(error) });
+    global.dispatchEvent(event);
+    if (!event.defaultPrevented) log('error', [error instanceof Error ? 'Uncaught ' + (error.stack || error) : uncaughtMessage(error)]);
+  }
+  define('reportError', function reportError(error) {
+    if (arguments.length === 0) throw new TypeError("reportError: the 'error' argument is required");
+    reportException(error);
+  });
 
   const INTERNAL = Symbol('internal');
   let signalAbort;
   class AbortSignal extends EventTarget {
     #aborted = false; #reason = undefined;
-    onabort = null;
     constructor(key) {
       if (key !== INTERNAL) throw new TypeError('AbortSignal: illegal constructor (use new AbortController().signal)');
       super();
@@ -476,14 +1047,11 @@
         if (signal.#aborted) return;
         signal.#aborted = true;
         signal.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
-        const event = new Event('abort');
-        signal.dispatchEvent(event);
-        if (typeof signal.onabort === 'function') {
-          try { signal.onabort.call(signal, event); } catch (e) { log('error', ['Uncaught (in onabort)', e]); }
-        }
+        signal.dispatchEvent(new Event('abort'));
       };
     }
   }
+  defineEventHandler(AbortSignal.prototype, 'abort');
   class AbortController {
     #signal = new AbortSignal(INTERNAL);
     get signal() { return this.#signal; }
@@ -492,6 +1060,207 @@
   }
   define('AbortSignal', AbortSignal);
   define('AbortController', AbortController);
+
+  // ---------------------------------------------------------------- performance (High Resolution Time, User Timing)
+  // now() is monotonic, in milliseconds with a fraction, counted from timeOrigin: when this context
+  // was made. Marks and measures stay in the context's timeline until cleared, as in Deno.
+  const ILLEGAL = Symbol('illegal constructor guard');
+  const now = () => host.now();
+  let entryInit;
+  class PerformanceEntry {
+    #name; #entryType; #startTime; #duration;
+    constructor(key, name, entryType, startTime, duration) {
+      if (key !== ILLEGAL) throw new TypeError('Illegal constructor');
+      this.#name = name; this.#entryType = entryType; this.#startTime = startTime; this.#duration = duration;
+    }
+    get name() { return this.#name; }
+    get entryType() { return this.#entryType; }
+    get startTime() { return this.#startTime; }
+    get duration() { return this.#duration; }
+    toJSON() { return { name: this.#name, entryType: this.#entryType, startTime: this.#startTime, duration: this.#duration }; }
+    get [Symbol.toStringTag]() { return 'PerformanceEntry'; }
+  }
+  function cloneDetail(detail) { return detail === undefined || detail === null ? null : structuredClone(detail); }
+  class PerformanceMark extends PerformanceEntry {
+    #detail;
+    constructor(name, options = undefined) {
+      if (arguments.length === 0) throw new TypeError("Failed to construct 'PerformanceMark': 1 argument required, but only 0 present");
+      const startTime = options && options.startTime !== undefined ? Number(options.startTime) : now();
+      if (startTime < 0) throw new TypeError('Cannot construct PerformanceMark: startTime cannot be negative, received ' + startTime);
+      super(ILLEGAL, String(name), 'mark', startTime, 0);
+      this.#detail = cloneDetail(options ? options.detail : undefined);
+    }
+    get detail() { return this.#detail; }
+    get entryType() { return 'mark'; }
+    toJSON() { return { ...super.toJSON(), detail: this.#detail }; }
+    get [Symbol.toStringTag]() { return 'PerformanceMark'; }
+  }
+  class PerformanceMeasure extends PerformanceEntry {
+    #detail;
+    constructor(key, name, startTime, duration, detail) {
+      super(key, name, 'measure', startTime, duration);
+      this.#detail = detail;
+    }
+    get detail() { return this.#detail; }
+    get entryType() { return 'measure'; }
+    toJSON() { return { ...super.toJSON(), detail: this.#detail }; }
+    get [Symbol.toStringTag]() { return 'PerformanceMeasure'; }
+  }
+  const timeline = []; // marks and measures in the order they were made (as Deno lists them)
+  function markTime(mark) {
+    if (typeof mark === 'number') {
+      if (mark < 0) throw new TypeError('performance.measure: a time cannot be negative, received ' + mark);
+      return mark;
+    }
+    for (let i = timeline.length - 1; i >= 0; i--) {
+      if (timeline[i].name === mark && timeline[i] instanceof PerformanceMark) return timeline[i].startTime;
+    }
+    throw new DOMException('Cannot find mark: "' + mark + '"', 'SyntaxError');
+  }
+  class Performance extends EventTarget {
+    constructor(key) {
+      if (key !== ILLEGAL) throw new TypeError('Illegal constructor');
+      super();
+    }
+    get timeOrigin() { return host.timeOrigin; }
+    now() { return now(); }
+    mark(name, options = undefined) {
+      const mark = new PerformanceMark(name, options);
+      timeline.push(mark);
+      return mark;
+    }
+    measure(name, startOrOptions = undefined, endMark = undefined) {
+      name = String(name);
+      let start, end, detail = null;
+      if (startOrOptions !== null && typeof startOrOptions === 'object') {
+        if (endMark !== undefined) throw new TypeError('performance.measure: give either an options object or an end mark, not both');
+        const o = startOrOptions;
+        if (o.start !== undefined && o.end !== undefined && o.duration !== undefined) {
+          throw new TypeError('performance.measure: start, end and duration cannot all be given');
+        }
+        end = o.end !== undefined ? markTime(o.end) : o.start !== undefined && o.duration !== undefined ? markTime(o.start) + Number(o.duration) : now();
+        start = o.start !== undefined ? markTime(o.start) : o.duration !== undefined && o.end !== undefined ? end - Number(o.duration) : 0;
+        detail = cloneDetail(o.detail);
+      } else {
+        end = endMark !== undefined ? markTime(String(endMark)) : now();
+        start = startOrOptions !== undefined ? markTime(String(startOrOptions)) : 0;
+      }
+      const measure = new PerformanceMeasure(ILLEGAL, name, start, end - start, detail);
+      timeline.push(measure);
+      return measure;
+    }
+    getEntries() { return timeline.slice(); }
+    getEntriesByName(name, type = undefined) {
+      name = String(name);
+      return timeline.filter(e => e.name === name && (type === undefined || e.entryType === String(type)));
+    }
+    getEntriesByType(type) { type = String(type); return timeline.filter(e => e.entryType === type); }
+    clearMarks(name = undefined) { clearEntries(PerformanceMark, name); }
+    clearMeasures(name = undefined) { clearEntries(PerformanceMeasure, name); }
+    toJSON() { return { timeOrigin: this.timeOrigin }; }
+    get [Symbol.toStringTag]() { return 'Performance'; }
+  }
+  function clearEntries(kind, name) {
+    for (let i = timeline.length - 1; i >= 0; i--) {
+      if (timeline[i] instanceof kind && (name === undefined || timeline[i].name === String(name))) timeline.splice(i, 1);
+    }
+  }
+  define('PerformanceEntry', PerformanceEntry);
+  define('PerformanceMark', PerformanceMark);
+  define('PerformanceMeasure', PerformanceMeasure);
+  define('Performance', Performance);
+  define('performance', new Performance(ILLEGAL));
+
+  // ---------------------------------------------------------------- navigator
+  class Navigator {
+    constructor(key) { if (key !== ILLEGAL) throw new TypeError('Illegal constructor'); }
+    get userAgent() { return 'Valence'; }
+    get language() { return 'en-US'; }
+    get languages() { return ['en-US']; }
+    get hardwareConcurrency() { return host.hardwareConcurrency; }
+    get [Symbol.toStringTag]() { return 'Navigator'; }
+  }
+  define('Navigator', Navigator);
+  define('navigator', new Navigator(ILLEGAL));
+
+  // ---------------------------------------------------------------- MessageChannel, MessagePort, MessageEvent
+  // Both ports live in the val's own context: a message is a structured clone delivered as a task of
+  // the invocation's event loop (a 0 ms timer), once the receiving port is started (onmessage starts it).
+  class MessageEvent extends Event {
+    #data; #origin; #lastEventId; #source; #ports;
+    constructor(type, init = {}) {
+      super(type, init);
+      init = init || {};
+      this.#data = init.data === undefined ? null : init.data;
+      this.#origin = init.origin === undefined ? '' : String(init.origin);
+      this.#lastEventId = init.lastEventId === undefined ? '' : String(init.lastEventId);
+      this.#source = init.source === undefined ? null : init.source;
+      this.#ports = Object.freeze(Array.from(init.ports || []));
+    }
+    get data() { return this.#data; }
+    get origin() { return this.#origin; }
+    get lastEventId() { return this.#lastEventId; }
+    get source() { return this.#source; }
+    get ports() { return this.#ports; }
+    get [Symbol.toStringTag]() { return 'MessageEvent'; }
+  }
+  let entangle;
+  class MessagePort extends EventTarget {
+    #other = null; #queue = []; #started = false; #closed = false;
+    constructor(key) {
+      if (key !== ILLEGAL) throw new TypeError('Illegal constructor');
+      super();
+    }
+    postMessage(message, transfer = undefined) {
+      if (arguments.length === 0) throw new TypeError("MessagePort.postMessage: the 'message' argument is required");
+      if (transfer !== undefined && !Array.isArray(transfer) && !(transfer && Array.isArray(transfer.transfer))) {
+        throw new TypeError('MessagePort.postMessage: transfer must be an array or { transfer: [...] }');
+      }
+      const data = structuredClone(message);
+      const target = this.#other;
+      if (this.#closed || target === null || target.#closed) return;
+      target.#queue.push(data);
+      if (target.#started) target.#deliverSoon();
+    }
+    start() {
+      if (this.#started) return;
+      this.#started = true;
+      if (this.#queue.length > 0) this.#deliverSoon();
+    }
+    close() {
+      this.#closed = true;
+      this.#queue = [];
+      if (this.#other !== null) { this.#other.#other = null; this.#other = null; }
+    }
+    #deliverSoon() {
+      addTimer('MessagePort', () => {
+        if (this.#closed || this.#queue.length === 0) return;
+        this.dispatchEvent(new MessageEvent('message', { data: this.#queue.shift() }));
+      }, 0, [], false);
+    }
+    get [Symbol.toStringTag]() { return 'MessagePort'; }
+    static {
+      entangle = (a, b) => { a.#other = b; b.#other = a; };
+    }
+  }
+  defineEventHandler(MessagePort.prototype, 'message');
+  defineEventHandler(MessagePort.prototype, 'messageerror');
+  // setting onmessage starts the port, as HTML says
+  const onmessage = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage');
+  Object.defineProperty(MessagePort.prototype, 'onmessage', {
+    ...onmessage,
+    set(value) { onmessage.set.call(this, value); if (value !== null && value !== undefined) this.start(); },
+  });
+  class MessageChannel {
+    #port1 = new MessagePort(ILLEGAL); #port2 = new MessagePort(ILLEGAL);
+    constructor() { entangle(this.#port1, this.#port2); }
+    get port1() { return this.#port1; }
+    get port2() { return this.#port2; }
+    get [Symbol.toStringTag]() { return 'MessageChannel'; }
+  }
+  define('MessageEvent', MessageEvent);
+  define('MessagePort', MessagePort);
+  define('MessageChannel', MessageChannel);
 
   // ---------------------------------------------------------------- Headers
   const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -705,6 +1474,35 @@
   }
   define('Blob', Blob);
   define('File', File);
+
+  // An email val's message arrives as JSON with its attachments in base64; the val gets them as Files.
+  const B64_VALUES = new Int16Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) B64_VALUES['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+  function base64Bytes(text) {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 61) end--; // '=' padding
+    const out = new Uint8Array(Math.floor(end * 3 / 4));
+    let buffer = 0, bits = 0, at = 0;
+    for (let i = 0; i < end; i++) {
+      buffer = ((buffer << 6) | B64_VALUES[text.charCodeAt(i)]) & 0xffffff;
+      bits += 6;
+      if (bits >= 8) { bits -= 8; out[at++] = (buffer >> bits) & 0xff; }
+    }
+    return out;
+  }
+  function emailMessage(message) {
+    if (message === null || typeof message !== 'object' || !Array.isArray(message.attachments)) return message;
+    // the host decodes when it can (a val's context has it): guest JavaScript takes seconds for megabytes
+    const decoded = (text) => {
+      if (typeof host.base64Into !== 'function') return base64Bytes(text);
+      let padding = 0;
+      while (padding < 2 && text.charCodeAt(text.length - 1 - padding) === 61) padding++;
+      const out = new Uint8Array(Math.floor(text.length * 3 / 4) - padding);
+      return host.base64Into(text, out.buffer) === out.byteLength ? out : base64Bytes(text);
+    };
+    message.attachments = message.attachments.map(a => new File([decoded(a.content)], a.filename, { type: a.contentType }));
+    return message;
+  }
 
   // ---------------------------------------------------------------- FormData
   class FormData {
@@ -1277,6 +2075,100 @@
     define('TextDecoderStream', TextDecoderStream);
   }
 
+  // ---------------------------------------------------------------- CompressionStream, DecompressionStream
+  // The Compression Streams standard on the JDK's zlib (host.web.zip: see ZipCodec for why not a JS codec).
+  const COMPRESSION_FORMATS = ['gzip', 'deflate', 'deflate-raw'];
+  function codecStream(what, format) {
+    format = String(format);
+    if (!COMPRESSION_FORMATS.includes(format)) {
+      throw new TypeError(what + ": unsupported format '" + format + "' (use 'gzip', 'deflate' or 'deflate-raw')");
+    }
+    loadStreams();
+    const codec = host.web.zip(format, what === 'CompressionStream');
+    const check = (problem) => {
+      if (typeof problem === 'string') throw new TypeError(what + ': the ' + format + ' data is not valid: ' + problem);
+    };
+    // each write is followed by reading all the output it made, a chunk at a time
+    const pass = (bytes, last, controller) => {
+      check(codec.write(bytes, last));
+      for (let out = codec.read(); out !== null; out = codec.read()) {
+        check(out);
+        controller.enqueue(new Uint8Array(out).slice());
+      }
+    };
+    return new TransformStream({
+      transform(chunk, controller) {
+        if (!(chunk instanceof ArrayBuffer) && !ArrayBuffer.isView(chunk)) {
+          throw new TypeError(what + ': chunks must be an ArrayBuffer or an ArrayBufferView (use TextEncoderStream for text), got ' + describe(chunk));
+        }
+        const bytes = toBytes(chunk, what);
+        pass(bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer, false, controller);
+      },
+      flush(controller) { pass(null, true, controller); },
+    });
+  }
+  class CompressionStream {
+    #transform;
+    constructor(format) {
+      if (arguments.length === 0) throw new TypeError("CompressionStream: the 'format' argument is required");
+      this.#transform = codecStream('CompressionStream', format);
+    }
+    get readable() { return this.#transform.readable; }
+    get writable() { return this.#transform.writable; }
+    get [Symbol.toStringTag]() { return 'CompressionStream'; }
+  }
+  class DecompressionStream {
+    #transform;
+    constructor(format) {
+      if (arguments.length === 0) throw new TypeError("DecompressionStream: the 'format' argument is required");
+      this.#transform = codecStream('DecompressionStream', format);
+    }
+    get readable() { return this.#transform.readable; }
+    get writable() { return this.#transform.writable; }
+    get [Symbol.toStringTag]() { return 'DecompressionStream'; }
+  }
+  define('CompressionStream', CompressionStream);
+  define('DecompressionStream', DecompressionStream);
+
+  // ---------------------------------------------------------------- URLPattern (loaded on first use)
+  Object.defineProperty(global, 'URLPattern', {
+    configurable: true,
+    enumerable: false,
+    get() {
+      define('URLPattern', undefined);
+      host.web.bundle('urlpattern'); // defines URLPattern as a plain data property
+      return global.URLPattern;
+    },
+    set(value) { define('URLPattern', value); },
+  });
+
+  // ---------------------------------------------------------------- how console shows platform objects
+  // Their state is private, so console.log would show `Headers {}`: these views list what Deno lists.
+  platformViews.set('Headers', h => { const o = {}; for (const [k, v] of h) o[k] = hasOwn(o, k) ? o[k] + ', ' + v : v; return o; });
+  platformViews.set('Request', r => ({ bodyUsed: r.bodyUsed, headers: r.headers, method: r.method, redirect: r.redirect, url: r.url }));
+  platformViews.set('Response', r => ({ bodyUsed: r.bodyUsed, headers: r.headers, ok: r.ok, redirected: r.redirected, status: r.status, statusText: r.statusText, url: r.url }));
+  platformViews.set('Blob', b => ({ size: b.size, type: b.type }));
+  platformViews.set('File', f => ({ name: f.name, size: f.size, type: f.type }));
+  platformViews.set('AbortSignal', s => ({ aborted: s.aborted, reason: s.reason, onabort: s.onabort }));
+  platformViews.set('AbortController', c => ({ signal: c.signal }));
+  platformViews.set('TextEncoder', () => ({ encoding: 'utf-8' }));
+  platformViews.set('TextDecoder', d => ({ encoding: d.encoding, fatal: d.fatal, ignoreBOM: d.ignoreBOM }));
+  platformViews.set('URL', u => ({ href: u.href, origin: u.origin, protocol: u.protocol, username: u.username, password: u.password,
+    host: u.host, hostname: u.hostname, port: u.port, pathname: u.pathname, hash: u.hash, search: u.search }));
+  platformViews.set('URLSearchParams', p => Array.from(p));
+  for (const tag of ['PerformanceMark', 'PerformanceMeasure']) platformViews.set(tag, e => e.toJSON());
+  platformViews.set('Performance', p => ({ timeOrigin: p.timeOrigin }));
+  for (const tag of ['Event', 'CustomEvent', 'ErrorEvent']) {
+    platformViews.set(tag, e => {
+      const o = { bubbles: e.bubbles, cancelable: e.cancelable, composed: e.composed, currentTarget: e.currentTarget,
+        defaultPrevented: e.defaultPrevented, eventPhase: e.eventPhase, srcElement: e.srcElement, target: e.target,
+        returnValue: e.returnValue, timeStamp: e.timeStamp, type: e.type };
+      if (tag === 'CustomEvent') o.detail = e.detail;
+      if (tag === 'ErrorEvent') Object.assign(o, { message: e.message, filename: e.filename, lineno: e.lineno, colno: e.colno, error: e.error });
+      return o;
+    });
+  }
+
   // ---------------------------------------------------------------- the engine's handle
   function describe(value) {
     if (value === null) return 'null';
@@ -1323,6 +2215,15 @@
   }
 
   const internal = {
+    /**
+     * Loads the val's module with import(), which settles once the module's evaluation (top-level
+     * await included) finished: state 1 with the handler as the value (null for a script without a
+     * default export), or 2 with the module's error. The engine drives the event loop meanwhile.
+     */
+    load(specifier, script) {
+      beginTask(0);
+      settle(import(specifier), exports => (script ? internal.scriptHandlerOf(exports) : internal.handlerOf(exports)));
+    },
     /** Finds the handler among the module's exports, or throws a TypeError that says what is missing. */
     handlerOf(exports) {
       const d = exports.default;
@@ -1338,8 +2239,7 @@
      * `true` means a stream: the engine sends the head, then calls pump().
      */
     http(handler, method, url, rawHeaders, hostBytes) {
-      timers = new Map();
-      dueTimers = [];
+      beginTask(0);
       pendingStream = null;
       pumpReader = null;
       streamState = 0;
@@ -1358,11 +2258,11 @@
      * [resultJson] (resultJson null when the handler returned undefined) when it finished at once, or
      * undefined while its promise is pending (see state/value/rethrow).
      */
-    invoke(handler, argsJson) {
-      timers = new Map();
-      dueTimers = [];
+    invoke(handler, argsJson, trigger) {
+      beginTask(0);
       if (handler === null || handler === undefined) return [null];
       const args = JSON.parse(argsJson);
+      if (trigger === 'email') args[0] = emailMessage(args[0]);
       settle(handler(...args), toJsonWire);
       return state === 1 ? settledValue : undefined;
     },
@@ -1371,6 +2271,7 @@
     rethrow() { throw settledValue; },
     /** Starts reading the returned stream; each chunk goes to host.web.write until it answers false. */
     pump() {
+      beginTask(0);
       streamState = 0;
       const reader = pendingStream.getReader();
       pendingStream = null;
@@ -1398,51 +2299,48 @@
       let next = -1;
       const now = Date.now();
       for (const t of timers.values()) {
-        const wait = Math.max(0, t.at - now);
+        const wait = Math.max(0, dueAt(t) - now);
         if (next < 0 || wait < next) next = wait;
       }
       return next;
     },
     /**
-     * Runs the earliest due timer (the engine runs microtasks after it returns). The due timers are
-     * taken in one sorted batch, so a storm of timers costs n log n, not n squared.
+     * Runs the earliest due timer (the engine runs microtasks after it returns, still in this timer's
+     * task). The due timers are taken in one sorted batch, so a storm of timers costs n log n, not n squared.
      */
     fireTimer() {
       if (dueTimers.length === 0) {
         const now = Date.now();
-        for (const [id, t] of timers) if (t.at <= now) dueTimers.push([id, t]);
-        dueTimers.sort((a, b) => a[1].at - b[1].at || a[1].seq - b[1].seq).reverse();
+        for (const [id, t] of timers) if (dueAt(t) <= now) dueTimers.push([id, t, t.seq, dueAt(t)]);
+        dueTimers.sort((a, b) => a[3] - b[3] || a[2] - b[2]).reverse();
       }
       while (dueTimers.length > 0) {
-        const [id, t] = dueTimers.pop();
-        if (timers.get(id) !== t) continue; // cleared (or an interval rescheduled) since the batch was taken
-        if (t.repeat) {
-          timers.delete(id);
-          timers.set(id, { callback: t.callback, args: t.args, at: Date.now() + Math.max(1, t.delay), delay: t.delay, repeat: true, seq: timerSeq++ });
-        } else {
-          timers.delete(id);
-        }
+        const [id, t, seq] = dueTimers.pop();
+        if (timers.get(id) !== t || t.seq !== seq) continue; // cleared (or an interval rescheduled) since the batch was taken
+        if (!t.repeat) timers.delete(id);
+        beginTask(t.nesting);
         t.callback(...t.args);
+        // an interval counts again from when its callback ended, unless the callback cleared it
+        if (t.repeat && timers.get(id) === t) scheduleTimer(id, t, { base: Date.now() });
         return;
       }
     },
-    /** Runs every timer that is due, in order. */
-    fireTimers() {
-      const now = Date.now();
-      const due = Array.from(timers.entries()).filter(([, t]) => t.at <= now).sort((a, b) => a[1].at - b[1].at || a[1].seq - b[1].seq);
-      for (const [id, t] of due) {
-        if (!timers.has(id)) continue;
-        if (t.repeat) t.at = Date.now() + Math.max(1, t.delay); else timers.delete(id);
-        t.callback(...t.args);
-      }
+    /** A task that is not a timer begins (the engine runs a host completion such as a fetch response). */
+    beginTask() {
+      beginTask(0);
     },
-    /** Ends an invocation: timers and streams it left behind never run in the next one. */
+    /**
+     * Ends an invocation (and a module's load): timers and streams it left behind never run in the
+     * next one. Timers set while the module loaded do run during the invocation that loaded it.
+     */
     reset() {
       timers = new Map();
       dueTimers = [];
+      beginTask(0);
       pendingStream = null;
       pumpReader = null;
       streamState = 0;
+      groupIndent = ''; // a console.group left open does not indent the next invocation's logs
     },
   };
   return internal;

@@ -18,27 +18,57 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 
 /**
- * Compiles a val's code from TypeScript to JavaScript when it is saved, with Sucrase run inside
+ * Compiles a val's code from TypeScript (or TSX) to JavaScript when it is saved, with Sucrase run inside
  * GraalJS (bundled at build time from runtime/ts). Every val goes through it: plain JavaScript comes
  * out unchanged but for whitespace. Sucrase keeps every line where it was, so line numbers in syntax
- * errors of the output and in stack traces match the source the author wrote. Also lists the module
- * specifiers the output imports. Thread-safe: each call borrows one of a few pooled contexts.
+ * errors of the output and in stack traces match the source the author wrote. What Sucrase cannot do
+ * (runtime namespaces, decorators) goes to Babel, a second bundle each context loads only when a val
+ * first needs it, so start-up and ordinary saves never pay for it. Also lists the module specifiers
+ * the output imports. Thread-safe: each call borrows one of a few pooled contexts.
  */
 public final class TsCompiler implements AutoCloseable {
     private static final String BUNDLE = "dev/valence/runtime/js/ts.js";
+    private static final String BABEL_BUNDLE = "dev/valence/runtime/js/ts-babel.js";
 
     /** The compiled JavaScript and the specifiers it imports (static and literal dynamic imports, in order). */
     public record Compiled(String code, List<String> imports) {}
 
-    /** Code that does not parse as TypeScript; line and column are 1-based, in the source as written. */
+    /** Why a val's code was refused, with the stable code the API answers with. */
+    public enum Problem {
+        SYNTAX("syntax_error"),
+        UNSUPPORTED_IMPORT("unsupported_import");
+
+        private final String code;
+
+        Problem(String code) {
+            this.code = code;
+        }
+
+        /** The stable code the API answers with. */
+        public String code() {
+            return code;
+        }
+    }
+
+    /** Code that cannot be saved; line and column are 1-based, in the source as written. */
     public static final class CompileError extends Exception {
+        private final Problem problem;
         private final int line;
         private final int column;
 
         CompileError(String message, int line, int column) {
+            this(Problem.SYNTAX, message, line, column);
+        }
+
+        CompileError(Problem problem, String message, int line, int column) {
             super(message, null, false, false);
+            this.problem = problem;
             this.line = line;
             this.column = column;
+        }
+
+        public Problem problem() {
+            return problem;
         }
 
         public int line() {
@@ -55,8 +85,21 @@ public final class TsCompiler implements AutoCloseable {
 
     private final Engine engine;
     private final Source bundle;
-    private final ConcurrentLinkedDeque<Value> idle = new ConcurrentLinkedDeque<>();
+    private volatile Source babelBundle; // read from the class path on first need: a megabyte most runtimes never use
+    private final ConcurrentLinkedDeque<Compiler> idle = new ConcurrentLinkedDeque<>();
     private final Semaphore slots = new Semaphore(MAX_CONTEXTS);
+
+    /** One compiler context: Sucrase always, Babel once a val needed it there. */
+    private static final class Compiler {
+        final Context context;
+        final Value compile;
+        boolean babelLoaded;
+
+        Compiler(Context context, Value compile) {
+            this.context = context;
+            this.compile = compile;
+        }
+    }
 
     public TsCompiler() {
         this.engine = Engine.newBuilder("js")
@@ -64,19 +107,24 @@ public final class TsCompiler implements AutoCloseable {
                 .out(OutputStream.nullOutputStream())
                 .err(OutputStream.nullOutputStream())
                 .build();
-        this.bundle = Source.newBuilder("js", resource(), "valence:ts.js").buildLiteral();
+        this.bundle = Source.newBuilder("js", resource(BUNDLE), "valence:ts.js").buildLiteral();
     }
 
     public Compiled compile(String name, String source) throws CompileError {
         JsonObject result;
         slots.acquireUninterruptibly();
         try {
-            Value compile = idle.pollFirst();
-            if (compile == null) compile = newCompiler();
+            Compiler compiler = idle.pollFirst();
+            if (compiler == null) compiler = newCompiler();
             try {
-                result = new JsonObject(compile.execute(source, name).asString());
+                result = new JsonObject(compiler.compile.execute(source, name).asString());
+                if (result.getBoolean("needsBabel", false) && !compiler.babelLoaded) {
+                    compiler.context.eval(babelBundle());
+                    compiler.babelLoaded = true;
+                    result = new JsonObject(compiler.compile.execute(source, name).asString());
+                }
             } finally {
-                idle.offerFirst(compile);
+                idle.offerFirst(compiler);
             }
         } finally {
             slots.release();
@@ -84,9 +132,32 @@ public final class TsCompiler implements AutoCloseable {
         if (!result.getBoolean("ok")) {
             throw new CompileError(result.getString("message"), result.getInteger("line"), result.getInteger("column"));
         }
+        JsonObject jsxRuntime = result.getJsonObject("jsxRuntime");
+        if (jsxRuntime != null) refuseUnloadable(jsxRuntime.getString("specifier"), jsxRuntime.getInteger("line"));
         var imports = new ArrayList<String>();
         result.getJsonArray("imports").forEach(i -> imports.add(((JsonObject) i).getString("specifier")));
         return new Compiled(result.getString("code"), List.copyOf(imports));
+    }
+
+    /**
+     * The automatic JSX runtime imports {@code <import source>/jsx-runtime}, a module the author never
+     * wrote an import for: refused at save (not at the first request) when it cannot be loaded.
+     */
+    private static void refuseUnloadable(String specifier, int pragmaLine) throws CompileError {
+        if (!(Specifier.parse(specifier) instanceof Specifier.Unsupported)) return;
+        throw new CompileError(Problem.UNSUPPORTED_IMPORT, "The @jsxImportSource pragma on line " + pragmaLine
+                + " makes this val import \"" + specifier + "\" for its JSX, but package imports are not supported yet."
+                + " Use the classic runtime instead: put /** @jsx h */ (and /** @jsxFrag Fragment */) at the top,"
+                + " with h and Fragment defined in the val or imported from another val.", pragmaLine, 1);
+    }
+
+    private Source babelBundle() {
+        Source loaded = babelBundle;
+        if (loaded == null) {
+            loaded = Source.newBuilder("js", resource(BABEL_BUNDLE), "valence:ts-babel.js").buildLiteral();
+            babelBundle = loaded;
+        }
+        return loaded;
     }
 
     /**
@@ -109,7 +180,7 @@ public final class TsCompiler implements AutoCloseable {
         }
     }
 
-    private Value newCompiler() {
+    private Compiler newCompiler() {
         Context context = Context.newBuilder("js")
                 .engine(engine)
                 .allowIO(IOAccess.NONE)
@@ -117,18 +188,18 @@ public final class TsCompiler implements AutoCloseable {
                 .allowNativeAccess(false)
                 .build();
         context.eval(bundle);
-        return context.getBindings("js").getMember("valenceCompile");
+        return new Compiler(context, context.getBindings("js").getMember("valenceCompile"));
     }
 
-    private static String resource() {
-        try (InputStream in = TsCompiler.class.getClassLoader().getResourceAsStream(BUNDLE)) {
+    private static String resource(String path) {
+        try (InputStream in = TsCompiler.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("The TypeScript compiler is missing from this build (" + BUNDLE
+                throw new IllegalStateException("The TypeScript compiler is missing from this build (" + path
                         + "); rebuild with ./valence build (it needs Node.js and npm)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read " + BUNDLE + " from the class path", e);
+            throw new UncheckedIOException("Could not read " + path + " from the class path", e);
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.valence.runtime.engine.modules;
 
+import dev.valence.runtime.email.Outbox;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.EnvStore;
+import dev.valence.runtime.store.RunNotices;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
 import java.util.Comparator;
@@ -21,6 +23,8 @@ public final class ValModules {
 
     /** Env values shorter than this are not masked in logs: masking "1" or "true" would garble them. */
     static final int MIN_MASKED_LENGTH = 6;
+    /** How long cached env values may live while writes are announced: a backstop against a lost notice. */
+    static final long ENV_SUBSCRIBED_TTL_MS = 60_000;
 
     private final ValStore vals;
     private final BlobStore blobs;
@@ -28,14 +32,26 @@ public final class ValModules {
     private final ModuleResolver resolver;
     private final Limits limits;
     private final long latestTtlNs;
+    private final Outbox outbox;
 
     public ValModules(ValStore vals, BlobStore blobs, EnvStore env, TsCompiler compiler, Limits limits, long latestTtlMs) {
+        this(vals, blobs, env, compiler, limits, latestTtlMs, null);
+    }
+
+    /** With {@code outbox}, where std/email sends (null: std/email is not offered). */
+    public ValModules(ValStore vals, BlobStore blobs, EnvStore env, TsCompiler compiler, Limits limits, long latestTtlMs, Outbox outbox) {
+        this.outbox = outbox;
         this.vals = vals;
         this.blobs = blobs;
-        this.env = new EnvCache(env, latestTtlMs);
+        this.env = new EnvCache(env, latestTtlMs, ENV_SUBSCRIBED_TTL_MS);
         this.resolver = new ModuleResolver(vals, compiler);
         this.limits = limits;
         this.latestTtlNs = latestTtlMs * 1_000_000L;
+    }
+
+    /** Takes the notices of env writes (channel {@link EnvStore#CHANNEL}) for the env cache. */
+    public RunNotices.Subscriber envNotices() {
+        return env;
     }
 
     /** The imports of {@code val}'s latest version (whose JavaScript is {@code code}), resolved now. */
@@ -57,19 +73,24 @@ public final class ValModules {
         return !vals.latestVersions(graph.latest().keySet()).equals(graph.latest());
     }
 
-    /** The sandbox of one context of a val owned by {@code ownerId}. */
-    public JsEngine.Sandbox sandbox(long ownerId, ModuleGraph graph) {
-        return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null,
-                OwnerFunctions.forOwner(ownerId, blobs, env, limits));
+    /** The sandbox of one context of {@code val}: its owner's functions, std/email's sending as this val. */
+    public JsEngine.Sandbox sandbox(Val val, ModuleGraph graph) {
+        var functions = new java.util.HashMap<>(OwnerFunctions.forOwner(val.ownerId(), blobs, env, limits));
+        if (outbox != null) functions.put("emailSend", OutboxFunction.forVal(outbox, new Outbox.Sender(val.ownerId(), val.owner(), val.name())));
+        functions.put("base64Into", OutboxFunction.BASE64_INTO);
+        return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null, functions);
     }
 
-    /** {@code text} with the owner's environment values replaced by {@code [env KEY]}, longest first. */
+    /**
+     * {@code text} with the owner's environment values replaced by {@code [env KEY]}, longest first:
+     * the values as they are now, and those replaced or deleted lately (a run may have read them).
+     */
     public String maskSecrets(long ownerId, String text) {
         if (text == null || text.isEmpty()) return text;
-        Map<String, String> values = env.values(ownerId);
+        var values = env.maskable(ownerId);
         if (values.isEmpty()) return text;
         String masked = text;
-        var byLength = values.entrySet().stream().filter(e -> e.getValue().length() >= MIN_MASKED_LENGTH)
+        var byLength = values.stream().filter(e -> e.getValue().length() >= MIN_MASKED_LENGTH)
                 .sorted(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getValue().length()).reversed()).toList();
         for (var entry : byLength) {
             if (masked.contains(entry.getValue())) masked = masked.replace(entry.getValue(), "[env " + entry.getKey() + "]");

@@ -85,4 +85,84 @@ class TsCompilerTest {
                 coldMs, meanMs, runs, source.length());
         assertTrue(meanMs < 1000, "mean " + meanMs + " ms");
     }
+
+    static final String TSX = """
+            /** @jsx h */
+            /** @jsxFrag Fragment */
+            import { h, Fragment } from "https://esm.town/v/alice/jsx/main.ts";
+            const first = <T,>(xs: T[]): T => xs[0];
+            export default (req: Request) => new Response(<>
+              <h1 class="title">{first(["a"])}</h1>
+            </>);""";
+
+    static final String NAMESPACE_AND_DECORATOR = """
+            namespace Units {
+              export const scale: number = 10;
+            }
+            function logged(method: any, context: ClassMethodDecoratorContext) {
+              return function (this: any, ...args: any[]) { return method.apply(this, args); };
+            }
+            class Meter {
+              @logged
+              read(): number { return Units.scale; }
+            }
+            export default () => new Response(String(new Meter().read()));""";
+
+    @Test
+    void code_that_is_not_typescript_but_tsx_is_compiled_as_tsx_and_keeps_its_lines() throws Exception {
+        var compiled = compiler.compile("a/b", TSX);
+        assertEquals(List.of("https://esm.town/v/alice/jsx/main.ts"), compiled.imports(), "the factory's import is kept");
+        String[] lines = compiled.code().split("\n", -1);
+        assertEquals(7, lines.length);
+        assertTrue(lines[3].startsWith("const first = (xs) => xs[0];"), lines[3]);
+        assertTrue(lines[4].contains("h(Fragment, null"), lines[4]);
+        assertTrue(lines[5].contains("h('h1', { class: \"title\",}, first([\"a\"]))"), lines[5]);
+    }
+
+    @Test
+    void namespaces_and_decorators_are_compiled_by_babel_keeping_their_lines() throws Exception {
+        String[] lines = compiler.compile("a/b", NAMESPACE_AND_DECORATOR).code().split("\n", -1);
+        assertEquals(11, lines.length);
+        assertTrue(lines[0].contains("(Units || (Units = {}))") || lines[1].contains("_Units.scale = 10"), String.join("\n", lines));
+        assertTrue(lines[8].contains("read() {return Units.scale;}"), lines[8]);
+        assertTrue(lines[10].startsWith("export default () => new Response(String(new Meter().read()));"), lines[10]);
+    }
+
+    @Test
+    void an_automatic_jsx_runtime_import_is_refused_as_an_unsupported_import() {
+        var error = assertThrows(TsCompiler.CompileError.class, () -> compiler.compile("a/b",
+                "// @jsxImportSource npm:preact\nexport default () => <p/>;"));
+        assertEquals(TsCompiler.Problem.UNSUPPORTED_IMPORT, error.problem());
+        assertEquals(1, error.line());
+        assertTrue(error.getMessage().contains("import \"npm:preact/jsx-runtime\" for its JSX"), error.getMessage());
+    }
+
+    @Test
+    void the_fallback_compiler_is_loaded_on_first_need_and_its_costs_are_measured() throws Exception {
+        try (var fresh = new TsCompiler()) {
+            long start = System.nanoTime();
+            fresh.compile("cold", "export default (req: Request) => new Response('x');");
+            long sucraseColdMs = (System.nanoTime() - start) / 1_000_000;
+            start = System.nanoTime();
+            fresh.compile("first-babel", NAMESPACE_AND_DECORATOR);
+            long babelFirstMs = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("TsCompiler: first compile %d ms; first namespace/decorator compile (loads Babel) %d ms%n",
+                    sucraseColdMs, babelFirstMs);
+        }
+        // fewer rounds for Babel: each costs ten times a Sucrase compile, and saves that need it are rare
+        int runs = 100;
+        int babelRuns = 10;
+        for (int i = 0; i < runs; i++) compiler.compile("warm", TSX);
+        for (int i = 0; i < babelRuns; i++) compiler.compile("warm", NAMESPACE_AND_DECORATOR);
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) compiler.compile("measured", TSX);
+        double tsxMs = (System.nanoTime() - start) / 1e6 / runs;
+        start = System.nanoTime();
+        for (int i = 0; i < babelRuns; i++) compiler.compile("measured", NAMESPACE_AND_DECORATOR);
+        double babelMs = (System.nanoTime() - start) / 1e6 / babelRuns;
+        System.out.printf("TsCompiler: warm %.2f ms per TSX val (mean of %d), %.2f ms per namespace/decorator val (mean of %d)%n",
+                tsxMs, runs, babelMs, babelRuns);
+        // relative, not absolute: both share whatever else the machine is running (Babel is about ten times Sucrase here)
+        assertTrue(babelMs < 40 * tsxMs, "Babel's mean " + babelMs + " ms against Sucrase's " + tsxMs + " ms for TSX");
+    }
 }
