@@ -640,6 +640,23 @@
     Object.defineProperty(DOMException.prototype, name, { value: i + 1, enumerable: true });
   });
   define('DOMException', DOMException);
+  // Deno 2.9 (as the WebIDL standard now says) throws a QuotaExceededError subclass, carrying the quota and
+  // the amount requested when known (null otherwise).
+  class QuotaExceededError extends DOMException {
+    #quota; #requested;
+    constructor(message = '', options = undefined) {
+      super(message, 'QuotaExceededError');
+      const quota = options && options.quota !== undefined ? Number(options.quota) : null;
+      const requested = options && options.requested !== undefined ? Number(options.requested) : null;
+      if (quota !== null && !(quota >= 0)) throw new RangeError("Failed to construct 'QuotaExceededError': quota must not be negative");
+      if (requested !== null && !(requested >= 0)) throw new RangeError("Failed to construct 'QuotaExceededError': requested must not be negative");
+      this.#quota = quota; this.#requested = requested;
+    }
+    get quota() { return this.#quota; }
+    get requested() { return this.#requested; }
+    get [Symbol.toStringTag]() { return 'QuotaExceededError'; }
+  }
+  define('QuotaExceededError', QuotaExceededError);
   define('btoa', btoa);
   define('atob', atob);
 
@@ -652,7 +669,10 @@
     if (webCrypto === null) webCrypto = host.crypto.load()(host.crypto, DOMException, toBytes, utf8Encode, utf8Decode);
     return webCrypto;
   }
-  const subtle = Object.freeze({
+  // Crypto and SubtleCrypto are classes as in Deno (crypto instanceof Crypto); only the prelude makes them.
+  const CRYPTO_INSTANCE = Symbol('crypto instance');
+  class SubtleCrypto {
+    constructor(key) { if (key !== CRYPTO_INSTANCE) throw new TypeError('Illegal constructor'); }
     /** SHA-1/256/384/512 digests, computed by the host (java.security.MessageDigest). */
     digest(algorithm, data) {
       return new Promise(resolve => {
@@ -661,46 +681,57 @@
         const bytes = toBytes(data, 'crypto.subtle.digest').slice();
         resolve(new Uint8Array(host.web.digest(name, bytes.buffer)).slice().buffer);
       });
-    },
-    encrypt(algorithm, key, data) { return loadWebCrypto().subtle.encrypt(algorithm, key, data); },
-    decrypt(algorithm, key, data) { return loadWebCrypto().subtle.decrypt(algorithm, key, data); },
-    sign(algorithm, key, data) { return loadWebCrypto().subtle.sign(algorithm, key, data); },
-    verify(algorithm, key, signature, data) { return loadWebCrypto().subtle.verify(algorithm, key, signature, data); },
-    generateKey(algorithm, extractable, keyUsages) { return loadWebCrypto().subtle.generateKey(algorithm, extractable, keyUsages); },
+    }
+    encrypt(algorithm, key, data) { return loadWebCrypto().subtle.encrypt(algorithm, key, data); }
+    decrypt(algorithm, key, data) { return loadWebCrypto().subtle.decrypt(algorithm, key, data); }
+    sign(algorithm, key, data) { return loadWebCrypto().subtle.sign(algorithm, key, data); }
+    verify(algorithm, key, signature, data) { return loadWebCrypto().subtle.verify(algorithm, key, signature, data); }
+    generateKey(algorithm, extractable, keyUsages) { return loadWebCrypto().subtle.generateKey(algorithm, extractable, keyUsages); }
     deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
       return loadWebCrypto().subtle.deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages);
-    },
-    deriveBits(algorithm, baseKey, length = null) { return loadWebCrypto().subtle.deriveBits(algorithm, baseKey, length); },
+    }
+    deriveBits(algorithm, baseKey, length = null) { return loadWebCrypto().subtle.deriveBits(algorithm, baseKey, length); }
     importKey(format, keyData, algorithm, extractable, keyUsages) {
       return loadWebCrypto().subtle.importKey(format, keyData, algorithm, extractable, keyUsages);
-    },
-    exportKey(format, key) { return loadWebCrypto().subtle.exportKey(format, key); },
-    wrapKey(format, key, wrappingKey, wrapAlgorithm) { return loadWebCrypto().subtle.wrapKey(format, key, wrappingKey, wrapAlgorithm); },
+    }
+    exportKey(format, key) { return loadWebCrypto().subtle.exportKey(format, key); }
+    wrapKey(format, key, wrappingKey, wrapAlgorithm) { return loadWebCrypto().subtle.wrapKey(format, key, wrappingKey, wrapAlgorithm); }
     unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
       return loadWebCrypto().subtle.unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages);
-    },
-  });
+    }
+    get [Symbol.toStringTag]() { return 'SubtleCrypto'; }
+  }
+  const subtle = new SubtleCrypto(CRYPTO_INSTANCE);
   Object.defineProperty(global, 'CryptoKey', {
     configurable: true,
     enumerable: false,
     get() { define('CryptoKey', loadWebCrypto().CryptoKey); return global.CryptoKey; },
     set(value) { define('CryptoKey', value); },
   });
-  define('crypto', Object.freeze({
-    subtle,
-    randomUUID: () => host.randomUUID(),
+  class Crypto {
+    constructor(key) { if (key !== CRYPTO_INSTANCE) throw new TypeError('Illegal constructor'); }
+    get subtle() { return subtle; }
     getRandomValues(array) {
       if (!ArrayBuffer.isView(array)) throw new TypeError('crypto.getRandomValues: expected an integer typed array');
       if (array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
         // WebCrypto: a view that is not an integer typed array is a TypeMismatchError, not a TypeError
         throw new DOMException('crypto.getRandomValues: expected an integer typed array, got a ' + array.constructor.name, 'TypeMismatchError');
       }
-      if (array.byteLength > 65536) throw new DOMException('crypto.getRandomValues: at most 65536 bytes at a time', 'QuotaExceededError');
+      if (array.byteLength > 65536) {
+        throw new QuotaExceededError("The ArrayBufferView's byte length (" + array.byteLength + ') exceeds the number of bytes of entropy available via this API (65536)');
+      }
       const random = new Uint8Array(host.randomBytes(array.byteLength));
       new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(random);
       return array;
-    },
-  }));
+    }
+    randomUUID() { return host.randomUUID(); }
+    get [Symbol.toStringTag]() { return 'Crypto'; }
+  }
+  // WebIDL puts the attribute's getter on the prototype as an enumerable property, as Deno shows it
+  Object.defineProperty(Crypto.prototype, 'subtle', { enumerable: true });
+  define('Crypto', Crypto);
+  define('SubtleCrypto', SubtleCrypto);
+  define('crypto', new Crypto(CRYPTO_INSTANCE));
 
   // ---------------------------------------------------------------- URL (loaded on first use)
   // The WHATWG URL implementation is a large bundle; most vals never touch it, so each context loads
@@ -880,6 +911,18 @@
     get error() { return this.#error; }
     get [Symbol.toStringTag]() { return 'ErrorEvent'; }
   }
+  // The event type of unhandledrejection/rejectionhandled in browsers and Deno; a val can make and dispatch one.
+  class PromiseRejectionEvent extends Event {
+    #promise; #reason;
+    constructor(type, init = undefined) {
+      super(type, init);
+      this.#promise = init ? init.promise : undefined;
+      this.#reason = init ? init.reason : undefined;
+    }
+    get promise() { return this.#promise; }
+    get reason() { return this.#reason; }
+    get [Symbol.toStringTag]() { return 'PromiseRejectionEvent'; }
+  }
 
   // Listeners are kept by target (not in a private field) so that the global object, which no
   // constructor made, is an EventTarget too (addEventListener('error', ...) on globalThis, as in Deno).
@@ -981,6 +1024,7 @@
   define('EventTarget', EventTarget);
   define('CustomEvent', CustomEvent);
   define('ErrorEvent', ErrorEvent);
+  define('PromiseRejectionEvent', PromiseRejectionEvent);
 
   // The global object is an EventTarget, as in Deno and browsers: error events from reportError and
   // from throwing listeners are dispatched on it.
@@ -1129,6 +1173,7 @@
     mark(name, options = undefined) {
       const mark = new PerformanceMark(name, options);
       timeline.push(mark);
+      if (observers.size !== 0) observeEntry(mark);
       return mark;
     }
     measure(name, startOrOptions = undefined, endMark = undefined) {
@@ -1149,6 +1194,7 @@
       }
       const measure = new PerformanceMeasure(ILLEGAL, name, start, end - start, detail);
       timeline.push(measure);
+      if (observers.size !== 0) observeEntry(measure);
       return measure;
     }
     getEntries() { return timeline.slice(); }
@@ -1159,6 +1205,9 @@
     getEntriesByType(type) { type = String(type); return timeline.filter(e => e.entryType === type); }
     clearMarks(name = undefined) { clearEntries(PerformanceMark, name); }
     clearMeasures(name = undefined) { clearEntries(PerformanceMeasure, name); }
+    // a val has no resource timing entries (its fetches are not recorded), so there is nothing to clear or size
+    clearResourceTimings() {}
+    setResourceTimingBufferSize(maxSize) {}
     toJSON() { return { timeOrigin: this.timeOrigin }; }
     get [Symbol.toStringTag]() { return 'Performance'; }
   }
@@ -1167,9 +1216,78 @@
       if (timeline[i] instanceof kind && (name === undefined || timeline[i].name === String(name))) timeline.splice(i, 1);
     }
   }
+  // PerformanceObserver: mark and measure entries reach an observer's callback in a microtask queued by
+  // the first entry after the last delivery (Deno's order: before microtasks queued after that entry).
+  const observers = new Set();
+  let observeEntry, deliverRecords, deliveryQueued = false;
+  function queueDelivery() {
+    if (!deliveryQueued) { deliveryQueued = true; Promise.resolve().then(deliverRecords); }
+  }
+  class PerformanceObserverEntryList {
+    #entries;
+    constructor(key, entries) {
+      if (key !== ILLEGAL) throw new TypeError('Illegal constructor');
+      this.#entries = entries;
+    }
+    getEntries() { return this.#entries.slice(); }
+    getEntriesByType(type) { type = String(type); return this.#entries.filter(e => e.entryType === type); }
+    getEntriesByName(name, type = undefined) {
+      name = String(name);
+      return this.#entries.filter(e => e.name === name && (type === undefined || e.entryType === String(type)));
+    }
+    get [Symbol.toStringTag]() { return 'PerformanceObserverEntryList'; }
+  }
+  class PerformanceObserver {
+    #callback; #types = new Set(); #buffer = [];
+    constructor(callback) {
+      if (arguments.length === 0) throw new TypeError("Failed to construct 'PerformanceObserver': 1 argument required, but only 0 present");
+      if (typeof callback !== 'function') throw new TypeError("Failed to construct 'PerformanceObserver': the callback is not a function");
+      this.#callback = callback;
+    }
+    static get supportedEntryTypes() { return ['mark', 'measure']; }
+    observe(options = {}) {
+      const { entryTypes, type, buffered } = options || {};
+      if (entryTypes === undefined && type === undefined) {
+        throw new TypeError("Failed to execute 'observe' on 'PerformanceObserver': Either 'entryTypes' or 'type' must be specified.");
+      }
+      if (entryTypes !== undefined && type !== undefined) {
+        throw new TypeError("Failed to execute 'observe' on 'PerformanceObserver': Cannot specify both 'entryTypes' and 'type'.");
+      }
+      // types other than mark and measure are ignored, as the standard says for unsupported ones
+      const types = (entryTypes !== undefined ? Array.from(entryTypes, String) : [String(type)]).filter(t => t === 'mark' || t === 'measure');
+      if (types.length === 0) return;
+      if (entryTypes !== undefined) this.#types.clear();
+      for (const t of types) this.#types.add(t);
+      observers.add(this);
+      if (type !== undefined && buffered) {
+        for (const entry of timeline) if (entry.entryType === types[0]) this.#buffer.push(entry);
+        queueDelivery();
+      }
+    }
+    disconnect() { observers.delete(this); this.#types.clear(); this.#buffer = []; }
+    takeRecords() { const records = this.#buffer; this.#buffer = []; return records; }
+    get [Symbol.toStringTag]() { return 'PerformanceObserver'; }
+    static {
+      observeEntry = entry => {
+        for (const observer of observers) if (observer.#types.has(entry.entryType)) observer.#buffer.push(entry);
+        queueDelivery();
+      };
+      deliverRecords = () => {
+        deliveryQueued = false;
+        for (const observer of [...observers]) {
+          if (observer.#buffer.length === 0) continue;
+          const list = new PerformanceObserverEntryList(ILLEGAL, observer.#buffer);
+          observer.#buffer = [];
+          try { observer.#callback.call(observer, list, observer); } catch (error) { global.reportError(error); }
+        }
+      };
+    }
+  }
   define('PerformanceEntry', PerformanceEntry);
   define('PerformanceMark', PerformanceMark);
   define('PerformanceMeasure', PerformanceMeasure);
+  define('PerformanceObserver', PerformanceObserver);
+  define('PerformanceObserverEntryList', PerformanceObserverEntryList);
   define('Performance', Performance);
   define('performance', new Performance(ILLEGAL));
 
@@ -1180,6 +1298,7 @@
     get language() { return 'en-US'; }
     get languages() { return ['en-US']; }
     get hardwareConcurrency() { return host.hardwareConcurrency; }
+    get platform() { return host.platform; }
     get [Symbol.toStringTag]() { return 'Navigator'; }
   }
   define('Navigator', Navigator);
