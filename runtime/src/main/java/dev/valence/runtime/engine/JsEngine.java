@@ -62,7 +62,7 @@ public final class JsEngine implements AutoCloseable {
     /** navigator.platform as Deno gives it for the host's system: "Linux x86_64", "MacIntel", "Win32". */
     static final String PLATFORM = platform(System.getProperty("os.name"), System.getProperty("os.arch"));
 
-    static String platform(String osName, String osArch) {
+    public static String platform(String osName, String osArch) {
         String os = osName.toLowerCase(java.util.Locale.ROOT);
         if (os.startsWith("mac")) return "MacIntel";
         if (os.startsWith("windows")) return "Win32";
