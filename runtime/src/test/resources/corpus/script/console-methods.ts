@@ -13,13 +13,13 @@
 // log: [log]     inside
 // log: [log]   back
 // log: [log] out
-// log: [log] default: 1
-// log: [log] default: 2
-// log: [log] jobs: 1
-// log: [log] default: 1
+// log: [info] default: 1
+// log: [info] default: 2
+// log: [info] jobs: 1
+// log: [info] default: 1
 // log: [error] Assertion failed: stock must not be negative
 // log: [error] Assertion failed
-// log: [log] work: <num>ms
+// log: [info] work: <num>ms
 // log: [log] { a: 1, nested: { b: [ 1, 2 ] } }
 // log: [info] info line
 // log: [warn] warn line
