@@ -512,4 +512,16 @@ dbg""", withoutLevels(json.getString("logs")));
                 """);
         assertEquals(new JsonArray("[\"unhandledrejection\",true,\"why\",true,true,\"[object PromiseRejectionEvent]\",false,true,[\"why\"],true,true,1]"), json.getJsonArray("result"));
     }
+
+    @Test
+    void headers_requests_and_responses_show_a_val_no_members_of_the_runtime_beyond_the_standard_ones() {
+        var json = run("no-internal-members", """
+                const underscored = o => Object.getOwnPropertyNames(o).filter(n => n.startsWith('_'));
+                const response = new Response('hi', { headers: { 'x-a': '1' } });
+                const copy = response.clone();
+                return [[Headers, Headers.prototype, Request, Request.prototype, Response, Response.prototype].flatMap(underscored),
+                        await copy.text(), await response.text(), response.headers.get('x-a'), Response.json({ a: 1 }).headers.get('content-type')];
+                """);
+        assertEquals(new JsonArray().add(new JsonArray()).add("hi").add("hi").add("1").add("application/json"), json.getJsonArray("result"));
+    }
 }

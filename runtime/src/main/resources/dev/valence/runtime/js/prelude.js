@@ -1396,6 +1396,7 @@
     return value;
   }
 
+  let headersFromWire, immutableHeaders, headersToWire; // set by Headers' static block
   class Headers {
     #map = new Map(); // lower-case name -> combined value (set-cookie: array of values)
     #guard = 'none';
@@ -1415,15 +1416,25 @@
         throw new TypeError('Headers: expected an object, an array of pairs or a Headers');
       }
     }
-    static _raw(raw) {
-      const h = new Headers();
-      if (raw) {
-        const parts = raw.split('\0');
-        for (let i = 0; i + 1 < parts.length; i += 2) h.#appendTrusted(parts[i], parts[i + 1]);
-      }
-      return h;
+    // the prelude's own ways in (closures, so that a val sees no extra members on Headers)
+    static {
+      headersFromWire = raw => {
+        const h = new Headers();
+        if (raw) {
+          const parts = raw.split('\0');
+          for (let i = 0; i + 1 < parts.length; i += 2) h.#appendTrusted(parts[i], parts[i + 1]);
+        }
+        return h;
+      };
+      immutableHeaders = h => { h.#guard = 'immutable'; return h; };
+      headersToWire = h => {
+        let out = '';
+        for (const [k, v] of h.#map) {
+          if (Array.isArray(v)) { for (const c of v) out += k + '\0' + c + '\0'; } else out += k + '\0' + v + '\0';
+        }
+        return out;
+      };
     }
-    static _immutable(h) { h.#guard = 'immutable'; return h; }
     #check() { if (this.#guard === 'immutable') throw new TypeError('Headers: these headers are immutable'); }
     #appendTrusted(name, value) {
       const prior = this.#map.get(name);
@@ -1462,13 +1473,6 @@
     *values() { for (const [, v] of this.entries()) yield v; }
     [Symbol.iterator]() { return this.entries(); }
     get [Symbol.toStringTag]() { return 'Headers'; }
-    _wire() {
-      let out = '';
-      for (const [k, v] of this.#map) {
-        if (Array.isArray(v)) { for (const c of v) out += k + '\0' + c + '\0'; } else out += k + '\0' + v + '\0';
-      }
-      return out;
-    }
   }
   define('Headers', Headers);
 
@@ -1776,10 +1780,9 @@
     return { data: String(body), stream: null, type: 'text/plain;charset=UTF-8' };
   }
 
+  let initBody, hasBody, cloneBody, takeBody; // set by Body's static block
   class Body {
     #data = null; #hostBytes = null; #stream = null; #used = false;
-    _initBody(data, hostBytes, stream) { this.#data = data; this.#hostBytes = hostBytes === undefined ? null : hostBytes; this.#stream = stream === undefined ? null : stream; }
-    _hasBody() { return this.#data !== null || this.#hostBytes !== null || this.#stream !== null; }
     get body() {
       if (this.#stream === null) {
         if (this.#hostBytes !== null) this.#stream = bytesStream(new Uint8Array(this.#hostBytes).slice());
@@ -1830,23 +1833,29 @@
       }
       throw new TypeError("formData(): the body's Content-Type is '" + type + "', not multipart/form-data or application/x-www-form-urlencoded");
     }
-    // a copy of the body for clone(): streams are teed
-    _cloneBody() {
-      if (this.#stream !== null) {
-        const [a, b] = this.#stream.tee();
-        this.#stream = a;
-        return [null, null, b];
-      }
-      return [this.#data, this.#hostBytes, null];
+    // the prelude's own ways in (closures, so that a val sees no extra members on Request and Response)
+    static {
+      initBody = (b, data, hostBytes, stream) => {
+        b.#data = data; b.#hostBytes = hostBytes === undefined ? null : hostBytes; b.#stream = stream === undefined ? null : stream;
+      };
+      hasBody = b => b.#data !== null || b.#hostBytes !== null || b.#stream !== null;
+      // a copy of the body for clone(): streams are teed
+      cloneBody = b => {
+        if (b.#stream !== null) {
+          const [x, y] = b.#stream.tee();
+          b.#stream = x;
+          return [null, null, y];
+        }
+        return [b.#data, b.#hostBytes, null];
+      };
+      // the body for the engine or fetch: { stream } or { data } without consuming it twice
+      takeBody = b => {
+        if (b.bodyUsed) throw new TypeError('the body has already been read');
+        b.#used = true;
+        if (b.#stream !== null) return { stream: b.#stream };
+        return { data: b.#hostBytes !== null ? new Uint8Array(b.#hostBytes).slice() : b.#data };
+      };
     }
-    // the body for the engine or fetch: { stream } or { data } without consuming it twice
-    _takeBody() {
-      if (this.bodyUsed) throw new TypeError('the body has already been read');
-      this.#used = true;
-      if (this.#stream !== null) return { stream: this.#stream };
-      return { data: this.#hostBytes !== null ? new Uint8Array(this.#hostBytes).slice() : this.#data };
-    }
-    _peekBody() { return this.#stream !== null ? { stream: this.#stream } : { data: this.#hostBytes !== null ? new Uint8Array(this.#hostBytes).slice() : this.#data }; }
   }
   function asText(data) {
     if (data === null || data === undefined) return '';
@@ -1885,7 +1894,7 @@
         this.#method = init.method;
         this.#url = init.url;
         this.#rawHeaders = init.rawHeaders;
-        this._initBody(null, init.hostBytes, null);
+        initBody(this, null, init.hostBytes, null);
         return;
       }
       if (arguments.length === 0) throw new TypeError("Request: the 'input' argument is required");
@@ -1898,7 +1907,7 @@
         this.#redirect = input.#redirect;
         this.#signal = input.#signal;
         this.#init = input.#init;
-        if (input._hasBody()) inputBody = input;
+        if (hasBody(input)) inputBody = input;
       } else {
         let parsed;
         try {
@@ -1932,20 +1941,20 @@
       }
       if (hasInitBody) {
         const body = extractBody(init.body);
-        this._initBody(body.data, null, body.stream);
+        initBody(this, body.data, null, body.stream);
         if (body.type && !this.#headers.has('content-type')) this.#headers.set('content-type', body.type);
       } else if (inputBody !== null) {
-        const taken = inputBody._takeBody(); // the input's body moves to the new request
-        this._initBody(taken.data === undefined ? null : taken.data, null, taken.stream || null);
+        const taken = takeBody(inputBody); // the input's body moves to the new request
+        initBody(this, taken.data === undefined ? null : taken.data, null, taken.stream || null);
       } else {
-        this._initBody(null, null, null);
+        initBody(this, null, null, null);
       }
       if (this.#signal === null) this.#signal = new AbortController().signal;
     }
     get method() { return this.#method; }
     get url() { return this.#url; }
     get headers() {
-      if (this.#headers === undefined) { this.#headers = Headers._raw(this.#rawHeaders); this.#rawHeaders = null; }
+      if (this.#headers === undefined) { this.#headers = headersFromWire(this.#rawHeaders); this.#rawHeaders = null; }
       return this.#headers;
     }
     get signal() { if (this.#signal === null) this.#signal = new AbortController().signal; return this.#signal; }
@@ -1963,8 +1972,8 @@
     clone() {
       if (this.bodyUsed) throw new TypeError('Request.clone: the body has already been read');
       const copy = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#redirect, signal: this.#signal });
-      const [data, hostBytes, stream] = this._cloneBody();
-      copy._initBody(data, hostBytes, stream);
+      const [data, hostBytes, stream] = cloneBody(this);
+      initBody(copy, data, hostBytes, stream);
       copy.#init = this.#init;
       return copy;
     }
@@ -1977,9 +1986,10 @@
   const TEXT_PLAIN = 'text/plain;charset=UTF-8';
   const TEXT_PLAIN_WIRE = 'content-type\0' + TEXT_PLAIN + '\0';
 
+  let fetchedResponse, responseToWire; // set by Response's static block
   class Response extends Body {
     // #headers stays null until read when init gave none: the only header is then #contentType (the
-    // body's type, or null), which _wire sends without building a Headers
+    // body's type, or null), which the wire form sends without building a Headers
     #status = 200; #statusText = ''; #headers = null; #contentType = null; #type = 'default'; #urls = []; #redirected = false;
     constructor(body = null, init = undefined) {
       super();
@@ -2000,7 +2010,7 @@
         if (init.headers !== undefined && init.headers !== null) this.#headers = new Headers(init.headers);
       }
       if (body === null || body === undefined) {
-        this._initBody(null, null, null);
+        initBody(this, null, null, null);
         return;
       }
       if (NULL_BODY_STATUSES.has(this.#status)) {
@@ -2008,11 +2018,11 @@
       }
       let type;
       if (typeof body === 'string') {
-        this._initBody(body, null, null);
+        initBody(this, body, null, null);
         type = TEXT_PLAIN;
       } else {
         const extracted = extractBody(body);
-        this._initBody(extracted.data, null, extracted.stream);
+        initBody(this, extracted.data, null, extracted.stream);
         type = extracted.type;
       }
       if (type) {
@@ -2036,27 +2046,31 @@
       if (!REDIRECT_STATUSES.has(status)) throw new RangeError('Response.redirect: status must be 301, 302, 303, 307 or 308, got ' + status);
       const response = new Response(null, { status });
       response.headers.set('location', parsed.href);
-      Headers._immutable(response.headers);
+      immutableHeaders(response.headers);
       return response;
     }
     static error() {
       const response = new Response(null, { status: 200 });
       response.#status = 0;
       response.#type = 'error';
-      Headers._immutable(response.headers);
+      immutableHeaders(response.headers);
       return response;
     }
-    // a response of fetch: any status, immutable headers, the final URL
-    static _fetched(status, statusText, rawHeaders, url, redirected, stream) {
-      const response = new Response(null, {});
-      response.#status = status;
-      response.#statusText = statusText;
-      response.#headers = Headers._immutable(Headers._raw(rawHeaders));
-      response.#type = 'basic';
-      response.#urls = [url];
-      response.#redirected = redirected;
-      response._initBody(null, null, stream);
-      return response;
+    // the prelude's own ways in (closures, so that a val sees no extra members on Response)
+    static {
+      // a response of fetch: any status, immutable headers, the final URL
+      fetchedResponse = (status, statusText, rawHeaders, url, redirected, stream) => {
+        const response = new Response(null, {});
+        response.#status = status;
+        response.#statusText = statusText;
+        response.#headers = immutableHeaders(headersFromWire(rawHeaders));
+        response.#type = 'basic';
+        response.#urls = [url];
+        response.#redirected = redirected;
+        initBody(response, null, null, stream);
+        return response;
+      };
+      responseToWire = r => r.#wire();
     }
     get status() { return this.#status; }
     get statusText() { return this.#statusText; }
@@ -2079,18 +2093,18 @@
       copy.#statusText = this.#statusText;
       copy.#headers = this.#headers === null ? null : new Headers(this.#headers);
       copy.#contentType = this.#contentType;
-      if (this.#type !== 'default') Headers._immutable(copy.headers);
+      if (this.#type !== 'default') immutableHeaders(copy.headers);
       copy.#type = this.#type;
       copy.#urls = this.#urls.slice();
       copy.#redirected = this.#redirected;
-      const [data, hostBytes, stream] = this._cloneBody();
-      copy._initBody(data, hostBytes, stream);
+      const [data, hostBytes, stream] = cloneBody(this);
+      initBody(copy, data, hostBytes, stream);
       return copy;
     }
-    _wire() {
+    #wire() {
       if (this.bodyUsed) throw new TypeError('The val returned a Response whose body was already read');
-      const body = this._takeBody();
-      const headers = this.#headers !== null ? this.#headers._wire()
+      const body = takeBody(this);
+      const headers = this.#headers !== null ? headersToWire(this.#headers)
         : this.#contentType === TEXT_PLAIN ? TEXT_PLAIN_WIRE
         : this.#contentType === null ? '' : 'content-type\0' + this.#contentType + '\0';
       if (body.stream) {
@@ -2116,7 +2130,7 @@
       const headers = new Headers(request.headers);
       if (!headers.has('accept')) headers.set('accept', '*/*');
       if (!headers.has('user-agent')) headers.set('user-agent', 'Valence');
-      const body = request._hasBody() ? request._takeBody() : { data: null };
+      const body = hasBody(request) ? takeBody(request) : { data: null };
       (body.stream ? readAll(body.stream, 'fetch') : Promise.resolve(body.data)).then(data => {
         if (signal.aborted) { reject(signal.reason); return; }
         let bytes = null;
@@ -2141,7 +2155,7 @@
               start(c) { controller = c; },
               cancel() { finished = true; host.web.abort(id); },
             });
-            resolve(Response._fetched(a, b, c, d, e, stream));
+            resolve(fetchedResponse(a, b, c, d, e, stream));
           } else if (kind === 'chunk') {
             if (!finished) try { controller.enqueue(new Uint8Array(a).slice()); } catch (err) { /* cancelled */ }
           } else if (kind === 'end') {
@@ -2156,7 +2170,7 @@
             else try { controller.error(error); } catch (err) { /* cancelled */ }
           }
         };
-        id = host.web.fetch(request.method, request.url, headers._wire(), bytes, request.redirect, events);
+        id = host.web.fetch(request.method, request.url, headersToWire(headers), bytes, request.redirect, events);
         if (id === -2) {
           reject(new TypeError('fetch refused: this invocation already has ' + MAX_FETCHES_IN_FLIGHT + ' fetches in flight; await some before starting more'));
           return;
@@ -2303,7 +2317,7 @@
       throw new TypeError('The handler must return a Response (or a Promise of one), but it returned ' + describe(result));
     }
     if (result.type === 'error') throw new TypeError('The handler returned Response.error()');
-    return result._wire();
+    return responseToWire(result);
   }
 
   function toJsonWire(result) {
