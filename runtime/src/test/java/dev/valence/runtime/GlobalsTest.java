@@ -445,4 +445,83 @@ dbg""", withoutLevels(json.getString("logs")));
                 """);
         assertEquals(new JsonArray().add("function").add("function").add(false).add(true).add("/a/:b"), json.getJsonArray("result"));
     }
+
+    // ------------------------------------------------------------------ the rest of Deno's surface (expected values are what Deno 2.9.6 returns for the same code)
+
+    @Test
+    void crypto_and_subtle_crypto_are_classes_and_too_much_entropy_is_a_quota_exceeded_error_as_in_deno() {
+        var json = run("crypto-classes", """
+                const s = (f) => { try { return String(f()); } catch (e) { return e.constructor.name + ': ' + e.message; } };
+                let quota;
+                try { crypto.getRandomValues(new Uint8Array(65537)); } catch (e) {
+                  quota = [e instanceof QuotaExceededError, e instanceof DOMException, e.name, e.code, e.quota, e.requested, String(e)];
+                }
+                const made = new QuotaExceededError('m', { quota: 5, requested: 7 });
+                return [crypto instanceof Crypto, crypto.subtle instanceof SubtleCrypto, crypto.constructor === Crypto,
+                  Object.getOwnPropertyNames(crypto).length, Object.getOwnPropertyNames(Crypto.prototype).sort().join(),
+                  Object.getOwnPropertyDescriptor(Crypto.prototype, 'subtle').enumerable, String(crypto), String(crypto.subtle),
+                  s(() => new Crypto()), s(() => new SubtleCrypto()), typeof Crypto.prototype.randomUUID, crypto.getRandomValues(new Uint8Array(65536)).length,
+                  quota, [made.name, made.code, made.message, made.quota, made.requested, String(made), Object.prototype.toString.call(made), made instanceof DOMException],
+                  [new QuotaExceededError().quota, new QuotaExceededError().message, QuotaExceededError.length],
+                  s(() => new QuotaExceededError('m', { quota: -1 }))];
+                """);
+        assertEquals(new JsonArray("[true,true,true,0,\"constructor,getRandomValues,randomUUID,subtle\",true,\"[object Crypto]\",\"[object SubtleCrypto]\",\"TypeError: Illegal constructor\",\"TypeError: Illegal constructor\",\"function\",65536,[true,true,\"QuotaExceededError\",22,null,null,\"QuotaExceededError: The ArrayBufferView's byte length (65537) exceeds the number of bytes of entropy available via this API (65536)\"],[\"QuotaExceededError\",22,\"m\",5,7,\"QuotaExceededError: m\",\"[object QuotaExceededError]\",true],[null,\"\",0],\"RangeError: Failed to construct 'QuotaExceededError': quota must not be negative\"]"), json.getJsonArray("result"));
+    }
+
+    @Test
+    void a_performance_observer_receives_marks_and_measures_in_a_microtask_as_in_deno() {
+        var json = run("performance-observer", """
+                const log = [];
+                const po = new PerformanceObserver((list, observer) => log.push([observer === po, list.getEntries().map(e => e.entryType + ':' + e.name).join(),
+                  list.getEntriesByType('mark').length, list.getEntriesByName('a').length, Object.prototype.toString.call(list)].join(' ')));
+                po.observe({ entryTypes: ['mark', 'measure'] });
+                performance.mark('a'); performance.mark('b'); performance.measure('m', 'a', 'b');
+                queueMicrotask(() => log.push('microtask'));
+                log.push('sync');
+                await new Promise(r => setTimeout(r, 5));
+                performance.mark('c');
+                const taken = po.takeRecords().map(e => e.name).join();
+                po.disconnect();
+                performance.mark('d');
+                await new Promise(r => setTimeout(r, 5));
+                const buffered = [];
+                new PerformanceObserver(list => buffered.push(list.getEntries().map(e => e.name).join())).observe({ type: 'mark', buffered: true });
+                await new Promise(r => setTimeout(r, 5));
+                const s = (f) => { try { return String(f()); } catch (e) { return e.constructor.name + ': ' + e.message; } };
+                return [log, taken, buffered, PerformanceObserver.supportedEntryTypes, s(() => new PerformanceObserver()), s(() => new PerformanceObserverEntryList()),
+                  s(() => po.observe({})), s(() => po.observe({ entryTypes: ['mark'], type: 'mark' })), s(() => po.observe({ type: 'resource' })),
+                  navigator.platform, performance.clearResourceTimings(), performance.setResourceTimingBufferSize(10)];
+                """);
+        assertEquals(new JsonArray("[[\"sync\",\"true mark:a,mark:b,measure:m 2 1 [object PerformanceObserverEntryList]\",\"microtask\"],\"c\",[\"a,b,c,d\"],[\"mark\",\"measure\"],\"TypeError: Failed to construct 'PerformanceObserver': 1 argument required, but only 0 present\",\"TypeError: Illegal constructor\",\"TypeError: Failed to execute 'observe' on 'PerformanceObserver': Either 'entryTypes' or 'type' must be specified.\",\"TypeError: Failed to execute 'observe' on 'PerformanceObserver': Cannot specify both 'entryTypes' and 'type'.\",\"undefined\",\"Linux x86_64\",null,null]".replace("Linux x86_64", // Deno's value on this test's host, as it names the system
+                dev.valence.runtime.engine.JsEngine.platform(System.getProperty("os.name"), System.getProperty("os.arch")))),
+                json.getJsonArray("result"));
+    }
+
+    @Test
+    void a_promise_rejection_event_carries_its_promise_and_reason_as_in_deno() {
+        var json = run("promise-rejection-event", """
+                const handled = Promise.reject(new Error('x'));
+                handled.catch(() => {});
+                const event = new PromiseRejectionEvent('unhandledrejection', { promise: handled, reason: 'why', cancelable: true });
+                const got = [];
+                addEventListener('unhandledrejection', e => { got.push(e.reason); e.preventDefault(); });
+                const dispatched = dispatchEvent(event);
+                const bare = new PromiseRejectionEvent('rejectionhandled');
+                return [event.type, event.promise === handled, event.reason, event.cancelable, event instanceof Event, String(event),
+                  dispatched, event.defaultPrevented, got, bare.promise === undefined, bare.reason === undefined, PromiseRejectionEvent.length];
+                """);
+        assertEquals(new JsonArray("[\"unhandledrejection\",true,\"why\",true,true,\"[object PromiseRejectionEvent]\",false,true,[\"why\"],true,true,1]"), json.getJsonArray("result"));
+    }
+
+    @Test
+    void headers_requests_and_responses_show_a_val_no_members_of_the_runtime_beyond_the_standard_ones() {
+        var json = run("no-internal-members", """
+                const underscored = o => Object.getOwnPropertyNames(o).filter(n => n.startsWith('_'));
+                const response = new Response('hi', { headers: { 'x-a': '1' } });
+                const copy = response.clone();
+                return [[Headers, Headers.prototype, Request, Request.prototype, Response, Response.prototype].flatMap(underscored),
+                        await copy.text(), await response.text(), response.headers.get('x-a'), Response.json({ a: 1 }).headers.get('content-type')];
+                """);
+        assertEquals(new JsonArray().add(new JsonArray()).add("hi").add("hi").add("1").add("application/json"), json.getJsonArray("result"));
+    }
 }

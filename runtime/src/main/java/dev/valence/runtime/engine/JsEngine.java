@@ -59,6 +59,21 @@ public final class JsEngine implements AutoCloseable {
     private static final String USER_AGENT = "Valence/"
             + java.util.Objects.requireNonNullElse(JsEngine.class.getPackage().getImplementationVersion(), "dev");
 
+    /** navigator.platform as Deno gives it for the host's system: "Linux x86_64", "MacIntel", "Win32". */
+    static final String PLATFORM = platform(System.getProperty("os.name"), System.getProperty("os.arch"));
+
+    public static String platform(String osName, String osArch) {
+        String os = osName.toLowerCase(java.util.Locale.ROOT);
+        if (os.startsWith("mac")) return "MacIntel";
+        if (os.startsWith("windows")) return "Win32";
+        String arch = switch (osArch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "arm64", "aarch64" -> "aarch64";
+            default -> osArch;
+        };
+        return osName + " " + arch;
+    }
+
     /**
      * The Java functions the prelude closes over; {@code logs} receives this context's console output.
      * The map stays mutable so a spare context's owner functions can be added when it is claimed.
@@ -73,6 +88,7 @@ public final class JsEngine implements AutoCloseable {
         functions.put("timeOrigin", origin.getEpochSecond() * 1000.0 + origin.getNano() / 1e6);
         functions.put("hardwareConcurrency", Runtime.getRuntime().availableProcessors());
         functions.put("userAgent", USER_AGENT);
+        functions.put("platform", PLATFORM);
         functions.putAll(Map.of(
                 "log", (ProxyExecutable) args -> {
                     logs.append(args[0].asString());

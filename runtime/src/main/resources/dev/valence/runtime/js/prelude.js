@@ -640,6 +640,23 @@
     Object.defineProperty(DOMException.prototype, name, { value: i + 1, enumerable: true });
   });
   define('DOMException', DOMException);
+  // Deno 2.9 (as the WebIDL standard now says) throws a QuotaExceededError subclass, carrying the quota and
+  // the amount requested when known (null otherwise).
+  class QuotaExceededError extends DOMException {
+    #quota; #requested;
+    constructor(message = '', options = undefined) {
+      super(message, 'QuotaExceededError');
+      const quota = options && options.quota !== undefined ? Number(options.quota) : null;
+      const requested = options && options.requested !== undefined ? Number(options.requested) : null;
+      if (quota !== null && !(quota >= 0)) throw new RangeError("Failed to construct 'QuotaExceededError': quota must not be negative");
+      if (requested !== null && !(requested >= 0)) throw new RangeError("Failed to construct 'QuotaExceededError': requested must not be negative");
+      this.#quota = quota; this.#requested = requested;
+    }
+    get quota() { return this.#quota; }
+    get requested() { return this.#requested; }
+    get [Symbol.toStringTag]() { return 'QuotaExceededError'; }
+  }
+  define('QuotaExceededError', QuotaExceededError);
   define('btoa', btoa);
   define('atob', atob);
 
@@ -652,7 +669,10 @@
     if (webCrypto === null) webCrypto = host.crypto.load()(host.crypto, DOMException, toBytes, utf8Encode, utf8Decode);
     return webCrypto;
   }
-  const subtle = Object.freeze({
+  // Crypto and SubtleCrypto are classes as in Deno (crypto instanceof Crypto); only the prelude makes them.
+  const CRYPTO_INSTANCE = Symbol('crypto instance');
+  class SubtleCrypto {
+    constructor(key) { if (key !== CRYPTO_INSTANCE) throw new TypeError('Illegal constructor'); }
     /** SHA-1/256/384/512 digests, computed by the host (java.security.MessageDigest). */
     digest(algorithm, data) {
       return new Promise(resolve => {
@@ -661,46 +681,57 @@
         const bytes = toBytes(data, 'crypto.subtle.digest').slice();
         resolve(new Uint8Array(host.web.digest(name, bytes.buffer)).slice().buffer);
       });
-    },
-    encrypt(algorithm, key, data) { return loadWebCrypto().subtle.encrypt(algorithm, key, data); },
-    decrypt(algorithm, key, data) { return loadWebCrypto().subtle.decrypt(algorithm, key, data); },
-    sign(algorithm, key, data) { return loadWebCrypto().subtle.sign(algorithm, key, data); },
-    verify(algorithm, key, signature, data) { return loadWebCrypto().subtle.verify(algorithm, key, signature, data); },
-    generateKey(algorithm, extractable, keyUsages) { return loadWebCrypto().subtle.generateKey(algorithm, extractable, keyUsages); },
+    }
+    encrypt(algorithm, key, data) { return loadWebCrypto().subtle.encrypt(algorithm, key, data); }
+    decrypt(algorithm, key, data) { return loadWebCrypto().subtle.decrypt(algorithm, key, data); }
+    sign(algorithm, key, data) { return loadWebCrypto().subtle.sign(algorithm, key, data); }
+    verify(algorithm, key, signature, data) { return loadWebCrypto().subtle.verify(algorithm, key, signature, data); }
+    generateKey(algorithm, extractable, keyUsages) { return loadWebCrypto().subtle.generateKey(algorithm, extractable, keyUsages); }
     deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
       return loadWebCrypto().subtle.deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages);
-    },
-    deriveBits(algorithm, baseKey, length = null) { return loadWebCrypto().subtle.deriveBits(algorithm, baseKey, length); },
+    }
+    deriveBits(algorithm, baseKey, length = null) { return loadWebCrypto().subtle.deriveBits(algorithm, baseKey, length); }
     importKey(format, keyData, algorithm, extractable, keyUsages) {
       return loadWebCrypto().subtle.importKey(format, keyData, algorithm, extractable, keyUsages);
-    },
-    exportKey(format, key) { return loadWebCrypto().subtle.exportKey(format, key); },
-    wrapKey(format, key, wrappingKey, wrapAlgorithm) { return loadWebCrypto().subtle.wrapKey(format, key, wrappingKey, wrapAlgorithm); },
+    }
+    exportKey(format, key) { return loadWebCrypto().subtle.exportKey(format, key); }
+    wrapKey(format, key, wrappingKey, wrapAlgorithm) { return loadWebCrypto().subtle.wrapKey(format, key, wrappingKey, wrapAlgorithm); }
     unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
       return loadWebCrypto().subtle.unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages);
-    },
-  });
+    }
+    get [Symbol.toStringTag]() { return 'SubtleCrypto'; }
+  }
+  const subtle = new SubtleCrypto(CRYPTO_INSTANCE);
   Object.defineProperty(global, 'CryptoKey', {
     configurable: true,
     enumerable: false,
     get() { define('CryptoKey', loadWebCrypto().CryptoKey); return global.CryptoKey; },
     set(value) { define('CryptoKey', value); },
   });
-  define('crypto', Object.freeze({
-    subtle,
-    randomUUID: () => host.randomUUID(),
+  class Crypto {
+    constructor(key) { if (key !== CRYPTO_INSTANCE) throw new TypeError('Illegal constructor'); }
+    get subtle() { return subtle; }
     getRandomValues(array) {
       if (!ArrayBuffer.isView(array)) throw new TypeError('crypto.getRandomValues: expected an integer typed array');
       if (array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
         // WebCrypto: a view that is not an integer typed array is a TypeMismatchError, not a TypeError
         throw new DOMException('crypto.getRandomValues: expected an integer typed array, got a ' + array.constructor.name, 'TypeMismatchError');
       }
-      if (array.byteLength > 65536) throw new DOMException('crypto.getRandomValues: at most 65536 bytes at a time', 'QuotaExceededError');
+      if (array.byteLength > 65536) {
+        throw new QuotaExceededError("The ArrayBufferView's byte length (" + array.byteLength + ') exceeds the number of bytes of entropy available via this API (65536)');
+      }
       const random = new Uint8Array(host.randomBytes(array.byteLength));
       new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(random);
       return array;
-    },
-  }));
+    }
+    randomUUID() { return host.randomUUID(); }
+    get [Symbol.toStringTag]() { return 'Crypto'; }
+  }
+  // WebIDL puts the attribute's getter on the prototype as an enumerable property, as Deno shows it
+  Object.defineProperty(Crypto.prototype, 'subtle', { enumerable: true });
+  define('Crypto', Crypto);
+  define('SubtleCrypto', SubtleCrypto);
+  define('crypto', new Crypto(CRYPTO_INSTANCE));
 
   // ---------------------------------------------------------------- URL (loaded on first use)
   // The WHATWG URL implementation is a large bundle; most vals never touch it, so each context loads
@@ -880,6 +911,18 @@
     get error() { return this.#error; }
     get [Symbol.toStringTag]() { return 'ErrorEvent'; }
   }
+  // The event type of unhandledrejection/rejectionhandled in browsers and Deno; a val can make and dispatch one.
+  class PromiseRejectionEvent extends Event {
+    #promise; #reason;
+    constructor(type, init = undefined) {
+      super(type, init);
+      this.#promise = init ? init.promise : undefined;
+      this.#reason = init ? init.reason : undefined;
+    }
+    get promise() { return this.#promise; }
+    get reason() { return this.#reason; }
+    get [Symbol.toStringTag]() { return 'PromiseRejectionEvent'; }
+  }
 
   // Listeners are kept by target (not in a private field) so that the global object, which no
   // constructor made, is an EventTarget too (addEventListener('error', ...) on globalThis, as in Deno).
@@ -981,6 +1024,7 @@
   define('EventTarget', EventTarget);
   define('CustomEvent', CustomEvent);
   define('ErrorEvent', ErrorEvent);
+  define('PromiseRejectionEvent', PromiseRejectionEvent);
 
   // The global object is an EventTarget, as in Deno and browsers: error events from reportError and
   // from throwing listeners are dispatched on it.
@@ -1129,6 +1173,7 @@
     mark(name, options = undefined) {
       const mark = new PerformanceMark(name, options);
       timeline.push(mark);
+      if (observers.size !== 0) observeEntry(mark);
       return mark;
     }
     measure(name, startOrOptions = undefined, endMark = undefined) {
@@ -1149,6 +1194,7 @@
       }
       const measure = new PerformanceMeasure(ILLEGAL, name, start, end - start, detail);
       timeline.push(measure);
+      if (observers.size !== 0) observeEntry(measure);
       return measure;
     }
     getEntries() { return timeline.slice(); }
@@ -1159,6 +1205,9 @@
     getEntriesByType(type) { type = String(type); return timeline.filter(e => e.entryType === type); }
     clearMarks(name = undefined) { clearEntries(PerformanceMark, name); }
     clearMeasures(name = undefined) { clearEntries(PerformanceMeasure, name); }
+    // a val has no resource timing entries (its fetches are not recorded), so there is nothing to clear or size
+    clearResourceTimings() {}
+    setResourceTimingBufferSize(maxSize) {}
     toJSON() { return { timeOrigin: this.timeOrigin }; }
     get [Symbol.toStringTag]() { return 'Performance'; }
   }
@@ -1167,9 +1216,78 @@
       if (timeline[i] instanceof kind && (name === undefined || timeline[i].name === String(name))) timeline.splice(i, 1);
     }
   }
+  // PerformanceObserver: mark and measure entries reach an observer's callback in a microtask queued by
+  // the first entry after the last delivery (Deno's order: before microtasks queued after that entry).
+  const observers = new Set();
+  let observeEntry, deliverRecords, deliveryQueued = false;
+  function queueDelivery() {
+    if (!deliveryQueued) { deliveryQueued = true; Promise.resolve().then(deliverRecords); }
+  }
+  class PerformanceObserverEntryList {
+    #entries;
+    constructor(key, entries) {
+      if (key !== ILLEGAL) throw new TypeError('Illegal constructor');
+      this.#entries = entries;
+    }
+    getEntries() { return this.#entries.slice(); }
+    getEntriesByType(type) { type = String(type); return this.#entries.filter(e => e.entryType === type); }
+    getEntriesByName(name, type = undefined) {
+      name = String(name);
+      return this.#entries.filter(e => e.name === name && (type === undefined || e.entryType === String(type)));
+    }
+    get [Symbol.toStringTag]() { return 'PerformanceObserverEntryList'; }
+  }
+  class PerformanceObserver {
+    #callback; #types = new Set(); #buffer = [];
+    constructor(callback) {
+      if (arguments.length === 0) throw new TypeError("Failed to construct 'PerformanceObserver': 1 argument required, but only 0 present");
+      if (typeof callback !== 'function') throw new TypeError("Failed to construct 'PerformanceObserver': the callback is not a function");
+      this.#callback = callback;
+    }
+    static get supportedEntryTypes() { return ['mark', 'measure']; }
+    observe(options = {}) {
+      const { entryTypes, type, buffered } = options || {};
+      if (entryTypes === undefined && type === undefined) {
+        throw new TypeError("Failed to execute 'observe' on 'PerformanceObserver': Either 'entryTypes' or 'type' must be specified.");
+      }
+      if (entryTypes !== undefined && type !== undefined) {
+        throw new TypeError("Failed to execute 'observe' on 'PerformanceObserver': Cannot specify both 'entryTypes' and 'type'.");
+      }
+      // types other than mark and measure are ignored, as the standard says for unsupported ones
+      const types = (entryTypes !== undefined ? Array.from(entryTypes, String) : [String(type)]).filter(t => t === 'mark' || t === 'measure');
+      if (types.length === 0) return;
+      if (entryTypes !== undefined) this.#types.clear();
+      for (const t of types) this.#types.add(t);
+      observers.add(this);
+      if (type !== undefined && buffered) {
+        for (const entry of timeline) if (entry.entryType === types[0]) this.#buffer.push(entry);
+        queueDelivery();
+      }
+    }
+    disconnect() { observers.delete(this); this.#types.clear(); this.#buffer = []; }
+    takeRecords() { const records = this.#buffer; this.#buffer = []; return records; }
+    get [Symbol.toStringTag]() { return 'PerformanceObserver'; }
+    static {
+      observeEntry = entry => {
+        for (const observer of observers) if (observer.#types.has(entry.entryType)) observer.#buffer.push(entry);
+        queueDelivery();
+      };
+      deliverRecords = () => {
+        deliveryQueued = false;
+        for (const observer of [...observers]) {
+          if (observer.#buffer.length === 0) continue;
+          const list = new PerformanceObserverEntryList(ILLEGAL, observer.#buffer);
+          observer.#buffer = [];
+          try { observer.#callback.call(observer, list, observer); } catch (error) { global.reportError(error); }
+        }
+      };
+    }
+  }
   define('PerformanceEntry', PerformanceEntry);
   define('PerformanceMark', PerformanceMark);
   define('PerformanceMeasure', PerformanceMeasure);
+  define('PerformanceObserver', PerformanceObserver);
+  define('PerformanceObserverEntryList', PerformanceObserverEntryList);
   define('Performance', Performance);
   define('performance', new Performance(ILLEGAL));
 
@@ -1180,6 +1298,7 @@
     get language() { return 'en-US'; }
     get languages() { return ['en-US']; }
     get hardwareConcurrency() { return host.hardwareConcurrency; }
+    get platform() { return host.platform; }
     get [Symbol.toStringTag]() { return 'Navigator'; }
   }
   define('Navigator', Navigator);
@@ -1277,6 +1396,7 @@
     return value;
   }
 
+  let headersFromWire, immutableHeaders, headersToWire; // set by Headers' static block
   class Headers {
     #map = new Map(); // lower-case name -> combined value (set-cookie: array of values)
     #guard = 'none';
@@ -1296,15 +1416,25 @@
         throw new TypeError('Headers: expected an object, an array of pairs or a Headers');
       }
     }
-    static _raw(raw) {
-      const h = new Headers();
-      if (raw) {
-        const parts = raw.split('\0');
-        for (let i = 0; i + 1 < parts.length; i += 2) h.#appendTrusted(parts[i], parts[i + 1]);
-      }
-      return h;
+    // the prelude's own ways in (closures, so that a val sees no extra members on Headers)
+    static {
+      headersFromWire = raw => {
+        const h = new Headers();
+        if (raw) {
+          const parts = raw.split('\0');
+          for (let i = 0; i + 1 < parts.length; i += 2) h.#appendTrusted(parts[i], parts[i + 1]);
+        }
+        return h;
+      };
+      immutableHeaders = h => { h.#guard = 'immutable'; return h; };
+      headersToWire = h => {
+        let out = '';
+        for (const [k, v] of h.#map) {
+          if (Array.isArray(v)) { for (const c of v) out += k + '\0' + c + '\0'; } else out += k + '\0' + v + '\0';
+        }
+        return out;
+      };
     }
-    static _immutable(h) { h.#guard = 'immutable'; return h; }
     #check() { if (this.#guard === 'immutable') throw new TypeError('Headers: these headers are immutable'); }
     #appendTrusted(name, value) {
       const prior = this.#map.get(name);
@@ -1343,13 +1473,6 @@
     *values() { for (const [, v] of this.entries()) yield v; }
     [Symbol.iterator]() { return this.entries(); }
     get [Symbol.toStringTag]() { return 'Headers'; }
-    _wire() {
-      let out = '';
-      for (const [k, v] of this.#map) {
-        if (Array.isArray(v)) { for (const c of v) out += k + '\0' + c + '\0'; } else out += k + '\0' + v + '\0';
-      }
-      return out;
-    }
   }
   define('Headers', Headers);
 
@@ -1657,10 +1780,9 @@
     return { data: String(body), stream: null, type: 'text/plain;charset=UTF-8' };
   }
 
+  let initBody, hasBody, cloneBody, takeBody; // set by Body's static block
   class Body {
     #data = null; #hostBytes = null; #stream = null; #used = false;
-    _initBody(data, hostBytes, stream) { this.#data = data; this.#hostBytes = hostBytes === undefined ? null : hostBytes; this.#stream = stream === undefined ? null : stream; }
-    _hasBody() { return this.#data !== null || this.#hostBytes !== null || this.#stream !== null; }
     get body() {
       if (this.#stream === null) {
         if (this.#hostBytes !== null) this.#stream = bytesStream(new Uint8Array(this.#hostBytes).slice());
@@ -1711,23 +1833,29 @@
       }
       throw new TypeError("formData(): the body's Content-Type is '" + type + "', not multipart/form-data or application/x-www-form-urlencoded");
     }
-    // a copy of the body for clone(): streams are teed
-    _cloneBody() {
-      if (this.#stream !== null) {
-        const [a, b] = this.#stream.tee();
-        this.#stream = a;
-        return [null, null, b];
-      }
-      return [this.#data, this.#hostBytes, null];
+    // the prelude's own ways in (closures, so that a val sees no extra members on Request and Response)
+    static {
+      initBody = (b, data, hostBytes, stream) => {
+        b.#data = data; b.#hostBytes = hostBytes === undefined ? null : hostBytes; b.#stream = stream === undefined ? null : stream;
+      };
+      hasBody = b => b.#data !== null || b.#hostBytes !== null || b.#stream !== null;
+      // a copy of the body for clone(): streams are teed
+      cloneBody = b => {
+        if (b.#stream !== null) {
+          const [x, y] = b.#stream.tee();
+          b.#stream = x;
+          return [null, null, y];
+        }
+        return [b.#data, b.#hostBytes, null];
+      };
+      // the body for the engine or fetch: { stream } or { data } without consuming it twice
+      takeBody = b => {
+        if (b.bodyUsed) throw new TypeError('the body has already been read');
+        b.#used = true;
+        if (b.#stream !== null) return { stream: b.#stream };
+        return { data: b.#hostBytes !== null ? new Uint8Array(b.#hostBytes).slice() : b.#data };
+      };
     }
-    // the body for the engine or fetch: { stream } or { data } without consuming it twice
-    _takeBody() {
-      if (this.bodyUsed) throw new TypeError('the body has already been read');
-      this.#used = true;
-      if (this.#stream !== null) return { stream: this.#stream };
-      return { data: this.#hostBytes !== null ? new Uint8Array(this.#hostBytes).slice() : this.#data };
-    }
-    _peekBody() { return this.#stream !== null ? { stream: this.#stream } : { data: this.#hostBytes !== null ? new Uint8Array(this.#hostBytes).slice() : this.#data }; }
   }
   function asText(data) {
     if (data === null || data === undefined) return '';
@@ -1766,7 +1894,7 @@
         this.#method = init.method;
         this.#url = init.url;
         this.#rawHeaders = init.rawHeaders;
-        this._initBody(null, init.hostBytes, null);
+        initBody(this, null, init.hostBytes, null);
         return;
       }
       if (arguments.length === 0) throw new TypeError("Request: the 'input' argument is required");
@@ -1779,7 +1907,7 @@
         this.#redirect = input.#redirect;
         this.#signal = input.#signal;
         this.#init = input.#init;
-        if (input._hasBody()) inputBody = input;
+        if (hasBody(input)) inputBody = input;
       } else {
         let parsed;
         try {
@@ -1813,20 +1941,20 @@
       }
       if (hasInitBody) {
         const body = extractBody(init.body);
-        this._initBody(body.data, null, body.stream);
+        initBody(this, body.data, null, body.stream);
         if (body.type && !this.#headers.has('content-type')) this.#headers.set('content-type', body.type);
       } else if (inputBody !== null) {
-        const taken = inputBody._takeBody(); // the input's body moves to the new request
-        this._initBody(taken.data === undefined ? null : taken.data, null, taken.stream || null);
+        const taken = takeBody(inputBody); // the input's body moves to the new request
+        initBody(this, taken.data === undefined ? null : taken.data, null, taken.stream || null);
       } else {
-        this._initBody(null, null, null);
+        initBody(this, null, null, null);
       }
       if (this.#signal === null) this.#signal = new AbortController().signal;
     }
     get method() { return this.#method; }
     get url() { return this.#url; }
     get headers() {
-      if (this.#headers === undefined) { this.#headers = Headers._raw(this.#rawHeaders); this.#rawHeaders = null; }
+      if (this.#headers === undefined) { this.#headers = headersFromWire(this.#rawHeaders); this.#rawHeaders = null; }
       return this.#headers;
     }
     get signal() { if (this.#signal === null) this.#signal = new AbortController().signal; return this.#signal; }
@@ -1844,8 +1972,8 @@
     clone() {
       if (this.bodyUsed) throw new TypeError('Request.clone: the body has already been read');
       const copy = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#redirect, signal: this.#signal });
-      const [data, hostBytes, stream] = this._cloneBody();
-      copy._initBody(data, hostBytes, stream);
+      const [data, hostBytes, stream] = cloneBody(this);
+      initBody(copy, data, hostBytes, stream);
       copy.#init = this.#init;
       return copy;
     }
@@ -1858,9 +1986,10 @@
   const TEXT_PLAIN = 'text/plain;charset=UTF-8';
   const TEXT_PLAIN_WIRE = 'content-type\0' + TEXT_PLAIN + '\0';
 
+  let fetchedResponse, responseToWire; // set by Response's static block
   class Response extends Body {
     // #headers stays null until read when init gave none: the only header is then #contentType (the
-    // body's type, or null), which _wire sends without building a Headers
+    // body's type, or null), which the wire form sends without building a Headers
     #status = 200; #statusText = ''; #headers = null; #contentType = null; #type = 'default'; #urls = []; #redirected = false;
     constructor(body = null, init = undefined) {
       super();
@@ -1881,7 +2010,7 @@
         if (init.headers !== undefined && init.headers !== null) this.#headers = new Headers(init.headers);
       }
       if (body === null || body === undefined) {
-        this._initBody(null, null, null);
+        initBody(this, null, null, null);
         return;
       }
       if (NULL_BODY_STATUSES.has(this.#status)) {
@@ -1889,11 +2018,11 @@
       }
       let type;
       if (typeof body === 'string') {
-        this._initBody(body, null, null);
+        initBody(this, body, null, null);
         type = TEXT_PLAIN;
       } else {
         const extracted = extractBody(body);
-        this._initBody(extracted.data, null, extracted.stream);
+        initBody(this, extracted.data, null, extracted.stream);
         type = extracted.type;
       }
       if (type) {
@@ -1917,27 +2046,31 @@
       if (!REDIRECT_STATUSES.has(status)) throw new RangeError('Response.redirect: status must be 301, 302, 303, 307 or 308, got ' + status);
       const response = new Response(null, { status });
       response.headers.set('location', parsed.href);
-      Headers._immutable(response.headers);
+      immutableHeaders(response.headers);
       return response;
     }
     static error() {
       const response = new Response(null, { status: 200 });
       response.#status = 0;
       response.#type = 'error';
-      Headers._immutable(response.headers);
+      immutableHeaders(response.headers);
       return response;
     }
-    // a response of fetch: any status, immutable headers, the final URL
-    static _fetched(status, statusText, rawHeaders, url, redirected, stream) {
-      const response = new Response(null, {});
-      response.#status = status;
-      response.#statusText = statusText;
-      response.#headers = Headers._immutable(Headers._raw(rawHeaders));
-      response.#type = 'basic';
-      response.#urls = [url];
-      response.#redirected = redirected;
-      response._initBody(null, null, stream);
-      return response;
+    // the prelude's own ways in (closures, so that a val sees no extra members on Response)
+    static {
+      // a response of fetch: any status, immutable headers, the final URL
+      fetchedResponse = (status, statusText, rawHeaders, url, redirected, stream) => {
+        const response = new Response(null, {});
+        response.#status = status;
+        response.#statusText = statusText;
+        response.#headers = immutableHeaders(headersFromWire(rawHeaders));
+        response.#type = 'basic';
+        response.#urls = [url];
+        response.#redirected = redirected;
+        initBody(response, null, null, stream);
+        return response;
+      };
+      responseToWire = r => r.#wire();
     }
     get status() { return this.#status; }
     get statusText() { return this.#statusText; }
@@ -1960,18 +2093,18 @@
       copy.#statusText = this.#statusText;
       copy.#headers = this.#headers === null ? null : new Headers(this.#headers);
       copy.#contentType = this.#contentType;
-      if (this.#type !== 'default') Headers._immutable(copy.headers);
+      if (this.#type !== 'default') immutableHeaders(copy.headers);
       copy.#type = this.#type;
       copy.#urls = this.#urls.slice();
       copy.#redirected = this.#redirected;
-      const [data, hostBytes, stream] = this._cloneBody();
-      copy._initBody(data, hostBytes, stream);
+      const [data, hostBytes, stream] = cloneBody(this);
+      initBody(copy, data, hostBytes, stream);
       return copy;
     }
-    _wire() {
+    #wire() {
       if (this.bodyUsed) throw new TypeError('The val returned a Response whose body was already read');
-      const body = this._takeBody();
-      const headers = this.#headers !== null ? this.#headers._wire()
+      const body = takeBody(this);
+      const headers = this.#headers !== null ? headersToWire(this.#headers)
         : this.#contentType === TEXT_PLAIN ? TEXT_PLAIN_WIRE
         : this.#contentType === null ? '' : 'content-type\0' + this.#contentType + '\0';
       if (body.stream) {
@@ -1997,7 +2130,7 @@
       const headers = new Headers(request.headers);
       if (!headers.has('accept')) headers.set('accept', '*/*');
       if (!headers.has('user-agent')) headers.set('user-agent', 'Valence');
-      const body = request._hasBody() ? request._takeBody() : { data: null };
+      const body = hasBody(request) ? takeBody(request) : { data: null };
       (body.stream ? readAll(body.stream, 'fetch') : Promise.resolve(body.data)).then(data => {
         if (signal.aborted) { reject(signal.reason); return; }
         let bytes = null;
@@ -2022,7 +2155,7 @@
               start(c) { controller = c; },
               cancel() { finished = true; host.web.abort(id); },
             });
-            resolve(Response._fetched(a, b, c, d, e, stream));
+            resolve(fetchedResponse(a, b, c, d, e, stream));
           } else if (kind === 'chunk') {
             if (!finished) try { controller.enqueue(new Uint8Array(a).slice()); } catch (err) { /* cancelled */ }
           } else if (kind === 'end') {
@@ -2037,7 +2170,7 @@
             else try { controller.error(error); } catch (err) { /* cancelled */ }
           }
         };
-        id = host.web.fetch(request.method, request.url, headers._wire(), bytes, request.redirect, events);
+        id = host.web.fetch(request.method, request.url, headersToWire(headers), bytes, request.redirect, events);
         if (id === -2) {
           reject(new TypeError('fetch refused: this invocation already has ' + MAX_FETCHES_IN_FLIGHT + ' fetches in flight; await some before starting more'));
           return;
@@ -2184,7 +2317,7 @@
       throw new TypeError('The handler must return a Response (or a Promise of one), but it returned ' + describe(result));
     }
     if (result.type === 'error') throw new TypeError('The handler returned Response.error()');
-    return result._wire();
+    return responseToWire(result);
   }
 
   function toJsonWire(result) {
