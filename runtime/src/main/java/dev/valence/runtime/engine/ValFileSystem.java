@@ -2,8 +2,6 @@ package dev.valence.runtime.engine;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -16,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.util.Map;
 import java.util.Set;
+import dev.valence.runtime.engine.modules.ReadOnlyChannel;
 import org.graalvm.polyglot.io.FileSystem;
 
 /**
@@ -107,61 +106,5 @@ final class ValFileSystem implements FileSystem {
     public Map<String, Object> readAttributes(Path candidate, String attributes, LinkOption... options) throws IOException {
         if (isModule(candidate)) throw new AccessDeniedException(candidate.toString(), null, "modules have no attributes");
         return imports.readAttributes(candidate, attributes, options);
-    }
-
-    /** An in-memory, read-only view of the module's bytes. */
-    private static final class ReadOnlyChannel implements SeekableByteChannel {
-        private final byte[] bytes;
-        private int position;
-        private boolean open = true;
-
-        ReadOnlyChannel(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int read(ByteBuffer target) {
-            if (position >= bytes.length) return -1;
-            int n = Math.min(target.remaining(), bytes.length - position);
-            target.put(bytes, position, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int write(ByteBuffer source) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public SeekableByteChannel position(long newPosition) {
-            position = (int) Math.min(newPosition, bytes.length);
-            return this;
-        }
-
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() {
-            open = false;
-        }
     }
 }
