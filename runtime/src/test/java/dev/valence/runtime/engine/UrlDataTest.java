@@ -3,11 +3,6 @@ package dev.valence.runtime.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import org.graalvm.polyglot.Context;
-import org.graalvm.polyglot.Source;
-import org.graalvm.polyglot.Value;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,21 +58,10 @@ class UrlDataTest {
 
     @Test
     void the_url_class_passes_the_web_platform_tests_url_data() throws IOException {
-        String data;
-        try (InputStream in = UrlDataTest.class.getResourceAsStream("/wpt/urltestdata.json")) {
-            data = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        var created = engine.newContext(new LogBuffer(1024));
-        try (Context context = created.context()) {
-            Value result = context.eval(Source.create("js", RUNNER)).execute(data);
-            int cases = result.getArrayElement(0).asInt();
-            int passed = result.getArrayElement(1).asInt();
-            String failures = result.getArrayElement(2).asString();
-            System.out.printf("WPT URL data: %d of %d cases pass (%.1f%%)%n%s%n", passed, cases, 100.0 * passed / cases, failures);
-            assertEquals(687, cases);
-            assertEquals(EXPECTED_PASSES, passed, failures);
-            assertEquals(2, failures.lines().filter(line -> line.contains("^_`{|}~\" against \"about:blank\": href")).count(), failures);
-        }
+        var run = WptDataRun.of(engine, "/wpt/urltestdata.json", RUNNER).report("URL data");
+        assertEquals(687, run.cases());
+        assertEquals(EXPECTED_PASSES, run.passed(), run.failures());
+        assertEquals(2, run.failures().lines().filter(line -> line.contains("^_`{|}~\" against \"about:blank\": href")).count(), run.failures());
     }
 
     /**
