@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.ToDoubleFunction;
 
-/** The scenarios of issue 7, run against one main runtime (and, when present, one Node.js server). */
+/** The benchmark scenarios, run against one main runtime (and, when present, one Node.js server). */
 final class Bench {
     /** The settings of one run. */
     record Settings(Path repo, int rounds, int seconds, int warmupSeconds, int connections, int coldSaves,
@@ -155,7 +155,7 @@ final class Bench {
         var on = series("guard", systems.get(0).name(), results.get(systems.get(0).name()));
         var off = series("guard", systems.get(1).name(), results.get(systems.get(1).name()));
         double apart = Math.abs(on.median() - off.median()) / off.median() * 100;
-        report.target("schema guard overhead (guarded vs unguarded)", apart, "% apart", "noise-level (issue 3: one volatile read)",
+        report.target("schema guard overhead (guarded vs unguarded)", apart, "% apart", "noise-level (one volatile read)",
                 apart <= 5, "detection latency: bench/guard-bench.sh (NOTIFY round trip), see BENCHMARKS.md");
     }
 

@@ -18,13 +18,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./valence ops bench}: issue 7's benchmark. Starts the built runtime on its embedded default,
+ * {@code ./valence ops bench}: the benchmark. Starts the built runtime on its embedded default,
  * a Node.js server with the same handlers when {@code node} is installed, and a load generator
  * ({@code wrk}, installed with apt-get when missing, else an in-process one); alternates the systems
  * round by round and prints medians, spreads and ratios, also written as JSON.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure Valence against a plain Vert.x route and Node.js (issue 7) and judge the targets.",
+        description = {"Measure Valence against a plain Vert.x route and Node.js and judge the targets.",
                 "Run from the repository root after ./valence build; takes about 10 minutes with the defaults."})
 public final class BenchCommand implements Callable<Integer> {
     /** Every scenario, in the order they run. */

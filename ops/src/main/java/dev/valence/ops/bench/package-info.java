@@ -1,2 +1,2 @@
-/** {@code ops bench}: issue 7's benchmark harness (runtime vs plain Vert.x route vs Node.js, alternated rounds). */
+/** {@code ops bench}: the benchmark harness (runtime vs plain Vert.x route vs Node.js, alternated rounds). */
 package dev.valence.ops.bench;
