@@ -177,12 +177,11 @@ for (const name of FORBIDDEN_GLOBALS) {
   define[`globalThis.${name}`] = SENTINEL + name;
 }
 
-const result = await build({
-  entryPoints: [path.join(here, "url-entry.js")],
+// What every bundle evaluated in a context is built with: one self-contained ES2022 script, ASCII only.
+const BUNDLE = {
   absWorkingDir: here,
   bundle: true,
   write: false,
-  outfile: "url.js",
   format: "iife",
   platform: "neutral",
   mainFields: ["module", "main"],
@@ -192,9 +191,15 @@ const result = await build({
   keepNames: true,
   legalComments: "eof",
   charset: "ascii",
+  logLevel: "warning",
+};
+
+const result = await build({
+  ...BUNDLE,
+  entryPoints: [path.join(here, "url-entry.js")],
+  outfile: "url.js",
   metafile: true,
   define,
-  logLevel: "warning",
   plugins: [valenceShims]
 });
 
@@ -241,20 +246,9 @@ console.log(`wrote ${outFile} (${Buffer.byteLength(code)} bytes)`);
 // The web bundle: WHATWG Streams (web-streams-polyfill). The polyfill only probes optional globals
 // with typeof (queueMicrotask, structuredClone, AbortController), which the prelude defines.
 const web = await build({
+  ...BUNDLE,
   entryPoints: [path.join(here, "web-entry.js")],
-  absWorkingDir: here,
-  bundle: true,
-  write: false,
-  outfile: "web.js",
-  format: "iife",
-  platform: "neutral",
-  mainFields: ["module", "main"],
-  target: "es2022",
-  minify: true,
-  keepNames: true,
-  legalComments: "eof",
-  charset: "ascii",
-  logLevel: "warning"
+  outfile: "web.js"
 });
 let webCode = web.outputFiles[0].text;
 if (/\b__require\b|typeof require\b/.test(webCode)) {
@@ -269,22 +263,11 @@ console.log(`wrote ${webFile} (${Buffer.byteLength(webCode)} bytes)`);
 // The URLPattern bundle, loaded on first use; free of host globals, like url.js.
 async function lazyBundle(entry, outName, options, header) {
   const built = await build({
+    ...BUNDLE,
     entryPoints: [path.join(here, entry)],
-    absWorkingDir: here,
-    bundle: true,
-    write: false,
     outfile: outName,
-    format: "iife",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    target: "es2022",
-    minify: true,
-    keepNames: true,
-    legalComments: "eof",
-    charset: "ascii",
     metafile: true,
     define,
-    logLevel: "warning",
     ...options
   });
   let text = built.outputFiles[0].text;
