@@ -112,11 +112,16 @@ class FallbackPageTest {
         String since = page.selectFirst(".updated").text();
         assertTrue(since.startsWith("Unavailable since ") && HUMAN_TIME.matcher(since.substring("Unavailable since ".length())).matches(), since);
 
-        // what the page says in its own words (update bodies are the incident's, quoted from the status page)
-        page.select(".update-body, head").remove();
-        String own = page.text();
-        for (String word : JARGON) assertFalse(own.toLowerCase().contains(word), "'" + word + "' in: " + own);
-        assertFalse(ISO_TIME.matcher(own).find(), own);
+        assertOwnWordsArePlain(page);
+    }
+
+    /** What the page says in its own words (update bodies are the incident's, quoted from the status page as they are). */
+    private static void assertOwnWordsArePlain(Document page) {
+        Document own = page.clone();
+        own.select(".update-body, head").remove();
+        String text = own.text();
+        for (String word : JARGON) assertFalse(text.toLowerCase().contains(word), "'" + word + "' in: " + text);
+        assertFalse(ISO_TIME.matcher(text).find(), text);
     }
 
     @Test
@@ -169,6 +174,8 @@ class FallbackPageTest {
                 Document page = Jsoup.parse(reply.body());
                 assertEquals(expected[1], page.selectFirst(".banner h2").text(), expected[0]);
                 sentences.add(page.selectFirst(".banner h2").text());
+                assertNotNull(page.selectFirst("main a[href^=" + STATUS_PAGE_URL + "]"), "a link to the status page: " + reply.body());
+                assertOwnWordsArePlain(page);
             }
             assertEquals(3, sentences.size(), sentences.toString());
             assertFalse(TOO_NEW.contains("answer again") || TOO_NEW.contains("by itself"), "a newer schema needs a deploy: " + TOO_NEW);
