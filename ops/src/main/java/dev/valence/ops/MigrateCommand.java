@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
-import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import picocli.CommandLine;
@@ -20,12 +19,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"Apply pending control then app migrations; refuse a contract migration while a live instance"
-                + " runs code below its floor (apply the ones before it and stop), unless --force.",
+                + " runs code below its floor (apply the ones before it and stop), unless --force. With --undo VERSION, run the"
+                + " latest app migration's undo script instead.",
                 "Exit 0 when everything was applied, 1 when refused, 3 when the database failed or a lock was never granted."})
 final class MigrateCommand implements Callable<Integer> {
     /** PostgreSQL's lock_not_available: a lock was not granted within lock_timeout. */
     static final String LOCK_NOT_AVAILABLE = "55P03";
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     @CommandLine.ParentCommand
     Ops ops;
@@ -36,9 +35,16 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin
     MigrationLocations locations;
 
-    @Option(names = "--force", description = "Apply contract migrations even while live instances run code below their floor"
-            + " (those instances answer 503 until replaced).")
+    @Option(names = "--force", description = "Apply contract migrations even while live instances run code below their floor,"
+            + " or undo one while live instances need the schema it removes (those instances answer 503 until replaced).")
     boolean force;
+
+    @Option(names = "--undo", paramLabel = "VERSION",
+            description = "Undo app migration VERSION, the latest applied: run its undo script U<VERSION>__<description>.sql"
+                    + " (beside V<VERSION>__<description>.sql) and remove its control.schema_contract and history rows in the same"
+                    + " transaction. Refused without an undo script, for any other version, and while a live instance's minimum is"
+                    + " above the schema it would leave (unless --force).")
+    Integer undo;
 
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "How long a migration statement waits for a table lock before giving up (default: ${DEFAULT-VALUE});"
@@ -65,6 +71,9 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DataSource dataSource = database.dataSource(lockTimeout);
+        if (undo != null) {
+            return new UndoMigration(database, dataSource, locations, ops.clock(), liveSeconds).undo(undo, force, retry(err), out, err);
+        }
         var plan = MigrationPlan.load(database, dataSource, locations, ops.clock(), liveSeconds);
         if (plan.pending().isEmpty()) {
             out.println("Nothing to apply: control is at v" + plan.current().get("control") + ", app at v" + plan.current().get("app") + ".");
@@ -100,31 +109,17 @@ final class MigrateCommand implements Callable<Integer> {
         var config = locations.configure(dataSource, schema);
         if (target != null) config.target(target);
         var flyway = config.load();
-        Duration backoff = firstBackoff;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                MigrateResult result = flyway.migrate();
-                for (MigrateOutput m : result.migrations) {
-                    out.println("applied " + schema + " v" + m.version + ": " + m.description);
-                }
-                out.flush();
-                return;
-            } catch (FlywayException e) {
-                if (!lockNotGranted(e)) {
-                    throw new OpsException(ExitCodes.ENVIRONMENT, "migrating " + schema + " failed: " + e.getMessage(), e);
-                }
-                if (attempt > retries) {
-                    throw new OpsException(ExitCodes.ENVIRONMENT, "migrating " + schema + ": a lock was not granted within "
-                            + DurationConverter.format(lockTimeout) + " (SQLSTATE 55P03) in " + attempt + " attempt(s); another session"
-                            + " holds a lock on a table the migration changes (see pg_locks and pg_stat_activity); retry when it is done", e);
-                }
-                err.println("migrating " + schema + ": a lock was not granted within " + DurationConverter.format(lockTimeout)
-                        + " (SQLSTATE 55P03), attempt " + attempt + " of " + (retries + 1) + "; retrying in " + DurationConverter.format(backoff));
-                err.flush();
-                Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        retry(err).run("migrating " + schema, () -> {
+            MigrateResult result = flyway.migrate();
+            for (MigrateOutput m : result.migrations) {
+                out.println("applied " + schema + " v" + m.version + ": " + m.description);
             }
-        }
+            out.flush();
+        });
+    }
+
+    private LockRetry retry(PrintWriter err) {
+        return new LockRetry(lockTimeout, retries, firstBackoff, err);
     }
 
     static boolean lockNotGranted(Throwable e) {

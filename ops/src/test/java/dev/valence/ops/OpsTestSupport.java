@@ -97,6 +97,15 @@ final class OpsTestSupport {
         }
     }
 
+    /** One statement, as an operator's psql session would run it. */
+    static void sql(String url, String statement) {
+        try (var c = dataSource(url).getConnection(); var s = c.createStatement()) {
+            s.execute(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(statement + ": " + e.getMessage(), e);
+        }
+    }
+
     record Result(int exit, String out, String err) {}
 
     static CommandLine commandLine() {

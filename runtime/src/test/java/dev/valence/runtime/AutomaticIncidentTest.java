@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,10 @@ class AutomaticIncidentTest {
     }
 
     private static Valence start(String db, String instance) {
+        return start(db, instance, new BuildInfo(1, 1, "level-1"));
+    }
+
+    private static Valence start(String db, String instance, BuildInfo build) {
         var env = new HashMap<String, String>();
         env.put("DATABASE_URL", db);
         env.put("PORT", "0");
@@ -36,7 +41,7 @@ class AutomaticIncidentTest {
         env.put("HEARTBEAT_MS", "200");
         env.put("INSTANCE_ID", instance);
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-auto").toString());
-        return TestPlatform.awaitUp(Valence.start(Config.fromEnv(env), new BuildInfo(1, 1, "level-1")));
+        return TestPlatform.awaitUp(Valence.start(Config.fromEnv(env), build));
     }
 
     private static void eventually(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
@@ -116,6 +121,49 @@ class AutomaticIncidentTest {
             assertEquals("none", summaryAfter.getJsonObject("status").getString("indicator"));
             assertEquals("All Systems Operational", summaryAfter.getJsonObject("status").getString("description"));
         }
+    }
+
+    @Test
+    void the_incident_stays_open_while_no_compatible_instance_answers_and_resolves_within_a_second_of_one_becoming_ready()
+            throws Exception {
+        String db = TestDatabase.newDatabase("automatic_incident_handover");
+        var flips = new SchemaFlips(db);
+        String unresolved = "SELECT count(*) FROM control.incidents WHERE resolved_at IS NULL";
+        var old = start(db, "auto-old");
+        try {
+            flips.applyTestContractMigration();
+            eventually("an open incident", 1000, () -> flips.count(unresolved) == 1);
+        } finally {
+            old.close(); // the only instance, running code the contract migration broke, stops
+        }
+
+        Thread.sleep(1500); // nothing answers vals now: nothing may claim they are back
+        assertEquals(1, flips.count(unresolved), "still open while no instance answers");
+        assertEquals(List.of("investigating|The instances running incompatible code have stopped; waiting for an instance running"
+                        + " compatible code to answer. HTTP vals stay unavailable until one does.",
+                "investigating|A database migration (app v900) needs code level 900; instances running level 1 are answering 503. Cron,"
+                        + " script and email work is held and will run once they are replaced or the migration is rolled back."),
+                updates(flips));
+
+        try (var fresh = start(db, "auto-new", new BuildInfo(900, 900, "level-900"))) {
+            var ready = fresh.guard().current();
+            assertTrue(ready.compatible(), ready.message());
+            eventually("resolved once a compatible instance is ready", 1000, () -> flips.count(unresolved) == 0);
+            long resolvedAfterReadyMs = flips.count("SELECT (extract(epoch FROM resolved_at) * 1000)::bigint FROM control.incidents")
+                    - ready.since().toEpochMilli();
+            System.out.println("incident resolved " + resolvedAfterReadyMs + " ms after the compatible instance became ready");
+            assertTrue(resolvedAfterReadyMs >= 0 && resolvedAfterReadyMs <= 1000, resolvedAfterReadyMs + " ms");
+            var updates = updates(flips);
+            assertEquals(3, updates.size(), updates.toString());
+            assertEquals("resolved|Resolved: instance auto-new (build level-900, level 900) runs compatible code and is answering: schema"
+                    + " is at app v900 (floor 900); this build is level 900 (minimum 900): compatible. No instance running incompatible"
+                    + " code is live; HTTP vals are answering normally and held cron, script and email work is running.", updates.getFirst());
+        }
+    }
+
+    /** "status|body" of the incident's updates, newest first. */
+    private static List<String> updates(SchemaFlips flips) {
+        return flips.strings("SELECT u.status || '|' || u.body FROM control.incident_updates u ORDER BY u.created_at DESC");
     }
 
     /** A team token made the way an operator would: through the status page's own bootstrap. */

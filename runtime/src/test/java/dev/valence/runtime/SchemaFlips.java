@@ -46,6 +46,18 @@ final class SchemaFlips {
         }
     }
 
+    /** The first column of every row. */
+    java.util.List<String> strings(String query) {
+        try (var connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             var rows = connection.createStatement().executeQuery(query)) {
+            var values = new java.util.ArrayList<String>();
+            while (rows.next()) values.add(rows.getString(1));
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(query + ": " + e.getMessage(), e);
+        }
+    }
+
     long count(String query) {
         try (var connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
              var rows = connection.createStatement().executeQuery(query)) {

@@ -35,6 +35,11 @@ public final class AutomaticIncidents {
         return store.resolveAutomatic(key, body, byId(components));
     }
 
+    /** Adds an update to the cause's open incident unless its latest update says the same; false when nothing was added. */
+    public boolean update(String key, String body) {
+        return store.updateAutomatic(key, body);
+    }
+
     public List<String> openKeys() {
         return store.openAutomationKeys();
     }

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * Lints migration files: split each into statements, parse them into operations, apply the statement
- * rules, then Valence's expand/contract rules, then (with a database) the applied-checksum rule.
+ * rules, then Valence's expand/contract and undo-script rules, then (with a database) the applied-checksum rule.
  */
 final class Linter {
     private final Optional<AppliedChecksums> applied;
@@ -34,7 +34,7 @@ final class Linter {
             try (Stream<Path> walk = Files.walk(input)) {
                 walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".sql"))
                         .sorted(Comparator.comparing((Path p) -> p.getParent().toString())
-                                .thenComparingInt(p -> MigrationFile.of(p).version())
+                                .thenComparingLong(p -> MigrationFile.of(p).order())
                                 .thenComparing(Path::toString))
                         .forEach(files::add);
             }
@@ -48,6 +48,11 @@ final class Linter {
             String sql = Files.readString(path, StandardCharsets.UTF_8);
             MigrationFile file = MigrationFile.of(path);
             findings.addAll(lint(file, sql));
+            if (file.isUndo() && !Files.exists(path.resolveSibling(file.migrationName()))) {
+                findings.add(Finding.ofFile(Rule.UNDO_SCRIPT, file.display(), file.name() + " has no " + file.migrationName()
+                        + " beside it, so ops migrate --undo " + file.undoOf() + " would never find it",
+                        "name it U<version>__<the description of its migration>.sql, in the same directory as the migration"));
+            }
             if (applied.isPresent()) applied.get().check(file, sql).ifPresent(findings::add);
         }
         return findings;
@@ -67,6 +72,7 @@ final class Linter {
         List<Operation> operations = new ArrayList<>();
         for (SqlStatement statement : statements) operations.addAll(StatementParser.parse(statement));
         List<Finding> ruleFindings = new RuleChecker(file.display(), model).check(operations);
+        if (file.isUndo()) UndoScripts.check(file, statements, findings);
         findings.addAll(ProjectRules.apply(file, declaration, ruleFindings));
         findings.sort(Comparator.comparingInt(Finding::line));
         return findings;

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Valence's expand/contract discipline over the statement rules' findings: an expand app migration
  * must not break the previous release (VL002), a contract one may (its breaking findings become
- * accepted information), and control may never break it (VL003).
+ * accepted information), and control may never break it (VL003). An undo script's breaking findings are
+ * accepted too: removing what its migration added is what it is for.
  */
 final class ProjectRules {
     private ProjectRules() {}
@@ -17,6 +18,11 @@ final class ProjectRules {
         for (Finding finding : ruleFindings) {
             if (!finding.rule().breaksPreviousRelease()) {
                 out.add(finding);
+            } else if (file.isUndo() && file.place() == MigrationFile.Place.APP) {
+                // undoing removes what the migration added, which newer code uses: that is the point of an undo, and
+                // ops migrate --undo refuses it while a live instance's minimum needs the schema it removes
+                out.add(finding.withSeverity(Severity.INFO, finding.message() + "; accepted: " + file.name() + " undoes app v"
+                        + file.undoOf() + ", and ops migrate --undo refuses it while a live instance still needs app v" + file.undoOf()));
             } else if (file.place() == MigrationFile.Place.CONTROL) {
                 out.add(finding);
                 out.add(derived(Rule.CONTROL_BREAKS_PREVIOUS_RELEASE, finding, Math.max(file.version(), 0)));

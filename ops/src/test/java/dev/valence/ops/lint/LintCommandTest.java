@@ -50,6 +50,25 @@ class LintCommandTest {
     }
 
     @Test
+    void undo_scripts_are_linted_after_their_migration_and_one_without_its_migration_is_refused() throws IOException {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        String declare = "INSERT INTO control.schema_contract (version, kind, min_code_level, description)\n";
+        Files.writeString(app.resolve("V2__add_description.sql"), "ALTER TABLE app.vals ADD COLUMN description text;\n"
+                + declare + "VALUES (2, 'expand', 0, 'add vals.description');\n");
+        Files.writeString(app.resolve("U2__add_description.sql"), "ALTER TABLE app.vals DROP COLUMN description;\n");
+        Files.writeString(app.resolve("U3__orphan.sql"), "SELECT 1;\n");
+        Run run = ops("lint", dir.toString());
+        assertEquals(new Run(ExitCodes.REFUSED, app.resolve("U2__add_description.sql") + ":1: VL101 info: drops column"
+                + " app.vals.description, which the previous release still reads and writes; accepted: U2__add_description.sql undoes"
+                + " app v2, and ops migrate --undo refuses it while a live instance still needs app v2\n"
+                + "    fix: stop using the column in code, release, then drop it in a later contract migration\n"
+                + app.resolve("U3__orphan.sql") + ":1: VL005 error: U3__orphan.sql has no V3__orphan.sql beside it, so ops migrate --undo 3"
+                + " would never find it\n"
+                + "    fix: name it U<version>__<the description of its migration>.sql, in the same directory as the migration\n"
+                + "lint: 3 files, 1 errors, 0 warnings, 1 accepted\n", ""), run);
+    }
+
+    @Test
     void warnings_pass_unless_strict() throws IOException {
         Path file = write("V1__index.sql", "CREATE INDEX runs_outcome_idx ON app.runs (outcome);");
         assertEquals(ExitCodes.OK, ops("lint", file.toString()).exitCode());
@@ -84,7 +103,7 @@ class LintCommandTest {
     void explain_of_an_unknown_code_is_a_usage_error_that_lists_the_codes() {
         Run run = ops("lint", "explain", "VL999");
         assertEquals(ExitCodes.USAGE, run.exitCode());
-        assertEquals("explain: no rule has the code 'VL999'; the codes are VL000, VL001, VL002, VL003, VL004, VL101, VL102, VL103, "
+        assertEquals("explain: no rule has the code 'VL999'; the codes are VL000, VL001, VL002, VL003, VL004, VL005, VL101, VL102, VL103, "
                 + "VL104, VL105, VL106, VL107, VL108, VL109, VL110, VL111, VL112, VL113, VL114, VL115, VL116, VL117, VL118, VL119\n", run.err());
     }
 

@@ -97,6 +97,36 @@ class LintProjectRulesTest {
     }
 
     @Test
+    void an_undo_script_needs_no_declaration_and_may_remove_what_its_migration_added() {
+        assertEquals(List.of("VL101 info 1: drops column app.vals.description, which the previous release still reads and writes;"
+                        + " accepted: U4__add_description.sql undoes app v4, and ops migrate --undo refuses it while a live instance"
+                        + " still needs app v4"),
+                Findings.lint("db/app/U4__add_description.sql", "ALTER TABLE app.vals DROP COLUMN description;"));
+    }
+
+    @Test
+    void an_undo_script_still_gets_its_locking_warnings() {
+        assertEquals(List.of("VL111 warning 1: creates index vals_name_idx on app.vals without CONCURRENTLY, which blocks writes to the table while it builds"),
+                Findings.lint("db/app/U4__drop_index.sql", "CREATE INDEX vals_name_idx ON app.vals (name);"));
+    }
+
+    @Test
+    void an_undo_script_that_writes_the_rows_ops_migrate_undo_removes_is_refused() {
+        assertEquals(List.of("VL005 error 1: the undo script of app v4 writes control.schema_contract, whose row for app v4 ops migrate"
+                        + " --undo removes itself, in the same transaction",
+                "VL005 error 2: the undo script of app v4 writes app.flyway_schema_history, whose row for app v4 ops migrate"
+                        + " --undo removes itself, in the same transaction"),
+                Findings.lint("db/app/U4__x.sql", "DELETE FROM control.schema_contract WHERE version = 4;\n"
+                        + "DELETE FROM app.flyway_schema_history WHERE version = '4';"));
+    }
+
+    @Test
+    void control_migrations_have_no_undo_scripts() {
+        assertEquals(List.of("VL005 error 1: U5__x.sql: control is expand-only, so its migrations are never undone"),
+                Findings.lint("db/control/U5__x.sql", "SELECT 1;"));
+    }
+
+    @Test
     void callbacks_in_the_app_directory_need_no_declaration() {
         assertEquals(List.of(), Findings.lint("db/app/afterMigrate__notify.sql",
                 "CREATE OR REPLACE TRIGGER t AFTER INSERT ON app.flyway_schema_history FOR EACH STATEMENT EXECUTE FUNCTION control.f();"));

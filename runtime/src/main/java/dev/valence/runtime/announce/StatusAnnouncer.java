@@ -11,6 +11,7 @@ import dev.valence.status.model.Impact;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens an automatic incident when this instance's schema verdict leaves compatible, and resolves it
- * once no live instance (fresh heartbeat) reports the cause any more. Runs on its own thread so the
+ * once no live instance (fresh heartbeat) reports the cause any more and an instance running compatible
+ * code is ready; in between it says that it is waiting for one. Runs on its own thread so the
  * guard is never slowed by the status page; a reconciler repeats the resolution check every few
  * seconds, which also covers instances that died while affected.
  */
@@ -28,6 +30,8 @@ public final class StatusAnnouncer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusAnnouncer.class);
     static final String KEY_PREFIX = "schema:";
     private static final long LIVE_SECONDS = 10;
+    static final String WAITING = "The instances running incompatible code have stopped; waiting for an instance running compatible"
+            + " code to answer. HTTP vals stay unavailable until one does.";
 
     private final AutomaticIncidents incidents;
     private final SchemaGuard guard;
@@ -58,17 +62,35 @@ public final class StatusAnnouncer implements AutoCloseable {
         }
     }
 
-    /** Resolves every open schema incident whose cause no live instance reports any more. */
+    /** Reconciles as a running instance: this instance's own verdict counts. */
     void reconcile() {
+        reconcile(false);
+    }
+
+    /**
+     * Resolves every open schema incident once no live instance reports its cause and an instance running
+     * compatible code is ready (this one, or another by its heartbeat). When the affected instances are gone
+     * but none that is compatible answers yet, it says exactly that in an update and keeps the incident open.
+     * {@code leaving}: this instance is stopping (its heartbeat row is gone), so its own verdict no longer counts.
+     */
+    void reconcile(boolean leaving) {
         try {
             for (String key : incidents.openKeys()) {
                 if (!key.startsWith(KEY_PREFIX)) continue;
                 String reason = key.substring(KEY_PREFIX.length());
                 Verdict mine = guard.current();
-                boolean affectedHere = !mine.compatible() && mine.reason().code().equals(reason);
+                boolean affectedHere = !leaving && !mine.compatible() && mine.reason().code().equals(reason);
                 if (affectedHere || liveInstancesReporting(reason) > 0) continue;
-                if (incidents.resolve(key, "Schema and code agree again (" + mine.message() + "). HTTP vals are answering"
-                        + " normally and held cron, script and email work is running.", restored())) {
+                Optional<String> ready = !leaving && mine.compatible()
+                        ? Optional.of("instance " + instanceId + " (build " + guard.build().buildId() + ", level " + guard.build().codeLevel()
+                                + ") runs compatible code and is answering: " + mine.message())
+                        : liveCompatibleInstance();
+                if (ready.isEmpty()) {
+                    if (incidents.update(key, WAITING)) log.info("Status page incident for {}: {}", reason, WAITING);
+                    continue;
+                }
+                if (incidents.resolve(key, "Resolved: " + ready.get() + ". No instance running incompatible code is live; HTTP vals"
+                        + " are answering normally and held cron, script and email work is running.", restored())) {
                     log.info("Resolved the status page incident for {}", reason);
                 }
             }
@@ -88,6 +110,25 @@ public final class StatusAnnouncer implements AutoCloseable {
             try (var rows = s.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Another live instance whose heartbeat says compatible, described for the incident's last update. */
+    private Optional<String> liveCompatibleInstance() {
+        try (var c = dataSource.getConnection();
+             var s = c.prepareStatement("""
+                     SELECT instance_id, build_id, code_level FROM control.instances
+                     WHERE verdict = 'compatible' AND instance_id <> ? AND last_seen_at > now() - make_interval(secs => ?)
+                     ORDER BY last_seen_at DESC, instance_id LIMIT 1""")) {
+            s.setString(1, instanceId);
+            s.setLong(2, LIVE_SECONDS);
+            try (var rows = s.executeQuery()) {
+                if (!rows.next()) return Optional.empty();
+                return Optional.of("instance " + rows.getString(1) + " (build " + rows.getString(2) + ", level " + rows.getInt(3)
+                        + ") runs compatible code and is answering");
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
@@ -131,8 +172,21 @@ public final class StatusAnnouncer implements AutoCloseable {
         return components;
     }
 
+    /**
+     * Stops the worker, then reconciles once more as a leaving instance (the heartbeat, stopped before this,
+     * has removed its row): when the last affected instance stops, the incident says what is true now.
+     */
     @Override
     public void close() {
         worker.shutdownNow();
+        try {
+            if (!worker.awaitTermination(2, TimeUnit.SECONDS)) log.debug("The announcer's last task is still running");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        // only an affected instance's leaving changes what is true; with the database gone, asking would only delay the stop
+        Verdict mine = guard.current();
+        if (!mine.compatible() && mine.reason() != Reason.STARTING && mine.reason() != Reason.DATABASE_UNREACHABLE) reconcile(true);
     }
 }

@@ -43,12 +43,15 @@ public final class Heartbeat implements AutoCloseable {
 
     void beat() {
         Verdict verdict = guard.current();
+        // every column on conflict: a replica restarted under the same id after a crash (no clean stop removed its row)
+        // runs other code, and ops migrate and ops migrate --undo judge live code by code_level and code_minimum
         try (var connection = dataSource.getConnection();
              var upsert = connection.prepareStatement("""
                      INSERT INTO control.instances (instance_id, host, build_id, code_level, code_minimum, verdict, reason_code, started_at, last_seen_at)
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())
                      ON CONFLICT (instance_id) DO UPDATE SET verdict = excluded.verdict, reason_code = excluded.reason_code,
-                         last_seen_at = now(), build_id = excluded.build_id""")) {
+                         last_seen_at = now(), build_id = excluded.build_id, host = excluded.host, code_level = excluded.code_level,
+                         code_minimum = excluded.code_minimum, started_at = excluded.started_at""")) {
             upsert.setString(1, instanceId);
             upsert.setString(2, host);
             upsert.setString(3, guard.build().buildId());

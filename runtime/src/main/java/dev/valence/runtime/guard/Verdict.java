@@ -33,6 +33,16 @@ public record Verdict(boolean compatible, Reason reason, String message, BuildIn
                             + " half applied; fix the migration, then repair the history (flyway repair) and migrate again",
                     build, s, now);
         }
+        if (s.floor() > level && s.floorVersion() > s.schemaVersion()) {
+            // the migration's history row is gone but its declaration stayed: say so rather than blame the schema version
+            return new Verdict(false, Reason.SCHEMA_TOO_NEW,
+                    "schema is at app v" + s.schemaVersion() + ", but control.schema_contract still records contract migration app v"
+                            + s.floorVersion() + " (code level >= " + s.floor() + "), which app's history no longer has (undone without"
+                            + " its contract row); this build is level " + level + ". If the undo really ran, delete that row (DELETE FROM"
+                            + " control.schema_contract WHERE version = " + s.floorVersion() + "; ops migrate --undo removes it itself);"
+                            + " otherwise deploy a build of level " + s.floor() + " or newer",
+                    build, s, now);
+        }
         if (s.floor() > level) {
             return new Verdict(false, Reason.SCHEMA_TOO_NEW,
                     "schema is at app v" + s.schemaVersion() + ", which requires code level >= " + s.floor()

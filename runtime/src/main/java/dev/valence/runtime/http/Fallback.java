@@ -7,18 +7,25 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import dev.valence.status.SnapshotKeeper;
+import dev.valence.status.http.PageLook;
 import dev.valence.status.model.Incident;
+import dev.valence.status.model.Snapshot;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The answer while the schema and this build disagree: 503 with Retry-After and no-store, the
- * reason's code and sentence, the status page address and the status feed (newest first), as HTML
- * for browsers and JSON for everyone else. It does no I/O: everything comes from the guard's memory,
+ * The answer while the schema and this build disagree: 503 with Retry-After and no-store and the
+ * reason's code in the {@value #REASON_HEADER} header; for browsers the {@link FallbackPage} (a plain
+ * sentence and the open incident, in the status page's look and under its Content-Security-Policy),
+ * for everyone else JSON with the reason's code and sentence, the status page address and the status
+ * feed (newest first). It does no I/O: everything comes from the guard's and the status page's memory,
  * so it is served the same with the database gone.
  */
 final class Fallback {
     static final int RETRY_AFTER_SECONDS = 5;
+    /** The machine reason for operators (curl -I, proxies' logs), also on the page a browser gets. */
+    static final String REASON_HEADER = "Valence-Fallback-Reason";
 
     private final SchemaGuard guard;
     private final String statusPageUrl;
@@ -45,17 +52,22 @@ final class Fallback {
         registry.counter("valence.fallback.responses", "reason", reasonCode).increment();
         var response = ctx.response().setStatusCode(503)
                 .putHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))
-                .putHeader("Cache-Control", "no-store");
+                .putHeader("Cache-Control", "no-store")
+                .putHeader(REASON_HEADER, reasonCode);
         Feed feed = feed(reasonCode);
         if (Html.prefersHtml(ctx.request())) {
-            response.putHeader("Content-Type", "text/html; charset=utf-8").end(html(reasonCode, sentence, feed));
+            Verdict verdict = guard.current();
+            Instant since = verdict.code().equals(reasonCode) ? verdict.since() : null;
+            response.putHeader("Content-Type", "text/html; charset=utf-8")
+                    .putHeader("Content-Security-Policy", PageLook.contentSecurityPolicy())
+                    .end(FallbackPage.render(reasonCode, statusPageUrl, since, feed.incident(), feed.snapshot(), Instant.now()));
         } else {
             response.putHeader("Content-Type", "application/json").end(json(reasonCode, sentence, feed).encode());
         }
     }
 
     /** The status feed: the open incident and its updates from the status data, else the guard's own transitions. */
-    private record Feed(Incident incident, List<Entry> updates) {}
+    private record Feed(Incident incident, Snapshot snapshot, List<Entry> updates) {}
 
     private record Entry(String at, String status, String body) {}
 
@@ -67,11 +79,11 @@ final class Fallback {
             Incident incident = open.stream().filter(i -> ("schema:" + reasonCode).equals(i.automationKey())).findFirst()
                     .orElse(open.isEmpty() ? null : open.getFirst());
             if (incident != null) {
-                return new Feed(incident, incident.updates().stream()
+                return new Feed(incident, view.snapshot(), incident.updates().stream()
                         .map(u -> new Entry(u.displayAt().toString(), u.status().wire(), u.body())).toList());
             }
         }
-        return new Feed(null, guard.transitions().stream()
+        return new Feed(null, null, guard.transitions().stream()
                 .map(t -> new Entry(t.at().toString(), t.to().code(), t.to().message())).toList());
     }
 
@@ -82,30 +94,12 @@ final class Fallback {
         if (feed.incident() != null) {
             status.put("incident", new JsonObject().put("id", feed.incident().id()).put("name", feed.incident().name())
                     .put("status", feed.incident().status().wire()).put("impact", feed.incident().impact().wire())
-                    .put("url", statusPageUrl + (statusPageUrl.endsWith("/") ? "" : "/") + "incidents/" + feed.incident().id()));
+                    .put("url", FallbackPage.incidentUrl(statusPageUrl, feed.incident())));
         }
         return new JsonObject()
                 .put("error", new JsonObject().put("code", "unavailable").put("reason", reasonCode).put("message", sentence))
                 .put("retryAfterSeconds", RETRY_AFTER_SECONDS)
                 .put("statusPage", statusPageUrl)
                 .put("status", status);
-    }
-
-    private String html(String reasonCode, String sentence, Feed feed) {
-        var items = new StringBuilder();
-        for (Entry e : feed.updates()) {
-            items.append("<li><time datetime=\"").append(Html.escape(e.at())).append("\">").append(Html.escape(e.at()))
-                    .append("</time> <strong>").append(Html.escape(e.status())).append("</strong>: ")
-                    .append(Html.escape(e.body())).append("</li>");
-        }
-        if (feed.incident() != null) {
-            items.insert(0, "<li><strong>" + Html.escape(feed.incident().name()) + "</strong></li>");
-        }
-        return Html.page("Temporarily unavailable",
-                "<h1>Temporarily unavailable</h1>"
-                        + "<p>This service is being updated and will be back by itself. Please retry in a few seconds.</p>"
-                        + "<p>Reason (<code>" + Html.escape(reasonCode) + "</code>): " + Html.escape(sentence) + "</p>"
-                        + "<p>Follow the status at <a href=\"" + Html.escape(statusPageUrl) + "\">" + Html.escape(statusPageUrl) + "</a>.</p>"
-                        + (items.isEmpty() ? "" : "<h2>Updates</h2><ol reversed>" + items + "</ol>"));
     }
 }

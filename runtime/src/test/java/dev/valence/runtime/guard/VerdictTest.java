@@ -43,6 +43,11 @@ class VerdictTest {
                 Arguments.of("failed migration on an otherwise fine schema", 11, 11, 11, 0, 0, "12", "failed_migration",
                         "migration app v12 (add index) failed, so the schema is half applied; fix the migration, then repair"
                                 + " the history (flyway repair) and migrate again"),
+                Arguments.of("a contract row left behind by an undo by hand", 3, 3, 3, 4, 4, null, "schema_too_new",
+                        "schema is at app v3, but control.schema_contract still records contract migration app v4 (code level >= 4),"
+                                + " which app's history no longer has (undone without its contract row); this build is level 3. If the"
+                                + " undo really ran, delete that row (DELETE FROM control.schema_contract WHERE version = 4; ops migrate"
+                                + " --undo removes it itself); otherwise deploy a build of level 4 or newer"),
                 Arguments.of("too new wins over too old", 15, 15, 12, 16, 12, null, "schema_too_new",
                         "schema is at app v12, which requires code level >= 16; this build is level 15 (contract migration app v12"
                                 + " removed what older code uses); deploy a build of level 16 or newer"));

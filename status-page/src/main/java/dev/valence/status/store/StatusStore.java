@@ -340,6 +340,36 @@ public final class StatusStore {
         });
     }
 
+    /**
+     * Adds an update to the open incident of an automation key, keeping its status, unless its latest update
+     * already says exactly this: several instances may notice the same change, and readers should see it once.
+     */
+    public boolean updateAutomatic(String automationKey, String body) {
+        return inTransaction(c -> {
+            String id;
+            IncidentStatus status;
+            try (var select = c.prepareStatement("""
+                    SELECT id, status FROM control.incidents WHERE automation_key = ? AND resolved_at IS NULL FOR UPDATE""")) {
+                select.setString(1, automationKey);
+                try (var rows = select.executeQuery()) {
+                    if (!rows.next()) return false;
+                    id = rows.getString(1);
+                    status = IncidentStatus.fromDatabase(rows.getString(2));
+                }
+            }
+            try (var latest = c.prepareStatement("""
+                    SELECT body FROM control.incident_updates WHERE incident_id = ? ORDER BY created_at DESC LIMIT 1""")) {
+                latest.setString(1, id);
+                try (var rows = latest.executeQuery()) {
+                    if (rows.next() && rows.getString(1).equals(body)) return false;
+                }
+            }
+            addUpdate(c, id, status, body, "[]", "valence");
+            WebhookOutbox.enqueue(c, WebhookOutbox.Event.updated(status), id);
+            return true;
+        });
+    }
+
     /** The automation keys of open automatic incidents. */
     public List<String> openAutomationKeys() {
         try (var c = dataSource.getConnection();

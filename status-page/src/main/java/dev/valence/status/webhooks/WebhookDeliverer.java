@@ -15,11 +15,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -50,6 +52,8 @@ public final class WebhookDeliverer implements AutoCloseable {
     public static final int MAX_ATTEMPTS = 10;
     public static final int CONCURRENT_ATTEMPTS = 8;
     public static final Duration POLL = Duration.ofSeconds(1);
+    /** PostgreSQL's SQLSTATEs for a relation (42P01) or a column (42703) that does not exist. */
+    private static final Set<String> NOT_MIGRATED_YET = Set.of("42P01", "42703");
     /** How long a claim holds a row: far beyond one attempt, so no other process sends it meanwhile. */
     public static final Duration CLAIM = Duration.ofMinutes(2);
     /** An attempt whose name lookup alone took this long gives up before sending, well inside its claim. */
@@ -67,6 +71,8 @@ public final class WebhookDeliverer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private boolean databaseDown;
+    /** Whether the outbox was ever read: a table missing after that is an outage, before it a database not yet migrated. */
+    private boolean outboxSeen;
 
     /** Starts delivering; {@code pageUrl} (ending in '/') is the page's public address, as in the read API. */
     public WebhookDeliverer(WebhookOutbox outbox, String pageUrl, OutboundGuard guard) {
@@ -107,11 +113,9 @@ public final class WebhookDeliverer implements AutoCloseable {
             try {
                 int free = attempts.availablePermits();
                 if (free > 0) claims = outbox.claim(claimant, free, CLAIM);
-                if (databaseDown) log.info("Webhook deliveries resume: the database answers again");
-                databaseDown = false;
+                outboxRead();
             } catch (StatusStore.StoreFailure e) {
-                if (!databaseDown) log.warn("Webhook deliveries wait: the outbox cannot be read ({}); retrying every {} ms", e.getMessage(), POLL.toMillis());
-                databaseDown = true;
+                outboxUnreadable(e);
             }
             for (WebhookOutbox.Claim claim : claims) {
                 attempts.acquireUninterruptibly();
@@ -129,6 +133,25 @@ public final class WebhookDeliverer implements AutoCloseable {
             }
             waitForWork();
         }
+    }
+
+    private void outboxRead() {
+        if (databaseDown) log.info("Webhook deliveries resume: the database answers again");
+        databaseDown = false;
+        outboxSeen = true;
+    }
+
+    /**
+     * Says once that deliveries wait, except on a first start: the runtime starts the deliverer beside its
+     * migrations, not after them, so until they have built the outbox its table or columns are missing by design.
+     */
+    private void outboxUnreadable(StatusStore.StoreFailure e) {
+        if (!outboxSeen && e.getCause() instanceof SQLException sql && NOT_MIGRATED_YET.contains(sql.getSQLState())) {
+            log.debug("Webhook deliveries wait for the migrations to create their outbox ({})", e.getMessage());
+            return;
+        }
+        if (!databaseDown) log.warn("Webhook deliveries wait: the outbox cannot be read ({}); retrying every {} ms", e.getMessage(), POLL.toMillis());
+        databaseDown = true;
     }
 
     private void waitForWork() {

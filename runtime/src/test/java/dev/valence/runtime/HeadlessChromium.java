@@ -1,0 +1,87 @@
+package dev.valence.runtime;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Debian's headless Chromium taking a screenshot of one page with a fresh profile, as the status page's browser tests
+ * run it. Installs the package when it is missing: a browser test that skips itself without a browser tests nothing.
+ */
+final class HeadlessChromium {
+
+    static final Path BINARY = Path.of("/usr/bin/chromium");
+    private static final long TIMEOUT_SECONDS = 60;
+    /** Without the background-networking flags Chromium keeps dialling Google, which a test machine's network may refuse. */
+    private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--hide-scrollbars");
+
+    private HeadlessChromium() {}
+
+    static synchronized void ensureInstalled() {
+        if (Files.isExecutable(BINARY)) return;
+        run(List.of("apt-get", "update"), 300);
+        run(List.of("apt-get", "install", "-y", "chromium"), 900);
+        if (!Files.isExecutable(BINARY)) fail("apt-get install -y chromium finished but " + BINARY + " is still missing");
+    }
+
+    /** Saves a PNG of {@code url} to {@code png}. */
+    static void screenshot(String url, Path png, String... extraFlags) throws IOException {
+        Files.createDirectories(png.getParent());
+        Files.deleteIfExists(png);
+        Path profile = Files.createTempDirectory("valence-chromium-");
+        try {
+            var command = new ArrayList<>(List.of(BINARY.toString()));
+            command.addAll(FLAGS);
+            command.add("--user-data-dir=" + profile);
+            command.addAll(List.of(extraFlags));
+            command.add("--screenshot=" + png.toAbsolutePath());
+            command.add(url);
+            run(command, TIMEOUT_SECONDS);
+        } finally {
+            try (Stream<Path> paths = Files.walk(profile)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        if (!Files.exists(png)) fail("chromium ran without error but wrote no screenshot to " + png.toAbsolutePath());
+    }
+
+    private static void run(List<String> command, long timeoutSeconds) {
+        try {
+            Path output = Files.createTempFile("valence-cmd-", ".log");
+            try {
+                var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+                builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+                Process process = builder.start();
+                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    fail(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s and was killed; output: "
+                            + tail(output));
+                }
+                if (process.exitValue() != 0) fail(String.join(" ", command) + " exited with " + process.exitValue() + "; output: " + tail(output));
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            fail("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while running " + String.join(" ", command), e);
+        }
+    }
+
+    private static String tail(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        return text.length() <= 2000 ? text : "..." + text.substring(text.length() - 2000);
+    }
+}
