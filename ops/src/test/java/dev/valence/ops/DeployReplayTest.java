@@ -308,7 +308,8 @@ class DeployReplayTest {
     }
 
     private static HttpResponse<String> send(HttpClient client, HttpRequest request) throws Exception {
-        HttpRequest timed = HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofSeconds(10)).build();
+        // API calls may wait for the TypeScript compiler's first load; a val's answer never takes this long
+        HttpRequest timed = HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofSeconds(60)).build();
         return client.send(timed, HttpResponse.BodyHandlers.ofString());
     }
 }
