@@ -184,6 +184,38 @@ class DatabaseLossTest {
         }
     }
 
+    @Test
+    void a_postmaster_that_stops_answering_is_killed_and_started_again() throws Exception {
+        Path dataDir = TestDatabase.tempDir("valence-db-hung");
+        var env = Map.of("VALENCE_DATA_DIR", dataDir.toString(), "PORT", "0", "STATUS_PORT", "0", "SCHEMA_POLL_MS", "200");
+        try (Valence valence = TestPlatform.awaitUp(Valence.start(Config.fromEnv(env)));
+             var log = new LogCapture()) {
+            port = valence.port();
+            String token = valence.bootstrapToken().orElseThrow();
+            assertEquals(201, call("POST", "/api/v1/vals", token, new JsonObject().put("name", "hello")
+                    .put("code", "export default () => new Response('hello')").encode()).status());
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).getFirst().strip());
+            // SIGSTOP: the process lives on but accepts no new connection (the pool's open ones still work)
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(pid)).inheritIO().start().waitFor());
+
+            eventually("a new postmaster runs", 60_000, () -> {
+                try {
+                    long now = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).getFirst().strip());
+                    return now != pid && ProcessHandle.of(now).map(ProcessHandle::isAlive).orElse(false);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            eventually("the val answers again", 30_000, () -> status("GET", "/v/admin/hello", null) == 200);
+            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false, "the hung postmaster was killed");
+            List<String> supervisor = log.snapshot().stream().filter(l -> l.contains(" PostgresSupervisor - ")).toList();
+            assertEquals(2, supervisor.size(), String.join("\n", supervisor));
+            assertTrue(supervisor.getFirst().matches(".* WARN PostgresSupervisor - Embedded PostgreSQL on port \\d+ stopped: it stopped"
+                    + " answering \\(3 checks failed, last: .+\\), so it was killed; restarting it in 500 ms \\(attempt 1\\)"), supervisor.getFirst());
+            assertTrue(supervisor.getLast().contains("Embedded PostgreSQL restarted on port"), supervisor.getLast());
+        }
+    }
+
     /**
      * The supervisor: lost, one line per failed attempt (the one crossing the limit says /healthz now
      * fails), restarted. The guard: unreachable, then compatible. Others at most once each (they say
