@@ -34,7 +34,6 @@ public final class Routes {
         Supplier<String> publicUrl = () -> config.publicUrlFor(server.get().actualPort());
         var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl,
                 triggers.minimumCronInterval());
-
         var logTail = new LogTail(vertx, config.logStreamHeartbeatMs());
         recorder.onWritten(logTail::publishAll);
         recorder.onWritten(triggers.runNotices()::announce);

@@ -10,6 +10,7 @@ import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.guard.Verdict;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.RunStore;
+import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.TriggerResultStore;
 import dev.valence.runtime.store.User;
@@ -26,6 +27,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -184,9 +188,9 @@ final class TriggerApi {
     /** A lost or refused connection, or the pool's timeout waiting for one (SQLSTATE class 08). */
     private static boolean isConnectionLoss(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException) return true;
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) return true;
-            if (t instanceof dev.valence.runtime.store.StoreException store && store.sqlState().startsWith("08")) return true;
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException) return true;
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) return true;
+            if (t instanceof StoreException store && store.sqlState().startsWith("08")) return true;
         }
         return false;
     }
