@@ -209,7 +209,10 @@ class DatabaseLossTest {
             eventually("the val answers again", 30_000, () -> status("GET", "/v/admin/hello", null) == 200);
             assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false, "the hung postmaster was killed");
             List<String> supervisor = log.snapshot().stream().filter(l -> l.contains(" PostgresSupervisor - ")).toList();
-            assertEquals(2, supervisor.size(), String.join("\n", supervisor));
+            for (String line : supervisor.subList(1, supervisor.size() - 1)) {
+                assertTrue(line.contains("Embedded PostgreSQL restart attempt"), "between lost and restarted only failed attempts:\n"
+                        + String.join("\n", supervisor));
+            }
             assertTrue(supervisor.getFirst().matches(".* WARN PostgresSupervisor - Embedded PostgreSQL on port \\d+ stopped: it stopped"
                     + " answering \\(3 checks failed, last: .+\\), so it was killed; restarting it in 500 ms \\(attempt 1\\)"), supervisor.getFirst());
             assertTrue(supervisor.getLast().contains("Embedded PostgreSQL restarted on port"), supervisor.getLast());
@@ -230,7 +233,7 @@ class DatabaseLossTest {
         List<String> failed = supervisor.stream().filter(l -> l.contains(" restart attempt ")).toList();
         for (int i = 0; i < failed.size(); i++) {
             assertTrue(failed.get(i).matches(".* WARN PostgresSupervisor - Embedded PostgreSQL restart attempt " + (i + 1) + " failed"
-                    + " \\(pg_ctl: directory \"[^\"]+\" does not exist\\); attempt " + (i + 2) + " in \\d+ ms"), failed.get(i));
+                    + " \\((pg_ctl: directory \"[^\"]+\" does not exist|FATAL: .+)\\); attempt " + (i + 2) + " in \\d+ ms"), failed.get(i));
         }
         assertTrue(failed.size() >= 2, "attempts failed while the folder was away: " + failed.size() + "\n" + all);
         List<String> limit = supervisor.stream().filter(l -> l.contains("/healthz now fails")).toList();

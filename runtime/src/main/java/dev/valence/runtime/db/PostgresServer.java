@@ -129,9 +129,21 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** Kills a postmaster that stopped answering, so that {@link #restart} can start a new one. */
+    /**
+     * Kills a postmaster that stopped answering and waits (up to 10 s) until it is gone: pg_ctl would
+     * otherwise find it still there and try to stop it rather than start a new one.
+     */
     public void kill() {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(pid).ifPresent(process -> {
+            process.destroyForcibly();
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException stillThere) {
+                // the restart reports what is in the way
+            }
+        });
     }
 
     /**
