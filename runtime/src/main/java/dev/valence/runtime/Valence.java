@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.valence.runtime.db.DatabaseUrl;
 import dev.valence.runtime.db.Migrations;
 import dev.valence.runtime.db.PostgresServer;
+import dev.valence.runtime.db.PostgresSupervisor;
 import dev.valence.runtime.engine.Fetcher;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.RunRecorder;
@@ -99,6 +100,8 @@ public final class Valence implements AutoCloseable {
     private AtomicReference<SnapshotKeeper> statusFeed;
     private volatile Optional<String> bootstrapToken = Optional.empty();
     private volatile boolean closed;
+    /** Restarts the embedded PostgreSQL when it dies; null with DATABASE_URL. */
+    private volatile PostgresSupervisor supervisor;
 
     private Valence(Config config, BuildInfo build) {
         this.config = config;
@@ -148,6 +151,7 @@ public final class Valence implements AutoCloseable {
                 Duration.ofMillis(config.schemaPollMs()));
         guard.bindMetrics(registry);
         resources.add(guard);
+        if (embedded.isEmpty()) guard.explainUnreachable(error -> Verdict.cannotReach(url.hostAndPort(), error, guard.retryMs()));
 
         CompletableFuture<Void> databaseReady = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("valence-database-start").start(() -> {
@@ -237,6 +241,7 @@ public final class Valence implements AutoCloseable {
                 engine, new ValDirectory(vals, 1000), runner, recorder, triggers);
         server.listen(config.bindHost(), config.port()).await();
         resources.add(() -> server.close().await());
+        server.failLivenessWhen(() -> supervisor == null ? Optional.empty() : supervisor.livenessProblem());
         log.info("Valence is listening on http://{}:{} ({} ms)", config.bindHost(), server.actualPort(),
                 (System.nanoTime() - startNs) / 1_000_000);
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
@@ -270,6 +275,8 @@ public final class Valence implements AutoCloseable {
                                 return;
                             }
                             resources.add(1, postgres); // closed after the pool
+                            resources.add(2, supervisor = new PostgresSupervisor(postgres, guard,
+                                    PostgresSupervisor.Settings.defaults(config.embeddedPostgresDownLimitMs()))); // stops watching first
                         }
                         break;
                     } catch (RuntimeException e) {

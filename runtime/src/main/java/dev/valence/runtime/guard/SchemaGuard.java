@@ -47,6 +47,8 @@ public final class SchemaGuard implements AutoCloseable {
     private final ArrayDeque<Transition> history = new ArrayDeque<>();
     private final List<CompletableFuture<Verdict>> waiting = new ArrayList<>();
     private volatile Verdict current;
+    /** The unreachable verdict's sentence for a connection error: who set the database up knows what is being done about it. */
+    private volatile java.util.function.UnaryOperator<String> unreachableSentence = Verdict::cannotBeReached;
     private volatile boolean recheckRequested;
     private volatile boolean running;
     private Thread thread;
@@ -108,6 +110,16 @@ public final class SchemaGuard implements AutoCloseable {
         return future;
     }
 
+    /** Says what the unreachable verdict tells people, given the connection error (see {@link Verdict#cannotReach}). */
+    public void explainUnreachable(java.util.function.UnaryOperator<String> sentence) {
+        unreachableSentence = sentence;
+    }
+
+    /** The longest wait between two connection attempts while the database cannot be reached. */
+    public long retryMs() {
+        return Math.max(100, pollMs);
+    }
+
     /** Reports a verdict found outside the guard's own checks (the start-up sequence). */
     public void report(Verdict verdict) {
         publish(verdict, -1);
@@ -152,10 +164,10 @@ public final class SchemaGuard implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 closeConnection();
                 if (!running) break;
-                publish(Verdict.unreachable(build, describe(e), Instant.now()), -1);
+                publish(Verdict.unreachableBecause(build, unreachableSentence.apply(describe(e)), Instant.now()), -1);
                 completeWaiting();
                 sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, Math.max(100, pollMs));
+                backoffMs = Math.min(backoffMs * 2, retryMs());
             }
         }
         closeConnection();
@@ -173,7 +185,12 @@ public final class SchemaGuard implements AutoCloseable {
         Transition transition;
         synchronized (this) {
             Verdict previous = current;
-            if (verdict.sameAs(previous)) return;
+            if (verdict.sameAs(previous)) {
+                // the same outcome said anew (a restart's next attempt): the sentence changes, nothing is logged or announced
+                if (!verdict.message().equals(previous.message())) current = new Verdict(previous.compatible(), previous.reason(),
+                        verdict.message(), previous.build(), previous.state(), previous.since());
+                return;
+            }
             Verdict reached = verdict.since(Instant.now());
             current = reached;
             transition = new Transition(reached.since(), previous, reached, detectionMs);

@@ -34,12 +34,12 @@ public final class Routes {
         Supplier<String> publicUrl = () -> config.publicUrlFor(server.get().actualPort());
         var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl,
                 triggers.minimumCronInterval());
-        var triggerApi = new TriggerApi(guard, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes());
         var logTail = new LogTail(vertx, config.logStreamHeartbeatMs());
         recorder.onWritten(logTail::publishAll);
         recorder.onWritten(triggers.runNotices()::announce);
         triggers.runNotices().listen(triggers.noticeConnector(), logTail::wanted, logTail::publish);
         var fallback = new Fallback(guard, config.statusPageUrl(), registry, statusFeed);
+        var triggerApi = new TriggerApi(guard, fallback, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes());
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback);
         server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
                 config.benchUnguardedRoute(), triggerApi, logTail));

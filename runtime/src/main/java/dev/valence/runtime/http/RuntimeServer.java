@@ -45,6 +45,8 @@ public final class RuntimeServer {
     private final TriggerApi triggers;
     private final LogTail logTail;
     private HttpServer server;
+    private final java.util.List<java.util.function.Supplier<java.util.Optional<String>>> livenessChecks =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
                   SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute,
@@ -78,7 +80,7 @@ public final class RuntimeServer {
         });
 
         // always served, whatever the schema
-        router.get("/healthz").handler(ctx -> json(ctx, 200, info.copy().put("status", "ok")));
+        router.get("/healthz").handler(this::health);
         router.get("/readyz").handler(this::ready);
         router.get("/api/v1/schema").handler(ctx -> json(ctx, 200, schema()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
@@ -138,6 +140,24 @@ public final class RuntimeServer {
     /** The request path's one look at the schema: a volatile read. */
     private void guarded(RoutingContext ctx) {
         if (!fallback.answerIfIncompatible(ctx)) ctx.next();
+    }
+
+    /** Liveness: 200 unless a check says this process cannot recover by itself (then restarting it is the fix). */
+    private void health(RoutingContext ctx) {
+        ctx.response().putHeader("Cache-Control", "no-store");
+        for (var check : livenessChecks) {
+            var problem = check.get();
+            if (problem.isPresent()) {
+                json(ctx, 503, info.copy().put("status", "failing").put("message", problem.get()));
+                return;
+            }
+        }
+        json(ctx, 200, info.copy().put("status", "ok"));
+    }
+
+    /** Makes /healthz answer 503 with the check's sentence while it reports a problem (read on every call: keep it cheap). */
+    public void failLivenessWhen(java.util.function.Supplier<java.util.Optional<String>> check) {
+        livenessChecks.add(check);
     }
 
     private void ready(RoutingContext ctx) {

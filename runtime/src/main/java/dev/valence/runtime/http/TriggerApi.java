@@ -5,10 +5,12 @@ import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.email.RawMessage;
 import dev.valence.runtime.guard.HeldWork;
+import dev.valence.runtime.guard.Reason;
 import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.guard.Verdict;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.RunStore;
+import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.TriggerResultStore;
 import dev.valence.runtime.store.User;
@@ -25,6 +27,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -39,6 +44,7 @@ final class TriggerApi {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[\\x21-\\x7e]{1,200}$");
 
     private final SchemaGuard guard;
+    private final Fallback fallback;
     private final Authenticator auth;
     private final ValStore vals;
     private final RunStore runs;
@@ -49,10 +55,11 @@ final class TriggerApi {
     private final WorkerExecutor jsWorkers;
     private final long emailMaxBytes;
 
-    TriggerApi(SchemaGuard guard, Authenticator auth, ValStore vals, RunStore runs, RunRecorder recorder, Triggers triggers,
+    TriggerApi(SchemaGuard guard, Fallback fallback, Authenticator auth, ValStore vals, RunStore runs, RunRecorder recorder, Triggers triggers,
                WorkerExecutor jsWorkers, long emailMaxBytes) {
         this.emailMaxBytes = emailMaxBytes;
         this.guard = guard;
+        this.fallback = fallback;
         this.auth = auth;
         this.vals = vals;
         this.runs = runs;
@@ -143,10 +150,17 @@ final class TriggerApi {
         if (!Names.isValidName(request.owner()) || !Names.isValidName(request.name())) {
             throw ApiError.notFound("No val named " + request.owner() + "/" + request.name() + ".");
         }
+        Verdict verdict = guard.current();
+        if (verdict.reason() == Reason.DATABASE_UNREACHABLE) {
+            // nothing can be run or held without the database: say so now rather than after the pool's timeout
+            fallback.answer(ctx, verdict.code(), verdict.message());
+            return;
+        }
         jsWorkers.<Answer>executeBlocking(() -> guard.current().compatible() ? runNow(request) : hold(request), false)
                 .onComplete(done -> {
                     if (done.failed()) {
-                        ctx.fail(done.cause());
+                        if (isConnectionLoss(done.cause())) unreachable(ctx, done.cause());
+                        else ctx.fail(done.cause());
                         return;
                     }
                     Answer answer = done.result();
@@ -158,6 +172,28 @@ final class TriggerApi {
     }
 
     private record Answer(int status, JsonObject json, int retryAfterSeconds) {}
+
+    /** The database went away under this request (the guard may not know yet): 503 with what is known, and a recheck. */
+    private void unreachable(RoutingContext ctx, Throwable cause) {
+        guard.recheck();
+        Verdict verdict = guard.current();
+        if (verdict.compatible()) {
+            String error = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().lines().findFirst().orElse("");
+            fallback.answer(ctx, Reason.DATABASE_UNREACHABLE.code(), Verdict.cannotBeReached(error));
+        } else {
+            fallback.answer(ctx, verdict.code(), verdict.message());
+        }
+    }
+
+    /** A lost or refused connection, or the pool's timeout waiting for one (SQLSTATE class 08). */
+    private static boolean isConnectionLoss(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException) return true;
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) return true;
+            if (t instanceof StoreException store && store.sqlState().startsWith("08")) return true;
+        }
+        return false;
+    }
 
     private Answer runNow(Request request) {
         User user = auth.required(request.authorization());
