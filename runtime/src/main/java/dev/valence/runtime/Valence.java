@@ -218,6 +218,7 @@ public final class Valence implements AutoCloseable {
         var fetcher = new Fetcher(vertx, new Fetcher.Settings(config.fetchAllow(), config.fetchTimeoutMs(), config.fetchMaxResponseBytes()));
         resources.add(fetcher);
         runner.useWeb(new ValRunner.Web(fetcher, config.maxResponseBytes()));
+        runner.onSchemaTrouble(guard::recheck);
 
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());

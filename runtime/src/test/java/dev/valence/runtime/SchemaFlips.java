@@ -23,6 +23,19 @@ final class SchemaFlips {
                 .load().migrate();
     }
 
+    /**
+     * A separate Flyway client applying the test-only contract migration that renames app.blobs' value
+     * column while holding the table's ACCESS EXCLUSIVE lock; it waits for advisory lock 4901, which
+     * the caller may hold to decide when the migration commits.
+     */
+    void applyBlobRenameUnderLock() {
+        Flyway.configure().dataSource(jdbcUrl, "postgres", "")
+                .schemas("app").defaultSchema("app").table("flyway_schema_history")
+                .locations("classpath:db/migration/app", "classpath:db/test-migrations/blob-rename")
+                .ignoreMigrationPatterns("*:missing", "*:future")
+                .load().migrate();
+    }
+
     /** A separate Flyway client applying the real migrations of both schemas. */
     void applyMigrations() {
         for (String schema : new String[] {"control", "app"}) {

@@ -1,0 +1,100 @@
+package dev.valence.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The incident's 500s: val requests queued behind a contract migration's lock resume at its commit and
+ * fail inside std/blob before the guard has switched. A database error that reaches a val through a
+ * host function is a schema problem like any other: the request gets the fallback 503, whatever the
+ * val answered after catching the error, and the run is recorded with outcome {@code schema}.
+ */
+class HostSchemaErrorTest {
+    static final int REQUESTS = 6;
+
+    @Test
+    void requests_blocked_on_a_contract_migrations_lock_end_503_never_500_and_their_runs_are_recorded_as_schema() throws Exception {
+        // a long poll interval: nothing but the failed queries and the migration's notice may switch the guard;
+        // enough JavaScript workers for every request to be inside the val at once
+        try (var platform = TestPlatform.start("host_schema_lock", Map.of("SCHEMA_POLL_MS", "30000", "JS_WORKERS", "8"))) {
+            platform.createVal(platform.adminToken, "shelf", """
+                    import { blob } from "https://esm.town/v/std/blob";
+                    export default async () => {
+                      try {
+                        await blob.setJSON("visits", { n: 1 });
+                        return Response.json(await blob.getJSON("visits"));
+                      } catch (e) {
+                        // a val that answers its own 500 when its storage fails
+                        return new Response("the shelf is broken: " + e.message, { status: 500 });
+                      }
+                    };""");
+            assertEquals("{\"n\":1}", platform.get("/v/admin/shelf").body());
+            var flips = new SchemaFlips(platform.databaseUrl);
+            String waiting = "SELECT count(*) FROM pg_locks WHERE relation = 'app.blobs'::regclass AND NOT granted";
+
+            List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+            try (var gate = DriverManager.getConnection(TestDatabase.jdbcUrl(platform.databaseUrl), "postgres", "");
+                 var statement = gate.createStatement()) {
+                statement.execute("SELECT pg_advisory_lock(4901)");
+                var migration = CompletableFuture.runAsync(flips::applyBlobRenameUnderLock);
+                eventually("the migration holds app.blobs' ACCESS EXCLUSIVE lock", () -> flips.count(
+                        "SELECT count(*) FROM pg_locks WHERE relation = 'app.blobs'::regclass AND mode = 'AccessExclusiveLock' AND granted") == 1);
+                var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                for (int i = 0; i < REQUESTS; i++) {
+                    var request = HttpRequest.newBuilder(URI.create(platform.baseUrl + "/v/admin/shelf")).timeout(Duration.ofSeconds(20)).build();
+                    replies.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+                }
+                eventually("every request's std/blob query waits for the lock", () -> flips.count(waiting) == REQUESTS);
+                statement.execute("SELECT pg_advisory_unlock(4901)"); // the migration renames the column and commits
+                migration.get(30, TimeUnit.SECONDS);
+            }
+
+            for (var reply : replies) {
+                HttpResponse<String> response = reply.get(20, TimeUnit.SECONDS);
+                assertEquals(503, response.statusCode(), response.body());
+                assertEquals("5", response.headers().firstValue("Retry-After").orElse(null));
+                assertEquals("schema_too_new", new JsonObject(response.body()).getJsonObject("error").getString("reason"), response.body());
+            }
+
+            // taking the contract back makes the schema compatible again, so the runs can be listed
+            flips.removeContractRow(901);
+            eventually("compatible again", () -> platform.valence.guard().current().compatible());
+            var runs = platform.get("/api/v1/vals/admin/shelf/runs?outcome=schema", platform.adminToken);
+            assertEquals(200, runs.status(), runs.body());
+            var data = runs.json().getJsonArray("data");
+            assertEquals(REQUESTS, data.size(), data.encodePrettily());
+            for (int i = 0; i < data.size(); i++) {
+                var run = data.getJsonObject(i);
+                assertEquals("schema", run.getString("outcome"));
+                assertEquals(503, run.getInteger("status"));
+                assertTrue(run.getString("error").startsWith("std/blob failed with SQLSTATE 42703"), run.getString("error"));
+            }
+            var successes = platform.get("/api/v1/vals/admin/shelf/runs?outcome=success", platform.adminToken).json().getJsonArray("data");
+            assertEquals(1, successes.size(), "only the warm-up request ran to the end: " + successes.encodePrettily());
+        }
+    }
+
+    static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(20);
+        }
+        throw new AssertionError("timed out waiting for: " + what);
+    }
+}
