@@ -89,6 +89,68 @@ class HostSchemaErrorTest {
         }
     }
 
+    @Test
+    void a_script_run_that_meets_the_migration_in_std_blob_is_held_and_runs_once_after_the_repair() throws Exception {
+        try (var platform = TestPlatform.start("host_schema_script", Map.of("SCHEMA_POLL_MS", "30000"))) {
+            String token = platform.adminToken;
+            platform.createVal(token, new JsonObject().put("name", "restock").put("type", "script").put("code", """
+                    import { blob } from "https://esm.town/v/std/blob";
+                    export default async (n) => {
+                      try {
+                        await blob.setJSON("stock", { n });
+                      } catch (e) {
+                        return "not stored: " + e.message; // a val that swallows the error and returns normally
+                      }
+                      return n;
+                    };"""));
+            var flips = new SchemaFlips(platform.databaseUrl);
+            CompletableFuture<HttpResponse<String>> reply;
+            try (var gate = DriverManager.getConnection(TestDatabase.jdbcUrl(platform.databaseUrl), "postgres", "");
+                 var statement = gate.createStatement()) {
+                statement.execute("SELECT pg_advisory_lock(4901)");
+                var migration = CompletableFuture.runAsync(flips::applyBlobRenameUnderLock);
+                eventually("the migration holds app.blobs' ACCESS EXCLUSIVE lock", () -> flips.count(
+                        "SELECT count(*) FROM pg_locks WHERE relation = 'app.blobs'::regclass AND mode = 'AccessExclusiveLock' AND granted") == 1);
+                var request = HttpRequest.newBuilder(URI.create(platform.baseUrl + "/api/v1/vals/admin/restock/run"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .header("Idempotency-Key", "restock-7").timeout(Duration.ofSeconds(20))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [7]}")).build();
+                reply = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString());
+                eventually("the run's std/blob query waits for the lock", () -> flips.count(
+                        "SELECT count(*) FROM pg_locks WHERE relation = 'app.blobs'::regclass AND NOT granted") == 1);
+                statement.execute("SELECT pg_advisory_unlock(4901)");
+                migration.get(30, TimeUnit.SECONDS);
+            }
+            var held = reply.get(20, TimeUnit.SECONDS);
+            assertEquals(202, held.statusCode(), held.body());
+            var answer = new JsonObject(held.body());
+            assertEquals("held", answer.getString("status"));
+            assertEquals("schema_too_new", answer.getString("reason"));
+            assertEquals("restock-7", answer.getString("idempotencyKey"));
+            assertEquals(0, flips.count("SELECT count(*) FROM app.blobs WHERE key = 'stock'"));
+
+            // the operator's repair: the column back under its old name, the contract taken back
+            flips.sql("ALTER TABLE app.blobs RENAME COLUMN stored_value TO value; DELETE FROM control.schema_contract WHERE version = 901");
+            var location = answer.getString("location");
+            // "ran" comes with the key's claim, the run record once the run ended
+            eventually("the held run ran", () -> platform.valence.guard().current().compatible()
+                    && platform.get(location, token).json().containsKey("run"));
+            var run = platform.get(location, token).json().getJsonObject("run");
+            assertEquals("success", run.getString("outcome"));
+            assertEquals("script", run.getString("trigger"));
+            assertEquals(1, flips.count("SELECT count(*) FROM app.blobs WHERE key = 'stock' AND convert_from(value, 'UTF8') = '{\"n\":7}'"));
+
+            var schemaRuns = platform.get("/api/v1/vals/admin/restock/runs?outcome=schema", token).json().getJsonArray("data");
+            assertEquals(1, schemaRuns.size(), schemaRuns.encodePrettily());
+            assertEquals("script", schemaRuns.getJsonObject(0).getString("trigger"));
+            assertEquals(null, schemaRuns.getJsonObject(0).getValue("status"));
+            assertEquals(1, platform.get("/api/v1/vals/admin/restock/runs?outcome=success", token).json().getJsonArray("data").size());
+            var again = platform.send("POST", "/api/v1/vals/admin/restock/run", token, "{\"args\": [7]}",
+                    Map.of("Content-Type", "application/json", "Idempotency-Key", "restock-7"));
+            assertEquals(run.getString("id"), again.json().getString("runId"), "the key finds the run it became");
+        }
+    }
+
     static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
