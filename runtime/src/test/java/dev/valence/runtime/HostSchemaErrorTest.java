@@ -151,6 +151,35 @@ class HostSchemaErrorTest {
         }
     }
 
+    @Test
+    void an_env_read_that_fails_on_a_schema_changed_without_a_declaration_answers_503_query_failed() throws Exception {
+        try (var platform = TestPlatform.start("host_schema_env", Map.of("SCHEMA_POLL_MS", "30000"))) {
+            assertEquals(204, platform.put("/api/v1/env/GREETING", platform.adminToken, "{\"value\": \"hello there\"}").status());
+            platform.createVal(platform.adminToken, "greet", """
+                    export default () => {
+                      try {
+                        return new Response(Deno.env.get("GREETING"));
+                      } catch (e) {
+                        return new Response("no greeting today", { status: 500 });
+                      }
+                    };""");
+            // renamed by hand, with no contract row: the recorded schema still reads as compatible
+            new SchemaFlips(platform.databaseUrl).sql("ALTER TABLE app.env_vars RENAME COLUMN value TO secret_value");
+            var reply = platform.get("/v/admin/greet");
+            assertEquals(503, reply.status(), reply.body());
+            var error = reply.json().getJsonObject("error");
+            assertEquals("query_failed", error.getString("reason"));
+            assertTrue(error.getString("message").startsWith("a query failed against the database (SQLSTATE 42703)"), error.getString("message"));
+
+            var runs = platform.get("/api/v1/vals/admin/greet/runs", platform.adminToken).json().getJsonArray("data");
+            assertEquals(1, runs.size(), runs.encodePrettily());
+            var run = runs.getJsonObject(0);
+            assertEquals("schema", run.getString("outcome"));
+            assertEquals(503, run.getInteger("status"));
+            assertTrue(run.getString("error").startsWith("Deno.env failed with SQLSTATE 42703"), run.getString("error"));
+        }
+    }
+
     static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {

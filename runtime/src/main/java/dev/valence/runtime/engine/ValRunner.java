@@ -172,7 +172,9 @@ public final class ValRunner implements AutoCloseable {
     private void record(Val val, int version, Run.Trigger trigger, long runId, Run.Outcome outcome, Integer httpStatus,
                         Instant startedAt, double durationMs, String logs, Invocation.ValError error) {
         String recordedError = error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack());
-        if (modules != null) recordedError = modules.maskSecrets(val.ownerId(), recordedError);
+        // a schema run's error is the platform's sentence naming SQL objects, never values: nothing to mask
+        // (and masking needs the environment variables, which may be what failed)
+        if (modules != null && outcome != Run.Outcome.SCHEMA) recordedError = modules.maskSecrets(val.ownerId(), recordedError);
         recorder.record(new Run(runId, val.id(), version, trigger, outcome, httpStatus, startedAt, durationMs, logs, recordedError));
     }
 
