@@ -180,6 +180,52 @@ class HostSchemaErrorTest {
         }
     }
 
+    @Test
+    void a_cron_tick_that_meets_the_migration_in_std_blob_is_held_and_runs_after_the_repair() throws Exception {
+        try (var platform = TestPlatform.start("host_schema_cron", Map.of("SCHEMA_POLL_MS", "30000", "CRON_MIN_INTERVAL_SECONDS", "1",
+                "CRON_POLL_MS", "100", "CRON_SYNC_MS", "200"))) {
+            var cron = platform.createVal(platform.adminToken, new JsonObject().put("name", "meter").put("type", "cron").put("schedule", "every 1s")
+                    .put("code", """
+                            import { blob } from "https://esm.town/v/std/blob";
+                            export default async () => {
+                              try { await blob.setJSON("reading", { at: Date.now() }); } catch (e) { console.log("not stored"); }
+                            };"""));
+            long cronId = Long.parseLong(cron.getString("id"));
+            var flips = new SchemaFlips(platform.databaseUrl);
+            eventually("the cron val ticks", () -> flips.count("SELECT count(*) FROM app.runs WHERE val_id = " + cronId) > 0);
+            try (var gate = DriverManager.getConnection(TestDatabase.jdbcUrl(platform.databaseUrl), "postgres", "");
+                 var statement = gate.createStatement()) {
+                statement.execute("SELECT pg_advisory_lock(4901)");
+                var migration = CompletableFuture.runAsync(flips::applyBlobRenameUnderLock);
+                eventually("a tick's std/blob query waits for the migration's lock", () -> flips.count(
+                        "SELECT count(*) FROM pg_locks WHERE relation = 'app.blobs'::regclass AND NOT granted") >= 1);
+                statement.execute("SELECT pg_advisory_unlock(4901)");
+                migration.get(30, TimeUnit.SECONDS);
+            }
+            eventually("the failed tick is held", () -> flips.count("SELECT count(*) FROM control.held_work WHERE kind = 'cron'"
+                    + " AND reason_code = 'schema_too_new' AND done_at IS NULL AND (payload->>'valId')::bigint = " + cronId) >= 1);
+            String firstHeld = "(SELECT idempotency_key FROM control.held_work WHERE kind = 'cron' ORDER BY id LIMIT 1)";
+
+            flips.sql("ALTER TABLE app.blobs RENAME COLUMN stored_value TO value; DELETE FROM control.schema_contract WHERE version = 901");
+            eventually("every held tick ran", () -> flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL") == 0);
+            platform.valence.cron().close();
+            assertEquals("ok", flips.string("SELECT outcome FROM control.held_work WHERE idempotency_key = " + firstHeld));
+            var runs = platform.get("/api/v1/vals/admin/meter/runs?limit=1000", platform.adminToken).json().getJsonArray("data");
+            long schemaRuns = 0;
+            for (int i = 0; i < runs.size(); i++) {
+                var run = runs.getJsonObject(i);
+                if (run.getString("outcome").equals("schema")) schemaRuns++;
+                else assertEquals("success", run.getString("outcome"), run.encodePrettily());
+                assertTrue(!"[log] not stored".equals(run.getString("logs")) || run.getString("outcome").equals("schema"),
+                        "a tick that could not store its reading counted as a success: " + run.encodePrettily());
+            }
+            assertTrue(schemaRuns >= 1, runs.encodePrettily());
+            String heldRun = "SELECT run_id FROM control.trigger_results WHERE idempotency_key = " + firstHeld;
+            assertEquals("success", platform.get("/api/v1/vals/admin/meter/runs/" + flips.count(heldRun), platform.adminToken).json().getString("outcome"),
+                    "the held tick ran again, under its own key, after the repair");
+        }
+    }
+
     static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {

@@ -59,6 +59,16 @@ final class SchemaFlips {
         }
     }
 
+    String string(String query) {
+        try (var connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             var rows = connection.createStatement().executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(query + ": " + e.getMessage(), e);
+        }
+    }
+
     long count(String query) {
         try (var connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
              var rows = connection.createStatement().executeQuery(query)) {
