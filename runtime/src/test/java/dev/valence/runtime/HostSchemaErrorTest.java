@@ -63,6 +63,7 @@ class HostSchemaErrorTest {
                 statement.execute("SELECT pg_advisory_unlock(4901)"); // the migration renames the column and commits
                 migration.get(30, TimeUnit.SECONDS);
             }
+            long committedNs = System.nanoTime();
 
             for (var reply : replies) {
                 HttpResponse<String> response = reply.get(20, TimeUnit.SECONDS);
@@ -70,6 +71,8 @@ class HostSchemaErrorTest {
                 assertEquals("5", response.headers().firstValue("Retry-After").orElse(null));
                 assertEquals("schema_too_new", new JsonObject(response.body()).getJsonObject("error").getString("reason"), response.body());
             }
+            System.out.printf("blocked on the migration's lock: all %d requests answered 503 within %d ms of the migration's return%n",
+                    REQUESTS, (System.nanoTime() - committedNs) / 1_000_000);
 
             // taking the contract back makes the schema compatible again, so the runs can be listed
             flips.removeContractRow(901);
