@@ -222,11 +222,13 @@ public final class Valence implements AutoCloseable {
         var fetcher = new Fetcher(vertx, new Fetcher.Settings(config.fetchAllow(), config.fetchTimeoutMs(), config.fetchMaxResponseBytes()));
         resources.add(fetcher);
         runner.useWeb(new ValRunner.Web(fetcher, config.maxResponseBytes()));
+        runner.onSchemaTrouble(guard::recheck);
 
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());
         var triggerResults = new TriggerResultStore(dataSource);
-        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner, valId -> cron.lastRunAt(valId));
+        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner, valId -> cron.lastRunAt(valId),
+                (valId, startedAt) -> cron.ran(valId, startedAt));
         triggerRunner.registerWith(heldWork);
         var runNotices = new RunNotices(dataSource, runs, config.instanceId());
         runNotices.subscribe(EnvStore.CHANNEL, modules.envNotices()); // env writes made on other instances

@@ -3,6 +3,7 @@ package dev.valence.runtime.engine;
 import dev.valence.runtime.engine.modules.ModuleGraph;
 import dev.valence.runtime.engine.modules.ValModules;
 import dev.valence.runtime.store.Run;
+import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.Val;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -67,6 +68,13 @@ public final class ValRunner implements AutoCloseable {
 
     private volatile Web web = new Web(null, 10L * 1024 * 1024);
 
+    private volatile Runnable schemaRecheck = () -> {};
+
+    /** What asks the schema guard to recheck when a host function meets a schema-class database error. */
+    public void onSchemaTrouble(Runnable recheck) {
+        this.schemaRecheck = recheck;
+    }
+
     /** Sets the fetch client and the response size limit (after the Vert.x instance exists). */
     public void useWeb(Web web) {
         this.web = web;
@@ -97,6 +105,9 @@ public final class ValRunner implements AutoCloseable {
                     buffered != null ? buffered.bytes() : ResponseSink.STREAMED, settled.logs(), null, settled.durationMs());
         } else if (settled.outcome() == Run.Outcome.SUCCESS) {
             result = settled.value(); // may itself be a LIMIT answer (a body over the size limit)
+        } else if (settled.outcome() == Run.Outcome.SCHEMA) {
+            result = new Invocation(Run.Outcome.SCHEMA, 503, "", "", null, settled.logs(), settled.error(), settled.durationMs(),
+                    settled.schemaFailure());
         } else {
             int status = switch (settled.outcome()) {
                 case TIMEOUT -> 504;
@@ -113,7 +124,7 @@ public final class ValRunner implements AutoCloseable {
                 if (sink != null) {
                     // the head went out already: the run keeps the status the client saw and the reason of the cut
                     result = new Invocation(result.outcome(), head.status(), head.statusText(), head.rawHeaders(), ResponseSink.STREAMED,
-                            result.logs(), result.error(), result.durationMs());
+                            result.logs(), result.error(), result.durationMs(), result.schemaFailure());
                 }
             }
         }
@@ -161,7 +172,9 @@ public final class ValRunner implements AutoCloseable {
     private void record(Val val, int version, Run.Trigger trigger, long runId, Run.Outcome outcome, Integer httpStatus,
                         Instant startedAt, double durationMs, String logs, Invocation.ValError error) {
         String recordedError = error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack());
-        if (modules != null) recordedError = modules.maskSecrets(val.ownerId(), recordedError);
+        // a schema run's error is the platform's sentence naming SQL objects, never values: nothing to mask
+        // (and masking needs the environment variables, which may be what failed)
+        if (modules != null && outcome != Run.Outcome.SCHEMA) recordedError = modules.maskSecrets(val.ownerId(), recordedError);
         recorder.record(new Run(runId, val.id(), version, trigger, outcome, httpStatus, startedAt, durationMs, logs, recordedError));
     }
 
@@ -176,7 +189,8 @@ public final class ValRunner implements AutoCloseable {
      * {@code head} when the answer was a streamed body (already sent through the sink).
      */
     private record Settled<R>(Run.Outcome outcome, R value, String logs, Invocation.ValError error, int version,
-                              Instant startedAt, double durationMs, boolean overConcurrency, Head head) {}
+                              Instant startedAt, double durationMs, boolean overConcurrency, Head head,
+                              HostDatabaseErrors.Failure schemaFailure) {}
 
     static final String CONCURRENCY_MESSAGE = "the val already runs";
 
@@ -196,7 +210,7 @@ public final class ValRunner implements AutoCloseable {
         if (!slot) {
             var error = new Invocation.ValError(CONCURRENCY_MESSAGE + " " + concurrency.limit() + " invocations at once (VAL_MAX_CONCURRENCY);"
                     + " this " + trigger.wire() + " run was refused", 0, 0, "");
-            return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), true, null);
+            return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), true, null, null);
         }
         try {
             // the time limit counts from here: waiting for a slot is not the run's time
@@ -208,7 +222,16 @@ public final class ValRunner implements AutoCloseable {
 
     private <R> Settled<R> invokeWithSlot(Val val, String code, boolean freshContext, ResponseSink out, Web limits,
                                           Function<ValContext, Value> call, Reader<R> reader, Instant startedAt, long startNs) {
-        ValProgram program = programFor(val, code);
+        ValProgram program;
+        try {
+            program = programFor(val, code); // resolving imports reads other vals' versions
+        } catch (StoreException e) {
+            if (!e.isSchemaOrConnectionProblem()) throw e;
+            schemaRecheck.run();
+            var failure = new HostDatabaseErrors.Failure("resolving the val's imports", e);
+            return new Settled<>(Run.Outcome.SCHEMA, null, "", new Invocation.ValError(failure.describe(), 0, 0, ""),
+                    val.latestVersion(), startedAt, millisSince(startNs), false, null, failure);
+        }
         ValContext context = freshContext ? program.fresh(engine, settings.logLimitBytes(), spares)
                 : program.acquire(engine, settings.logLimitBytes(), spares);
         Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
@@ -218,7 +241,7 @@ public final class ValRunner implements AutoCloseable {
         Value wire = null;
         boolean reusable = !freshContext;
         Head head = null;
-        EventLoop loop = new EventLoop(out, limits.maxResponseBytes(), limits.fetcher()).bind();
+        EventLoop loop = new EventLoop(out, limits.maxResponseBytes(), limits.fetcher(), schemaRecheck).bind();
         try {
             if (!context.loaded()) {
                 if (program.graph.error().isPresent()) throw new ImportFailed(program.graph.error().get());
@@ -276,6 +299,8 @@ public final class ValRunner implements AutoCloseable {
         } finally {
             loop.close();
         }
+        // module state may hold what a failed read left behind: the next invocation starts afresh
+        if (loop.schemaFailure() != null) reusable = false;
 
         boolean inTime = watch.finish();
         String logs = modules == null ? context.logs.take() : modules.maskSecrets(val.ownerId(), context.logs.take());
@@ -305,7 +330,14 @@ public final class ValRunner implements AutoCloseable {
                 context.close();
             }
         }
-        return new Settled<>(outcome, value, logs, error, program.version, startedAt, millisSince(startNs), false, head);
+        HostDatabaseErrors.Failure schemaFailure = loop.schemaFailure();
+        if (schemaFailure != null) {
+            // whatever the val made of the error (its own 500, a 200 without the data), the platform answers
+            outcome = Run.Outcome.SCHEMA;
+            value = null;
+            error = new Invocation.ValError(schemaFailure.describe(), 0, 0, "");
+        }
+        return new Settled<>(outcome, value, logs, error, program.version, startedAt, millisSince(startNs), false, head, schemaFailure);
     }
 
     private record Head(int status, String statusText, String rawHeaders) {}
@@ -478,7 +510,7 @@ public final class ValRunner implements AutoCloseable {
             }
             long deadlineNs = System.nanoTime() + settings.timeoutMs() * 1_000_000L;
             Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
-            EventLoop loop = new EventLoop(null, web.maxResponseBytes(), web.fetcher()).bind();
+            EventLoop loop = new EventLoop(null, web.maxResponseBytes(), web.fetcher(), schemaRecheck).bind();
             boolean loaded = false;
             try {
                 loaded = load(context, program, false, loop, deadlineNs, watch);
@@ -490,7 +522,7 @@ public final class ValRunner implements AutoCloseable {
                 loop.close();
             }
             boolean inTime = watch.finish();
-            if (loaded && inTime && watch.cause() == null) {
+            if (loaded && inTime && watch.cause() == null && loop.schemaFailure() == null) {
                 context.reset.execute(); // timers the module left behind do not run in the first request
                 program.release(context);
             } else {

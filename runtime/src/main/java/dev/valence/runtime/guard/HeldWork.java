@@ -34,6 +34,17 @@ public final class HeldWork implements AutoCloseable {
         void run(String payloadJson) throws Exception;
     }
 
+    /**
+     * Thrown by a handler whose run met a schema-class database error part-way (the run is recorded
+     * with outcome {@code schema}): the item is not done, it goes back to waiting. What the run did
+     * before the failure (a fetch, an email sent, a blob written) may happen again when it runs again.
+     */
+    public static final class Requeue extends RuntimeException {
+        public Requeue(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** What became of a submission. */
     public enum Submitted {
         /** The schema is compatible: the work ran now. */
@@ -81,9 +92,39 @@ public final class HeldWork implements AutoCloseable {
         if (handler == null) throw new IllegalArgumentException("no handler registered for held work of kind '" + kind + "'");
         Verdict verdict = guard.current();
         if (verdict.compatible()) {
-            handler.run(payloadJson);
-            return Submitted.RAN;
+            try {
+                handler.run(payloadJson);
+                return Submitted.RAN;
+            } catch (Requeue e) {
+                return hold(kind, idempotencyKey, payloadJson, reasonNow());
+            }
         }
+        return hold(kind, idempotencyKey, payloadJson, verdict.reason().code());
+    }
+
+    /**
+     * Why work is held after a schema-class failure: the verdict of an immediate recheck (waited for at
+     * most 2 s), or {@code query_failed} when the schema still reads as compatible (changed without a
+     * contract declaration).
+     */
+    public String reasonNow() {
+        Verdict verdict;
+        try {
+            verdict = guard.recheck().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            verdict = guard.current();
+        }
+        return verdict.compatible() ? QUERY_FAILED : verdict.reason().code();
+    }
+
+    /** The reason code of work held because a query failed on a schema recorded as compatible. */
+    public static final String QUERY_FAILED = "query_failed";
+
+    /**
+     * Holds the work whatever the verdict reads now (after a run met a schema-class error it must not
+     * run again before the guard has looked); {@code reasonCode} as {@link #reasonNow()} gives it.
+     */
+    public Submitted hold(String kind, String idempotencyKey, String payloadJson, String reasonCode) throws SQLException {
         try (var connection = dataSource.getConnection();
              var insert = connection.prepareStatement("""
                      INSERT INTO control.held_work (kind, idempotency_key, payload, reason_code)
@@ -91,7 +132,7 @@ public final class HeldWork implements AutoCloseable {
             insert.setString(1, kind);
             insert.setString(2, idempotencyKey);
             insert.setString(3, payloadJson);
-            insert.setString(4, verdict.reason().code());
+            insert.setString(4, reasonCode);
             return insert.executeUpdate() == 1 ? Submitted.HELD : Submitted.ALREADY_HELD;
         }
     }
@@ -125,6 +166,12 @@ public final class HeldWork implements AutoCloseable {
             String outcome = "ok";
             try {
                 handler.run(item.payload);
+            } catch (Requeue e) {
+                // back to waiting; the guard was asked to recheck, and its next compatible verdict drains again
+                log.warn("Held {} work {} met a schema problem and waits again: {}", item.kind, item.key, e.getMessage());
+                unclaim(item.id);
+                guard.recheck();
+                return ran;
             } catch (Exception e) {
                 outcome = "error: " + e.getMessage();
                 log.warn("Held {} work {} failed: {}", item.kind, item.key, e.getMessage());
@@ -153,6 +200,18 @@ public final class HeldWork implements AutoCloseable {
             try (var rows = claim.executeQuery()) {
                 return rows.next() ? new Item(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4)) : null;
             }
+        }
+    }
+
+    private void unclaim(long id) {
+        try (var connection = dataSource.getConnection();
+             var release = connection.prepareStatement(
+                     "UPDATE control.held_work SET claimed_by = NULL, claimed_at = NULL WHERE id = ? AND claimed_by = ? AND done_at IS NULL")) {
+            release.setLong(1, id);
+            release.setString(2, instanceId);
+            release.executeUpdate();
+        } catch (SQLException e) {
+            log.warn("Could not put held work {} back (it is claimed again after its lease): {}", id, e.getMessage());
         }
     }
 

@@ -33,6 +33,8 @@ public final class SchemaGuard implements AutoCloseable {
     public static final String CHANNEL = "valence_schema";
     private static final long SLICE_MS = 25;
     private static final Pattern NOTIFIED_AT = Pattern.compile("\"at\"\\s*:\\s*([0-9.]+)");
+    /** Sent by the deferred triggers as the change commits (the app Flyway callback installs them). */
+    private static final Pattern COMMITTED_AT = Pattern.compile("\"committedAt\"\\s*:\\s*([0-9.]+)");
 
     /** Opens a new, unpooled connection to the database. */
     @FunctionalInterface
@@ -54,6 +56,7 @@ public final class SchemaGuard implements AutoCloseable {
     private Thread thread;
     private Connection connection;
     private double notifiedAtEpochSec = -1;
+    private double committedAtEpochSec = -1;
 
     private MeterRegistry registry;
     private Timer detectionTimer;
@@ -74,7 +77,7 @@ public final class SchemaGuard implements AutoCloseable {
         Gauge.builder("valence.schema.version", this, g -> g.current.state() == null ? -1 : g.current.state().schemaVersion())
                 .description("the app schema version last read, -1 when unknown").register(registry);
         detectionTimer = Timer.builder("valence.schema.detection.latency")
-                .description("from the schema change in the database to the new verdict here")
+                .description("from the commit of the schema change in the database to the new verdict here")
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
@@ -149,9 +152,12 @@ public final class SchemaGuard implements AutoCloseable {
                 if (recheckRequested || System.nanoTime() >= nextPollNs) {
                     recheckRequested = false;
                     SchemaState state = SchemaProbe.read(connection);
-                    long detectionMs = notifiedAtEpochSec < 0 ? -1
-                            : Math.max(0, System.currentTimeMillis() - Math.round(notifiedAtEpochSec * 1000));
+                    // from the commit when the notice says when it was; else (triggers not yet installed) from the statement
+                    double changedAtEpochSec = committedAtEpochSec >= 0 ? committedAtEpochSec : notifiedAtEpochSec;
+                    long detectionMs = changedAtEpochSec < 0 ? -1
+                            : Math.max(0, System.currentTimeMillis() - Math.round(changedAtEpochSec * 1000));
                     notifiedAtEpochSec = -1;
+                    committedAtEpochSec = -1;
                     publish(Verdict.of(build, state, Instant.now()), detectionMs);
                     completeWaiting();
                     nextPollNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pollMs);
@@ -174,6 +180,12 @@ public final class SchemaGuard implements AutoCloseable {
     }
 
     private void noteNotification(String payload) {
+        Matcher committed = COMMITTED_AT.matcher(payload == null ? "" : payload);
+        if (committed.find()) {
+            // one notice per changed row, all sent as the transaction commits: the latest is nearest the commit
+            committedAtEpochSec = Math.max(committedAtEpochSec, Double.parseDouble(committed.group(1)));
+            return;
+        }
         Matcher m = NOTIFIED_AT.matcher(payload == null ? "" : payload);
         if (m.find()) {
             double at = Double.parseDouble(m.group(1));

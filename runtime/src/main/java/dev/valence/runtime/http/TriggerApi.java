@@ -195,7 +195,7 @@ final class TriggerApi {
         return false;
     }
 
-    private Answer runNow(Request request) {
+    private Answer runNow(Request request) throws Exception {
         User user = auth.required(request.authorization());
         var deployed = vals.findDeployed(request.owner(), request.name())
                 .orElseThrow(() -> ApiError.notFound("No val named " + request.owner() + "/" + request.name() + "."));
@@ -222,6 +222,8 @@ final class TriggerApi {
         return switch (result) {
             case TriggerRunner.Ran ran -> ranAnswer(val, ran.run(), trigger);
             case TriggerRunner.Replayed replayed -> replayAnswer(val, replayed.runId());
+            // a host function met a schema-class error part-way: held like work that arrives while incompatible
+            case TriggerRunner.SchemaFailed failed -> hold(request, true);
         };
     }
 
@@ -261,6 +263,10 @@ final class TriggerApi {
     }
 
     private Answer hold(Request request) throws Exception {
+        return hold(request, false);
+    }
+
+    private Answer hold(Request request, boolean afterSchemaFailure) throws Exception {
         // nothing in `app` is read now: the token is checked against the owner when the item runs
         String authorization = request.authorization();
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
@@ -271,8 +277,19 @@ final class TriggerApi {
         String kind = request.trigger() == Run.Trigger.SCRIPT ? TriggerRunner.RUN : TriggerRunner.EMAIL;
         JsonObject payload = TriggerRunner.requestPayload(request.owner(), request.name(),
                 TokenStore.hash(authorization.substring(7).trim()), key, request.argument());
-        Verdict verdict = guard.current();
-        HeldWork.Submitted submitted = heldWork.submit(kind, key, payload.encode());
+        String reason;
+        String message;
+        HeldWork.Submitted submitted;
+        if (afterSchemaFailure) {
+            reason = heldWork.reasonNow();
+            message = HeldWork.QUERY_FAILED.equals(reason) ? QUERY_FAILED_MESSAGE : guard.current().message();
+            submitted = heldWork.hold(kind, key, payload.encode(), reason);
+        } else {
+            Verdict verdict = guard.current();
+            reason = verdict.code();
+            message = verdict.message();
+            submitted = heldWork.submit(kind, key, payload.encode());
+        }
         if (submitted == HeldWork.Submitted.RAN) {
             // compatibility came back between the check and the submission: the item ran at once
             var ran = results.runFor(key).orElseThrow(() -> new ApiError(500, "internal", "The request ran but left no run record."));
@@ -281,9 +298,12 @@ final class TriggerApi {
         var held = results.heldByKey(key).orElseThrow(() -> new ApiError(500, "internal", "The request was held but cannot be found."));
         String location = "/api/v1/vals/" + request.owner() + "/" + request.name() + "/held/" + held.id();
         return new Answer(202, new JsonObject().put("status", held.done() ? "done" : "held").put("heldId", String.valueOf(held.id()))
-                .put("idempotencyKey", clientKey).put("reason", verdict.code()).put("message", verdict.message())
+                .put("idempotencyKey", clientKey).put("reason", reason).put("message", message)
                 .put("location", location), 5);
     }
+
+    private static final String QUERY_FAILED_MESSAGE = "a query failed against the database although its recorded schema is"
+            + " compatible with this build; the schema may have changed without a contract declaration";
 
     /** {@code GET /api/v1/vals/{owner}/{val}/held/{id}}: a held request or tick, and its run once it ran. */
     Reply heldItem(RoutingContext ctx, Val val) {

@@ -113,6 +113,9 @@ final class ValRoute {
         jsWorkers.<Served>executeBlocking(() -> run(candidates, authorization, call, sink), false).onComplete(done -> {
             if (done.failed()) {
                 ctx.fail(done.cause());
+            } else if (done.result().invocation().schemaFailure() != null && done.result().invocation().body() != ResponseSink.STREAMED) {
+                // a host function met a schema-class error: answered as the API answers one, whatever the val said
+                ctx.fail(done.result().invocation().schemaFailure().error());
             } else {
                 write(ctx, done.result());
             }
