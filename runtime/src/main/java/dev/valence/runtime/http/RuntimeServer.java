@@ -5,6 +5,7 @@ import dev.valence.runtime.guard.SchemaState;
 import dev.valence.runtime.guard.Transition;
 import dev.valence.runtime.guard.Verdict;
 import dev.valence.runtime.store.StoreException;
+import dev.valence.runtime.health.Supervisor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -44,11 +45,13 @@ public final class RuntimeServer {
     private final boolean benchUnguardedRoute;
     private final TriggerApi triggers;
     private final LogTail logTail;
+    private final Supervisor supervisor;
     private HttpServer server;
 
     RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
                   SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute,
-                  TriggerApi triggers, LogTail logTail) {
+                  TriggerApi triggers, LogTail logTail, Supervisor supervisor) {
+        this.supervisor = supervisor;
         this.triggers = triggers;
         this.logTail = logTail;
         this.benchUnguardedRoute = benchUnguardedRoute;
@@ -78,7 +81,7 @@ public final class RuntimeServer {
         });
 
         // always served, whatever the schema
-        router.get("/healthz").handler(ctx -> json(ctx, 200, info.copy().put("status", "ok")));
+        router.get("/healthz").handler(this::live);
         router.get("/readyz").handler(this::ready);
         router.get("/api/v1/schema").handler(ctx -> json(ctx, 200, schema()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
@@ -138,6 +141,21 @@ public final class RuntimeServer {
     /** The request path's one look at the schema: a volatile read. */
     private void guarded(RoutingContext ctx) {
         if (!fallback.answerIfIncompatible(ctx)) ctx.next();
+    }
+
+    /** Liveness: 503 naming the background threads that stopped (the supervisor is restarting them), else 200. */
+    private void live(RoutingContext ctx) {
+        var problems = supervisor.problems();
+        if (problems.isEmpty()) {
+            json(ctx, 200, info.copy().put("status", "ok"));
+            return;
+        }
+        var threads = new io.vertx.core.json.JsonArray();
+        problems.forEach(p -> threads.add(new JsonObject().put("thread", p.loop()).put("stoppedAt", p.stoppedAt().toString())
+                .put("restarts", p.restarts())));
+        String message = String.join(" ", problems.stream().map(Supervisor.Problem::sentence).toList());
+        ctx.response().putHeader("Cache-Control", "no-store");
+        json(ctx, 503, info.copy().put("status", "failing").put("message", message).put("threads", threads));
     }
 
     private void ready(RoutingContext ctx) {
