@@ -214,7 +214,7 @@ public final class ValRunner implements AutoCloseable {
         long startNs = System.nanoTime();
         Optional<String> refusal = needsNewContext(val, freshContext) ? loads.refusal() : Optional.empty();
         if (refusal.isPresent()) {
-            var error = new Invocation.ValError(MEMORY_MESSAGE + ": " + refusal.get(), 0, 0, "");
+            var error = new Invocation.ValError(MEMORY_MESSAGE + " because " + refusal.get(), 0, 0, "");
             return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), false, null);
         }
         boolean slot = waitForSlot ? concurrency.acquire(val.id(), settings.timeoutMs()) : concurrency.tryAcquire(val.id());

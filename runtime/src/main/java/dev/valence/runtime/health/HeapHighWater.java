@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,13 +48,17 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
         List<String> evictLargestAllocators(long bytes);
     }
 
+    /** How long after an eviction a collection is asked for when none happened by itself. */
+    static final java.time.Duration IDLE_COLLECTION = java.time.Duration.ofSeconds(5);
+
     private final int percent;
     private final Evictor evictor;
     private final MemoryPoolMXBean pool;
     private final long maxBytes;
     private final long markBytes;
     private final NotificationListener listener = (notification, handback) -> onNotification(notification);
-    private final ExecutorService evictions = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("valence-heap-evictions").unstarted(r));
+    private final ScheduledExecutorService evictions = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("valence-heap-evictions").unstarted(r));
     private final AtomicBoolean evicting = new AtomicBoolean();
     private final AtomicLong evicted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -99,8 +104,8 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
         boolean high = pool != null && usedAfterCollectionBytes() >= markBytes;
         if (high != wasHigh) {
             wasHigh = high;
-            if (high) log.warn("The heap is above its high-water mark: {}; new val loads are refused", occupancy());
-            else log.info("The heap is below its high-water mark again: {}; val loads resume", occupancy());
+            if (high) log.warn("The heap is above its high-water mark of {}% (HEAP_HIGH_WATER_PCT): {}; new val loads are refused", percent, occupancy());
+            else log.info("The heap is below its high-water mark of {}% again: {}; val loads resume", percent, occupancy());
         }
         return high;
     }
@@ -109,14 +114,13 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
     public Optional<String> refusal() {
         if (!high()) return Optional.empty();
         refused.incrementAndGet();
-        return Optional.of("the runtime's memory is nearly full (" + occupancy() + "); vals are loaded again once it falls below"
-                + " the mark: try again in a few seconds");
+        return Optional.of("the runtime's memory is nearly full: " + occupancy() + ", above the high-water mark of " + percent
+                + "% (HEAP_HIGH_WATER_PCT); vals are loaded again once it falls below the mark: try again in a few seconds");
     }
 
     private String occupancy() {
         long used = usedAfterCollectionBytes();
-        return "the old generation holds " + used * 100 / maxBytes + "% of " + maxBytes / (1024 * 1024) + " MB after the last collection,"
-                + " above the high-water mark of " + percent + "%, HEAP_HIGH_WATER_PCT";
+        return "the old generation holds " + used * 100 / maxBytes + "% of " + maxBytes / (1024 * 1024) + " MB after the last collection";
     }
 
     private void onNotification(javax.management.Notification notification) {
@@ -142,10 +146,27 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
         high(); // logs the crossing once
         List<String> names = evictor.evictLargestAllocators(usedBytes - markBytes);
         evicted.addAndGet(names.size());
-        if (!names.isEmpty()) {
-            log.warn("Heap above its high-water mark ({} MB after a collection, mark {} MB): evicted the warm contexts of {}",
-                    usedBytes / (1024 * 1024), markBytes / (1024 * 1024), String.join(", ", names));
-        }
+        if (names.isEmpty()) return;
+        log.warn("Heap above its high-water mark ({} MB after a collection, mark {} MB): evicted the warm contexts of {}",
+                usedBytes / (1024 * 1024), markBytes / (1024 * 1024), String.join(", ", names));
+        long collections = collections();
+        evictions.schedule(() -> collectIfIdle(collections), IDLE_COLLECTION.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The occupancy is measured only by collections, and a runtime that refuses loads may allocate too
+     * little to cause one: without one since the eviction, one is asked for, so loads resume once the
+     * evicted contexts' memory is free rather than whenever traffic returns.
+     */
+    private void collectIfIdle(long collectionsAtEviction) {
+        if (high() && collections() == collectionsAtEviction) System.gc();
+    }
+
+    /** Collections so far by the collectors that manage the watched pool. */
+    private long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .filter(gc -> java.util.Arrays.asList(gc.getMemoryPoolNames()).contains(pool.getName()))
+                .mapToLong(gc -> Math.max(0, gc.getCollectionCount())).sum();
     }
 
     /** Publishes the old generation's occupancy, the mark, whether loads are refused, evictions and refusals. */
