@@ -48,7 +48,7 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
         List<String> evictLargestAllocators(long bytes);
     }
 
-    /** How long after an eviction a collection is asked for when none happened by itself. */
+    /** How long the heap may stay above the mark without a collection before one is asked for. */
     static final java.time.Duration IDLE_COLLECTION = java.time.Duration.ofSeconds(5);
 
     private final int percent;
@@ -63,6 +63,7 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
     private final AtomicLong evicted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean wasHigh;
+    private long collectionsAtLastLook = -1; // the eviction thread's own
 
     /** Watches the old generation with a mark at {@code percent} of its maximum; off (never refusing) when the JVM has no such pool. */
     public HeapHighWater(int percent, Evictor evictor) {
@@ -78,6 +79,7 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
         }
         LIVE.add(this);
         applyThreshold(pool);
+        evictions.scheduleWithFixedDelay(this::collectIfIdle, IDLE_COLLECTION.toMillis(), IDLE_COLLECTION.toMillis(), TimeUnit.MILLISECONDS);
         ((NotificationEmitter) ManagementFactory.getMemoryMXBean()).addNotificationListener(listener, null, null);
     }
 
@@ -149,17 +151,21 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
         if (names.isEmpty()) return;
         log.warn("Heap above its high-water mark ({} MB after a collection, mark {} MB): evicted the warm contexts of {}",
                 usedBytes / (1024 * 1024), markBytes / (1024 * 1024), String.join(", ", names));
-        long collections = collections();
-        evictions.schedule(() -> collectIfIdle(collections), IDLE_COLLECTION.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
      * The occupancy is measured only by collections, and a runtime that refuses loads may allocate too
-     * little to cause one: without one since the eviction, one is asked for, so loads resume once the
-     * evicted contexts' memory is free rather than whenever traffic returns.
+     * little to cause one: while above the mark with no collection in the last interval, one is asked
+     * for, so loads resume once the evicted contexts' memory is free rather than whenever traffic returns.
      */
-    private void collectIfIdle(long collectionsAtEviction) {
-        if (high() && collections() == collectionsAtEviction) System.gc();
+    private void collectIfIdle() {
+        try {
+            long collections = collections();
+            if (collections == collectionsAtLastLook && high()) System.gc();
+            collectionsAtLastLook = collections();
+        } catch (RuntimeException e) {
+            log.warn("Could not look at the heap's collections: {}", e.toString());
+        }
     }
 
     /** Collections so far by the collectors that manage the watched pool. */
