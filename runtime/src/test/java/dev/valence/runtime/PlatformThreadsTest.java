@@ -53,6 +53,8 @@ class PlatformThreadsTest {
             long healthyAgainMs = eventually("/healthz is 200 again", () -> platform.get("/healthz").status() == 200);
             assertTrue((System.nanoTime() - killedNs) / 1_000_000 >= 1_000, "restarted after the first backoff of 1 s, not at once");
             assertTrue(healthyAgainMs < 5_000, "restarted within " + healthyAgainMs + " ms");
+            System.out.println("/healthz failed " + failing + " ms after the failed row was written; 200 again "
+                    + (System.nanoTime() - killedNs) / 1_000_000 + " ms after it");
             eventually("compatible again", () -> platform.valence.guard().current().compatible());
             assertEquals(200, platform.get("/v/admin/hello").status());
 
