@@ -62,7 +62,8 @@ public final class Supervisor implements AutoCloseable {
             if (w.isAlive()) continue;
             Instant stoppedAt = w.stoppedAt == null ? Instant.now() : w.stoppedAt;
             problems.add(new Problem(w.name, stoppedAt, w.restarts, "The " + w.name + " thread stopped at " + stoppedAt
-                    + (w.restarts == 0 ? "" : " (restarted " + w.restarts + " times so far)") + "; it is being restarted."));
+                    + (w.restarts == 0 ? "" : w.restarts == 1 ? " (restarted once before)" : " (restarted " + w.restarts + " times before)")
+                    + "; it is being restarted."));
         }
         problems.sort(java.util.Comparator.comparing(Problem::stoppedAt));
         return problems;
