@@ -53,6 +53,7 @@ public record Config(
         long maxResponseBytes,
         long blobMaxBytes,
         long blobQuotaBytes,
+        int heapHighWaterPct,
         EmailSettings email) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -106,6 +107,7 @@ public record Config(
                 reader.integer("VAL_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
                 reader.integer("VAL_BLOB_MAX_MB", 10, 1, 1024) * 1024L * 1024L,
                 reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L,
+                reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99),
                 email(reader));
         config.databaseUrl().ifPresent(url -> {
             try {

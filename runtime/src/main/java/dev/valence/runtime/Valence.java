@@ -21,6 +21,8 @@ import dev.valence.runtime.guard.HeldWork;
 import dev.valence.runtime.guard.Heartbeat;
 import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.guard.Verdict;
+import dev.valence.runtime.health.HeapHighWater;
+import dev.valence.runtime.health.Supervisor;
 import dev.valence.runtime.http.Routes;
 import dev.valence.runtime.http.RuntimeServer;
 import dev.valence.runtime.store.EnvStore;
@@ -98,10 +100,12 @@ public final class Valence implements AutoCloseable {
     private SmtpListener smtp;
     private StatusPage statusPage;
     private AtomicReference<SnapshotKeeper> statusFeed;
+    /** Restarts the background loops an error ended; /healthz fails while one is down. */
+    private final Supervisor supervisor = new Supervisor();
     private volatile Optional<String> bootstrapToken = Optional.empty();
     private volatile boolean closed;
     /** Restarts the embedded PostgreSQL when it dies; null with DATABASE_URL. */
-    private volatile PostgresSupervisor supervisor;
+    private volatile PostgresSupervisor postgresSupervisor;
 
     private Valence(Config config, BuildInfo build) {
         this.config = config;
@@ -239,11 +243,24 @@ public final class Valence implements AutoCloseable {
                 triggers.minimumCronInterval(), 4, config.instanceId()));
         resources.add(cron);
 
+        // the heap's high-water mark evicts the largest allocators and refuses new loads while memory is short
+        var heap = new HeapHighWater(config.heapHighWaterPct(), runner::evictLargestAllocators);
+        resources.add(heap);
+        heap.bindMetrics(registry);
+        runner.gateLoads(heap);
+        // the background loops: an error that ends one is not the end of it
+        supervisor.watch("schema guard", guard::loopAlive, guard::restartLoop);
+        supervisor.watch("held work", heldWork::loopAlive, heldWork::restartLoop);
+        supervisor.watch("status snapshot", statusPage.keeper()::loopAlive, statusPage.keeper()::restartLoop);
+        supervisor.watch("webhook deliverer", statusPage.webhooks()::loopAlive, statusPage.webhooks()::restartLoop);
+        supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
+        supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
+
         server = Routes.server(vertx, config, info, guard, registry, statusFeed::get, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
-                engine, new ValDirectory(vals, 1000), runner, recorder, triggers);
+                engine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor);
         server.listen(config.bindHost(), config.port()).await();
         resources.add(() -> server.close().await());
-        server.failLivenessWhen(() -> supervisor == null ? Optional.empty() : supervisor.livenessProblem());
+        server.failLivenessWhen(() -> postgresSupervisor == null ? Optional.empty() : postgresSupervisor.livenessProblem());
         log.info("Valence is listening on http://{}:{} ({} ms)", config.bindHost(), server.actualPort(),
                 (System.nanoTime() - startNs) / 1_000_000);
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
@@ -277,7 +294,7 @@ public final class Valence implements AutoCloseable {
                                 return;
                             }
                             resources.add(1, postgres); // closed after the pool
-                            resources.add(2, supervisor = new PostgresSupervisor(postgres, guard,
+                            resources.add(2, postgresSupervisor = new PostgresSupervisor(postgres, guard,
                                     PostgresSupervisor.Settings.defaults(config.embeddedPostgresDownLimitMs()))); // stops watching first
                         }
                         break;
@@ -306,7 +323,9 @@ public final class Valence implements AutoCloseable {
             }
             synchronized (resources) {
                 if (closed) return false;
-                resources.add(new StatusAnnouncer(statusPage.automatic(), guard, dataSource, config.instanceId(), 3_000));
+                var announcer = new StatusAnnouncer(statusPage.automatic(), guard, dataSource, config.instanceId(), 3_000);
+                resources.add(announcer);
+                supervisor.watch("status announcer", announcer::loopAlive, announcer::restartLoop);
             }
             guard.onTransition(t -> {
                 if (t.to().compatible() && bootstrapToken.isEmpty()) bootstrap(users, tokens);
@@ -315,7 +334,11 @@ public final class Valence implements AutoCloseable {
             guard.recheck().get(30, TimeUnit.SECONDS);
             if (guard.current().compatible()) bootstrap(users, tokens);
             synchronized (resources) {
-                if (!closed) resources.add(new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs()));
+                if (!closed) {
+                    var heartbeat = new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs());
+                    resources.add(heartbeat);
+                    supervisor.watch("heartbeat", heartbeat::loopAlive, heartbeat::restartLoop);
+                }
             }
             log.info("Valence is up ({} ms): {}", (System.nanoTime() - startNs) / 1_000_000, guard.current().message());
             return true;
@@ -447,6 +470,7 @@ public final class Valence implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        supervisor.close(); // what stops now is not to be restarted
         listening.complete(up -> {}); // a start that failed: the bring-up thread has nothing more to start
         List<AutoCloseable> toClose;
         synchronized (resources) {

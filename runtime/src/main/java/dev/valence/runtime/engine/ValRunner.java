@@ -7,7 +7,10 @@ import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.Val;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.graalvm.polyglot.PolyglotException;
@@ -67,6 +70,7 @@ public final class ValRunner implements AutoCloseable {
     }
 
     private volatile Web web = new Web(null, 10L * 1024 * 1024);
+    private volatile LoadGate loads = LoadGate.OPEN;
 
     private volatile Runnable schemaRecheck = () -> {};
 
@@ -78,6 +82,11 @@ public final class ValRunner implements AutoCloseable {
     /** Sets the fetch client and the response size limit (after the Vert.x instance exists). */
     public void useWeb(Web web) {
         this.web = web;
+    }
+
+    /** Sets what is asked before a val is loaded into a new context (the heap's high-water mark). */
+    public void gateLoads(LoadGate loads) {
+        this.loads = loads;
     }
 
     /** Runs an HTTP val; a streamed response body is collected into the invocation's bytes. */
@@ -111,7 +120,7 @@ public final class ValRunner implements AutoCloseable {
         } else {
             int status = switch (settled.outcome()) {
                 case TIMEOUT -> 504;
-                case LIMIT -> settled.overConcurrency() ? 429 : 500;
+                case LIMIT -> settled.overConcurrency() ? 429 : refusedForMemory(settled.error()) ? 503 : 500;
                 default -> 500;
             };
             result = new Invocation(settled.outcome(), status, "", "", null, settled.logs(), settled.error(), settled.durationMs());
@@ -193,6 +202,17 @@ public final class ValRunner implements AutoCloseable {
                               HostDatabaseErrors.Failure schemaFailure) {}
 
     static final String CONCURRENCY_MESSAGE = "the val already runs";
+    static final String MEMORY_MESSAGE = "the val could not be loaded";
+
+    private static boolean refusedForMemory(Invocation.ValError error) {
+        return error != null && error.message().startsWith(MEMORY_MESSAGE);
+    }
+
+    /** Whether this invocation would load the val into a new context (what the load gate is asked about). */
+    private boolean needsNewContext(Val val, boolean freshContext) {
+        ValProgram program = programs.get(val.id());
+        return freshContext || program == null || program.version != val.latestVersion() || program.idleContexts() == 0;
+    }
 
     /**
      * The invocation core every trigger shares: takes a concurrency slot, picks the version's program,
@@ -206,6 +226,11 @@ public final class ValRunner implements AutoCloseable {
                                   ResponseSink out, Web limits, Function<ValContext, Value> call, Reader<R> reader) {
         Instant startedAt = Instant.now();
         long startNs = System.nanoTime();
+        Optional<String> refusal = needsNewContext(val, freshContext) ? loads.refusal() : Optional.empty();
+        if (refusal.isPresent()) {
+            var error = new Invocation.ValError(MEMORY_MESSAGE + " because " + refusal.get(), 0, 0, "");
+            return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), false, null, null);
+        }
         boolean slot = waitForSlot ? concurrency.acquire(val.id(), settings.timeoutMs()) : concurrency.tryAcquire(val.id());
         if (!slot) {
             var error = new Invocation.ValError(CONCURRENCY_MESSAGE + " " + concurrency.limit() + " invocations at once (VAL_MAX_CONCURRENCY);"
@@ -303,6 +328,7 @@ public final class ValRunner implements AutoCloseable {
         if (loop.schemaFailure() != null) reusable = false;
 
         boolean inTime = watch.finish();
+        program.allocatedBytes.add(watch.allocatedBytes());
         String logs = modules == null ? context.logs.take() : modules.maskSecrets(val.ownerId(), context.logs.take());
         R value = null;
         if (watch.cause() == Watchdog.Cause.MEMORY) {
@@ -499,7 +525,7 @@ public final class ValRunner implements AutoCloseable {
      * left for the first request, which loads the module again and reports the failure as its run.
      */
     public void prepare(Val val, String code) {
-        if (val.type() != Val.Type.HTTP || !concurrency.tryAcquire(val.id())) return;
+        if (val.type() != Val.Type.HTTP || loads.refusal().isPresent() || !concurrency.tryAcquire(val.id())) return;
         try {
             ValProgram program = programFor(val, code);
             if (program.version != val.latestVersion() || program.graph.error().isPresent()) return;
@@ -522,6 +548,7 @@ public final class ValRunner implements AutoCloseable {
                 loop.close();
             }
             boolean inTime = watch.finish();
+            program.allocatedBytes.add(watch.allocatedBytes());
             if (loaded && inTime && watch.cause() == null && loop.schemaFailure() == null) {
                 context.reset.execute(); // timers the module left behind do not run in the first request
                 program.release(context);
@@ -561,6 +588,26 @@ public final class ValRunner implements AutoCloseable {
         programs.values().stream().min(Comparator.comparingLong(p -> p.lastUsedNanos)).ifPresent(p -> {
             if (programs.remove(p.valId, p)) p.retire();
         });
+    }
+
+    /**
+     * Evicts the warm versions whose invocations allocated the most, largest first, until what they
+     * allocated reaches {@code bytes} (at least one when any is warm); their in-flight contexts close
+     * when they come back. Returns their names with what each allocated.
+     */
+    public List<String> evictLargestAllocators(long bytes) {
+        var evicted = new ArrayList<String>();
+        long covered = 0;
+        for (ValProgram program : programs.values().stream()
+                .sorted(Comparator.comparingLong((ValProgram p) -> p.allocatedBytes.sum()).reversed()).toList()) {
+            if (!evicted.isEmpty() && covered >= bytes) break;
+            if (!programs.remove(program.valId, program)) continue;
+            program.retire();
+            long allocated = program.allocatedBytes.sum();
+            covered += allocated;
+            evicted.add(program.name + "@" + program.version + " (" + allocated / (1024 * 1024) + " MB allocated)");
+        }
+        return evicted;
     }
 
     /** Drops the warm contexts of a val (after it was deleted or changed here). */

@@ -62,6 +62,8 @@ public final class HeldWork implements AutoCloseable {
     private final ExecutorService drainer;
     private final ScheduledExecutorService sweeper;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final long sweepIntervalMs;
+    private volatile java.util.concurrent.ScheduledFuture<?> sweeping;
 
     public HeldWork(DataSource dataSource, SchemaGuard guard, String instanceId, long sweepIntervalMs) {
         this.dataSource = dataSource;
@@ -73,9 +75,24 @@ public final class HeldWork implements AutoCloseable {
             if (t.to().compatible()) drainSoon();
         });
         // other instances' held work, and items whose claimer died, are picked up by the sweep
-        sweeper.scheduleWithFixedDelay(() -> {
-            if (guard.current().compatible()) drainSoon();
-        }, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
+        this.sweepIntervalMs = sweepIntervalMs;
+        this.sweeping = sweeper.scheduleWithFixedDelay(this::sweep, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        if (guard.current().compatible()) drainSoon();
+    }
+
+    /** Whether the sweep still repeats (an error thrown by one cancels the rest): the supervisor asks. */
+    public boolean loopAlive() {
+        return sweeper.isShutdown() || !sweeping.isDone();
+    }
+
+    /** Schedules the sweep again after an error cancelled it; does nothing while it repeats. */
+    public synchronized void restartLoop() {
+        if (loopAlive()) return;
+        log.error("The held-work sweep stopped on {}", sweeping.state() == java.util.concurrent.Future.State.FAILED ? sweeping.exceptionNow() : sweeping.state());
+        sweeping = sweeper.scheduleWithFixedDelay(this::sweep, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
     }
 
     public void register(String kind, Handler handler) {

@@ -53,7 +53,7 @@ public final class SchemaGuard implements AutoCloseable {
     private volatile java.util.function.UnaryOperator<String> unreachableSentence = Verdict::cannotBeReached;
     private volatile boolean recheckRequested;
     private volatile boolean running;
-    private Thread thread;
+    private volatile Thread thread;
     private Connection connection;
     private double notifiedAtEpochSec = -1;
     private double committedAtEpochSec = -1;
@@ -131,6 +131,20 @@ public final class SchemaGuard implements AutoCloseable {
     public synchronized void start() {
         if (running) return;
         running = true;
+        recheckRequested = true;
+        thread = Thread.ofPlatform().daemon().name("valence-schema-guard").start(this::loop);
+    }
+
+    /** Whether the guard's thread runs (also true before {@link #start} and after {@link #close}): the supervisor asks. */
+    public boolean loopAlive() {
+        Thread t = thread;
+        return !running || (t != null && t.isAlive());
+    }
+
+    /** Starts the guard's loop on a new thread after an error ended the last one; does nothing while one runs. */
+    public synchronized void restartLoop() {
+        if (!running || thread.isAlive()) return;
+        closeConnection(); // left by the thread that died, in a state nobody knows
         recheckRequested = true;
         thread = Thread.ofPlatform().daemon().name("valence-schema-guard").start(this::loop);
     }

@@ -174,6 +174,7 @@ final class ValRoute {
         };
         HttpServerResponse response = ctx.response().setStatusCode(invocation.status()).putHeader("Cache-Control", "no-store");
         if (invocation.status() == 429) response.putHeader("Retry-After", "1"); // the val's concurrency limit
+        if (invocation.status() == 503) response.putHeader("Retry-After", "5"); // the heap's high-water mark: until a collection frees memory
         if (Html.prefersHtml(ctx.request())) {
             String where = error.line() > 0 ? " at " + error.where() : "";
             response.putHeader("Content-Type", "text/html; charset=utf-8").end(Html.page(

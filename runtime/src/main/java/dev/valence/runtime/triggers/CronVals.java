@@ -54,6 +54,7 @@ public final class CronVals implements AutoCloseable {
     private final Settings settings;
     private final Scheduler scheduler;
     private final ScheduledExecutorService syncer;
+    private volatile java.util.concurrent.ScheduledFuture<?> syncing;
     private boolean started;
     private boolean closed;
 
@@ -80,7 +81,24 @@ public final class CronVals implements AutoCloseable {
         if (started || closed) return;
         started = true;
         scheduler.start();
-        syncer.scheduleWithFixedDelay(this::syncQuietly, 0, settings.syncMs(), TimeUnit.MILLISECONDS);
+        syncing = syncer.scheduleWithFixedDelay(this::syncQuietly, 0, settings.syncMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether the sync with the cron vals still repeats (an error thrown by one cancels the rest), or
+     * was never started: the supervisor asks. The ticks themselves run on db-scheduler's threads,
+     * which survive what a tick throws.
+     */
+    public boolean loopAlive() {
+        var current = syncing;
+        return current == null || syncer.isShutdown() || !current.isDone();
+    }
+
+    /** Schedules the sync again after an error cancelled it; does nothing while it repeats. */
+    public synchronized void restartLoop() {
+        if (loopAlive() || closed) return;
+        log.error("The cron sync stopped on {}", syncing.state() == java.util.concurrent.Future.State.FAILED ? syncing.exceptionNow() : syncing.state());
+        syncing = syncer.scheduleWithFixedDelay(this::syncQuietly, 0, settings.syncMs(), TimeUnit.MILLISECONDS);
     }
 
     /** Reads a schedule with this runtime's minimum interval; throws IllegalArgumentException naming the problem. */
