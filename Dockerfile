@@ -3,6 +3,8 @@
 #   runtime      the Vert.x runtime (vals, API, schema guard), JDK for the Graal JIT
 #   status-page  the standalone status page
 #   ops          the operator CLI (the migrate job); arguments after the image name are its subcommand
+# The long-running images exit on an OutOfMemoryError (a JVM after one cannot be trusted); compose's
+# `restart: unless-stopped` starts them again.
 # The build stage needs Node.js and npm: the runtime bundles the WHATWG URL library for vals.
 
 FROM node:22.12.0-bookworm-slim AS node
@@ -22,13 +24,13 @@ COPY --from=build /src/runtime/target/valence-runtime-0.1.0-SNAPSHOT.jar /app/va
 COPY --from=build /src/runtime/target/lib /app/lib
 COPY --from=build /src/runtime/target/jvmci /app/jvmci
 EXPOSE 8080
-CMD ["java", "-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=/app/jvmci", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Dpolyglot.engine.WarnInterpreterOnly=false", "-cp", "/app/valence-runtime.jar:/app/lib/*", "dev.valence.runtime.Main"]
+CMD ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=/app/jvmci", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Dpolyglot.engine.WarnInterpreterOnly=false", "-cp", "/app/valence-runtime.jar:/app/lib/*", "dev.valence.runtime.Main"]
 
 FROM eclipse-temurin:25-jre-noble AS status-page
 WORKDIR /app
 COPY --from=build /src/status-page/target/valence-status-page-0.1.0-SNAPSHOT-standalone.jar /app/valence-status-page.jar
 EXPOSE 8081
-CMD ["java", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", "/app/valence-status-page.jar"]
+CMD ["java", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", "/app/valence-status-page.jar"]
 
 FROM eclipse-temurin:25-jre-noble AS ops
 WORKDIR /app

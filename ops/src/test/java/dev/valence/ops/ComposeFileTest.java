@@ -73,6 +73,18 @@ class ComposeFileTest {
     }
 
     @Test
+    void the_long_running_services_exit_on_out_of_memory_and_are_restarted() {
+        for (String service : List.of("postgres", "status-page", "runtime-1", "runtime-2")) {
+            assertEquals("unless-stopped", services.get(service).get("restart"), service);
+        }
+        for (String stage : List.of("runtime", "status-page")) {
+            String section = dockerfile.substring(dockerfile.indexOf("AS " + stage + "\n"));
+            Matcher cmd = Pattern.compile("(?m)^CMD \\[\"java\", \"-XX:\\+ExitOnOutOfMemoryError\", ").matcher(section);
+            assertTrue(cmd.find(), "the " + stage + " image's java exits on an OutOfMemoryError");
+        }
+    }
+
+    @Test
     void every_image_is_pinned_to_a_tag_other_than_latest() {
         List<String> images = new ArrayList<>();
         services.values().stream().filter(s -> s.containsKey("image")).forEach(s -> images.add((String) s.get("image")));

@@ -19,6 +19,7 @@ public record Config(
         Optional<String> databaseUrl,
         Path dataDir,
         int embeddedPostgresPort,
+        long embeddedPostgresDownLimitMs,
         String bindHost,
         int port,
         Optional<String> publicUrl,
@@ -52,6 +53,7 @@ public record Config(
         long maxResponseBytes,
         long blobMaxBytes,
         long blobQuotaBytes,
+        int heapHighWaterPct,
         EmailSettings email) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -71,6 +73,7 @@ public record Config(
                 reader.optional("DATABASE_URL"),
                 Path.of(reader.string("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".valence").toString())),
                 reader.integer("EMBEDDED_PG_PORT", 0, 0, 65535),
+                reader.integer("EMBEDDED_PG_DOWN_LIMIT_MS", 60_000, 1_000, 24 * 3_600_000),
                 bindHost,
                 port,
                 reader.optional("PUBLIC_URL").map(Config::stripSlash),
@@ -104,6 +107,7 @@ public record Config(
                 reader.integer("VAL_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
                 reader.integer("VAL_BLOB_MAX_MB", 10, 1, 1024) * 1024L * 1024L,
                 reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L,
+                reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99),
                 email(reader));
         config.databaseUrl().ifPresent(url -> {
             try {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.valence.runtime.db.DatabaseUrl;
 import dev.valence.runtime.db.Migrations;
 import dev.valence.runtime.db.PostgresServer;
+import dev.valence.runtime.db.PostgresSupervisor;
 import dev.valence.runtime.engine.Fetcher;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.RunRecorder;
@@ -20,6 +21,8 @@ import dev.valence.runtime.guard.HeldWork;
 import dev.valence.runtime.guard.Heartbeat;
 import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.guard.Verdict;
+import dev.valence.runtime.health.HeapHighWater;
+import dev.valence.runtime.health.Supervisor;
 import dev.valence.runtime.http.Routes;
 import dev.valence.runtime.http.RuntimeServer;
 import dev.valence.runtime.store.EnvStore;
@@ -97,8 +100,12 @@ public final class Valence implements AutoCloseable {
     private SmtpListener smtp;
     private StatusPage statusPage;
     private AtomicReference<SnapshotKeeper> statusFeed;
+    /** Restarts the background loops an error ended; /healthz fails while one is down. */
+    private final Supervisor supervisor = new Supervisor();
     private volatile Optional<String> bootstrapToken = Optional.empty();
     private volatile boolean closed;
+    /** Restarts the embedded PostgreSQL when it dies; null with DATABASE_URL. */
+    private volatile PostgresSupervisor postgresSupervisor;
 
     private Valence(Config config, BuildInfo build) {
         this.config = config;
@@ -148,6 +155,7 @@ public final class Valence implements AutoCloseable {
                 Duration.ofMillis(config.schemaPollMs()));
         guard.bindMetrics(registry);
         resources.add(guard);
+        if (embedded.isEmpty()) guard.explainUnreachable(error -> Verdict.cannotReach(url.hostAndPort(), error, guard.retryMs()));
 
         CompletableFuture<Void> databaseReady = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("valence-database-start").start(() -> {
@@ -218,11 +226,13 @@ public final class Valence implements AutoCloseable {
         var fetcher = new Fetcher(vertx, new Fetcher.Settings(config.fetchAllow(), config.fetchTimeoutMs(), config.fetchMaxResponseBytes()));
         resources.add(fetcher);
         runner.useWeb(new ValRunner.Web(fetcher, config.maxResponseBytes()));
+        runner.onSchemaTrouble(guard::recheck);
 
         var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());
         var triggerResults = new TriggerResultStore(dataSource);
-        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner, valId -> cron.lastRunAt(valId));
+        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner, valId -> cron.lastRunAt(valId),
+                (valId, startedAt) -> cron.ran(valId, startedAt));
         triggerRunner.registerWith(heldWork);
         var runNotices = new RunNotices(dataSource, runs, config.instanceId());
         runNotices.subscribe(EnvStore.CHANNEL, modules.envNotices()); // env writes made on other instances
@@ -233,10 +243,24 @@ public final class Valence implements AutoCloseable {
                 triggers.minimumCronInterval(), 4, config.instanceId()));
         resources.add(cron);
 
+        // the heap's high-water mark evicts the largest allocators and refuses new loads while memory is short
+        var heap = new HeapHighWater(config.heapHighWaterPct(), runner::evictLargestAllocators);
+        resources.add(heap);
+        heap.bindMetrics(registry);
+        runner.gateLoads(heap);
+        // the background loops: an error that ends one is not the end of it
+        supervisor.watch("schema guard", guard::loopAlive, guard::restartLoop);
+        supervisor.watch("held work", heldWork::loopAlive, heldWork::restartLoop);
+        supervisor.watch("status snapshot", statusPage.keeper()::loopAlive, statusPage.keeper()::restartLoop);
+        supervisor.watch("webhook deliverer", statusPage.webhooks()::loopAlive, statusPage.webhooks()::restartLoop);
+        supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
+        supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
+
         server = Routes.server(vertx, config, info, guard, registry, statusFeed::get, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
-                engine, new ValDirectory(vals, 1000), runner, recorder, triggers);
+                engine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor);
         server.listen(config.bindHost(), config.port()).await();
         resources.add(() -> server.close().await());
+        server.failLivenessWhen(() -> postgresSupervisor == null ? Optional.empty() : postgresSupervisor.livenessProblem());
         log.info("Valence is listening on http://{}:{} ({} ms)", config.bindHost(), server.actualPort(),
                 (System.nanoTime() - startNs) / 1_000_000);
         if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
@@ -270,6 +294,8 @@ public final class Valence implements AutoCloseable {
                                 return;
                             }
                             resources.add(1, postgres); // closed after the pool
+                            resources.add(2, postgresSupervisor = new PostgresSupervisor(postgres, guard,
+                                    PostgresSupervisor.Settings.defaults(config.embeddedPostgresDownLimitMs()))); // stops watching first
                         }
                         break;
                     } catch (RuntimeException e) {
@@ -297,7 +323,9 @@ public final class Valence implements AutoCloseable {
             }
             synchronized (resources) {
                 if (closed) return false;
-                resources.add(new StatusAnnouncer(statusPage.automatic(), guard, dataSource, config.instanceId(), 3_000));
+                var announcer = new StatusAnnouncer(statusPage.automatic(), guard, dataSource, config.instanceId(), 3_000);
+                resources.add(announcer);
+                supervisor.watch("status announcer", announcer::loopAlive, announcer::restartLoop);
             }
             guard.onTransition(t -> {
                 if (t.to().compatible() && bootstrapToken.isEmpty()) bootstrap(users, tokens);
@@ -306,7 +334,11 @@ public final class Valence implements AutoCloseable {
             guard.recheck().get(30, TimeUnit.SECONDS);
             if (guard.current().compatible()) bootstrap(users, tokens);
             synchronized (resources) {
-                if (!closed) resources.add(new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs()));
+                if (!closed) {
+                    var heartbeat = new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs());
+                    resources.add(heartbeat);
+                    supervisor.watch("heartbeat", heartbeat::loopAlive, heartbeat::restartLoop);
+                }
             }
             log.info("Valence is up ({} ms): {}", (System.nanoTime() - startNs) / 1_000_000, guard.current().message());
             return true;
@@ -438,6 +470,7 @@ public final class Valence implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        supervisor.close(); // what stops now is not to be restarted
         listening.complete(up -> {}); // a start that failed: the bring-up thread has nothing more to start
         List<AutoCloseable> toClose;
         synchronized (resources) {

@@ -22,6 +22,16 @@ class ConfigTest {
         assertEquals(Path.of(System.getProperty("user.home"), ".valence"), config.dataDir(), "without HOME");
         assertEquals(Path.of("/home/ada/.valence"), Config.fromEnv(Map.of("HOME", "/home/ada")).dataDir());
         assertEquals(Optional.empty(), config.publicUrl());
+        assertEquals(60_000, config.embeddedPostgresDownLimitMs());
+    }
+
+    @Test
+    void messages_name_the_database_by_host_and_port() {
+        assertEquals("db.example:6543", DatabaseUrl.parse("postgres://u:p@db.example:6543/valence?sslmode=require").hostAndPort());
+        assertEquals("db.example:5432", DatabaseUrl.parse("postgres://db.example/valence").hostAndPort());
+        assertEquals("h:5432", DatabaseUrl.parse("jdbc:postgresql://h/x?user=u&password=secret").hostAndPort());
+        assertEquals("[::1]:5433", DatabaseUrl.parse("jdbc:postgresql://[::1]:5433/x").hostAndPort());
+        assertEquals("[::1]:5432", DatabaseUrl.parse("jdbc:postgresql://[::1]/x").hostAndPort());
     }
 
     @Test

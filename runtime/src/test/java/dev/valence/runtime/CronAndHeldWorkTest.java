@@ -157,6 +157,41 @@ class CronAndHeldWorkTest {
         }
     }
 
+    @Test
+    void a_held_cron_tick_tells_the_next_tick_when_it_ran_not_when_it_was_held() throws Exception {
+        try (var a = TestPlatform.start("cron_held_last_run", with("held-last"))) {
+            var flips = new SchemaFlips(a.databaseUrl);
+            var cron = a.createVal(a.adminToken, new JsonObject().put("name", "pulse").put("type", "cron").put("schedule", "every 1s")
+                    .put("code", "export default (interval) => { console.log(JSON.stringify(interval)) }"));
+            long cronId = Long.parseLong(cron.getString("id"));
+            String runs = "SELECT count(*) FROM app.runs WHERE val_id = " + cronId;
+            eventually("the cron val ticks", 10_000, () -> flips.count(runs) > 0);
+
+            flips.applyTestContractMigration();
+            eventually("incompatible", 10_000, () -> !a.valence.guard().current().compatible());
+            var incompatibleAt = java.time.Instant.now(); // from here until the repair, every tick is held
+            eventually("ticks are held", 10_000, () -> flips.count("SELECT count(*) FROM control.held_work WHERE kind = 'cron' AND done_at IS NULL") >= 3);
+            var repairedAt = java.time.Instant.now();
+            flips.removeContractRow(900);
+            eventually("the held ticks ran", 10_000, () -> flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL") == 0);
+            long afterHeld = flips.count(runs);
+            eventually("two ticks after the held ones", 10_000, () -> flips.count(runs) >= afterHeld + 2);
+            a.valence.cron().close();
+
+            var listed = a.get("/api/v1/vals/admin/pulse/runs?trigger=cron&limit=1000", a.adminToken).json().getJsonArray("data");
+            for (int i = 0; i < listed.size(); i++) {
+                String logged = listed.getJsonObject(i).getString("logs");
+                String lastRunAt = new JsonObject(logged.substring("[log] ".length())).getString("lastRunAt");
+                if (lastRunAt == null) continue;
+                var at = java.time.Instant.parse(lastRunAt);
+                assertTrue(at.isBefore(incompatibleAt) || at.isAfter(repairedAt),
+                        "a tick was told lastRunAt " + at + ", while every tick was held (" + incompatibleAt + " to " + repairedAt + ")");
+            }
+            String newest = new JsonObject(listed.getJsonObject(0).getString("logs").substring("[log] ".length())).getString("lastRunAt");
+            assertTrue(java.time.Instant.parse(newest).isAfter(repairedAt), "the newest tick was told " + newest + ", before the repair at " + repairedAt);
+        }
+    }
+
     /** Opens the live log tail of admin/{val} on runtime {@code b} and returns its lines once it listens. */
     private static java.util.Iterator<String> tail(TestPlatform a, Valence b, String val) throws Exception {
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + b.port() + "/api/v1/vals/admin/" + val + "/logs/stream"))

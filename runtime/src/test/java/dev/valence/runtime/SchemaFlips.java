@@ -23,6 +23,19 @@ final class SchemaFlips {
                 .load().migrate();
     }
 
+    /**
+     * A separate Flyway client applying the test-only contract migration that renames app.blobs' value
+     * column while holding the table's ACCESS EXCLUSIVE lock; it waits for advisory lock 4901, which
+     * the caller may hold to decide when the migration commits.
+     */
+    void applyBlobRenameUnderLock() {
+        Flyway.configure().dataSource(jdbcUrl, "postgres", "")
+                .schemas("app").defaultSchema("app").table("flyway_schema_history")
+                .locations("classpath:db/migration/app", "classpath:db/test-migrations/blob-rename")
+                .ignoreMigrationPatterns("*:missing", "*:future")
+                .load().migrate();
+    }
+
     /** A separate Flyway client applying the real migrations of both schemas. */
     void applyMigrations() {
         for (String schema : new String[] {"control", "app"}) {
@@ -53,6 +66,16 @@ final class SchemaFlips {
             var values = new java.util.ArrayList<String>();
             while (rows.next()) values.add(rows.getString(1));
             return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(query + ": " + e.getMessage(), e);
+        }
+    }
+
+    String string(String query) {
+        try (var connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             var rows = connection.createStatement().executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
         } catch (SQLException e) {
             throw new IllegalStateException(query + ": " + e.getMessage(), e);
         }

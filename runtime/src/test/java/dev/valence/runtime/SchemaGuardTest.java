@@ -287,4 +287,19 @@ class SchemaGuardTest {
             assertTrue(metrics.contains("valence_schema_detection_latency_seconds_count 1"), metrics);
         }
     }
+
+    @Test
+    void detection_time_counts_from_the_commit_of_the_change_not_from_the_statement_that_made_it() throws Exception {
+        try (var platform = TestPlatform.start("guard_detection_commit", Map.of("SCHEMA_POLL_MS", "30000"))) {
+            // the contract row lands a second before its transaction commits, as in a migration that goes on working
+            new SchemaFlips(platform.databaseUrl).sql("BEGIN; INSERT INTO control.schema_contract (version, kind, min_code_level, description)"
+                    + " VALUES (900, 'contract', 900, 'test: committed a second after it was written'); SELECT pg_sleep(1); COMMIT");
+            eventually("incompatible", () -> !platform.valence.guard().current().compatible());
+            var transition = platform.valence.guard().transitions().getFirst();
+            assertEquals("schema_too_new", transition.to().code());
+            System.out.printf("guard detection: %d ms from the commit%n", transition.detectionMs());
+            assertTrue(transition.detectionMs() >= 0 && transition.detectionMs() < 500,
+                    "detected " + transition.detectionMs() + " ms after the commit (the row was written 1000 ms before it)");
+        }
+    }
 }

@@ -39,7 +39,7 @@ public final class SnapshotKeeper implements AutoCloseable {
     private volatile View view;
     private volatile boolean running = true;
     private volatile boolean reloadRequested = true;
-    private final Thread thread;
+    private volatile Thread thread;
 
     public SnapshotKeeper(StatusStore store, ConnectionFactory connections, java.nio.file.Path snapshotFile, long pollMs) {
         this.store = store;
@@ -48,6 +48,18 @@ public final class SnapshotKeeper implements AutoCloseable {
         this.pollMs = pollMs;
         this.view = file.read().map(s -> new View(s, true)).orElse(null);
         this.thread = Thread.ofPlatform().daemon().name("valence-status-snapshot").start(this::loop);
+    }
+
+    /** Whether the keeper's thread runs (also true after {@link #close}): a supervisor asks. */
+    public boolean loopAlive() {
+        return !running || thread.isAlive();
+    }
+
+    /** Starts the keeper's loop on a new thread after an error ended the last one; does nothing while one runs. */
+    public synchronized void restartLoop() {
+        if (!running || thread.isAlive()) return;
+        reloadRequested = true;
+        thread = Thread.ofPlatform().daemon().name("valence-status-snapshot").start(this::loop);
     }
 
     /** The current view, or null before the first snapshot was ever taken. */
@@ -98,6 +110,16 @@ public final class SnapshotKeeper implements AutoCloseable {
                 }
                 markStale(e);
                 sleep(Math.min(pollMs, 1000));
+            } catch (Error e) {
+                // this thread ends (a supervisor starts another): its connection goes with it
+                if (connection != null) {
+                    try {
+                        connection.close();
+                    } catch (SQLException ignored) {
+                        // gone anyway
+                    }
+                }
+                throw e;
             }
         }
         if (connection != null) {

@@ -64,6 +64,11 @@ public final class StatusPage implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** The thread that sends webhook deliveries (a supervisor watches it). */
+    public WebhookDeliverer webhooks() {
+        return webhooks;
+    }
+
     public SnapshotKeeper keeper() {
         return keeper;
     }

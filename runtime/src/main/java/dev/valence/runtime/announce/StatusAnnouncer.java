@@ -38,6 +38,8 @@ public final class StatusAnnouncer implements AutoCloseable {
     private final DataSource dataSource;
     private final String instanceId;
     private final ScheduledExecutorService worker;
+    private final long reconcileMs;
+    private volatile java.util.concurrent.ScheduledFuture<?> reconciling;
 
     public StatusAnnouncer(AutomaticIncidents incidents, SchemaGuard guard, DataSource dataSource, String instanceId, long reconcileMs) {
         this.incidents = incidents;
@@ -46,7 +48,21 @@ public final class StatusAnnouncer implements AutoCloseable {
         this.instanceId = instanceId;
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("valence-announcer").unstarted(r));
         guard.onTransition(t -> worker.execute(() -> announce(t)));
-        worker.scheduleWithFixedDelay(this::reconcile, reconcileMs, reconcileMs, TimeUnit.MILLISECONDS);
+        this.reconcileMs = reconcileMs;
+        this.reconciling = worker.scheduleWithFixedDelay(this::reconcile, reconcileMs, reconcileMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the reconciler still repeats (an error thrown by one cancels the rest): the supervisor asks. */
+    public boolean loopAlive() {
+        return worker.isShutdown() || !reconciling.isDone();
+    }
+
+    /** Schedules the reconciler again after an error cancelled it; does nothing while it repeats. */
+    public synchronized void restartLoop() {
+        if (loopAlive()) return;
+        log.error("The status announcer stopped on {}",
+                reconciling.state() == java.util.concurrent.Future.State.FAILED ? reconciling.exceptionNow() : reconciling.state());
+        reconciling = worker.scheduleWithFixedDelay(this::reconcile, reconcileMs, reconcileMs, TimeUnit.MILLISECONDS);
     }
 
     private void announce(Transition t) {

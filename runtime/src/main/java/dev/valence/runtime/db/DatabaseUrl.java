@@ -38,6 +38,15 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         }
     }
 
+    /** {@code host:port} of the server (port 5432 when the URL names none), for messages. */
+    public String hostAndPort() {
+        String rest = jdbcUrl.substring("jdbc:postgresql://".length());
+        int end = rest.indexOf('/');
+        String authority = (end < 0 ? rest : rest.substring(0, end)).split("\\?", 2)[0];
+        if (authority.isEmpty()) return "localhost:5432";
+        return authority.contains(":") && !authority.endsWith("]") ? authority : authority + ":5432";
+    }
+
     /** The address without its password, for messages. */
     public static String redact(String url) {
         return url.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@");

@@ -1,11 +1,17 @@
 package dev.valence.runtime.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,15 +19,31 @@ import org.slf4j.LoggerFactory;
  * The embedded PostgreSQL used when no {@code DATABASE_URL} is configured: binaries from a Maven
  * artifact, data in a folder that survives restarts. PostgreSQL outlives a JVM killed hard, so it is
  * stopped in a shutdown hook as well as by {@link #close()}.
+ *
+ * <p>The library's instance keeps owning the data folder (its lock file, and the stop at close) for
+ * the whole life of this object; {@link #restart} starts the postmaster again with PostgreSQL's own
+ * {@code pg_ctl restart}, which reuses the command line recorded in {@code postmaster.opts}, so a
+ * restarted server has the same port, data folder and settings.
  */
 public final class PostgresServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
+    /** How long {@code pg_ctl} waits for a restarted server to accept connections (crash recovery runs first). */
+    private static final int RESTART_WAIT_SECONDS = 60;
 
     private final EmbeddedPostgres postgres;
+    private final Path pgData;
+    private final Path pgCtl;
+    private final Path logFile;
     private final Thread shutdownHook;
+    private volatile long pid;
+    private volatile boolean stopping;
 
-    private PostgresServer(EmbeddedPostgres postgres) {
+    private PostgresServer(EmbeddedPostgres postgres, Path pgData, Path pgCtl, Path logFile) {
         this.postgres = postgres;
+        this.pgData = pgData;
+        this.pgCtl = pgCtl;
+        this.logFile = logFile;
+        this.pid = readPid(pgData).orElse(-1L);
         this.shutdownHook = new Thread(this::stopQuietly, "valence-postgres-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -42,12 +64,19 @@ public final class PostgresServer implements AutoCloseable {
             var postgres = builder.start();
             log.info("Embedded PostgreSQL started on port {} with data in {} ({} ms)",
                     postgres.getPort(), pgData, (System.nanoTime() - startedNs) / 1_000_000);
-            return new PostgresServer(postgres);
+            return new PostgresServer(postgres, pgData, pgCtlOf(pgData), dataDir.resolve("postgres.log"));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + pgData
                     + ": " + e.getMessage() + ". Set DATABASE_URL to use another PostgreSQL server, or"
                     + " VALENCE_DATA_DIR to use another data folder.", e);
         }
+    }
+
+    /** {@code pg_ctl} beside the {@code postgres} binary that {@code postmaster.opts} names (its first, quoted word). */
+    private static Path pgCtlOf(Path pgData) throws IOException {
+        String opts = Files.readString(pgData.resolve("postmaster.opts"), StandardCharsets.UTF_8).strip();
+        String binary = opts.startsWith("\"") ? opts.substring(1, opts.indexOf('"', 1)) : opts.split(" ", 2)[0];
+        return Path.of(binary).resolveSibling("pg_ctl");
     }
 
     public String jdbcUrl() {
@@ -58,7 +87,125 @@ public final class PostgresServer implements AutoCloseable {
         return postgres.getPort();
     }
 
-    private void stopQuietly() {
+    /** The postmaster's process id as of the last (re)start, -1 when unknown. */
+    public long pid() {
+        return pid;
+    }
+
+    /** Where a restarted postmaster writes its own log (the first start's output goes to this process's log). */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /**
+     * Whether this object is being closed or the JVM is exiting: then a postmaster that stops is meant to
+     * (the library's own shutdown hook may stop it before ours runs).
+     */
+    public boolean stopping() {
+        if (stopping) return true;
+        try {
+            var probe = new Thread(() -> {});
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shutdownInProgress) {
+            return true;
+        }
+    }
+
+    /**
+     * Whether the postmaster is alive. A zombie (dead, not yet reaped by its parent) counts as dead:
+     * that is what a killed postmaster is when this JVM runs as PID 1 of a container.
+     */
+    public boolean isRunning() {
+        long p = pid;
+        if (p <= 0 || !ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(p), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException | RuntimeException noProcFileSystem) {
+            return true; // ProcessHandle said alive
+        }
+    }
+
+    /**
+     * Kills a postmaster that stopped answering and waits (up to 10 s) until it is gone: pg_ctl would
+     * otherwise find it still there and try to stop it rather than start a new one.
+     */
+    public void kill() {
+        ProcessHandle.of(pid).ifPresent(process -> {
+            process.destroyForcibly();
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException stillThere) {
+                // the restart reports what is in the way
+            }
+        });
+    }
+
+    /**
+     * Starts the postmaster again on the same port and data folder; waits until it accepts connections.
+     *
+     * @return empty when it runs again, else why not (pg_ctl's or PostgreSQL's own words)
+     */
+    public synchronized Optional<String> restart() {
+        if (stopping()) return Optional.of("the embedded PostgreSQL is being stopped");
+        var command = new ArrayList<String>();
+        // as the library does for its own start: pg_ctl refuses root, and a user namespace makes it not root
+        if (LinuxUtils.isUnshareAvailable()) command.addAll(List.of("unshare", "-U"));
+        command.addAll(List.of(pgCtl.toString(), "-D", pgData.toString(), "-l", logFile.toString(),
+                "-w", "-t", String.valueOf(RESTART_WAIT_SECONDS), "restart", "-m", "fast"));
+        try {
+            long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(RESTART_WAIT_SECONDS + 10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return Optional.of("pg_ctl did not finish within " + (RESTART_WAIT_SECONDS + 10) + " s");
+            }
+            if (process.exitValue() == 0) {
+                pid = readPid(pgData).orElse(-1L);
+                return Optional.empty();
+            }
+            return Optional.of(failure(output, logStart));
+        } catch (IOException e) {
+            return Optional.of("could not run " + pgCtl + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+    }
+
+    /** PostgreSQL's own FATAL line from the log when pg_ctl points there, else pg_ctl's first complaint. */
+    private String failure(String pgCtlOutput, long logStart) {
+        if (pgCtlOutput.contains("Examine the log output")) {
+            try {
+                String written = Files.readString(logFile, StandardCharsets.UTF_8);
+                String fresh = written.length() >= logStart ? written.substring((int) Math.min(logStart, written.length())) : written;
+                Optional<String> fatal = fresh.lines().filter(l -> l.contains("FATAL:")).reduce((a, b) -> b);
+                if (fatal.isPresent()) return fatal.get().substring(fatal.get().indexOf("FATAL:")).replaceAll("\\s+", " ").strip();
+            } catch (IOException | RuntimeException unreadable) {
+                // fall back to pg_ctl's words
+            }
+        }
+        return pgCtlOutput.lines().filter(l -> l.startsWith("pg_ctl:")).findFirst()
+                .orElse(pgCtlOutput.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("pg_ctl failed")).strip();
+    }
+
+    private static Optional<Long> readPid(Path pgData) {
+        try {
+            List<String> lines = Files.readAllLines(pgData.resolve("postmaster.pid"));
+            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.getFirst().strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private synchronized void stopQuietly() {
+        stopping = true;
         try {
             postgres.close();
         } catch (IOException | RuntimeException e) {
@@ -68,6 +215,7 @@ public final class PostgresServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping = true;
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {

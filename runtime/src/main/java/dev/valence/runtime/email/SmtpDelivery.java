@@ -103,7 +103,13 @@ final class SmtpDelivery implements MessageHandler {
                 var deployed = vals.findDeployed(mailbox.owner(), mailbox.val());
                 if (deployed.isEmpty() || deployed.get().val().type() != Val.Type.EMAIL) continue; // deleted or changed since RCPT
                 String key = messageId == null ? null : "email:" + mailbox.owner() + "/" + mailbox.val() + ":smtp:" + sha256(messageId);
-                runner.run(deployed.get().val(), deployed.get().code(), Run.Trigger.EMAIL, args, key, true);
+                if (runner.run(deployed.get().val(), deployed.get().code(), Run.Trigger.EMAIL, args, key, true)
+                        instanceof TriggerRunner.SchemaFailed failed) {
+                    // the sending server keeps the message and retries: the held state of mail that comes by SMTP
+                    guard.recheck();
+                    log.warn("Delivering mail to {} stopped after {} val(s): {}", recipients.keySet(), delivered, failed.run().error().message());
+                    throw new RejectException(451, "4.3.0 The val store is unavailable right now; try again later.");
+                }
                 delivered++;
             }
         } catch (StoreException e) {

@@ -50,11 +50,31 @@ final class EventLoop implements AutoCloseable {
     final Fetcher fetcher;
     long streamedBytes;
     boolean overLimit;
+    private final Runnable schemaRecheck;
+    private HostDatabaseErrors.Failure schemaFailure;
 
     EventLoop(ResponseSink sink, long maxResponseBytes, Fetcher fetcher) {
+        this(sink, maxResponseBytes, fetcher, () -> {});
+    }
+
+    /** @param schemaRecheck asks the schema guard to recheck at once (called on the first schema-class failure) */
+    EventLoop(ResponseSink sink, long maxResponseBytes, Fetcher fetcher, Runnable schemaRecheck) {
         this.sink = sink;
         this.maxResponseBytes = maxResponseBytes;
         this.fetcher = fetcher;
+        this.schemaRecheck = schemaRecheck;
+    }
+
+    /** Notes the first schema-class database failure a host function met in this invocation. */
+    void schemaFailed(HostDatabaseErrors.Failure failure) {
+        if (schemaFailure != null) return;
+        schemaFailure = failure;
+        schemaRecheck.run();
+    }
+
+    /** The first schema-class database failure of this invocation, or null. */
+    HostDatabaseErrors.Failure schemaFailure() {
+        return schemaFailure;
     }
 
     /** The loop of the invocation running on this thread, or null outside of one. */

@@ -26,6 +26,8 @@ final class ValProgram {
     private final int maxIdle;
     private volatile boolean retired;
     volatile long lastUsedNanos = System.nanoTime();
+    /** What this version's invocations allocated since it was loaded, garbage included: how the heap's high-water mark picks whom to evict. */
+    final java.util.concurrent.atomic.LongAdder allocatedBytes = new java.util.concurrent.atomic.LongAdder();
 
     ValProgram(long valId, int version, long ownerId, String name, String code, int maxIdle) {
         this(valId, version, ownerId, name, code, maxIdle, ModuleGraph.none(), JsEngine.Sandbox.CLOSED);

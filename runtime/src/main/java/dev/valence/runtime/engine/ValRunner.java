@@ -3,10 +3,14 @@ package dev.valence.runtime.engine;
 import dev.valence.runtime.engine.modules.ModuleGraph;
 import dev.valence.runtime.engine.modules.ValModules;
 import dev.valence.runtime.store.Run;
+import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.Val;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.graalvm.polyglot.PolyglotException;
@@ -66,10 +70,23 @@ public final class ValRunner implements AutoCloseable {
     }
 
     private volatile Web web = new Web(null, 10L * 1024 * 1024);
+    private volatile LoadGate loads = LoadGate.OPEN;
+
+    private volatile Runnable schemaRecheck = () -> {};
+
+    /** What asks the schema guard to recheck when a host function meets a schema-class database error. */
+    public void onSchemaTrouble(Runnable recheck) {
+        this.schemaRecheck = recheck;
+    }
 
     /** Sets the fetch client and the response size limit (after the Vert.x instance exists). */
     public void useWeb(Web web) {
         this.web = web;
+    }
+
+    /** Sets what is asked before a val is loaded into a new context (the heap's high-water mark). */
+    public void gateLoads(LoadGate loads) {
+        this.loads = loads;
     }
 
     /** Runs an HTTP val; a streamed response body is collected into the invocation's bytes. */
@@ -97,10 +114,13 @@ public final class ValRunner implements AutoCloseable {
                     buffered != null ? buffered.bytes() : ResponseSink.STREAMED, settled.logs(), null, settled.durationMs());
         } else if (settled.outcome() == Run.Outcome.SUCCESS) {
             result = settled.value(); // may itself be a LIMIT answer (a body over the size limit)
+        } else if (settled.outcome() == Run.Outcome.SCHEMA) {
+            result = new Invocation(Run.Outcome.SCHEMA, 503, "", "", null, settled.logs(), settled.error(), settled.durationMs(),
+                    settled.schemaFailure());
         } else {
             int status = switch (settled.outcome()) {
                 case TIMEOUT -> 504;
-                case LIMIT -> settled.overConcurrency() ? 429 : 500;
+                case LIMIT -> settled.overConcurrency() ? 429 : refusedForMemory(settled.error()) ? 503 : 500;
                 default -> 500;
             };
             result = new Invocation(settled.outcome(), status, "", "", null, settled.logs(), settled.error(), settled.durationMs());
@@ -113,7 +133,7 @@ public final class ValRunner implements AutoCloseable {
                 if (sink != null) {
                     // the head went out already: the run keeps the status the client saw and the reason of the cut
                     result = new Invocation(result.outcome(), head.status(), head.statusText(), head.rawHeaders(), ResponseSink.STREAMED,
-                            result.logs(), result.error(), result.durationMs());
+                            result.logs(), result.error(), result.durationMs(), result.schemaFailure());
                 }
             }
         }
@@ -161,7 +181,9 @@ public final class ValRunner implements AutoCloseable {
     private void record(Val val, int version, Run.Trigger trigger, long runId, Run.Outcome outcome, Integer httpStatus,
                         Instant startedAt, double durationMs, String logs, Invocation.ValError error) {
         String recordedError = error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack());
-        if (modules != null) recordedError = modules.maskSecrets(val.ownerId(), recordedError);
+        // a schema run's error is the platform's sentence naming SQL objects, never values: nothing to mask
+        // (and masking needs the environment variables, which may be what failed)
+        if (modules != null && outcome != Run.Outcome.SCHEMA) recordedError = modules.maskSecrets(val.ownerId(), recordedError);
         recorder.record(new Run(runId, val.id(), version, trigger, outcome, httpStatus, startedAt, durationMs, logs, recordedError));
     }
 
@@ -176,9 +198,21 @@ public final class ValRunner implements AutoCloseable {
      * {@code head} when the answer was a streamed body (already sent through the sink).
      */
     private record Settled<R>(Run.Outcome outcome, R value, String logs, Invocation.ValError error, int version,
-                              Instant startedAt, double durationMs, boolean overConcurrency, Head head) {}
+                              Instant startedAt, double durationMs, boolean overConcurrency, Head head,
+                              HostDatabaseErrors.Failure schemaFailure) {}
 
     static final String CONCURRENCY_MESSAGE = "the val already runs";
+    static final String MEMORY_MESSAGE = "the val could not be loaded";
+
+    private static boolean refusedForMemory(Invocation.ValError error) {
+        return error != null && error.message().startsWith(MEMORY_MESSAGE);
+    }
+
+    /** Whether this invocation would load the val into a new context (what the load gate is asked about). */
+    private boolean needsNewContext(Val val, boolean freshContext) {
+        ValProgram program = programs.get(val.id());
+        return freshContext || program == null || program.version != val.latestVersion() || program.idleContexts() == 0;
+    }
 
     /**
      * The invocation core every trigger shares: takes a concurrency slot, picks the version's program,
@@ -192,11 +226,16 @@ public final class ValRunner implements AutoCloseable {
                                   ResponseSink out, Web limits, Function<ValContext, Value> call, Reader<R> reader) {
         Instant startedAt = Instant.now();
         long startNs = System.nanoTime();
+        Optional<String> refusal = needsNewContext(val, freshContext) ? loads.refusal() : Optional.empty();
+        if (refusal.isPresent()) {
+            var error = new Invocation.ValError(MEMORY_MESSAGE + " because " + refusal.get(), 0, 0, "");
+            return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), false, null, null);
+        }
         boolean slot = waitForSlot ? concurrency.acquire(val.id(), settings.timeoutMs()) : concurrency.tryAcquire(val.id());
         if (!slot) {
             var error = new Invocation.ValError(CONCURRENCY_MESSAGE + " " + concurrency.limit() + " invocations at once (VAL_MAX_CONCURRENCY);"
                     + " this " + trigger.wire() + " run was refused", 0, 0, "");
-            return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), true, null);
+            return new Settled<>(Run.Outcome.LIMIT, null, "", error, val.latestVersion(), startedAt, millisSince(startNs), true, null, null);
         }
         try {
             // the time limit counts from here: waiting for a slot is not the run's time
@@ -208,7 +247,16 @@ public final class ValRunner implements AutoCloseable {
 
     private <R> Settled<R> invokeWithSlot(Val val, String code, boolean freshContext, ResponseSink out, Web limits,
                                           Function<ValContext, Value> call, Reader<R> reader, Instant startedAt, long startNs) {
-        ValProgram program = programFor(val, code);
+        ValProgram program;
+        try {
+            program = programFor(val, code); // resolving imports reads other vals' versions
+        } catch (StoreException e) {
+            if (!e.isSchemaOrConnectionProblem()) throw e;
+            schemaRecheck.run();
+            var failure = new HostDatabaseErrors.Failure("resolving the val's imports", e);
+            return new Settled<>(Run.Outcome.SCHEMA, null, "", new Invocation.ValError(failure.describe(), 0, 0, ""),
+                    val.latestVersion(), startedAt, millisSince(startNs), false, null, failure);
+        }
         ValContext context = freshContext ? program.fresh(engine, settings.logLimitBytes(), spares)
                 : program.acquire(engine, settings.logLimitBytes(), spares);
         Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
@@ -218,7 +266,7 @@ public final class ValRunner implements AutoCloseable {
         Value wire = null;
         boolean reusable = !freshContext;
         Head head = null;
-        EventLoop loop = new EventLoop(out, limits.maxResponseBytes(), limits.fetcher()).bind();
+        EventLoop loop = new EventLoop(out, limits.maxResponseBytes(), limits.fetcher(), schemaRecheck).bind();
         try {
             if (!context.loaded()) {
                 if (program.graph.error().isPresent()) throw new ImportFailed(program.graph.error().get());
@@ -276,8 +324,11 @@ public final class ValRunner implements AutoCloseable {
         } finally {
             loop.close();
         }
+        // module state may hold what a failed read left behind: the next invocation starts afresh
+        if (loop.schemaFailure() != null) reusable = false;
 
         boolean inTime = watch.finish();
+        program.allocatedBytes.add(watch.allocatedBytes());
         String logs = modules == null ? context.logs.take() : modules.maskSecrets(val.ownerId(), context.logs.take());
         R value = null;
         if (watch.cause() == Watchdog.Cause.MEMORY) {
@@ -305,7 +356,14 @@ public final class ValRunner implements AutoCloseable {
                 context.close();
             }
         }
-        return new Settled<>(outcome, value, logs, error, program.version, startedAt, millisSince(startNs), false, head);
+        HostDatabaseErrors.Failure schemaFailure = loop.schemaFailure();
+        if (schemaFailure != null) {
+            // whatever the val made of the error (its own 500, a 200 without the data), the platform answers
+            outcome = Run.Outcome.SCHEMA;
+            value = null;
+            error = new Invocation.ValError(schemaFailure.describe(), 0, 0, "");
+        }
+        return new Settled<>(outcome, value, logs, error, program.version, startedAt, millisSince(startNs), false, head, schemaFailure);
     }
 
     private record Head(int status, String statusText, String rawHeaders) {}
@@ -467,7 +525,7 @@ public final class ValRunner implements AutoCloseable {
      * left for the first request, which loads the module again and reports the failure as its run.
      */
     public void prepare(Val val, String code) {
-        if (val.type() != Val.Type.HTTP || !concurrency.tryAcquire(val.id())) return;
+        if (val.type() != Val.Type.HTTP || loads.refusal().isPresent() || !concurrency.tryAcquire(val.id())) return;
         try {
             ValProgram program = programFor(val, code);
             if (program.version != val.latestVersion() || program.graph.error().isPresent()) return;
@@ -478,7 +536,7 @@ public final class ValRunner implements AutoCloseable {
             }
             long deadlineNs = System.nanoTime() + settings.timeoutMs() * 1_000_000L;
             Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
-            EventLoop loop = new EventLoop(null, web.maxResponseBytes(), web.fetcher()).bind();
+            EventLoop loop = new EventLoop(null, web.maxResponseBytes(), web.fetcher(), schemaRecheck).bind();
             boolean loaded = false;
             try {
                 loaded = load(context, program, false, loop, deadlineNs, watch);
@@ -490,7 +548,8 @@ public final class ValRunner implements AutoCloseable {
                 loop.close();
             }
             boolean inTime = watch.finish();
-            if (loaded && inTime && watch.cause() == null) {
+            program.allocatedBytes.add(watch.allocatedBytes());
+            if (loaded && inTime && watch.cause() == null && loop.schemaFailure() == null) {
                 context.reset.execute(); // timers the module left behind do not run in the first request
                 program.release(context);
             } else {
@@ -529,6 +588,26 @@ public final class ValRunner implements AutoCloseable {
         programs.values().stream().min(Comparator.comparingLong(p -> p.lastUsedNanos)).ifPresent(p -> {
             if (programs.remove(p.valId, p)) p.retire();
         });
+    }
+
+    /**
+     * Evicts the warm versions whose invocations allocated the most, largest first, until what they
+     * allocated reaches {@code bytes} (at least one when any is warm); their in-flight contexts close
+     * when they come back. Returns their names with what each allocated.
+     */
+    public List<String> evictLargestAllocators(long bytes) {
+        var evicted = new ArrayList<String>();
+        long covered = 0;
+        for (ValProgram program : programs.values().stream()
+                .sorted(Comparator.comparingLong((ValProgram p) -> p.allocatedBytes.sum()).reversed()).toList()) {
+            if (!evicted.isEmpty() && covered >= bytes) break;
+            if (!programs.remove(program.valId, program)) continue;
+            program.retire();
+            long allocated = program.allocatedBytes.sum();
+            covered += allocated;
+            evicted.add(program.name + "@" + program.version + " (" + allocated / (1024 * 1024) + " MB allocated)");
+        }
+        return evicted;
     }
 
     /** Drops the warm contexts of a val (after it was deleted or changed here). */

@@ -72,6 +72,11 @@ final class Watchdog implements AutoCloseable {
             return state.compareAndSet(RUNNING, FINISHED) || state.get() == FINISHED;
         }
 
+        /** What the invocation's thread allocated since the watch began; call it on that thread. */
+        long allocatedBytes() {
+            return THREADS.getThreadAllocatedBytes(threadId) - allocatedAtStart;
+        }
+
         boolean cancelled() {
             return state.get() == CANCELLED;
         }

@@ -25,6 +25,8 @@ public final class Heartbeat implements AutoCloseable {
     private final DataSource dataSource;
     private final SchemaGuard guard;
     private final ScheduledExecutorService timer;
+    private final long intervalMs;
+    private volatile java.util.concurrent.ScheduledFuture<?> beating;
     private volatile boolean failing;
 
     public Heartbeat(String instanceId, DataSource dataSource, SchemaGuard guard, long intervalMs) {
@@ -33,8 +35,21 @@ public final class Heartbeat implements AutoCloseable {
         this.dataSource = dataSource;
         this.guard = guard;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("valence-heartbeat").unstarted(r));
-        timer.scheduleWithFixedDelay(this::beat, 0, intervalMs, TimeUnit.MILLISECONDS);
+        this.intervalMs = intervalMs;
+        this.beating = timer.scheduleWithFixedDelay(this::beat, 0, intervalMs, TimeUnit.MILLISECONDS);
         guard.onTransition(t -> timer.execute(this::beat)); // a new verdict is visible at once
+    }
+
+    /** Whether the beat still repeats (an error thrown by one cancels the rest): the supervisor asks. */
+    public boolean loopAlive() {
+        return timer.isShutdown() || !beating.isDone();
+    }
+
+    /** Schedules the beat again after an error cancelled it; does nothing while it repeats. */
+    public synchronized void restartLoop() {
+        if (loopAlive()) return;
+        log.error("The heartbeat stopped on {}", beating.state() == java.util.concurrent.Future.State.FAILED ? beating.exceptionNow() : beating.state());
+        beating = timer.scheduleWithFixedDelay(this::beat, 0, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     public String instanceId() {

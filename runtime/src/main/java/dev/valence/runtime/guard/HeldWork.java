@@ -34,6 +34,17 @@ public final class HeldWork implements AutoCloseable {
         void run(String payloadJson) throws Exception;
     }
 
+    /**
+     * Thrown by a handler whose run met a schema-class database error part-way (the run is recorded
+     * with outcome {@code schema}): the item is not done, it goes back to waiting. What the run did
+     * before the failure (a fetch, an email sent, a blob written) may happen again when it runs again.
+     */
+    public static final class Requeue extends RuntimeException {
+        public Requeue(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** What became of a submission. */
     public enum Submitted {
         /** The schema is compatible: the work ran now. */
@@ -51,6 +62,8 @@ public final class HeldWork implements AutoCloseable {
     private final ExecutorService drainer;
     private final ScheduledExecutorService sweeper;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final long sweepIntervalMs;
+    private volatile java.util.concurrent.ScheduledFuture<?> sweeping;
 
     public HeldWork(DataSource dataSource, SchemaGuard guard, String instanceId, long sweepIntervalMs) {
         this.dataSource = dataSource;
@@ -62,9 +75,24 @@ public final class HeldWork implements AutoCloseable {
             if (t.to().compatible()) drainSoon();
         });
         // other instances' held work, and items whose claimer died, are picked up by the sweep
-        sweeper.scheduleWithFixedDelay(() -> {
-            if (guard.current().compatible()) drainSoon();
-        }, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
+        this.sweepIntervalMs = sweepIntervalMs;
+        this.sweeping = sweeper.scheduleWithFixedDelay(this::sweep, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        if (guard.current().compatible()) drainSoon();
+    }
+
+    /** Whether the sweep still repeats (an error thrown by one cancels the rest): the supervisor asks. */
+    public boolean loopAlive() {
+        return sweeper.isShutdown() || !sweeping.isDone();
+    }
+
+    /** Schedules the sweep again after an error cancelled it; does nothing while it repeats. */
+    public synchronized void restartLoop() {
+        if (loopAlive()) return;
+        log.error("The held-work sweep stopped on {}", sweeping.state() == java.util.concurrent.Future.State.FAILED ? sweeping.exceptionNow() : sweeping.state());
+        sweeping = sweeper.scheduleWithFixedDelay(this::sweep, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
     }
 
     public void register(String kind, Handler handler) {
@@ -81,9 +109,39 @@ public final class HeldWork implements AutoCloseable {
         if (handler == null) throw new IllegalArgumentException("no handler registered for held work of kind '" + kind + "'");
         Verdict verdict = guard.current();
         if (verdict.compatible()) {
-            handler.run(payloadJson);
-            return Submitted.RAN;
+            try {
+                handler.run(payloadJson);
+                return Submitted.RAN;
+            } catch (Requeue e) {
+                return hold(kind, idempotencyKey, payloadJson, reasonNow());
+            }
         }
+        return hold(kind, idempotencyKey, payloadJson, verdict.reason().code());
+    }
+
+    /**
+     * Why work is held after a schema-class failure: the verdict of an immediate recheck (waited for at
+     * most 2 s), or {@code query_failed} when the schema still reads as compatible (changed without a
+     * contract declaration).
+     */
+    public String reasonNow() {
+        Verdict verdict;
+        try {
+            verdict = guard.recheck().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            verdict = guard.current();
+        }
+        return verdict.compatible() ? QUERY_FAILED : verdict.reason().code();
+    }
+
+    /** The reason code of work held because a query failed on a schema recorded as compatible. */
+    public static final String QUERY_FAILED = "query_failed";
+
+    /**
+     * Holds the work whatever the verdict reads now (after a run met a schema-class error it must not
+     * run again before the guard has looked); {@code reasonCode} as {@link #reasonNow()} gives it.
+     */
+    public Submitted hold(String kind, String idempotencyKey, String payloadJson, String reasonCode) throws SQLException {
         try (var connection = dataSource.getConnection();
              var insert = connection.prepareStatement("""
                      INSERT INTO control.held_work (kind, idempotency_key, payload, reason_code)
@@ -91,7 +149,7 @@ public final class HeldWork implements AutoCloseable {
             insert.setString(1, kind);
             insert.setString(2, idempotencyKey);
             insert.setString(3, payloadJson);
-            insert.setString(4, verdict.reason().code());
+            insert.setString(4, reasonCode);
             return insert.executeUpdate() == 1 ? Submitted.HELD : Submitted.ALREADY_HELD;
         }
     }
@@ -125,6 +183,12 @@ public final class HeldWork implements AutoCloseable {
             String outcome = "ok";
             try {
                 handler.run(item.payload);
+            } catch (Requeue e) {
+                // back to waiting; the guard was asked to recheck, and its next compatible verdict drains again
+                log.warn("Held {} work {} met a schema problem and waits again: {}", item.kind, item.key, e.getMessage());
+                unclaim(item.id);
+                guard.recheck();
+                return ran;
             } catch (Exception e) {
                 outcome = "error: " + e.getMessage();
                 log.warn("Held {} work {} failed: {}", item.kind, item.key, e.getMessage());
@@ -153,6 +217,18 @@ public final class HeldWork implements AutoCloseable {
             try (var rows = claim.executeQuery()) {
                 return rows.next() ? new Item(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4)) : null;
             }
+        }
+    }
+
+    private void unclaim(long id) {
+        try (var connection = dataSource.getConnection();
+             var release = connection.prepareStatement(
+                     "UPDATE control.held_work SET claimed_by = NULL, claimed_at = NULL WHERE id = ? AND claimed_by = ? AND done_at IS NULL")) {
+            release.setLong(1, id);
+            release.setString(2, instanceId);
+            release.executeUpdate();
+        } catch (SQLException e) {
+            log.warn("Could not put held work {} back (it is claimed again after its lease): {}", id, e.getMessage());
         }
     }
 

@@ -33,6 +33,8 @@ public final class SchemaGuard implements AutoCloseable {
     public static final String CHANNEL = "valence_schema";
     private static final long SLICE_MS = 25;
     private static final Pattern NOTIFIED_AT = Pattern.compile("\"at\"\\s*:\\s*([0-9.]+)");
+    /** Sent by the deferred triggers as the change commits (the app Flyway callback installs them). */
+    private static final Pattern COMMITTED_AT = Pattern.compile("\"committedAt\"\\s*:\\s*([0-9.]+)");
 
     /** Opens a new, unpooled connection to the database. */
     @FunctionalInterface
@@ -47,11 +49,14 @@ public final class SchemaGuard implements AutoCloseable {
     private final ArrayDeque<Transition> history = new ArrayDeque<>();
     private final List<CompletableFuture<Verdict>> waiting = new ArrayList<>();
     private volatile Verdict current;
+    /** The unreachable verdict's sentence for a connection error: who set the database up knows what is being done about it. */
+    private volatile java.util.function.UnaryOperator<String> unreachableSentence = Verdict::cannotBeReached;
     private volatile boolean recheckRequested;
     private volatile boolean running;
-    private Thread thread;
+    private volatile Thread thread;
     private Connection connection;
     private double notifiedAtEpochSec = -1;
+    private double committedAtEpochSec = -1;
 
     private MeterRegistry registry;
     private Timer detectionTimer;
@@ -72,7 +77,7 @@ public final class SchemaGuard implements AutoCloseable {
         Gauge.builder("valence.schema.version", this, g -> g.current.state() == null ? -1 : g.current.state().schemaVersion())
                 .description("the app schema version last read, -1 when unknown").register(registry);
         detectionTimer = Timer.builder("valence.schema.detection.latency")
-                .description("from the schema change in the database to the new verdict here")
+                .description("from the commit of the schema change in the database to the new verdict here")
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
@@ -108,6 +113,16 @@ public final class SchemaGuard implements AutoCloseable {
         return future;
     }
 
+    /** Says what the unreachable verdict tells people, given the connection error (see {@link Verdict#cannotReach}). */
+    public void explainUnreachable(java.util.function.UnaryOperator<String> sentence) {
+        unreachableSentence = sentence;
+    }
+
+    /** The longest wait between two connection attempts while the database cannot be reached. */
+    public long retryMs() {
+        return Math.max(100, pollMs);
+    }
+
     /** Reports a verdict found outside the guard's own checks (the start-up sequence). */
     public void report(Verdict verdict) {
         publish(verdict, -1);
@@ -116,6 +131,20 @@ public final class SchemaGuard implements AutoCloseable {
     public synchronized void start() {
         if (running) return;
         running = true;
+        recheckRequested = true;
+        thread = Thread.ofPlatform().daemon().name("valence-schema-guard").start(this::loop);
+    }
+
+    /** Whether the guard's thread runs (also true before {@link #start} and after {@link #close}): the supervisor asks. */
+    public boolean loopAlive() {
+        Thread t = thread;
+        return !running || (t != null && t.isAlive());
+    }
+
+    /** Starts the guard's loop on a new thread after an error ended the last one; does nothing while one runs. */
+    public synchronized void restartLoop() {
+        if (!running || thread.isAlive()) return;
+        closeConnection(); // left by the thread that died, in a state nobody knows
         recheckRequested = true;
         thread = Thread.ofPlatform().daemon().name("valence-schema-guard").start(this::loop);
     }
@@ -137,9 +166,12 @@ public final class SchemaGuard implements AutoCloseable {
                 if (recheckRequested || System.nanoTime() >= nextPollNs) {
                     recheckRequested = false;
                     SchemaState state = SchemaProbe.read(connection);
-                    long detectionMs = notifiedAtEpochSec < 0 ? -1
-                            : Math.max(0, System.currentTimeMillis() - Math.round(notifiedAtEpochSec * 1000));
+                    // from the commit when the notice says when it was; else (triggers not yet installed) from the statement
+                    double changedAtEpochSec = committedAtEpochSec >= 0 ? committedAtEpochSec : notifiedAtEpochSec;
+                    long detectionMs = changedAtEpochSec < 0 ? -1
+                            : Math.max(0, System.currentTimeMillis() - Math.round(changedAtEpochSec * 1000));
                     notifiedAtEpochSec = -1;
+                    committedAtEpochSec = -1;
                     publish(Verdict.of(build, state, Instant.now()), detectionMs);
                     completeWaiting();
                     nextPollNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pollMs);
@@ -152,16 +184,22 @@ public final class SchemaGuard implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 closeConnection();
                 if (!running) break;
-                publish(Verdict.unreachable(build, describe(e), Instant.now()), -1);
+                publish(Verdict.unreachableBecause(build, unreachableSentence.apply(describe(e)), Instant.now()), -1);
                 completeWaiting();
                 sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, Math.max(100, pollMs));
+                backoffMs = Math.min(backoffMs * 2, retryMs());
             }
         }
         closeConnection();
     }
 
     private void noteNotification(String payload) {
+        Matcher committed = COMMITTED_AT.matcher(payload == null ? "" : payload);
+        if (committed.find()) {
+            // one notice per changed row, all sent as the transaction commits: the latest is nearest the commit
+            committedAtEpochSec = Math.max(committedAtEpochSec, Double.parseDouble(committed.group(1)));
+            return;
+        }
         Matcher m = NOTIFIED_AT.matcher(payload == null ? "" : payload);
         if (m.find()) {
             double at = Double.parseDouble(m.group(1));
@@ -173,7 +211,12 @@ public final class SchemaGuard implements AutoCloseable {
         Transition transition;
         synchronized (this) {
             Verdict previous = current;
-            if (verdict.sameAs(previous)) return;
+            if (verdict.sameAs(previous)) {
+                // the same outcome said anew (a restart's next attempt): the sentence changes, nothing is logged or announced
+                if (!verdict.message().equals(previous.message())) current = new Verdict(previous.compatible(), previous.reason(),
+                        verdict.message(), previous.build(), previous.state(), previous.since());
+                return;
+            }
             Verdict reached = verdict.since(Instant.now());
             current = reached;
             transition = new Transition(reached.since(), previous, reached, detectionMs);

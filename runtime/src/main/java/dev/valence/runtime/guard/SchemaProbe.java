@@ -11,7 +11,26 @@ import java.sql.SQLException;
 public final class SchemaProbe {
     private SchemaProbe() {}
 
+    /**
+     * Reads the history and the contract in one snapshot (a REPEATABLE READ transaction, rolled back):
+     * read by separate statements, a migration committing between them showed its contract row beside
+     * the history from before it, and the guard's sentence named a floor the schema did not have yet.
+     */
     public static SchemaState read(Connection connection) throws SQLException {
+        if (!connection.getAutoCommit()) return readInSnapshot(connection); // the caller's transaction decides
+        int isolation = connection.getTransactionIsolation();
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            return readInSnapshot(connection);
+        } finally {
+            connection.rollback();
+            connection.setTransactionIsolation(isolation);
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static SchemaState readInSnapshot(Connection connection) throws SQLException {
         boolean hasHistory;
         boolean hasContract;
         try (var statement = connection.createStatement();

@@ -17,10 +17,43 @@ public record Verdict(boolean compatible, Reason reason, String message, BuildIn
                 "the runtime is starting: it is connecting to the database and checking its schema", build, null, now);
     }
 
+    /**
+     * The database cannot be reached, said without promising more than is known: Valence keeps
+     * connecting, but whether the database comes back is up to whoever runs it.
+     */
     public static Verdict unreachable(BuildInfo build, String error, Instant now) {
-        return new Verdict(false, Reason.DATABASE_UNREACHABLE,
-                "the database cannot be reached (" + error + "); the runtime keeps retrying and recovers by itself",
-                build, null, now);
+        return unreachableBecause(build, cannotBeReached(error), now);
+    }
+
+    /** The unreachable sentence when nothing more is known than the error. */
+    public static String cannotBeReached(String error) {
+        return "the database cannot be reached (" + error + "); Valence keeps trying to connect";
+    }
+
+    /** The database cannot be reached; {@code sentence} says why and what is being done about it. */
+    public static Verdict unreachableBecause(BuildInfo build, String sentence, Instant now) {
+        return new Verdict(false, Reason.DATABASE_UNREACHABLE, sentence, build, null, now);
+    }
+
+    /** An external database (DATABASE_URL): nothing here can restart it, so the sentence says only what Valence does. */
+    public static String cannotReach(String hostAndPort, String error, long retryMs) {
+        return "cannot reach the database at " + hostAndPort + " (" + error + "); Valence retries every " + seconds(retryMs);
+    }
+
+    /** The embedded database died and its supervisor is starting it again. */
+    public static String embeddedRestarting(int attempt) {
+        return "the embedded database stopped and is being restarted (attempt " + attempt + ")";
+    }
+
+    /** The embedded database has been down past the liveness bound: restarts keep failing, someone has to look. */
+    public static String embeddedNotRestarting(long downMs, int attempts, String lastError, long retryMs) {
+        return "the embedded database stopped " + seconds(downMs) + " ago and could not be restarted (" + attempts
+                + " failed attempts, last: " + lastError + "); Valence keeps trying, at least every " + seconds(retryMs)
+                + "; an operator should look at its log";
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
     /** The verdict for a schema state, most fundamental problem first. */

@@ -266,7 +266,7 @@ final class AuthorApi {
         if (query.get("outcome") != null) {
             outcome = Run.Outcome.fromWire(query.get("outcome"));
             if (outcome == null) {
-                throw ApiError.badRequest("'outcome' must be one of success, error, timeout, cancelled, limit; got '" + query.get("outcome") + "'.");
+                throw ApiError.badRequest("'outcome' must be one of success, error, timeout, cancelled, limit, schema; got '" + query.get("outcome") + "'.");
             }
         }
         var filter = new RunStore.Filter(trigger, outcome, instant(query.get("since"), "since"), instant(query.get("before"), "before"),

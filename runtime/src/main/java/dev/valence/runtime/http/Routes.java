@@ -6,6 +6,7 @@ import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.guard.SchemaGuard;
+import dev.valence.runtime.health.Supervisor;
 import dev.valence.status.SnapshotKeeper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.valence.runtime.store.EnvStore;
@@ -28,21 +29,21 @@ public final class Routes {
                                        PrometheusMeterRegistry registry, Supplier<SnapshotKeeper> statusFeed, WorkerExecutor jsWorkers,
                                        WorkerExecutor dbWorkers, UserStore users, TokenStore tokens, ValStore vals,
                                        RunStore runs, EnvStore env, JsEngine engine, ValDirectory directory,
-                                       ValRunner runner, RunRecorder recorder, Triggers triggers) {
+                                       ValRunner runner, RunRecorder recorder, Triggers triggers, Supervisor supervisor) {
         var auth = new Authenticator(tokens);
         var server = new AtomicReference<RuntimeServer>();
         Supplier<String> publicUrl = () -> config.publicUrlFor(server.get().actualPort());
         var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl,
                 triggers.minimumCronInterval());
-        var triggerApi = new TriggerApi(guard, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes());
         var logTail = new LogTail(vertx, config.logStreamHeartbeatMs());
         recorder.onWritten(logTail::publishAll);
         recorder.onWritten(triggers.runNotices()::announce);
         triggers.runNotices().listen(triggers.noticeConnector(), logTail::wanted, logTail::publish);
         var fallback = new Fallback(guard, config.statusPageUrl(), registry, statusFeed);
+        var triggerApi = new TriggerApi(guard, fallback, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes());
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback);
         server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
-                config.benchUnguardedRoute(), triggerApi, logTail));
+                config.benchUnguardedRoute(), triggerApi, logTail, supervisor));
         return server.get();
     }
 }

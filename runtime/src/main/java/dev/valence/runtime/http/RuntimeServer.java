@@ -5,6 +5,7 @@ import dev.valence.runtime.guard.SchemaState;
 import dev.valence.runtime.guard.Transition;
 import dev.valence.runtime.guard.Verdict;
 import dev.valence.runtime.store.StoreException;
+import dev.valence.runtime.health.Supervisor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -44,11 +45,15 @@ public final class RuntimeServer {
     private final boolean benchUnguardedRoute;
     private final TriggerApi triggers;
     private final LogTail logTail;
+    private final Supervisor supervisor;
     private HttpServer server;
+    private final java.util.List<java.util.function.Supplier<java.util.Optional<String>>> livenessChecks =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
                   SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute,
-                  TriggerApi triggers, LogTail logTail) {
+                  TriggerApi triggers, LogTail logTail, Supervisor supervisor) {
+        this.supervisor = supervisor;
         this.triggers = triggers;
         this.logTail = logTail;
         this.benchUnguardedRoute = benchUnguardedRoute;
@@ -78,7 +83,7 @@ public final class RuntimeServer {
         });
 
         // always served, whatever the schema
-        router.get("/healthz").handler(ctx -> json(ctx, 200, info.copy().put("status", "ok")));
+        router.get("/healthz").handler(this::live);
         router.get("/readyz").handler(this::ready);
         router.get("/api/v1/schema").handler(ctx -> json(ctx, 200, schema()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
@@ -138,6 +143,30 @@ public final class RuntimeServer {
     /** The request path's one look at the schema: a volatile read. */
     private void guarded(RoutingContext ctx) {
         if (!fallback.answerIfIncompatible(ctx)) ctx.next();
+    }
+
+    /**
+     * Liveness: 503 naming the background threads that stopped (the supervisor is restarting them) and
+     * whatever a check says this process cannot recover from by itself (then restarting it is the fix); else 200.
+     */
+    private void live(RoutingContext ctx) {
+        ctx.response().putHeader("Cache-Control", "no-store");
+        var problems = supervisor.problems();
+        var sentences = new java.util.ArrayList<>(problems.stream().map(Supervisor.Problem::sentence).toList());
+        for (var check : livenessChecks) check.get().ifPresent(sentences::add);
+        if (sentences.isEmpty()) {
+            json(ctx, 200, info.copy().put("status", "ok"));
+            return;
+        }
+        var threads = new io.vertx.core.json.JsonArray();
+        problems.forEach(p -> threads.add(new JsonObject().put("thread", p.loop()).put("stoppedAt", p.stoppedAt().toString())
+                .put("restarts", p.restarts())));
+        json(ctx, 503, info.copy().put("status", "failing").put("message", String.join(" ", sentences)).put("threads", threads));
+    }
+
+    /** Makes /healthz answer 503 with the check's sentence while it reports a problem (read on every call: keep it cheap). */
+    public void failLivenessWhen(java.util.function.Supplier<java.util.Optional<String>> check) {
+        livenessChecks.add(check);
     }
 
     private void ready(RoutingContext ctx) {

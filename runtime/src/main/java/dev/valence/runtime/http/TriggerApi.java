@@ -5,10 +5,12 @@ import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.email.RawMessage;
 import dev.valence.runtime.guard.HeldWork;
+import dev.valence.runtime.guard.Reason;
 import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.guard.Verdict;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.RunStore;
+import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.TriggerResultStore;
 import dev.valence.runtime.store.User;
@@ -25,6 +27,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -39,6 +44,7 @@ final class TriggerApi {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[\\x21-\\x7e]{1,200}$");
 
     private final SchemaGuard guard;
+    private final Fallback fallback;
     private final Authenticator auth;
     private final ValStore vals;
     private final RunStore runs;
@@ -49,10 +55,11 @@ final class TriggerApi {
     private final WorkerExecutor jsWorkers;
     private final long emailMaxBytes;
 
-    TriggerApi(SchemaGuard guard, Authenticator auth, ValStore vals, RunStore runs, RunRecorder recorder, Triggers triggers,
+    TriggerApi(SchemaGuard guard, Fallback fallback, Authenticator auth, ValStore vals, RunStore runs, RunRecorder recorder, Triggers triggers,
                WorkerExecutor jsWorkers, long emailMaxBytes) {
         this.emailMaxBytes = emailMaxBytes;
         this.guard = guard;
+        this.fallback = fallback;
         this.auth = auth;
         this.vals = vals;
         this.runs = runs;
@@ -143,10 +150,17 @@ final class TriggerApi {
         if (!Names.isValidName(request.owner()) || !Names.isValidName(request.name())) {
             throw ApiError.notFound("No val named " + request.owner() + "/" + request.name() + ".");
         }
+        Verdict verdict = guard.current();
+        if (verdict.reason() == Reason.DATABASE_UNREACHABLE) {
+            // nothing can be run or held without the database: say so now rather than after the pool's timeout
+            fallback.answer(ctx, verdict.code(), verdict.message());
+            return;
+        }
         jsWorkers.<Answer>executeBlocking(() -> guard.current().compatible() ? runNow(request) : hold(request), false)
                 .onComplete(done -> {
                     if (done.failed()) {
-                        ctx.fail(done.cause());
+                        if (isConnectionLoss(done.cause())) unreachable(ctx, done.cause());
+                        else ctx.fail(done.cause());
                         return;
                     }
                     Answer answer = done.result();
@@ -159,7 +173,29 @@ final class TriggerApi {
 
     private record Answer(int status, JsonObject json, int retryAfterSeconds) {}
 
-    private Answer runNow(Request request) {
+    /** The database went away under this request (the guard may not know yet): 503 with what is known, and a recheck. */
+    private void unreachable(RoutingContext ctx, Throwable cause) {
+        guard.recheck();
+        Verdict verdict = guard.current();
+        if (verdict.compatible()) {
+            String error = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().lines().findFirst().orElse("");
+            fallback.answer(ctx, Reason.DATABASE_UNREACHABLE.code(), Verdict.cannotBeReached(error));
+        } else {
+            fallback.answer(ctx, verdict.code(), verdict.message());
+        }
+    }
+
+    /** A lost or refused connection, or the pool's timeout waiting for one (SQLSTATE class 08). */
+    private static boolean isConnectionLoss(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException) return true;
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) return true;
+            if (t instanceof StoreException store && store.sqlState().startsWith("08")) return true;
+        }
+        return false;
+    }
+
+    private Answer runNow(Request request) throws Exception {
         User user = auth.required(request.authorization());
         var deployed = vals.findDeployed(request.owner(), request.name())
                 .orElseThrow(() -> ApiError.notFound("No val named " + request.owner() + "/" + request.name() + "."));
@@ -186,6 +222,8 @@ final class TriggerApi {
         return switch (result) {
             case TriggerRunner.Ran ran -> ranAnswer(val, ran.run(), trigger);
             case TriggerRunner.Replayed replayed -> replayAnswer(val, replayed.runId());
+            // a host function met a schema-class error part-way: held like work that arrives while incompatible
+            case TriggerRunner.SchemaFailed failed -> hold(request, true);
         };
     }
 
@@ -225,6 +263,10 @@ final class TriggerApi {
     }
 
     private Answer hold(Request request) throws Exception {
+        return hold(request, false);
+    }
+
+    private Answer hold(Request request, boolean afterSchemaFailure) throws Exception {
         // nothing in `app` is read now: the token is checked against the owner when the item runs
         String authorization = request.authorization();
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
@@ -235,8 +277,19 @@ final class TriggerApi {
         String kind = request.trigger() == Run.Trigger.SCRIPT ? TriggerRunner.RUN : TriggerRunner.EMAIL;
         JsonObject payload = TriggerRunner.requestPayload(request.owner(), request.name(),
                 TokenStore.hash(authorization.substring(7).trim()), key, request.argument());
-        Verdict verdict = guard.current();
-        HeldWork.Submitted submitted = heldWork.submit(kind, key, payload.encode());
+        String reason;
+        String message;
+        HeldWork.Submitted submitted;
+        if (afterSchemaFailure) {
+            reason = heldWork.reasonNow();
+            message = HeldWork.QUERY_FAILED.equals(reason) ? QUERY_FAILED_MESSAGE : guard.current().message();
+            submitted = heldWork.hold(kind, key, payload.encode(), reason);
+        } else {
+            Verdict verdict = guard.current();
+            reason = verdict.code();
+            message = verdict.message();
+            submitted = heldWork.submit(kind, key, payload.encode());
+        }
         if (submitted == HeldWork.Submitted.RAN) {
             // compatibility came back between the check and the submission: the item ran at once
             var ran = results.runFor(key).orElseThrow(() -> new ApiError(500, "internal", "The request ran but left no run record."));
@@ -245,9 +298,12 @@ final class TriggerApi {
         var held = results.heldByKey(key).orElseThrow(() -> new ApiError(500, "internal", "The request was held but cannot be found."));
         String location = "/api/v1/vals/" + request.owner() + "/" + request.name() + "/held/" + held.id();
         return new Answer(202, new JsonObject().put("status", held.done() ? "done" : "held").put("heldId", String.valueOf(held.id()))
-                .put("idempotencyKey", clientKey).put("reason", verdict.code()).put("message", verdict.message())
+                .put("idempotencyKey", clientKey).put("reason", reason).put("message", message)
                 .put("location", location), 5);
     }
+
+    private static final String QUERY_FAILED_MESSAGE = "a query failed against the database although its recorded schema is"
+            + " compatible with this build; the schema may have changed without a contract declaration";
 
     /** {@code GET /api/v1/vals/{owner}/{val}/held/{id}}: a held request or tick, and its run once it ran. */
     Reply heldItem(RoutingContext ctx, Val val) {

@@ -113,6 +113,9 @@ final class ValRoute {
         jsWorkers.<Served>executeBlocking(() -> run(candidates, authorization, call, sink), false).onComplete(done -> {
             if (done.failed()) {
                 ctx.fail(done.cause());
+            } else if (done.result().invocation().schemaFailure() != null && done.result().invocation().body() != ResponseSink.STREAMED) {
+                // a host function met a schema-class error: answered as the API answers one, whatever the val said
+                ctx.fail(done.result().invocation().schemaFailure().error());
             } else {
                 write(ctx, done.result());
             }
@@ -171,6 +174,7 @@ final class ValRoute {
         };
         HttpServerResponse response = ctx.response().setStatusCode(invocation.status()).putHeader("Cache-Control", "no-store");
         if (invocation.status() == 429) response.putHeader("Retry-After", "1"); // the val's concurrency limit
+        if (invocation.status() == 503) response.putHeader("Retry-After", "5"); // the heap's high-water mark: until a collection frees memory
         if (Html.prefersHtml(ctx.request())) {
             String where = error.line() > 0 ? " at " + error.where() : "";
             response.putHeader("Content-Type", "text/html; charset=utf-8").end(Html.page(

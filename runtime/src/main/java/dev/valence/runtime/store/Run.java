@@ -50,7 +50,13 @@ public record Run(
         /** The platform stopped it (shutdown, client gone). */
         CANCELLED,
         /** A resource limit other than time stopped it. */
-        LIMIT;
+        LIMIT,
+        /**
+         * A host function (std/blob, env, imports, std/email) met a database error that means the schema
+         * changed under this build or the database went away: whatever the val answered, the platform
+         * answered with the fallback 503 (or held the cron, script or email work to run again).
+         */
+        SCHEMA;
 
         public String wire() {
             return name().toLowerCase();

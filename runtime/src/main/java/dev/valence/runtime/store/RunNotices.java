@@ -51,7 +51,8 @@ public final class RunNotices implements AutoCloseable {
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final String instanceId;
     private volatile boolean running;
-    private Thread listener;
+    private volatile Thread listener;
+    private Runnable listening;
 
     public RunNotices(DataSource dataSource, RunStore runs, String instanceId) {
         this.jdbc = new Jdbc(dataSource);
@@ -99,7 +100,20 @@ public final class RunNotices implements AutoCloseable {
     public synchronized void listen(Connector connector, LongPredicate wanted, Consumer<Run> deliver) {
         if (running) return;
         running = true;
-        listener = Thread.ofPlatform().daemon().name("valence-run-notices").start(() -> loop(connector, wanted, deliver));
+        listening = () -> loop(connector, wanted, deliver);
+        listener = Thread.ofPlatform().daemon().name("valence-run-notices").start(listening);
+    }
+
+    /** Whether the listener thread runs (also true before {@link #listen} and after {@link #close}): the supervisor asks. */
+    public boolean loopAlive() {
+        Thread t = listener;
+        return !running || (t != null && t.isAlive());
+    }
+
+    /** Starts listening again on a new thread after an error ended the last one; does nothing while one runs. */
+    public synchronized void restartLoop() {
+        if (!running || listener.isAlive()) return;
+        listener = Thread.ofPlatform().daemon().name("valence-run-notices").start(listening);
     }
 
     private void loop(Connector connector, LongPredicate wanted, Consumer<Run> deliver) {
@@ -136,6 +150,11 @@ public final class RunNotices implements AutoCloseable {
                 } catch (InterruptedException interrupted) {
                     break;
                 }
+            } catch (Error e) {
+                // this thread ends (the supervisor starts another): what it listened on goes with it
+                if (connection != null) subscribers.values().forEach(Subscriber::unsubscribed);
+                close(connection);
+                throw e;
             }
         }
         close(connection);

@@ -126,6 +126,18 @@ public final class RunStore {
         return ids;
     }
 
+    /**
+     * How a {@code schema} run is stored: as outcome {@code cancelled} ("the platform stopped it", true
+     * for it) with HTTP status 503, a pair no other run has. app.runs' CHECK constraint does not know
+     * {@code schema}, and code of earlier levels maps every outcome it reads to an enum and fails on a
+     * value it does not know (the reason for V4's manual flag): they show such a run as cancelled, 503.
+     */
+    static final int SCHEMA_STATUS = 503;
+
+    private static String storedOutcome(Run.Outcome outcome) {
+        return outcome == Run.Outcome.SCHEMA ? Run.Outcome.CANCELLED.wire() : outcome.wire();
+    }
+
     /** The trigger column's value: a manual run is stored as a script run plus the manual flag (app migration V4). */
     private static Run.Trigger storedTrigger(Run.Trigger trigger) {
         return trigger == Run.Trigger.MANUAL ? Run.Trigger.SCRIPT : trigger;
@@ -152,8 +164,8 @@ public final class RunStore {
             versions[i] = run.version();
             triggers[i] = storedTrigger(run.trigger()).wire();
             manual[i] = run.trigger() == Run.Trigger.MANUAL;
-            outcomes[i] = run.outcome().wire();
-            statuses[i] = run.httpStatus();
+            outcomes[i] = storedOutcome(run.outcome());
+            statuses[i] = run.outcome() == Run.Outcome.SCHEMA ? Integer.valueOf(SCHEMA_STATUS) : run.httpStatus();
             startedAt[i] = Timestamp.from(run.startedAt());
             durations[i] = run.durationMs();
             logs[i] = run.logs();
@@ -285,7 +297,12 @@ public final class RunStore {
         }
         if (filter.outcome() != null) {
             sql.append(" AND outcome = ?");
-            binds.add(filter.outcome().wire());
+            binds.add(storedOutcome(filter.outcome()));
+            if (filter.outcome() == Run.Outcome.SCHEMA) {
+                sql.append(" AND http_status = ").append(SCHEMA_STATUS);
+            } else if (filter.outcome() == Run.Outcome.CANCELLED) {
+                sql.append(" AND http_status IS DISTINCT FROM ").append(SCHEMA_STATUS);
+            }
         }
         if (filter.since() != null) {
             sql.append(" AND started_at >= ?");
@@ -443,10 +460,15 @@ public final class RunStore {
     }
 
     private static Run map(ResultSet r) throws SQLException {
-        return new Run(r.getLong("id"), r.getLong("val_id"), r.getInt("version"),
-                r.getBoolean("manual") ? Run.Trigger.MANUAL : Run.Trigger.valueOf(r.getString("trigger").toUpperCase()),
-                Run.Outcome.valueOf(r.getString("outcome").toUpperCase()),
-                (Integer) r.getObject("http_status"), r.getTimestamp("started_at").toInstant(),
+        Run.Outcome outcome = Run.Outcome.valueOf(r.getString("outcome").toUpperCase());
+        Integer status = (Integer) r.getObject("http_status");
+        Run.Trigger trigger = r.getBoolean("manual") ? Run.Trigger.MANUAL : Run.Trigger.valueOf(r.getString("trigger").toUpperCase());
+        if (outcome == Run.Outcome.CANCELLED && status != null && status == SCHEMA_STATUS) {
+            outcome = Run.Outcome.SCHEMA;
+            if (trigger != Run.Trigger.HTTP) status = null; // only stored to mark the outcome
+        }
+        return new Run(r.getLong("id"), r.getLong("val_id"), r.getInt("version"), trigger, outcome,
+                status, r.getTimestamp("started_at").toInstant(),
                 r.getDouble("duration_ms"), r.getString("logs"), r.getString("error"));
     }
 }

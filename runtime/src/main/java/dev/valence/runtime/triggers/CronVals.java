@@ -47,16 +47,19 @@ public final class CronVals implements AutoCloseable {
     /** Polling and sync intervals, the shortest interval a schedule may have, and the runner threads. */
     public record Settings(long pollMs, long syncMs, Duration minimumInterval, int threads, String instanceId) {}
 
+    private final DataSource dataSource;
     private final SchemaGuard guard;
     private final HeldWork heldWork;
     private final ValStore vals;
     private final Settings settings;
     private final Scheduler scheduler;
     private final ScheduledExecutorService syncer;
+    private volatile java.util.concurrent.ScheduledFuture<?> syncing;
     private boolean started;
     private boolean closed;
 
     public CronVals(DataSource dataSource, SchemaGuard guard, HeldWork heldWork, ValStore vals, Settings settings) {
+        this.dataSource = dataSource;
         this.guard = guard;
         this.heldWork = heldWork;
         this.vals = vals;
@@ -78,7 +81,24 @@ public final class CronVals implements AutoCloseable {
         if (started || closed) return;
         started = true;
         scheduler.start();
-        syncer.scheduleWithFixedDelay(this::syncQuietly, 0, settings.syncMs(), TimeUnit.MILLISECONDS);
+        syncing = syncer.scheduleWithFixedDelay(this::syncQuietly, 0, settings.syncMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether the sync with the cron vals still repeats (an error thrown by one cancels the rest), or
+     * was never started: the supervisor asks. The ticks themselves run on db-scheduler's threads,
+     * which survive what a tick throws.
+     */
+    public boolean loopAlive() {
+        var current = syncing;
+        return current == null || syncer.isShutdown() || !current.isDone();
+    }
+
+    /** Schedules the sync again after an error cancelled it; does nothing while it repeats. */
+    public synchronized void restartLoop() {
+        if (loopAlive() || closed) return;
+        log.error("The cron sync stopped on {}", syncing.state() == java.util.concurrent.Future.State.FAILED ? syncing.exceptionNow() : syncing.state());
+        syncing = syncer.scheduleWithFixedDelay(this::syncQuietly, 0, settings.syncMs(), TimeUnit.MILLISECONDS);
     }
 
     /** Reads a schedule with this runtime's minimum interval; throws IllegalArgumentException naming the problem. */
@@ -102,9 +122,13 @@ public final class CronVals implements AutoCloseable {
         }
         String key = "cron:" + valId + ":" + due;
         boolean gone = false;
+        // a held tick has not run: the next tick is told of the last one that did (a held one, once it
+        // runs, writes its own start through ran())
+        String lastRunAt = data.getString("lastRunAt");
         try {
-            heldWork.submit(TriggerRunner.CRON, key,
-                    TriggerRunner.tickPayload(valId, due.toString(), data.getString("lastRunAt"), key).encode());
+            HeldWork.Submitted submitted = heldWork.submit(TriggerRunner.CRON, key,
+                    TriggerRunner.tickPayload(valId, due.toString(), lastRunAt, key).encode());
+            if (submitted == HeldWork.Submitted.RAN) lastRunAt = startedAt.toString();
         } catch (TriggerRunner.Refused e) {
             log.info("Cron tick {} not run: {}; its task is removed", key, e.getMessage());
             gone = true;
@@ -114,7 +138,7 @@ public final class CronVals implements AutoCloseable {
         if (gone) return (complete, ops) -> ops.remove();
         Instant now = Instant.now();
         Instant next = schedule instanceof Schedule.Interval interval ? interval.nextAfter(due, now) : schedule.next(now);
-        String nextData = data.copy().put("lastRunAt", startedAt.toString()).encode();
+        String nextData = data.copy().put("lastRunAt", lastRunAt).encode();
         return (complete, ops) -> ops.reschedule(complete, next, nextData);
     }
 
@@ -176,6 +200,25 @@ public final class CronVals implements AutoCloseable {
     public java.util.Optional<String> lastRunAt(long valId) {
         return scheduler.getScheduledExecution(TaskInstanceId.of(TASK, String.valueOf(valId)))
                 .map(execution -> new JsonObject(String.valueOf(execution.getData())).getString("lastRunAt"));
+    }
+
+    /**
+     * Records that a tick of the val ran at {@code startedAt} (a held tick runs after its due time, when
+     * compatibility is back), so the next tick is told so as its {@code lastRunAt}.
+     */
+    public void ran(long valId, Instant startedAt) {
+        try (var connection = dataSource.getConnection();
+             var update = connection.prepareStatement("""
+                     UPDATE control.scheduled_tasks
+                     SET task_data = convert_to(jsonb_set(convert_from(task_data, 'UTF8')::jsonb, '{lastRunAt}', to_jsonb(?::text))::text, 'UTF8')
+                     WHERE task_name = ? AND task_instance = ?""")) {
+            update.setString(1, startedAt.toString());
+            update.setString(2, TASK);
+            update.setString(3, String.valueOf(valId));
+            update.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            log.warn("Could not record when cron val {}'s tick ran ({}); its next tick is told an earlier time", valId, e.getMessage());
+        }
     }
 
     /** When the val's next tick is due, if it is scheduled. */

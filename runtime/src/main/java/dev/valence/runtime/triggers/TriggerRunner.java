@@ -4,6 +4,7 @@ import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.guard.HeldWork;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.RunStore;
+import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.TriggerResultStore;
 import dev.valence.runtime.store.User;
@@ -35,10 +36,18 @@ public final class TriggerRunner {
     private final TriggerResultStore results;
     private final ValRunner runner;
     private final LongFunction<Optional<String>> cronLastRunAt;
+    private final CronRan cronRan;
 
     /** @param cronLastRunAt the last tick of a cron val's schedule, by val id (empty before the first) */
     public TriggerRunner(ValStore vals, TokenStore tokens, RunStore runs, TriggerResultStore results, ValRunner runner,
                          LongFunction<Optional<String>> cronLastRunAt) {
+        this(vals, tokens, runs, results, runner, cronLastRunAt, (valId, startedAt) -> {});
+    }
+
+    /** @param cronRan told when a cron tick ran (a held tick runs later than it was due) */
+    public TriggerRunner(ValStore vals, TokenStore tokens, RunStore runs, TriggerResultStore results, ValRunner runner,
+                         LongFunction<Optional<String>> cronLastRunAt, CronRan cronRan) {
+        this.cronRan = cronRan;
         this.vals = vals;
         this.tokens = tokens;
         this.runs = runs;
@@ -56,6 +65,18 @@ public final class TriggerRunner {
     /** The key was used before: this is the run it became (0 while a claim has no run yet). */
     public record Replayed(long runId) implements Result {}
 
+    /**
+     * A host function met a schema-class database error during the run (outcome {@code schema}): the
+     * run does not count as done, its key is free again, and the caller holds the work.
+     */
+    public record SchemaFailed(ValRunner.TriggerRun run) implements Result {}
+
+    /** Told when a cron tick's run started, so the val's next tick gets it as {@code lastRunAt}. */
+    @FunctionalInterface
+    public interface CronRan {
+        void ran(long valId, java.time.Instant startedAt);
+    }
+
     /** The item cannot run: its val is gone or changed type, or its token no longer belongs to the owner. */
     public static final class Refused extends RuntimeException {
         Refused(String message) {
@@ -65,10 +86,22 @@ public final class TriggerRunner {
 
     /** Registers the cron, script, email and run kinds with the held-work queue. */
     public void registerWith(HeldWork heldWork) {
-        heldWork.register(CRON, this::runHeldTick);
-        heldWork.register(RUN, this::runHeldRun);
-        heldWork.register(SCRIPT, payload -> runHeldRequest(payload, Run.Trigger.SCRIPT));
-        heldWork.register(EMAIL, payload -> runHeldRequest(payload, Run.Trigger.EMAIL));
+        heldWork.register(CRON, requeuedOnSchemaTrouble(this::runHeldTick));
+        heldWork.register(RUN, requeuedOnSchemaTrouble(this::runHeldRun));
+        heldWork.register(SCRIPT, requeuedOnSchemaTrouble(payload -> runHeldRequest(payload, Run.Trigger.SCRIPT)));
+        heldWork.register(EMAIL, requeuedOnSchemaTrouble(payload -> runHeldRequest(payload, Run.Trigger.EMAIL)));
+    }
+
+    /** A schema-class error around the run (finding the val, claiming its key) also sends the item back to waiting. */
+    private static HeldWork.Handler requeuedOnSchemaTrouble(HeldWork.Handler handler) {
+        return payload -> {
+            try {
+                handler.run(payload);
+            } catch (StoreException e) {
+                if (!e.isSchemaOrConnectionProblem()) throw e;
+                throw new HeldWork.Requeue("SQLSTATE " + e.sqlState() + ": " + e.getMessage());
+            }
+        };
     }
 
     /**
@@ -83,8 +116,15 @@ public final class TriggerRunner {
             if (earlier.isPresent()) return new Replayed(earlier.get());
         }
         ValRunner.TriggerRun run = runner.runTrigger(val, code, trigger, argsJson, runId, waitForSlot);
-        if (idempotencyKey != null && run.refusedForConcurrency()) results.release(idempotencyKey, runId);
-        return new Ran(run);
+        boolean schemaFailed = run.outcome() == Run.Outcome.SCHEMA;
+        if (idempotencyKey != null && (run.refusedForConcurrency() || schemaFailed)) results.release(idempotencyKey, runId);
+        return schemaFailed ? new SchemaFailed(run) : new Ran(run);
+    }
+
+    /** For held work: a run that met a schema problem goes back to waiting. */
+    private static Result doneOrRequeue(Result result) {
+        if (result instanceof SchemaFailed failed) throw new HeldWork.Requeue(failed.run().error().message());
+        return result;
     }
 
     // ------------------------------------------------------------------ cron
@@ -102,8 +142,11 @@ public final class TriggerRunner {
         if (deployed.val().type() != Val.Type.CRON) {
             throw new Refused(deployed.val().fullName() + " is no longer a cron val");
         }
-        String args = new JsonArray().add(new JsonObject().put("lastRunAt", payload.getString("lastRunAt"))).encode();
-        run(deployed.val(), deployed.code(), Run.Trigger.CRON, args, payload.getString("key"), true);
+        // when the schedule last ran now: a tick held for a while is told of the ticks run before it
+        String lastRunAt = cronLastRunAt.apply(valId).orElse(payload.getString("lastRunAt"));
+        String args = new JsonArray().add(new JsonObject().put("lastRunAt", lastRunAt)).encode();
+        Result result = doneOrRequeue(run(deployed.val(), deployed.code(), Run.Trigger.CRON, args, payload.getString("key"), true));
+        if (result instanceof Ran ran) cronRan.ran(valId, ran.run().startedAt());
     }
 
     // ------------------------------------------------------------------ script and email requests
@@ -134,7 +177,7 @@ public final class TriggerRunner {
         } catch (RunNow.NotRunnable | IllegalArgumentException e) {
             throw new Refused(e.getMessage());
         }
-        run(deployed.val(), deployed.code(), plan.trigger(), plan.argsJson(), payload.getString("key"), true);
+        doneOrRequeue(run(deployed.val(), deployed.code(), plan.trigger(), plan.argsJson(), payload.getString("key"), true));
     }
 
     /** The val a held request names, once its token is checked against the val's owner. */
@@ -162,6 +205,6 @@ public final class TriggerRunner {
         if (val.type() != expected) throw new Refused(val.fullName() + " is a " + val.type().wire() + " val, not a " + expected.wire() + " val");
         JsonArray args = trigger == Run.Trigger.SCRIPT ? payload.getJsonArray("args", new JsonArray())
                 : new JsonArray().add(payload.getJsonObject("message"));
-        run(val, deployed.code(), trigger, args.encode(), payload.getString("key"), true);
+        doneOrRequeue(run(val, deployed.code(), trigger, args.encode(), payload.getString("key"), true));
     }
 }

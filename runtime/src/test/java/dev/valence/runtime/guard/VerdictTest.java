@@ -72,11 +72,34 @@ class VerdictTest {
         Verdict down = Verdict.unreachable(build, "Connection refused", NOW);
         assertFalse(down.compatible());
         assertEquals("database_unreachable", down.code());
-        assertEquals("the database cannot be reached (Connection refused); the runtime keeps retrying and recovers by itself", down.message());
+        assertEquals("the database cannot be reached (Connection refused); Valence keeps trying to connect", down.message());
         assertNull(down.state());
         Verdict starting = Verdict.starting(build, NOW);
         assertEquals("starting", starting.code());
         assertFalse(starting.compatible());
+    }
+
+    @Test
+    void the_unreachable_sentence_promises_a_recovery_only_when_something_works_on_one() {
+        assertEquals("cannot reach the database at db.internal:5432 (Connection refused); Valence retries every 2 s",
+                Verdict.cannotReach("db.internal:5432", "Connection refused", 2_000));
+        assertEquals("cannot reach the database at localhost:6543 (timeout); Valence retries every 0.2 s",
+                Verdict.cannotReach("localhost:6543", "timeout", 200));
+        assertEquals("the embedded database stopped and is being restarted (attempt 3)", Verdict.embeddedRestarting(3));
+        assertEquals("the embedded database stopped 61.5 s ago and could not be restarted (7 failed attempts, last: FATAL: no space"
+                        + " left on device); Valence keeps trying, at least every 30 s; an operator should look at its log",
+                Verdict.embeddedNotRestarting(61_500, 7, "FATAL: no space left on device", 30_000));
+        var build = new BuildInfo(3, 3, "test");
+        Verdict restarting = Verdict.unreachableBecause(build, Verdict.embeddedRestarting(1), NOW);
+        assertEquals("database_unreachable", restarting.code());
+        assertTrue(restarting.sameAs(Verdict.unreachable(build, "x", NOW)), "one outage, whatever it is called");
+        for (String sentence : new String[] {down(build).message(), restarting.message()}) {
+            assertFalse(sentence.contains("by itself"), sentence);
+        }
+    }
+
+    private static Verdict down(BuildInfo build) {
+        return Verdict.unreachable(build, "Connection refused", NOW);
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class WebhookDeliverer implements AutoCloseable {
     private final Semaphore work = new Semaphore(0);
     /** When retries this process scheduled fall due (epoch ms), to claim them on time rather than at the next poll. */
     private final ConcurrentSkipListSet<Long> retriesDueMs = new ConcurrentSkipListSet<>();
-    private final Thread thread;
+    private volatile Thread thread;
     private volatile boolean running = true;
     private boolean databaseDown;
     /** Whether the outbox was ever read: a table missing after that is an outage, before it a database not yet migrated. */
@@ -82,6 +82,17 @@ public final class WebhookDeliverer implements AutoCloseable {
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
                 .proxy(HttpClient.Builder.NO_PROXY).version(HttpClient.Version.HTTP_1_1).build();
         this.thread = Thread.ofPlatform().daemon().name("valence-webhooks").start(this::loop);
+    }
+
+    /** Whether the delivering thread runs (also true after {@link #close}): a supervisor asks. */
+    public boolean loopAlive() {
+        return !running || thread.isAlive();
+    }
+
+    /** Starts delivering again on a new thread after an error ended the last one; does nothing while one runs. */
+    public synchronized void restartLoop() {
+        if (!running || thread.isAlive()) return;
+        thread = Thread.ofPlatform().daemon().name("valence-webhooks").start(this::loop);
     }
 
     /** Something may have been enqueued: look now rather than at the next poll. */

@@ -1,6 +1,7 @@
 package dev.valence.runtime.engine.modules;
 
 import dev.valence.runtime.email.Outbox;
+import dev.valence.runtime.engine.HostDatabaseErrors;
 import dev.valence.runtime.store.StoreException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -54,6 +55,7 @@ final class OutboxFunction {
             } catch (DecodeException e) {
                 return "std/email: the message is not valid JSON: " + e.getMessage();
             } catch (StoreException e) {
+                HostDatabaseErrors.note("std/email", e);
                 return "std/email: the user store is unavailable right now; try again.";
             }
         };

@@ -1,5 +1,6 @@
 package dev.valence.runtime.engine.modules;
 
+import dev.valence.runtime.engine.HostDatabaseErrors;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.StoreException;
 import io.vertx.core.json.JsonArray;
@@ -31,8 +32,8 @@ final class OwnerFunctions {
 
     static Map<String, Object> forOwner(long ownerId, BlobStore blobs, EnvCache env, ValModules.Limits limits) {
         return Map.of(
-                "envGet", (ProxyExecutable) args -> args[0].isString() ? env.values(ownerId).get(args[0].asString()) : null,
-                "envAll", (ProxyExecutable) args -> new JsonObject(new TreeMap<String, Object>(env.values(ownerId))).encode(),
+                "envGet", (ProxyExecutable) args -> args[0].isString() ? envValues(env, ownerId).get(args[0].asString()) : null,
+                "envAll", (ProxyExecutable) args -> new JsonObject(new TreeMap<String, Object>(envValues(env, ownerId))).encode(),
                 "blobGet", (ProxyExecutable) args -> !args[0].isString() ? null : guarded(() -> blobs.get(ownerId, args[0].asString())
                         .map(b -> (Object) ProxyArray.fromArray(b.contentType(), ByteBuffer.wrap(b.value())))
                         .orElse(null)),
@@ -92,12 +93,23 @@ final class OwnerFunctions {
         Object run();
     }
 
-    /** Database trouble becomes the val's error (a sentence), not a host exception. */
+    /** Database trouble becomes the val's error (a sentence), not a host exception; a schema-class one also marks the invocation. */
     private static Object guarded(Work work) {
         try {
             return work.run();
         } catch (StoreException e) {
+            HostDatabaseErrors.note("std/blob", e);
             return "The blob store is unavailable right now; try again.";
+        }
+    }
+
+    /** The owner's variables; a failed read reaches the val as an error after marking the invocation. */
+    private static Map<String, String> envValues(EnvCache env, long ownerId) {
+        try {
+            return env.values(ownerId);
+        } catch (StoreException e) {
+            HostDatabaseErrors.note("Deno.env", e);
+            throw e;
         }
     }
 }

@@ -1,13 +1,16 @@
 package dev.valence.runtime.engine.modules;
 
 import dev.valence.runtime.email.Outbox;
+import dev.valence.runtime.engine.HostDatabaseErrors;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunNotices;
+import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -87,7 +90,15 @@ public final class ValModules {
      */
     public String maskSecrets(long ownerId, String text) {
         if (text == null || text.isEmpty()) return text;
-        var values = env.maskable(ownerId);
+        List<Map.Entry<String, String>> values;
+        try {
+            values = env.maskable(ownerId);
+        } catch (StoreException e) {
+            HostDatabaseErrors.note("Deno.env", e);
+            // unmasked text could show a secret: keep none of it
+            return "[withheld: the owner's environment variables, which this text is masked with, could not be read (SQLSTATE "
+                    + e.sqlState() + ")]";
+        }
         if (values.isEmpty()) return text;
         String masked = text;
         var byLength = values.stream().filter(e -> e.getValue().length() >= MIN_MASKED_LENGTH)
