@@ -49,7 +49,10 @@ public final class Services {
         Service service = order.get(index);
         synchronized (this) {
             if (stopping) {
-                cancelFrom(index, "the runtime is stopping");
+                for (int i = index; i < order.size(); i++) {
+                    started.get(i).completeExceptionally(new IllegalStateException("Service " + order.get(i).name()
+                            + " was not started: the runtime is stopping"));
+                }
                 return;
             }
             called = index + 1;
@@ -64,20 +67,14 @@ public final class Services {
         stage.whenComplete((ok, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                started.get(index).completeExceptionally(cause);
-                cancelFrom(index + 1, "service " + service.name() + " did not start");
+                // the services after it fail with the same cause, so whoever waits for one of them learns why
+                for (int i = index; i < order.size(); i++) started.get(i).completeExceptionally(cause);
                 return;
             }
             log.debug("Service {} started ({} ms)", service.name(), (System.nanoTime() - startNs) / 1_000_000);
             started.get(index).complete(null);
             startFrom(index + 1);
         });
-    }
-
-    private void cancelFrom(int index, String why) {
-        for (int i = index; i < order.size(); i++) {
-            started.get(i).completeExceptionally(new IllegalStateException("Service " + order.get(i).name() + " was not started: " + why));
-        }
     }
 
     /**
