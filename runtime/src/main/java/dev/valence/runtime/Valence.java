@@ -80,6 +80,10 @@ public final class Valence implements AutoCloseable {
      */
     static final int JIT_WARM_UP_CALLS = 0;
 
+    /** The service after which the routes serve ({@link #start} returns), and the one after which the first schema check is done. */
+    private static final String TRAFFIC = "traffic";
+    private static final String SCHEMA = "schema";
+
     /** Beyond the drain's grace, how long one service may take to stop before the stop goes on without it. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(15);
 
@@ -157,10 +161,12 @@ public final class Valence implements AutoCloseable {
      */
     private List<Service> services() {
         return List.of(
-                Service.blocking("http", this::openPort, () -> vertx.close().await()),
+                Service.blocking("http", this::openPort, () -> {
+                    if (vertx != null) vertx.close().await();
+                }),
                 Service.blocking("status-page", this::serveStatusPage, this::closeStatusPage),
                 Service.together("engine-and-database",
-                        Service.blocking("engine", this::startEngine, () -> engine.close()),
+                        Service.blocking("engine", this::startEngine, () -> closeQuietly(engine)),
                         Service.blocking("database", this::startDatabase, this::stopDatabase)),
                 Service.blocking("routes", this::buildRoutes, this::closeRoutes),
                 Service.blocking("smtp", this::openSmtp, () -> closeQuietly(smtp)),
@@ -173,9 +179,6 @@ public final class Valence implements AutoCloseable {
                 Service.blocking("background", this::startBackground, () -> closeQuietly(cron)),
                 Service.blocking("readiness", () -> {}, () -> listener.stopping()));
     }
-
-    private static final String TRAFFIC = "traffic";
-    private static final String SCHEMA = "schema";
 
     public static Valence start(Config config) {
         return start(config, BuildInfo.current());
