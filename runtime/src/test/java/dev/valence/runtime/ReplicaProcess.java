@@ -47,7 +47,10 @@ final class ReplicaProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (replica.readyzStatus() != 200) {
             if (!replica.process.isAlive()) throw new AssertionError("the replica on port " + port + " exited: " + Files.readString(log));
-            if (System.nanoTime() > deadline) throw new AssertionError("the replica on port " + port + " was not ready in time: " + Files.readString(log));
+            if (System.nanoTime() > deadline) {
+                replica.close(); // a replica that never became ready must not outlive the test
+                throw new AssertionError("the replica on port " + port + " was not ready in time: " + Files.readString(log));
+            }
             Thread.sleep(20);
         }
         return replica;

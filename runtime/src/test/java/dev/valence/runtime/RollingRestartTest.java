@@ -40,10 +40,15 @@ class RollingRestartTest {
         Map<String, Integer> ports = Map.of("a", freePort(), "b", freePort());
         Map<String, Map<String, String>> env = Map.of("a", env(database, dir, "a"), "b", env(database, dir, "b"));
         var replicas = new ConcurrentHashMap<String, ReplicaProcess>();
-        replicas.put("a", ReplicaProcess.start(ports.get("a"), env.get("a"), dir.resolve("a.log"), START_TIMEOUT));
-        replicas.put("b", ReplicaProcess.start(ports.get("b"), env.get("b"), dir.resolve("b.log"), START_TIMEOUT));
         int front = freePort();
         var load = new Load(front);
+        try {
+            replicas.put("a", ReplicaProcess.start(ports.get("a"), env.get("a"), dir.resolve("a.log"), START_TIMEOUT));
+            replicas.put("b", ReplicaProcess.start(ports.get("b"), env.get("b"), dir.resolve("b.log"), START_TIMEOUT));
+        } catch (AssertionError | IOException e) {
+            for (var replica : replicas.values()) replica.close();
+            throw e;
+        }
         try (var haproxy = Haproxy.start(dir, front, ports)) {
             String token = Files.readString(dir.resolve("data-a").resolve("bootstrap-token")).trim();
             var created = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front + "/api/v1/vals"))
