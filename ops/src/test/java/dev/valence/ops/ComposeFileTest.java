@@ -146,6 +146,17 @@ class ComposeFileTest {
     }
 
     @Test
+    void the_runtimes_are_given_longer_to_stop_than_their_drain_may_take() {
+        for (String runtime : List.of("runtime-1", "runtime-2")) {
+            String period = String.valueOf(services.get(runtime).get("stop_grace_period"));
+            assertTrue(period.matches("\\d+s"), runtime + "'s stop_grace_period is " + period);
+            long graceMs = dev.valence.runtime.Config.fromEnv(env(runtime)).shutdownGraceMs();
+            assertTrue(Long.parseLong(period.replace("s", "")) * 1000 >= graceMs + 10_000,
+                    runtime + " may be killed " + period + " after SIGTERM, before its drain of " + graceMs + " ms and the stop after it");
+        }
+    }
+
+    @Test
     void depends_on_names_existing_services_and_waits_for_health_and_the_migration() {
         Map<String, Map<String, String>> expected = new LinkedHashMap<>();
         expected.put("migrate", Map.of("postgres", "service_healthy"));

@@ -24,7 +24,7 @@ public record Config(
         int port,
         Optional<String> publicUrl,
         Optional<String> valsDomain,
-        String statusPageUrl,
+        Optional<String> statusPageUrl,
         long valTimeoutMs,
         long valMemoryLimitBytes,
         long maxBodyBytes,
@@ -54,13 +54,23 @@ public record Config(
         long blobMaxBytes,
         long blobQuotaBytes,
         int heapHighWaterPct,
-        EmailSettings email) {
+        EmailSettings email,
+        long shutdownGraceMs) {
 
     public static final int DEFAULT_PORT = 8080;
 
     /** The address vals are reached at: PUBLIC_URL, or this machine's address on the port actually bound. */
     public String publicUrlFor(int actualPort) {
         return publicUrl.orElse("http://localhost:" + actualPort);
+    }
+
+    /**
+     * The status page's public address, ending in a slash: STATUS_PAGE_URL, or (PUBLIC_URL unset, which
+     * start-up checks) the embedded status page on this machine at the port it actually bound.
+     */
+    public String statusPageUrlFor(int actualStatusPort) {
+        String url = statusPageUrl.orElse("http://localhost:" + actualStatusPort + "/");
+        return url.endsWith("/") ? url : url + "/";
     }
 
     /** Reads the configuration from environment variables (see the README's table). */
@@ -78,7 +88,7 @@ public record Config(
                 port,
                 reader.optional("PUBLIC_URL").map(Config::stripSlash),
                 reader.optional("VALS_DOMAIN"),
-                reader.string("STATUS_PAGE_URL", "http://localhost:8081/"),
+                reader.optional("STATUS_PAGE_URL"),
                 reader.integer("VAL_TIMEOUT_MS", 10_000, 10, 15 * 60_000),
                 reader.integer("VAL_MEMORY_LIMIT_MB", 256, 1, 64 * 1024) * 1024L * 1024L,
                 reader.integer("MAX_BODY_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
@@ -108,7 +118,13 @@ public record Config(
                 reader.integer("VAL_BLOB_MAX_MB", 10, 1, 1024) * 1024L * 1024L,
                 reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L,
                 reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99),
-                email(reader));
+                email(reader),
+                reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000));
+        if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
+            // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
+            reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
+                    + " to the status page's public address (for example https://status.example.com/), the page the 503s link to");
+        }
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);

@@ -23,8 +23,11 @@ import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.guard.Verdict;
 import dev.valence.runtime.health.HeapHighWater;
 import dev.valence.runtime.health.Supervisor;
+import dev.valence.runtime.http.Listener;
 import dev.valence.runtime.http.Routes;
 import dev.valence.runtime.http.RuntimeServer;
+import dev.valence.runtime.lifecycle.Service;
+import dev.valence.runtime.lifecycle.Services;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
@@ -35,7 +38,6 @@ import dev.valence.runtime.store.ValStore;
 import dev.valence.runtime.triggers.CronVals;
 import dev.valence.runtime.triggers.TriggerRunner;
 import dev.valence.runtime.triggers.Triggers;
-import dev.valence.status.SnapshotKeeper;
 import dev.valence.status.StatusPage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,19 +60,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Valence runtime. {@link #start} opens the HTTP port first (it answers the fallback
- * until the schema is known to be compatible) and brings the database up in the background: the
- * process never exits over the database or the schema, it serves the fallback and keeps checking.
- * {@link #close} takes everything down in reverse order.
+ * One running Valence runtime, as an ordered list of services (see {@link #services}): the HTTP port
+ * opens first and answers 503 {@code starting}, the engine and the database come up side by side,
+ * then the routes serve, then the schema is checked. {@link #start} returns once the routes serve;
+ * the database's bring-up may go on (the process never exits over the database or the schema: it
+ * serves the fallback and keeps checking). {@link #close} stops the services in reverse: readiness
+ * turns 503, then the port drains within SHUTDOWN_GRACE_MS, then the rest.
  */
 public final class Valence implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Valence.class);
@@ -82,170 +83,225 @@ public final class Valence implements AutoCloseable {
      */
     static final int JIT_WARM_UP_CALLS = 0;
 
+    /** The service after which the routes serve ({@link #start} returns), and the one after which the first schema check is done. */
+    private static final String TRAFFIC = "traffic";
+    private static final String SCHEMA = "schema";
+
+    /** Beyond the drain's grace, how long one service may take to stop before the stop goes on without it. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(15);
+
     private final Config config;
     private final BuildInfo build;
-    /** Synchronized: the database's start adds to it while the main thread still does. */
-    private final List<AutoCloseable> resources = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final CountDownLatch broughtUp = new CountDownLatch(1);
-    /**
-     * Completed once the runtime listens, with what starts once the database is up as well (given
-     * whether the bring-up succeeded); completed with nothing to do when the runtime closes first.
-     */
-    private final CompletableFuture<java.util.function.Consumer<Boolean>> listening = new CompletableFuture<>();
-    private RuntimeServer server;
-    private ValRunner runner;
-    private SchemaGuard guard;
-    private HeldWork heldWork;
-    private CronVals cron;
-    private SmtpListener smtp;
-    private StatusPage statusPage;
-    private AtomicReference<SnapshotKeeper> statusFeed;
+    private final long startNs = System.nanoTime();
+    private final DatabaseUrl url;
+    /** Set when there is no DATABASE_URL: the embedded server's port, chosen now. */
+    private final Optional<Integer> embeddedPort;
+    private final HikariDataSource dataSource;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final SchemaGuard guard;
+    private final HeldWork heldWork;
+    private final StatusPage statusPage;
+    private final int statusPort;
+    private final UserStore users;
+    private final TokenStore tokens;
+    private final ValStore vals;
+    private final RunStore runs;
+    private final EnvStore env;
+    private final Services services;
     /** Restarts the background loops an error ended; /healthz fails while one is down. */
     private final Supervisor supervisor = new Supervisor();
-    private volatile Optional<String> bootstrapToken = Optional.empty();
+    /** Closed last (the services stop in reverse); what the start set up before the services. */
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    private final java.util.concurrent.atomic.AtomicBoolean statusPageClosed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
+    private volatile Vertx vertx;
+    private volatile Listener listener;
+    private volatile JsEngine engine;
+    private volatile PostgresServer postgres;
     /** Restarts the embedded PostgreSQL when it dies; null with DATABASE_URL. */
     private volatile PostgresSupervisor postgresSupervisor;
+    private volatile HeapHighWater heap;
+    private volatile boolean migrated;
+    private volatile boolean databaseUp;
+    private volatile RuntimeServer server;
+    private volatile RunRecorder recorder;
+    private volatile ValRunner runner;
+    private volatile Fetcher fetcher;
+    private volatile RunNotices runNotices;
+    private volatile TriggerRunner triggerRunner;
+    private volatile CronVals cron;
+    private volatile SmtpListener smtp;
+    private volatile StatusAnnouncer announcer;
+    private volatile Heartbeat heartbeat;
+    private volatile Optional<String> bootstrapToken = Optional.empty();
 
     private Valence(Config config, BuildInfo build) {
         this.config = config;
         this.build = build;
+        // Where the database is: configured, or an embedded one we start on a port chosen now.
+        embeddedPort = config.databaseUrl().isPresent() ? Optional.empty()
+                : Optional.of(config.embeddedPostgresPort() > 0 ? config.embeddedPostgresPort() : freePort());
+        url = config.databaseUrl().map(DatabaseUrl::parse)
+                .orElseGet(() -> new DatabaseUrl("jdbc:postgresql://localhost:" + embeddedPort.orElseThrow() + "/postgres", "postgres", null));
+        dataSource = dataSource(url);
+        resources.add(dataSource);
+        guard = new SchemaGuard(build, this::directConnection, Duration.ofMillis(config.schemaPollMs()));
+        guard.bindMetrics(registry);
+        resources.add(guard);
+        if (embeddedPort.isEmpty()) guard.explainUnreachable(error -> Verdict.cannotReach(url.hostAndPort(), error, guard.retryMs()));
+        heldWork = new HeldWork(dataSource, guard, config.instanceId(), 5_000);
+        resources.add(heldWork);
+        // the status page's address is known before anything listens, so every 503 links to the port it will bind
+        statusPort = config.embedStatusPage() && config.statusPort() == 0 ? freePort() : config.statusPort();
+        statusPage = new StatusPage(dataSource, this::directConnection, new StatusPage.Settings(config.statusPageUrlFor(statusPort),
+                config.dataDir().resolve("status-snapshot.json"), 5_000, config.webhookAllowHosts()));
+        users = new UserStore(dataSource);
+        tokens = new TokenStore(dataSource);
+        vals = new ValStore(dataSource);
+        runs = new RunStore(dataSource);
+        env = new EnvStore(dataSource);
+        services = new Services(services());
+    }
+
+    /**
+     * The runtime's services in start order; they stop in reverse. The port opens first; the last
+     * service's stop turns readiness 503, so it is the first thing a stop does.
+     */
+    private List<Service> services() {
+        return List.of(
+                Service.blocking("http", this::openPort, () -> {
+                    if (vertx != null) vertx.close().await();
+                }),
+                Service.blocking("status-page", this::serveStatusPage, this::closeStatusPage),
+                Service.together("engine-and-database",
+                        Service.blocking("engine", this::startEngine, () -> closeQuietly(engine)),
+                        Service.blocking("database", this::startDatabase, this::stopDatabase)),
+                Service.blocking("routes", this::buildRoutes, this::closeRoutes),
+                Service.blocking("smtp", this::openSmtp, () -> closeQuietly(smtp)),
+                Service.blocking(TRAFFIC, () -> listener.serve(server.router()),
+                        () -> listener.drain(Duration.ofMillis(config.shutdownGraceMs())).await()),
+                Service.blocking(SCHEMA, this::bringUp, () -> {
+                    closeQuietly(heartbeat);
+                    closeQuietly(announcer);
+                }),
+                Service.blocking("background", this::startBackground, () -> closeQuietly(cron)),
+                Service.blocking("readiness", () -> {}, () -> listener.stopping()));
     }
 
     public static Valence start(Config config) {
         return start(config, BuildInfo.current());
     }
 
-    /** Starts with an explicit build identity (tests use it to play older and newer builds). */
+    /** Starts with an explicit build identity (tests use it to play older and newer builds); returns once the routes serve. */
     public static Valence start(Config config, BuildInfo build) {
         var valence = new Valence(config, build);
+        valence.services.start();
         try {
-            valence.startAll();
+            valence.services.started(TRAFFIC).join();
+            log.info("Valence is serving on http://{}:{} ({} ms)", config.bindHost(), valence.port(), valence.elapsedMs());
             return valence;
-        } catch (RuntimeException e) {
+        } catch (java.util.concurrent.CompletionException e) {
             valence.close();
-            throw e;
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw new IllegalStateException("Valence could not start: " + e.getCause(), e.getCause());
         }
     }
 
-    private void startAll() {
-        long startNs = System.nanoTime();
-        // The engine's set-up and the database's start (and migrations) are independent: they run side by side.
-        CompletableFuture<JsEngine> engineReady = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("valence-engine-set-up").start(() -> {
-            try {
-                var engine = new JsEngine();
-                engine.warmUp();
-                engineReady.complete(engine);
-            } catch (Throwable e) {
-                engineReady.completeExceptionally(e);
-            }
-        });
-
-        // Where the database is: configured, or an embedded one we start on a port chosen now.
-        Optional<PostgresTarget> embedded = config.databaseUrl().isPresent() ? Optional.empty()
-                : Optional.of(new PostgresTarget(config.embeddedPostgresPort() > 0 ? config.embeddedPostgresPort() : freePort()));
-        DatabaseUrl url = config.databaseUrl().map(DatabaseUrl::parse)
-                .orElseGet(() -> new DatabaseUrl("jdbc:postgresql://localhost:" + embedded.orElseThrow().port + "/postgres", "postgres", null));
-        HikariDataSource dataSource = dataSource(url);
-        resources.add(dataSource);
-
-        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        guard = new SchemaGuard(build, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)),
-                Duration.ofMillis(config.schemaPollMs()));
-        guard.bindMetrics(registry);
-        resources.add(guard);
-        if (embedded.isEmpty()) guard.explainUnreachable(error -> Verdict.cannotReach(url.hostAndPort(), error, guard.retryMs()));
-
-        CompletableFuture<Void> databaseReady = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("valence-database-start").start(() -> {
-            try {
-                startDatabase(embedded, dataSource);
-            } finally {
-                databaseReady.complete(null);
-            }
-        });
-
-        var users = new UserStore(dataSource);
-        var tokens = new TokenStore(dataSource);
-        var vals = new ValStore(dataSource);
-        var runs = new RunStore(dataSource);
-        var env = new EnvStore(dataSource);
-
-        // Everything that does not need the JavaScript engine is set up while its warm-up runs (the
-        // slowest part of a start): Vert.x, the status page, and the database's bring-up.
-        Vertx vertx = Vertx.builder()
+    /** Vert.x and the port: from here on every request gets an answer, 503 {@code starting} until the routes serve. */
+    private void openPort() {
+        vertx = Vertx.builder()
                 .with(new VertxOptions().setMaxWorkerExecuteTime(config.valTimeoutMs() + 30_000)
                         .setMaxWorkerExecuteTimeUnit(TimeUnit.MILLISECONDS)
                         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        resources.add(() -> vertx.close().await());
-        heldWork = new HeldWork(dataSource, guard, config.instanceId(), 5_000);
-        resources.add(heldWork);
-        String pageUrl = config.statusPageUrl().endsWith("/") ? config.statusPageUrl() : config.statusPageUrl() + "/";
-        statusPage = new StatusPage(dataSource, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)),
-                new StatusPage.Settings(pageUrl, config.dataDir().resolve("status-snapshot.json"), 5_000, config.webhookAllowHosts()));
-        resources.add(statusPage);
-        statusFeed = new AtomicReference<>(statusPage.keeper());
-        Thread.ofPlatform().daemon().name("valence-bring-up").start(() -> {
-            try {
-                boolean up = bringUp(databaseReady, dataSource, users, tokens, startNs);
-                // what needs both the database and the engine (cron, background warm-ups) starts once both are there
-                listening.join().accept(up);
-            } catch (RuntimeException e) {
-                if (!closed) log.error("Bringing up the database failed; serving the fallback", e);
-            } finally {
-                broughtUp.countDown();
-            }
-        });
+        var identity = new JsonObject().put("instance", config.instanceId()).put("build", build.buildId());
+        listener = new Listener(vertx, guard, config.statusPageUrlFor(statusPort), registry, statusPage::keeper, identity);
+        listener.listen(config.bindHost(), config.port()).await();
+        log.info("Valence is listening on http://{}:{}, answering 503 starting until it serves ({} ms)", config.bindHost(),
+                listener.actualPort(), elapsedMs());
+    }
 
-        JsEngine engine;
-        try {
-            engine = engineReady.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) throw cause;
-            throw e;
+    private void serveStatusPage() {
+        if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), statusPort);
+    }
+
+    /** Before Vert.x closes; also after the services when its own service never started (its keeper runs from construction). */
+    private void closeStatusPage() {
+        if (statusPageClosed.compareAndSet(false, true)) closeQuietly(statusPage);
+    }
+
+    private void startEngine() {
+        var created = new JsEngine();
+        engine = created;
+        created.warmUp();
+        log.info("JavaScript engine: {} ({}, {} ms)", created.implementationName(),
+                created.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT", elapsedMs());
+    }
+
+    /** The embedded server when there is one, then the migrations if the database answers now (beside the engine's set-up). */
+    private void startDatabase() {
+        if (embeddedPort.isPresent()) startEmbeddedDatabase(embeddedPort.get());
+        // an external database that does not answer yet is waited for after the routes serve, not here
+        if (!closed && config.migrateOnStart() && embeddedPort.isPresent()) migrated = migrateOnce();
+    }
+
+    /** Starts the embedded PostgreSQL, retrying until it runs or the runtime stops; the one call a supervisor replaces. */
+    private void startEmbeddedDatabase(int port) {
+        while (!closed) {
+            try {
+                PostgresServer started = PostgresServer.start(config.dataDir(), port);
+                postgres = started;
+                postgresSupervisor = new PostgresSupervisor(started, guard,
+                        PostgresSupervisor.Settings.defaults(config.embeddedPostgresDownLimitMs()));
+                if (closed) stopDatabase();
+                return;
+            } catch (RuntimeException e) {
+                guard.report(Verdict.unreachable(build, e.getMessage(), Instant.now()));
+                log.error("{}", e.getMessage());
+                sleep(10_000);
+            }
         }
-        resources.add(engine);
-        log.info("JavaScript engine: {} ({}, {} ms)", engine.implementationName(),
-                engine.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT",
-                (System.nanoTime() - startNs) / 1_000_000);
-        var recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
-        resources.add(recorder);
-        var modules = new ValModules(vals, new BlobStore(dataSource), env, engine.compiler(),
+    }
+
+    /** The pool and the guard close after the services (they were made before them); the server goes now. */
+    private void stopDatabase() {
+        closeQuietly(postgresSupervisor); // it stops watching first: this stop is not a death to repair
+        closeQuietly(postgres);
+    }
+
+    /** Everything that needs the engine: the runner, the triggers and the route table. */
+    private void buildRoutes() {
+        var currentEngine = engine;
+        recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
+        var modules = new ValModules(vals, new BlobStore(dataSource), env, currentEngine.compiler(),
                 new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000, new Outbox(config.email(), users));
-        runner = new ValRunner(engine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
+        runner = new ValRunner(currentEngine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
                 config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency(), modules);
-        resources.add(runner);
 
         WorkerExecutor jsWorkers = vertx.createSharedWorkerExecutor("valence-js", config.jsWorkers(),
                 config.valTimeoutMs() + 30_000, TimeUnit.MILLISECONDS);
         WorkerExecutor dbWorkers = vertx.createSharedWorkerExecutor("valence-db", config.dbPoolSize());
-        var fetcher = new Fetcher(vertx, new Fetcher.Settings(config.fetchAllow(), config.fetchTimeoutMs(), config.fetchMaxResponseBytes()));
-        resources.add(fetcher);
+        fetcher = new Fetcher(vertx, new Fetcher.Settings(config.fetchAllow(), config.fetchTimeoutMs(), config.fetchMaxResponseBytes()));
         runner.useWeb(new ValRunner.Web(fetcher, config.maxResponseBytes()));
         runner.onSchemaTrouble(guard::recheck);
 
-        var info = new JsonObject().put("engine", engine.implementationName()).put("jit", engine.jitEnabled())
+        var info = new JsonObject().put("engine", currentEngine.implementationName()).put("jit", currentEngine.jitEnabled())
                 .put("instance", config.instanceId()).put("build", build.buildId());
         var triggerResults = new TriggerResultStore(dataSource);
-        var triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner, valId -> cron.lastRunAt(valId),
+        triggerRunner = new TriggerRunner(vals, tokens, runs, triggerResults, runner, valId -> cron.lastRunAt(valId),
                 (valId, startedAt) -> cron.ran(valId, startedAt));
         triggerRunner.registerWith(heldWork);
-        var runNotices = new RunNotices(dataSource, runs, config.instanceId());
+        runNotices = new RunNotices(dataSource, runs, config.instanceId());
         runNotices.subscribe(EnvStore.CHANNEL, modules.envNotices()); // env writes made on other instances
-        resources.add(runNotices);
         var triggers = new Triggers(triggerRunner, heldWork, triggerResults, Duration.ofSeconds(config.cronMinIntervalSeconds()),
-                runNotices, () -> DriverManager.getConnection(url.jdbcUrl(), credentials(url)));
+                runNotices, this::directConnection);
         cron = new CronVals(dataSource, guard, heldWork, vals, new CronVals.Settings(config.cronPollMs(), config.cronSyncMs(),
                 triggers.minimumCronInterval(), 4, config.instanceId()));
-        resources.add(cron);
-
         // the heap's high-water mark evicts the largest allocators and refuses new loads while memory is short
-        var heap = new HeapHighWater(config.heapHighWaterPct(), runner::evictLargestAllocators);
-        resources.add(heap);
+        heap = new HeapHighWater(config.heapHighWaterPct(), runner::evictLargestAllocators);
         heap.bindMetrics(registry);
         runner.gateLoads(heap);
         // the background loops: an error that ends one is not the end of it
@@ -255,117 +311,105 @@ public final class Valence implements AutoCloseable {
         supervisor.watch("webhook deliverer", statusPage.webhooks()::loopAlive, statusPage.webhooks()::restartLoop);
         supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
         supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
-
-        server = Routes.server(vertx, config, info, guard, registry, statusFeed::get, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
-                engine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor);
-        server.listen(config.bindHost(), config.port()).await();
-        resources.add(() -> server.close().await());
+        server = Routes.server(vertx, config, listener, info, guard, registry, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
+                currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor);
         server.failLivenessWhen(() -> postgresSupervisor == null ? Optional.empty() : postgresSupervisor.livenessProblem());
-        log.info("Valence is listening on http://{}:{} ({} ms)", config.bindHost(), server.actualPort(),
-                (System.nanoTime() - startNs) / 1_000_000);
-        if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), config.statusPort());
-        if (config.email().listenerEnabled()) {
-            // it answers 451 (try later) until the schema is compatible, so it may open before the database is up
-            smtp = SmtpListener.start(config.bindHost(), config.email(), guard, vals, triggerRunner);
-            resources.add(smtp);
-        }
+    }
 
-        listening.complete(databaseUp -> {
+    /** After the drain: nothing runs vals any more. */
+    private void closeRoutes() {
+        closeQuietly(heap);
+        closeQuietly(runNotices);
+        closeQuietly(fetcher);
+        closeQuietly(runner);
+        closeQuietly(recorder);
+    }
+
+    private void openSmtp() {
+        // it answers 451 (try later) until the schema is compatible, so it may open before the database is up
+        if (config.email().listenerEnabled()) smtp = SmtpListener.start(config.bindHost(), config.email(), guard, vals, triggerRunner);
+    }
+
+    /** What needs the database and the engine both: cron (its table exists once migrations ran) and the warm-ups off the request path. */
+    private void startBackground() {
+        if (databaseUp) cron.start();
+        engine.warmUpCompilerInBackground();
+        // The JIT's thresholds need thousands of calls: reach them now, off the request path, rather than
+        // on real traffic; after the bring-up so that it does not delay the first val served.
+        int warmUpCalls = Integer.getInteger("valence.jitWarmUpCalls", JIT_WARM_UP_CALLS);
+        if (warmUpCalls > 0 && engine.jitEnabled()) engine.warmUpInBackground(warmUpCalls);
+    }
+
+    private long elapsedMs() {
+        return (System.nanoTime() - startNs) / 1_000_000;
+    }
+
+    private java.sql.Connection directConnection() throws SQLException {
+        return DriverManager.getConnection(url.jdbcUrl(), credentials(url));
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) return;
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("Error while stopping: {}", e.toString());
+        }
+    }
+
+    /**
+     * Migrates (waiting for a database that does not answer yet), then hands over to the schema guard.
+     * It never fails: a database that cannot be brought up leaves the fallback serving and the guard checking.
+     */
+    private void bringUp() {
+        try {
+            if (config.migrateOnStart() && !migrated) migrate();
             if (closed) return;
-            if (databaseUp) cron.start(); // its table is in control: it exists once migrations ran
-            engine.warmUpCompilerInBackground();
-            // The JIT's thresholds need thousands of calls: reach them now, off the request path, rather than
-            // on real traffic; after the bring-up so that it does not delay the first val served.
-            int warmUpCalls = Integer.getInteger("valence.jitWarmUpCalls", JIT_WARM_UP_CALLS);
-            if (warmUpCalls > 0 && engine.jitEnabled()) engine.warmUpInBackground(warmUpCalls);
-        });
-    }
-
-    /** Starts the embedded database if there is one, then migrates (on its own thread, beside the engine's set-up). */
-    private void startDatabase(Optional<PostgresTarget> embedded, HikariDataSource dataSource) {
-        try {
-            if (embedded.isPresent()) {
-                while (!closed) {
-                    try {
-                        PostgresServer postgres = PostgresServer.start(config.dataDir(), embedded.get().port);
-                        synchronized (resources) {
-                            if (closed) {
-                                postgres.close();
-                                return;
-                            }
-                            resources.add(1, postgres); // closed after the pool
-                            resources.add(2, postgresSupervisor = new PostgresSupervisor(postgres, guard,
-                                    PostgresSupervisor.Settings.defaults(config.embeddedPostgresDownLimitMs()))); // stops watching first
-                        }
-                        break;
-                    } catch (RuntimeException e) {
-                        guard.report(Verdict.unreachable(build, e.getMessage(), Instant.now()));
-                        log.error("{}", e.getMessage());
-                        sleep(10_000);
-                    }
-                }
-            }
-            if (config.migrateOnStart()) migrate(dataSource);
-        } catch (RuntimeException e) {
-            if (!closed) log.error("Starting the database failed; serving the fallback", e);
-        }
-    }
-
-    /** Waits for the database (started in {@link #startDatabase}), then hands over to the schema guard; false when that failed. */
-    private boolean bringUp(CompletableFuture<Void> databaseReady, HikariDataSource dataSource, UserStore users, TokenStore tokens, long startNs) {
-        try {
-            databaseReady.join();
-            if (closed) return false;
             try {
                 statusPage.ensureTeamToken(config.dataDir());
             } catch (RuntimeException e) {
                 log.warn("Could not check the status page's team tokens yet: {}", e.getMessage());
             }
-            synchronized (resources) {
-                if (closed) return false;
-                var announcer = new StatusAnnouncer(statusPage.automatic(), guard, dataSource, config.instanceId(), 3_000);
-                resources.add(announcer);
-                supervisor.watch("status announcer", announcer::loopAlive, announcer::restartLoop);
-            }
+            announcer = new StatusAnnouncer(statusPage.automatic(), guard, dataSource, config.instanceId(), 3_000);
+            supervisor.watch("status announcer", announcer::loopAlive, announcer::restartLoop);
+            if (closed) closeQuietly(announcer);
             guard.onTransition(t -> {
-                if (t.to().compatible() && bootstrapToken.isEmpty()) bootstrap(users, tokens);
+                if (t.to().compatible() && bootstrapToken.isEmpty()) bootstrap();
             });
             guard.start();
             guard.recheck().get(30, TimeUnit.SECONDS);
-            if (guard.current().compatible()) bootstrap(users, tokens);
-            synchronized (resources) {
-                if (!closed) {
-                    var heartbeat = new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs());
-                    resources.add(heartbeat);
-                    supervisor.watch("heartbeat", heartbeat::loopAlive, heartbeat::restartLoop);
-                }
-            }
-            log.info("Valence is up ({} ms): {}", (System.nanoTime() - startNs) / 1_000_000, guard.current().message());
-            return true;
+            if (guard.current().compatible()) bootstrap();
+            heartbeat = new Heartbeat(config.instanceId(), dataSource, guard, config.heartbeatMs());
+            supervisor.watch("heartbeat", heartbeat::loopAlive, heartbeat::restartLoop);
+            if (closed) closeQuietly(heartbeat);
+            databaseUp = true;
+            log.info("Valence is up ({} ms): {}", elapsedMs(), guard.current().message());
         } catch (Exception e) {
             if (!closed) log.error("Bringing up the database failed; serving the fallback", e);
-            return false;
         }
     }
 
-    private void migrate(HikariDataSource dataSource) {
-        while (!closed) {
-            try {
-                Migrations.migrate(dataSource);
-                return;
-            } catch (FlywayException e) {
-                if (!isConnectionProblem(e)) {
-                    // a failed or changed migration: the guard reports what it means for this build
-                    log.error("Migrations could not be applied: {}", firstLine(e.getMessage()));
-                    return;
-                }
+    /** One attempt; false when the database did not answer (the bring-up tries again). */
+    private boolean migrateOnce() {
+        try {
+            Migrations.migrate(dataSource);
+            return true;
+        } catch (FlywayException e) {
+            if (isConnectionProblem(e)) {
                 guard.report(Verdict.unreachable(build, firstLine(e.getMessage()), Instant.now()));
-                sleep(config.schemaPollMs());
+                return false;
             }
+            // a failed or changed migration: the guard reports what it means for this build
+            log.error("Migrations could not be applied: {}", firstLine(e.getMessage()));
+            return true;
         }
     }
 
-    private synchronized void bootstrap(UserStore users, TokenStore tokens) {
+    private void migrate() {
+        while (!closed && !migrateOnce()) sleep(config.schemaPollMs());
+    }
+
+    private synchronized void bootstrap() {
         if (bootstrapToken.isPresent()) return;
         try {
             bootstrapToken = Bootstrap.ensureAdmin(users, tokens, config.dataDir()).or(() -> Optional.of(""));
@@ -403,8 +447,6 @@ public final class Valence implements AutoCloseable {
         return properties;
     }
 
-    private record PostgresTarget(int port) {}
-
     private static int freePort() {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -429,11 +471,18 @@ public final class Valence implements AutoCloseable {
 
     /** Waits until the start-up sequence has finished (the first schema check included). */
     public boolean awaitBroughtUp(Duration timeout) throws InterruptedException {
-        return broughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            services.started(SCHEMA).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true; // closed before it finished: nothing more will come up
+        }
     }
 
     public int port() {
-        return server.actualPort();
+        return listener.actualPort();
     }
 
     /** The val runner (tests look at its warm contexts). */
@@ -467,22 +516,21 @@ public final class Valence implements AutoCloseable {
         return bootstrapToken.filter(t -> !t.isEmpty());
     }
 
+    /**
+     * Stops the services in reverse: readiness 503 at once, the port drains (requests in flight finish
+     * within SHUTDOWN_GRACE_MS), then the rest; what the start set up before the services closes last.
+     */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        long stopNs = System.nanoTime();
         supervisor.close(); // what stops now is not to be restarted
-        listening.complete(up -> {}); // a start that failed: the bring-up thread has nothing more to start
-        List<AutoCloseable> toClose;
-        synchronized (resources) {
-            toClose = new ArrayList<>(resources);
-            resources.clear();
-        }
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception e) {
-                log.warn("Error while stopping: {}", e.toString());
-            }
-        }
+        services.stop(Duration.ofMillis(config.shutdownGraceMs()).plus(STOP_MARGIN));
+        closeStatusPage();
+        for (int i = resources.size() - 1; i >= 0; i--) closeQuietly(resources.get(i));
+        log.info("Valence stopped ({} ms)", (System.nanoTime() - stopNs) / 1_000_000);
     }
 }

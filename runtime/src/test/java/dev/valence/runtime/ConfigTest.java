@@ -55,4 +55,24 @@ class ConfigTest {
         var bad = assertThrows(IllegalArgumentException.class, () -> DatabaseUrl.parse("mysql://u:secret@h/db"));
         assertTrue(bad.getMessage().contains("mysql://u:***@h/db"), bad.getMessage());
     }
+
+    @Test
+    void the_status_page_url_defaults_to_this_machine_at_the_status_port_actually_bound() {
+        Config config = Config.fromEnv(Map.of("STATUS_PORT", "0"));
+        assertEquals("http://localhost:43121/", config.statusPageUrlFor(43121));
+        assertEquals("https://status.example.com/",
+                Config.fromEnv(Map.of("STATUS_PAGE_URL", "https://status.example.com")).statusPageUrlFor(43121));
+        assertEquals(10_000, config.shutdownGraceMs());
+    }
+
+    @Test
+    void a_public_url_without_a_status_page_url_stops_start_up_with_a_sentence_naming_both() {
+        var e = assertThrows(Config.InvalidConfigException.class, () -> Config.fromEnv(Map.of("PUBLIC_URL", "https://vals.example.com/")));
+        assertEquals("""
+                Invalid configuration:
+                  - PUBLIC_URL is set (https://vals.example.com) but STATUS_PAGE_URL is not: set STATUS_PAGE_URL to the status page's \
+                public address (for example https://status.example.com/), the page the 503s link to""", e.getMessage());
+        assertEquals("https://status.example.com/", Config.fromEnv(Map.of("PUBLIC_URL", "https://vals.example.com",
+                "STATUS_PAGE_URL", "https://status.example.com/")).statusPageUrlFor(8081));
+    }
 }

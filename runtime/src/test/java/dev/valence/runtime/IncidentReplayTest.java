@@ -88,7 +88,8 @@ class IncidentReplayTest {
             assertEquals("schema_too_new", error.getString("reason"));
             assertEquals("schema is at app v900, which requires code level >= 900; this build is level " + BuildInfo.current().codeLevel() + " (contract migration app v900"
                     + " removed what older code uses); deploy a build of level 900 or newer", error.getString("message"));
-            assertEquals("http://localhost:8081/", fallback.getString("statusPage"));
+            assertEquals("http://localhost:" + platform.valence.statusPage().port() + "/", fallback.getString("statusPage"),
+                    "the embedded status page on the port it bound (STATUS_PORT=0)");
             // the feed is the automatic incident the runtime opened on the status page
             var status = fallback.getJsonObject("status");
             assertEquals("HTTP vals unavailable: database migration ahead of running code", status.getJsonObject("incident").getString("name"));

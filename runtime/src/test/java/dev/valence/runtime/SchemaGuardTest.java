@@ -102,7 +102,7 @@ class SchemaGuardTest {
             var html = get(valence, "/v/admin/anything", Map.of("Accept", "text/html,application/xhtml+xml"));
             assertEquals(503, html.status());
             assertTrue(html.headers().firstValue("content-type").orElse("").startsWith("text/html"));
-            assertTrue(html.body().contains("schema_too_new") && html.body().contains("http://localhost:8081/"), html.body());
+            assertTrue(html.body().contains("schema_too_new") && html.body().contains("http://localhost:" + valence.statusPage().port() + "/"), html.body());
 
             flips.removeContractRow(900);
             eventually("compatible after the repair", () -> valence.guard().current().compatible());

@@ -7,7 +7,6 @@ import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.health.Supervisor;
-import dev.valence.status.SnapshotKeeper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunStore;
@@ -18,32 +17,29 @@ import dev.valence.runtime.triggers.Triggers;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** Wires the HTTP handlers to the stores and the engine. */
 public final class Routes {
     private Routes() {}
 
-    public static RuntimeServer server(Vertx vertx, Config config, JsonObject info, SchemaGuard guard,
-                                       PrometheusMeterRegistry registry, Supplier<SnapshotKeeper> statusFeed, WorkerExecutor jsWorkers,
+    public static RuntimeServer server(Vertx vertx, Config config, Listener listener, JsonObject info, SchemaGuard guard,
+                                       PrometheusMeterRegistry registry, WorkerExecutor jsWorkers,
                                        WorkerExecutor dbWorkers, UserStore users, TokenStore tokens, ValStore vals,
                                        RunStore runs, EnvStore env, JsEngine engine, ValDirectory directory,
                                        ValRunner runner, RunRecorder recorder, Triggers triggers, Supervisor supervisor) {
         var auth = new Authenticator(tokens);
-        var server = new AtomicReference<RuntimeServer>();
-        Supplier<String> publicUrl = () -> config.publicUrlFor(server.get().actualPort());
+        Supplier<String> publicUrl = () -> config.publicUrlFor(listener.actualPort());
         var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl,
                 triggers.minimumCronInterval());
         var logTail = new LogTail(vertx, config.logStreamHeartbeatMs());
         recorder.onWritten(logTail::publishAll);
         recorder.onWritten(triggers.runNotices()::announce);
         triggers.runNotices().listen(triggers.noticeConnector(), logTail::wanted, logTail::publish);
-        var fallback = new Fallback(guard, config.statusPageUrl(), registry, statusFeed);
+        var fallback = listener.fallback();
         var triggerApi = new TriggerApi(guard, fallback, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes());
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback);
-        server.set(new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
-                config.benchUnguardedRoute(), triggerApi, logTail, supervisor));
-        return server.get();
+        return new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
+                config.benchUnguardedRoute(), triggerApi, logTail, listener, supervisor);
     }
 }

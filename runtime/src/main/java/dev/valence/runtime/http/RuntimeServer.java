@@ -8,12 +8,9 @@ import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.health.Supervisor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -45,14 +42,15 @@ public final class RuntimeServer {
     private final boolean benchUnguardedRoute;
     private final TriggerApi triggers;
     private final LogTail logTail;
+    private final Listener listener;
     private final Supervisor supervisor;
-    private HttpServer server;
     private final java.util.List<java.util.function.Supplier<java.util.Optional<String>>> livenessChecks =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
                   SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute,
-                  TriggerApi triggers, LogTail logTail, Supervisor supervisor) {
+                  TriggerApi triggers, LogTail logTail, Listener listener, Supervisor supervisor) {
+        this.listener = listener;
         this.supervisor = supervisor;
         this.triggers = triggers;
         this.logTail = logTail;
@@ -68,8 +66,10 @@ public final class RuntimeServer {
         this.registry = registry;
     }
 
-    Router router() {
+    /** The route table the listener serves once the engine is up. */
+    public Router router() {
         Router router = Router.router(vertx);
+        router.route().handler(listener::closeWhenStopping);
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
         RawBody valBodies = new RawBody(maxBodyBytes); // vals read their own bodies, multipart forms included
 
@@ -170,11 +170,9 @@ public final class RuntimeServer {
     }
 
     private void ready(RoutingContext ctx) {
-        Verdict verdict = guard.current();
-        var body = new JsonObject().put("status", verdict.compatible() ? "ready" : "not_ready")
-                .put("verdict", verdict.code()).put("message", verdict.message()).put("since", verdict.since().toString());
+        JsonObject body = listener.readiness(guard.current());
         ctx.response().putHeader("Cache-Control", "no-store");
-        json(ctx, verdict.compatible() ? 200 : 503, body);
+        json(ctx, "ready".equals(body.getString("status")) ? 200 : 503, body);
     }
 
     private JsonObject schema() {
@@ -282,24 +280,5 @@ public final class RuntimeServer {
     private static void json(RoutingContext ctx, int status, Object body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(body instanceof JsonObject o ? o.encode() : String.valueOf(body));
-    }
-
-    /** Starts listening; the future fails with advice when the port is taken. */
-    public Future<HttpServer> listen(String host, int port) {
-        var options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(false)
-                .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024);
-        return vertx.createHttpServer(options).requestHandler(router()).listen()
-                .recover(e -> Future.failedFuture(new IllegalStateException(
-                        "Could not listen on " + host + ":" + port + " (" + e.getMessage() + "). Is another Valence or"
-                                + " program using it? Stop it, or set PORT to a free port.", e)))
-                .onSuccess(s -> this.server = s);
-    }
-
-    public int actualPort() {
-        return server.actualPort();
-    }
-
-    public Future<Void> close() {
-        return server == null ? Future.succeededFuture() : server.close();
     }
 }

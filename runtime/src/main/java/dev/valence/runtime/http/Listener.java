@@ -1,0 +1,141 @@
+package dev.valence.runtime.http;
+
+import dev.valence.runtime.guard.SchemaGuard;
+import dev.valence.runtime.guard.Verdict;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import dev.valence.status.SnapshotKeeper;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The runtime's HTTP port for its whole life. It opens first, before the engine and the database,
+ * and answers 503 {@code starting} until {@link #serve} hands it the route table; {@link #drain} ends
+ * it: readiness turns 503 at once, the port stops taking connections, requests in flight finish
+ * within the grace period, and each keep-alive connection is told {@code Connection: close} on its
+ * current response and closed, so a load balancer in front never sends a request into a closing socket.
+ */
+public final class Listener {
+    /** Where the instance is in its life, as readiness reports it. */
+    public enum Phase { STARTING, SERVING, STOPPING }
+
+    static final String STOPPING_SENTENCE = "this instance is shutting down: it finishes the requests in flight and takes no new ones";
+
+    private final Vertx vertx;
+    private final SchemaGuard guard;
+    private final Fallback fallback;
+    private final JsonObject identity;
+    private final Router starting;
+    private volatile Handler<HttpServerRequest> app;
+    private volatile Phase phase = Phase.STARTING;
+    private HttpServer server;
+
+    /** {@code identity} names the instance and build in /healthz while starting (the engine is not known yet). */
+    public Listener(Vertx vertx, SchemaGuard guard, String statusPageUrl, MeterRegistry registry, Supplier<SnapshotKeeper> statusFeed,
+                    JsonObject identity) {
+        this.vertx = vertx;
+        this.guard = guard;
+        this.fallback = new Fallback(guard, statusPageUrl, registry, statusFeed);
+        this.identity = identity;
+        this.starting = startingRoutes();
+    }
+
+    Fallback fallback() {
+        return fallback;
+    }
+
+    /** What answers while the engine and the routes are not in place yet: alive, not ready, and the fallback for everything else. */
+    private Router startingRoutes() {
+        Router router = Router.router(vertx);
+        router.route().handler(this::closeWhenStopping);
+        router.get("/healthz").handler(ctx -> json(ctx, 200, identity.copy().put("status", "starting")));
+        router.get("/readyz").handler(ctx -> json(ctx, 503, readiness(guard.current())));
+        router.route().handler(ctx -> {
+            Verdict verdict = guard.current();
+            // compatible cannot be known before the first check, which runs once the routes are in; say starting until then
+            if (verdict.compatible()) verdict = Verdict.starting(verdict.build(), verdict.since());
+            fallback.answer(ctx, verdict.code(), verdict.message());
+        });
+        return router;
+    }
+
+    /** The body of /readyz: 200 only while serving and compatible; the answer's status follows {@code ready}. */
+    JsonObject readiness(Verdict verdict) {
+        if (phase == Phase.STOPPING) {
+            return new JsonObject().put("status", "not_ready").put("verdict", "stopping").put("message", STOPPING_SENTENCE);
+        }
+        boolean ready = phase == Phase.SERVING && verdict.compatible();
+        if (!ready && verdict.compatible()) verdict = Verdict.starting(verdict.build(), verdict.since());
+        return new JsonObject().put("status", ready ? "ready" : "not_ready")
+                .put("verdict", verdict.code()).put("message", verdict.message()).put("since", verdict.since().toString());
+    }
+
+    /** Every route table's first handler: once stopping, the current response ends the connection. */
+    void closeWhenStopping(RoutingContext ctx) {
+        if (phase == Phase.STOPPING) ctx.response().putHeader("Connection", "close");
+        else ctx.addHeadersEndHandler(v -> {
+            if (phase == Phase.STOPPING) ctx.response().putHeader("Connection", "close");
+        });
+        ctx.next();
+    }
+
+    /** Readiness answers 503 from now on, and every response ends its connection: the first step of a stop. */
+    public void stopping() {
+        phase = Phase.STOPPING;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Opens the port; the future fails with advice when it is taken. */
+    public Future<HttpServer> listen(String host, int port) {
+        var options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(false)
+                .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024);
+        return vertx.createHttpServer(options).requestHandler(this::handle).listen()
+                .recover(e -> Future.failedFuture(new IllegalStateException(
+                        "Could not listen on " + host + ":" + port + " (" + e.getMessage() + "). Is another Valence or"
+                                + " program using it? Stop it, or set PORT to a free port.", e)))
+                .onSuccess(s -> this.server = s);
+    }
+
+    private void handle(HttpServerRequest request) {
+        Handler<HttpServerRequest> current = app;
+        if (current == null) starting.handle(request);
+        else current.handle(request);
+    }
+
+    /** From now on requests go to the runtime's route table. */
+    public void serve(Handler<HttpServerRequest> routes) {
+        this.app = routes;
+        if (phase == Phase.STARTING) phase = Phase.SERVING;
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    /**
+     * Readiness 503 at once, then no new connections, then at most {@code grace} for the requests in
+     * flight (their responses carry {@code Connection: close}); whatever is still open after it is cut.
+     */
+    public Future<Void> drain(Duration grace) {
+        phase = Phase.STOPPING;
+        if (server == null) return Future.succeededFuture();
+        return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                .end(body.encode());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.valence.runtime.lifecycle;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One part of the runtime that starts and stops as a unit. {@link #start} is called once the service
+ * before it in the list has started; {@link #stop} is called in reverse order, also for a service whose
+ * start has not finished (it must then give up its start), and never for one whose start was not called.
+ */
+public interface Service {
+    String name();
+
+    CompletionStage<Void> start();
+
+    CompletionStage<Void> stop();
+
+    /** Work that blocks (JDBC, the engine's warm-up, closing sockets): each call runs on its own platform thread. */
+    interface Blocking {
+        void run() throws Exception;
+    }
+
+    /** A service whose start and stop block; each runs on a thread named after the service, so the list never waits on a caller's thread. */
+    static Service blocking(String name, Blocking start, Blocking stop) {
+        return new Service() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public CompletionStage<Void> start() {
+                return onThread("valence-start-" + name, start);
+            }
+
+            @Override
+            public CompletionStage<Void> stop() {
+                return onThread("valence-stop-" + name, stop);
+            }
+        };
+    }
+
+    /**
+     * Two services that start side by side (the engine's warm-up and the database's start are
+     * independent and each takes seconds); the pair has started when both have, and stops both.
+     */
+    static Service together(String name, Service first, Service second) {
+        return new Service() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public CompletionStage<Void> start() {
+                return CompletableFuture.allOf(first.start().toCompletableFuture(), second.start().toCompletableFuture());
+            }
+
+            @Override
+            public CompletionStage<Void> stop() {
+                return CompletableFuture.allOf(second.stop().toCompletableFuture(), first.stop().toCompletableFuture());
+            }
+        };
+    }
+
+    private static CompletableFuture<Void> onThread(String threadName, Blocking work) {
+        var done = new CompletableFuture<Void>();
+        Thread.ofPlatform().daemon().name(threadName).start(() -> {
+            try {
+                work.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+}
