@@ -61,6 +61,20 @@ class DatabaseLossTest {
         }
     }
 
+    /** Waits until the reader val answers {@code body}; on a timeout the failure says what it answered last. */
+    private void awaitReader(String body, long timeoutMs) throws Exception {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        Answer last = call("GET", "/v/admin/reader", null, null);
+        while (!body.equals(last.response().body())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the val did not answer again within " + timeoutMs + " ms; it last answered "
+                        + last.status() + " " + last.response().body());
+            }
+            Thread.sleep(50);
+            last = call("GET", "/v/admin/reader", null, null);
+        }
+    }
+
     private String schemaMessage() {
         try {
             return call("GET", "/api/v1/schema", null, null).json().getString("message");
@@ -164,7 +178,7 @@ class DatabaseLossTest {
                 eventually("the 503s say the restarts keep failing", 20_000, () -> NOT_RESTARTING.matcher(schemaMessage()).matches());
 
                 Files.move(away, pgData); // what an operator fixes; the next attempt brings it back
-                eventually("the val answers again", 40_000, () -> status("GET", "/v/admin/reader", null) == 200);
+                awaitReader("{\"n\":7}", 40_000);
                 long newPid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).getFirst().strip());
                 assertTrue(newPid != pid && ProcessHandle.of(newPid).map(ProcessHandle::isAlive).orElse(false), "a new postmaster runs");
                 assertEquals(200, status("GET", "/healthz", null));
