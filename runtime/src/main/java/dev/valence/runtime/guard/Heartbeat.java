@@ -37,7 +37,13 @@ public final class Heartbeat implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("valence-heartbeat").unstarted(r));
         this.intervalMs = intervalMs;
         this.beating = timer.scheduleWithFixedDelay(this::beat, 0, intervalMs, TimeUnit.MILLISECONDS);
-        guard.onTransition(t -> timer.execute(this::beat)); // a new verdict is visible at once
+        guard.onTransition(t -> { // a new verdict is visible at once
+            try {
+                timer.execute(this::beat);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // stopped (its row is gone): the guard outlives it while the database stops
+            }
+        });
     }
 
     /** Whether the beat still repeats (an error thrown by one cancels the rest): the supervisor asks. */

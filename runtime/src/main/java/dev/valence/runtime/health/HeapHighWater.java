@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * excess (a val that keeps memory in module state is a large allocator); and while the occupancy
  * after the last collection stays at or above the mark, new val loads are refused (see
  * {@link #refusal()}). Warm contexts keep serving.
+ *
+ * <p>With G1 the old generation's occupancy after a young collection still counts the garbage that
+ * no mixed collection has reclaimed yet: a test JVM that had run many runtimes read 89% after a young
+ * collection and 43% after a full one. So a crossing is confirmed by a full collection first
+ * ({@code System.gc()}) and only then evicts and refuses. That cannot storm: a full collection
+ * compacts the old generation, so the young collections after it read low again until memory really
+ * fills; and one runs at a time (crossings that come while one runs are folded into it).
  */
 public final class HeapHighWater implements LoadGate, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeapHighWater.class);
@@ -63,6 +70,8 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
     private final AtomicLong evicted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean wasHigh;
+    /** Whether a full collection showed the old generation at or above the mark (cleared by any later collection below it). */
+    private volatile boolean confirmed;
     private long collectionsAtLastLook = -1; // the eviction thread's own
 
     /** Watches the old generation with a mark at {@code percent} of its maximum; off (never refusing) when the JVM has no such pool. */
@@ -101,9 +110,10 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
         return usage == null ? 0 : usage.getUsed();
     }
 
-    /** Whether the last collection left the old generation at or above the mark. */
+    /** Whether a full collection confirmed the crossing and the last collection still left the old generation at or above the mark. */
     public boolean high() {
-        boolean high = pool != null && usedAfterCollectionBytes() >= markBytes;
+        boolean high = pool != null && confirmed && usedAfterCollectionBytes() >= markBytes;
+        if (!high) confirmed = false; // the next crossing is confirmed afresh
         if (high != wasHigh) {
             wasHigh = high;
             if (high) log.warn("The heap is above its high-water mark of {}% (HEAP_HIGH_WATER_PCT): {}; new val loads are refused", percent, occupancy());
@@ -145,7 +155,14 @@ public final class HeapHighWater implements LoadGate, AutoCloseable {
     }
 
     private void evict(long usedBytes) {
-        high(); // logs the crossing once
+        if (!confirmed) {
+            // a young collection's reading may be mostly garbage: a full collection says what really survives
+            System.gc();
+            usedBytes = usedAfterCollectionBytes();
+            if (usedBytes < markBytes) return;
+            confirmed = true;
+        }
+        if (!high()) return; // logs the crossing once; a later collection below the mark ends it
         List<String> names = evictor.evictLargestAllocators(usedBytes - markBytes);
         evicted.addAndGet(names.size());
         if (names.isEmpty()) return;
