@@ -67,7 +67,6 @@ public final class RunStore {
         }
         long[] ids = allocateIds(missing); // before the transaction: a block of ids may need a connection of its own
         return jdbc.inTransaction(connection -> {
-            relax(connection);
             var out = new Run[n];
             int next = 0;
             for (int i : rows) {
@@ -88,13 +87,6 @@ public final class RunStore {
             var groups = byVal.isEmpty() ? List.<Group>of() : insertGroups(connection, byVal, out);
             return new Written(Arrays.asList(out), rowRuns, groups);
         });
-    }
-
-    /** Makes this transaction's commit asynchronous: run records are telemetry, not worth a WAL flush each. */
-    private static void relax(Connection connection) throws SQLException {
-        try (var statement = connection.createStatement()) {
-            statement.execute("SET LOCAL synchronous_commit = off");
-        }
     }
 
     /**

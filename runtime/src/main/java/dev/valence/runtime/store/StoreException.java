@@ -17,11 +17,14 @@ public final class StoreException extends RuntimeException {
 
     /**
      * A missing column, table, function or type (42703, 42P01, 42883, 42704), or a lost connection
-     * (class 08): signs that the schema changed under this code or the database went away.
+     * (class 08, or none at all): signs that the schema changed under this code or the database went away.
      */
     public boolean isSchemaOrConnectionProblem() {
         return switch (sqlState) {
             case "42703", "42P01", "42883", "42704" -> true;
+            // no SQLSTATE: the failure is the client's, not the server's; HikariCP's proxy for a connection it
+            // closed after the server died throws "Connection is closed" without one
+            case "" -> true;
             default -> sqlState.startsWith("08") || getCause() instanceof java.sql.SQLTransientConnectionException;
         };
     }
