@@ -2,6 +2,7 @@ package dev.valence.runtime.lifecycle;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * One part of the runtime that starts and stops as a unit. {@link #start} is called once the service
@@ -20,24 +21,22 @@ public interface Service {
         void run() throws Exception;
     }
 
+    /** A service made of its name and two functions that begin its start and its stop. */
+    record Of(String name, Supplier<CompletionStage<Void>> starting, Supplier<CompletionStage<Void>> stopping) implements Service {
+        @Override
+        public CompletionStage<Void> start() {
+            return starting.get();
+        }
+
+        @Override
+        public CompletionStage<Void> stop() {
+            return stopping.get();
+        }
+    }
+
     /** A service whose start and stop block; each runs on a thread named after the service, so the list never waits on a caller's thread. */
     static Service blocking(String name, Blocking start, Blocking stop) {
-        return new Service() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CompletionStage<Void> start() {
-                return onThread("valence-start-" + name, start);
-            }
-
-            @Override
-            public CompletionStage<Void> stop() {
-                return onThread("valence-stop-" + name, stop);
-            }
-        };
+        return new Of(name, () -> onThread("valence-start-" + name, start), () -> onThread("valence-stop-" + name, stop));
     }
 
     /**
@@ -45,22 +44,9 @@ public interface Service {
      * independent and each takes seconds); the pair has started when both have, and stops both.
      */
     static Service together(String name, Service first, Service second) {
-        return new Service() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CompletionStage<Void> start() {
-                return CompletableFuture.allOf(first.start().toCompletableFuture(), second.start().toCompletableFuture());
-            }
-
-            @Override
-            public CompletionStage<Void> stop() {
-                return CompletableFuture.allOf(second.stop().toCompletableFuture(), first.stop().toCompletableFuture());
-            }
-        };
+        return new Of(name,
+                () -> CompletableFuture.allOf(first.start().toCompletableFuture(), second.start().toCompletableFuture()),
+                () -> CompletableFuture.allOf(second.stop().toCompletableFuture(), first.stop().toCompletableFuture()));
     }
 
     private static CompletableFuture<Void> onThread(String threadName, Blocking work) {
