@@ -150,13 +150,7 @@ public final class RunRecorder implements AutoCloseable {
         try {
             RunStore.Written written = store.write(all);
             retry.clear();
-            for (Consumer<RunStore.Written> listener : listeners) {
-                try {
-                    listener.accept(written);
-                } catch (RuntimeException e) {
-                    log.warn("A run listener failed: {}", e.toString());
-                }
-            }
+            announce(written);
         } catch (StoreException e) {
             if (e.isSchemaOrConnectionProblem()) {
                 onSchemaTrouble.run();
@@ -166,8 +160,34 @@ public final class RunRecorder implements AutoCloseable {
                 dropped.addAndGet(all.size() - keep);
             } else {
                 retry.clear();
-                dropped.addAndGet(all.size());
-                log.warn("Could not write {} run record(s): {}", all.size(), e.getMessage());
+                writeOneByOne(all, e);
+            }
+        }
+    }
+
+    /** A batch PostgreSQL refused for its data: each run on its own, so one bad row loses only itself. */
+    private void writeOneByOne(List<Run> runs, StoreException batchError) {
+        if (runs.size() == 1) {
+            dropped.incrementAndGet();
+            log.warn("Could not write a run record of val {}: {}", runs.getFirst().valId(), batchError.getMessage());
+            return;
+        }
+        for (Run run : runs) {
+            try {
+                announce(store.write(List.of(run)));
+            } catch (StoreException e) {
+                dropped.incrementAndGet();
+                log.warn("Could not write a run record of val {}: {}", run.valId(), e.getMessage());
+            }
+        }
+    }
+
+    private void announce(RunStore.Written written) {
+        for (Consumer<RunStore.Written> listener : listeners) {
+            try {
+                listener.accept(written);
+            } catch (RuntimeException e) {
+                log.warn("A run listener failed: {}", e.toString());
             }
         }
     }

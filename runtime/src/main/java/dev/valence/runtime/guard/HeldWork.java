@@ -148,7 +148,7 @@ public final class HeldWork implements AutoCloseable {
                      VALUES (?, ?, ?::jsonb, ?) ON CONFLICT (idempotency_key) DO NOTHING""")) {
             insert.setString(1, kind);
             insert.setString(2, idempotencyKey);
-            insert.setString(3, payloadJson);
+            insert.setString(3, dev.valence.runtime.store.DatabaseText.json(payloadJson)); // an email's subject may hold U+0000
             insert.setString(4, reasonCode);
             return insert.executeUpdate() == 1 ? Submitted.HELD : Submitted.ALREADY_HELD;
         }

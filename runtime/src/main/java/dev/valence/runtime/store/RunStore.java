@@ -160,8 +160,8 @@ public final class RunStore {
             statuses[i] = run.outcome() == Run.Outcome.SCHEMA ? Integer.valueOf(SCHEMA_STATUS) : run.httpStatus();
             startedAt[i] = Timestamp.from(run.startedAt());
             durations[i] = run.durationMs();
-            logs[i] = run.logs();
-            errors[i] = run.error();
+            logs[i] = DatabaseText.text(run.logs());
+            errors[i] = DatabaseText.text(run.error());
         }
         try (var insert = connection.prepareStatement("""
                 INSERT INTO app.runs (id, val_id, version, trigger, outcome, http_status, started_at, duration_ms, logs, error, manual)
