@@ -303,13 +303,22 @@ final class AuthorApi {
         return ownVal(ctx);
     }
 
+    /** What the database's timestamps can hold and a person means: years 1 to 9999 (Java's instants reach a billion). */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     private static Instant instant(String raw, String name) {
         if (raw == null) return null;
+        Instant instant;
         try {
-            return Instant.parse(raw);
+            instant = Instant.parse(raw);
         } catch (DateTimeParseException e) {
             throw ApiError.badRequest("'" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '" + raw + "'.");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw ApiError.badRequest("'" + name + "' must be between the years 1 and 9999, got '" + raw + "'.");
+        }
+        return instant;
     }
 
     private static RunStore.Cursor cursor(String raw) {
@@ -317,7 +326,9 @@ final class AuthorApi {
         try {
             String text = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
             int bar = text.indexOf('|');
-            return new RunStore.Cursor(Instant.parse(text.substring(0, bar)), Long.parseLong(text.substring(bar + 1)));
+            Instant at = Instant.parse(text.substring(0, bar));
+            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) throw new IllegalArgumentException("out of range");
+            return new RunStore.Cursor(at, Long.parseLong(text.substring(bar + 1)));
         } catch (RuntimeException e) {
             throw ApiError.badRequest("'cursor' is not a cursor this API gave out; pass the 'nextCursor' of the previous page.");
         }

@@ -39,6 +39,9 @@ final class JsonBodies {
             return null;
         }
         if (!(value instanceof String s)) throw ApiError.badRequest("'" + field + "' must be a string.");
+        if (s.indexOf('\0') >= 0) {
+            throw ApiError.badRequest("'" + field + "' contains the NUL character (U+0000), which cannot be stored; remove it.");
+        }
         return s;
     }
 
