@@ -186,7 +186,7 @@ public final class Valence implements AutoCloseable {
                     closeQuietly(announcer);
                 }),
                 Service.blocking("background", this::startBackground, () -> closeQuietly(cron)),
-                Service.blocking("readiness", () -> {}, () -> listener.stopping()));
+                Service.blocking("readiness", () -> listener.startedAll(), () -> listener.stopping()));
     }
 
     public static Valence start(Config config) {

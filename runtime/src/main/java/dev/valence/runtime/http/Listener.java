@@ -37,6 +37,7 @@ public final class Listener {
     private final Router starting;
     private volatile Handler<HttpServerRequest> app;
     private volatile Phase phase = Phase.STARTING;
+    private volatile boolean startedAll;
     private HttpServer server;
 
     /** {@code identity} names the instance and build in /healthz while starting (the engine is not known yet). */
@@ -68,12 +69,12 @@ public final class Listener {
         return router;
     }
 
-    /** The body of /readyz: 200 only while serving and compatible; the answer's status follows {@code ready}. */
+    /** The body of /readyz: 200 only once every service started, while serving and compatible; the answer's status follows {@code ready}. */
     JsonObject readiness(Verdict verdict) {
         if (phase == Phase.STOPPING) {
             return new JsonObject().put("status", "not_ready").put("verdict", "stopping").put("message", STOPPING_SENTENCE);
         }
-        boolean ready = phase == Phase.SERVING && verdict.compatible();
+        boolean ready = phase == Phase.SERVING && startedAll && verdict.compatible();
         if (!ready && verdict.compatible()) verdict = Verdict.starting(verdict.build(), verdict.since());
         return new JsonObject().put("status", ready ? "ready" : "not_ready")
                 .put("verdict", verdict.code()).put("message", verdict.message()).put("since", verdict.since().toString());
@@ -86,6 +87,14 @@ public final class Listener {
             if (phase == Phase.STOPPING) ctx.response().putHeader("Connection", "close");
         });
         ctx.next();
+    }
+
+    /**
+     * Every service has started (the first start's admin exists, cron runs): readiness may answer 200
+     * from now on, while compatible. Requests are served from {@link #serve} on; a load balancer waits for this.
+     */
+    public void startedAll() {
+        startedAll = true;
     }
 
     /** Readiness answers 503 from now on, and every response ends its connection: the first step of a stop. */
