@@ -36,7 +36,9 @@ final class FormGuard {
                     + ", not from this page; the deploy view accepts forms only from itself. Open /ops and post from there.");
         }
         var authority = request.authority();
-        String own = authority == null ? "" : (request.isSSL() ? "https://" : "http://") + authority.host() + (authority.port() < 0 ? "" : ":" + authority.port());
+        String host = authority == null ? "" : authority.host();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) host = "[" + host + "]"; // an IPv6 literal, as Origin writes it
+        String own = (request.isSSL() ? "https://" : "http://") + host + (authority == null || authority.port() < 0 ? "" : ":" + authority.port());
         if (origin.equalsIgnoreCase(own) || origin.equalsIgnoreCase(pageOrigin)) return Optional.empty();
         return Optional.of("This form was sent from " + HtmlEscape.escape(origin.length() > 200 ? origin.substring(0, 200) + "…" : origin)
                 + ", not from this page; the deploy view accepts forms only from itself. Open /ops and post from there.");
