@@ -57,13 +57,14 @@ final class FormGuard {
 
     /**
      * Headers on every /ops answer: no framing (clickjacking a form), no script at all (the pages need
-     * none), only the page's own stylesheet (by hash), forms only to this origin, no referrer leaving.
+     * none), only the page's own stylesheet (by hash), forms only to this origin, no referrer leaving for other origins.
      */
     static void securityHeaders(HttpServerResponse response, String contentSecurityPolicy) {
         response.putHeader("Content-Security-Policy", contentSecurityPolicy)
                 .putHeader("X-Frame-Options", "DENY")
                 .putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("Referrer-Policy", "no-referrer");
+                // not no-referrer: under it browsers send "Origin: null" on the page's own form posts
+                .putHeader("Referrer-Policy", "same-origin");
     }
 
     /** The policy for pages whose only styling is one inline {@code <style>} with exactly this text. */

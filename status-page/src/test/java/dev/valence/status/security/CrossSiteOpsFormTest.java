@@ -158,7 +158,7 @@ class CrossSiteOpsFormTest {
                     page.headers().firstValue("Content-Security-Policy").orElseThrow());
             assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElseThrow());
             assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElseThrow());
-            assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElseThrow());
+            assertEquals("same-origin", page.headers().firstValue("Referrer-Policy").orElseThrow());
         }
     }
 
