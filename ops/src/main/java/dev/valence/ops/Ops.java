@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 CompatTestCommand.class,
                 StatusCommand.class,
                 LintCommand.class,
+                UsersCommand.class,
+                TeamTokensCommand.class,
                 dev.valence.ops.bench.BenchCommand.class,
         })
 public final class Ops implements Runnable {

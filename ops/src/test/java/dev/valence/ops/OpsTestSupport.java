@@ -18,7 +18,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine;
 
 /** A real PostgreSQL (one per test run, a fresh database per use) and the CLI run in-process. */
-final class OpsTestSupport {
+public final class OpsTestSupport {
     /** "Now" for every command in the tests, so heartbeat ages are exact. */
     static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
     /** The test-only contract migration (app v900, min code level 900) next to the packaged app migrations. */
@@ -41,7 +41,7 @@ final class OpsTestSupport {
     }
 
     /** An empty database; returns its URL as --database takes it. */
-    static String newDatabase(String prefix) {
+    public static String newDatabase(String prefix) {
         String name = prefix + "_" + counter.incrementAndGet();
         try (var c = DriverManager.getConnection(jdbc("postgres"), "postgres", ""); var s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
@@ -55,7 +55,7 @@ final class OpsTestSupport {
         return "jdbc:postgresql://localhost:" + postgres().getPort() + "/" + database;
     }
 
-    static DataSource dataSource(String url) {
+    public static DataSource dataSource(String url) {
         var ds = new PGSimpleDataSource();
         ds.setUrl(url);
         return ds;
@@ -66,7 +66,7 @@ final class OpsTestSupport {
     }
 
     /** Control and the packaged app migrations (app v1 and v2, expand). */
-    static void migratePackaged(String url) {
+    public static void migratePackaged(String url) {
         Migrations.migrate(dataSource(url));
     }
 
@@ -89,7 +89,7 @@ final class OpsTestSupport {
     }
 
     /** One value from the database. */
-    static String query(String url, String sql) {
+    public static String query(String url, String sql) {
         try (var c = dataSource(url).getConnection(); var s = c.createStatement(); var rows = s.executeQuery(sql)) {
             return rows.next() ? rows.getString(1) : null;
         } catch (SQLException e) {
@@ -98,7 +98,7 @@ final class OpsTestSupport {
     }
 
     /** One statement, as an operator's psql session would run it. */
-    static void sql(String url, String statement) {
+    public static void sql(String url, String statement) {
         try (var c = dataSource(url).getConnection(); var s = c.createStatement()) {
             s.execute(statement);
         } catch (SQLException e) {
@@ -106,13 +106,13 @@ final class OpsTestSupport {
         }
     }
 
-    record Result(int exit, String out, String err) {}
+    public record Result(int exit, String out, String err) {}
 
     static CommandLine commandLine() {
         return Ops.commandLine(Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         return run(commandLine(), args);
     }
 

@@ -82,9 +82,12 @@ class DeployViewTest {
             assertTrue(page.body().contains("Instances disagree"), page.body());
             assertTrue(page.body().contains("bbbb2222") && page.body().contains("aaaa1111"));
 
+            // the form carries the session's CSRF token (a post without it is refused: see CrossSiteOpsFormTest)
+            var csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
+            assertTrue(csrf.find(), page.body());
             var posted = client.send(HttpRequest.newBuilder(URI.create(base + "/ops/post")).header("Cookie", session)
                             .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString("incident=&name=" + URLEncoder.encode("Deploy of bbbb2222", StandardCharsets.UTF_8)
+                            .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1) + "&incident=&name=" + URLEncoder.encode("Deploy of bbbb2222", StandardCharsets.UTF_8)
                                     + "&status=identified&impact=none&body=" + URLEncoder.encode("Rolling out **level 2**.", StandardCharsets.UTF_8))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(303, posted.statusCode(), posted.body());

@@ -1,6 +1,7 @@
 package dev.valence.status;
 
 import dev.valence.status.http.StatusServer;
+import dev.valence.status.session.Sessions;
 import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
@@ -10,6 +11,7 @@ import dev.valence.status.webhooks.OutboundGuard;
 import dev.valence.status.webhooks.WebhookDeliverer;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -22,10 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class StatusPage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusPage.class);
     public static final String TEAM_TOKEN_FILE = "status-team-token";
+    /** How long a browser stays signed in to /ops: a working day, so a stolen cookie is worth little by the next. */
+    public static final Duration SESSION_LIFETIME = Duration.ofHours(12);
 
     private final DataSource dataSource;
     private final StatusStore store;
     private final TeamTokens tokens;
+    private final Sessions sessions;
     private final SnapshotKeeper keeper;
     private final AutomaticIncidents automatic;
     private final WebhookDeliverer webhooks;
@@ -47,6 +52,7 @@ public final class StatusPage implements AutoCloseable {
         this.dataSource = dataSource;
         this.store = new StatusStore(dataSource);
         this.tokens = new TeamTokens(dataSource);
+        this.sessions = new Sessions(dataSource, SESSION_LIFETIME);
         this.keeper = new SnapshotKeeper(store, listen, settings.snapshotFile(), settings.pollMs());
         this.automatic = new AutomaticIncidents(store);
         this.pageUrl = settings.pageUrl();
@@ -58,7 +64,7 @@ public final class StatusPage implements AutoCloseable {
 
     /** Serves the page on its own port; returns the port bound. */
     public int serve(Vertx vertx, String host, int port) {
-        server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource));
+        server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource), sessions);
         server.listen(host, port).await();
         log.info("Status page is serving on http://{}:{}", host, server.actualPort());
         return server.actualPort();
@@ -67,6 +73,11 @@ public final class StatusPage implements AutoCloseable {
     /** The thread that sends webhook deliveries (a supervisor watches it). */
     public WebhookDeliverer webhooks() {
         return webhooks;
+    }
+
+    /** The browser session store in {@code control}, for any web surface of the process (see {@link Sessions}). */
+    public Sessions sessions() {
+        return sessions;
     }
 
     public SnapshotKeeper keeper() {

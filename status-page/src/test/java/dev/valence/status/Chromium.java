@@ -16,9 +16,9 @@ import java.util.stream.Stream;
  * Debian's headless Chromium, run once per page load with a fresh profile. Installs the package when it is
  * missing, because browser tests that skip themselves on a machine without a browser test nothing.
  */
-final class Chromium {
+public final class Chromium {
 
-    static final Path BINARY = Path.of("/usr/bin/chromium");
+    public static final Path BINARY = Path.of("/usr/bin/chromium");
     static final long TIMEOUT_SECONDS = 60;
 
     /** Without the background-networking flags Chromium keeps dialling Google, which this machine's network refuses. */
@@ -28,7 +28,7 @@ final class Chromium {
 
     private Chromium() {}
 
-    static synchronized void ensureInstalled() {
+    public static synchronized void ensureInstalled() {
         if (Files.isExecutable(BINARY)) return;
         String why = BINARY + " is missing and installing Debian's chromium package failed (browser tests need it, run as root"
                 + " with access to the Debian mirrors)";

@@ -14,13 +14,13 @@ import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** A real PostgreSQL (one per test run, a database per use) and a status page served on a random port. */
-final class StatusTestSupport {
+public final class StatusTestSupport {
     private static EmbeddedPostgres postgres;
     private static final AtomicInteger counter = new AtomicInteger();
 
     private StatusTestSupport() {}
 
-    static synchronized EmbeddedPostgres postgres() {
+    public static synchronized EmbeddedPostgres postgres() {
         if (postgres == null) {
             try {
                 postgres = EmbeddedPostgres.builder().start();
@@ -32,7 +32,7 @@ final class StatusTestSupport {
     }
 
     /** A fresh database with the control migrations applied. */
-    static String newDatabase(String prefix) {
+    public static String newDatabase(String prefix) {
         String name = prefix + "_" + counter.incrementAndGet();
         try (var c = DriverManager.getConnection(jdbc("postgres"), "postgres", ""); var s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
@@ -44,11 +44,11 @@ final class StatusTestSupport {
         return name;
     }
 
-    static String jdbc(String database) {
+    public static String jdbc(String database) {
         return "jdbc:postgresql://localhost:" + postgres().getPort() + "/" + database;
     }
 
-    static DataSource dataSource(String database) {
+    public static DataSource dataSource(String database) {
         var ds = new PGSimpleDataSource();
         ds.setUrl(jdbc(database));
         ds.setUser("postgres");
@@ -56,7 +56,7 @@ final class StatusTestSupport {
     }
 
     /** A served status page and what a test needs around it. */
-    record Served(StatusPage page, Vertx vertx, String database, String baseUrl, String teamToken, Path dataDir) implements AutoCloseable {
+    public record Served(StatusPage page, Vertx vertx, String database, String baseUrl, String teamToken, Path dataDir) implements AutoCloseable {
         @Override
         public void close() {
             page.close();
@@ -64,12 +64,12 @@ final class StatusTestSupport {
         }
     }
 
-    static Served serve(String prefix) {
+    public static Served serve(String prefix) {
         String database = newDatabase(prefix);
         return serveOn(database, dataSource(database), tempDir());
     }
 
-    static Served serveOn(String database, DataSource dataSource, Path dataDir) {
+    public static Served serveOn(String database, DataSource dataSource, Path dataDir) {
         return serve(database, dataSource, dataDir, true);
     }
 
@@ -95,7 +95,7 @@ final class StatusTestSupport {
         return new Served(page, vertx, database, "http://127.0.0.1:" + port, token, dataDir);
     }
 
-    static Path tempDir() {
+    public static Path tempDir() {
         try {
             return Files.createTempDirectory("valence-status-test");
         } catch (IOException e) {

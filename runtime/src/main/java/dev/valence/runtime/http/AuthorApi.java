@@ -148,6 +148,11 @@ final class AuthorApi {
         long id = parseId(ctx.pathParam("id"));
         var token = tokens.byId(id).filter(t -> t.userId() == user.id() || user.isAdmin())
                 .orElseThrow(() -> ApiError.notFound("No token " + id + " of yours."));
+        // a user's own last token is their only way in; an admin revoking someone else's can issue them a new one
+        if (token.userId() == user.id() && tokens.listFor(user.id()).size() <= 1) {
+            throw new ApiError(409, "last_token", "Token " + id + " is your last API token; deleting it would lock you out."
+                    + " Create another first (POST /api/v1/tokens), then delete this one.");
+        }
         tokens.delete(token.id());
         auth.forgetAll();
         return Reply.noContent();

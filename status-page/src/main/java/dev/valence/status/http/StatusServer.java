@@ -6,6 +6,7 @@ import dev.valence.status.model.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.model.Snapshot;
+import dev.valence.status.session.Sessions;
 import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
@@ -90,6 +91,7 @@ public final class StatusServer {
 
         if (ops != null) ops.mount(router);
         WebhookRoutes.mount(router, vertx, tokens, store.webhookSubscribers());
+        TeamTokenRoutes.mount(router, vertx, tokens);
 
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "Nothing at " + ctx.request().path() + "."));
         router.route().failureHandler(ctx -> {
@@ -401,8 +403,8 @@ public final class StatusServer {
     }
 
     /** Adds the operators' deploy view and posting form at /ops. */
-    public StatusServer withOps(DeployState deploys) {
-        this.ops = new OpsRoutes(vertx, tokens, deploys, store, keeper);
+    public StatusServer withOps(DeployState deploys, Sessions sessions) {
+        this.ops = new OpsRoutes(vertx, tokens, sessions, deploys, store, keeper, pageUrl);
         // the public page shows a short notice while live instances run different builds
         deployTimer = vertx.setPeriodic(0, 3_000, id -> vertx.executeBlocking(() -> deploys.read().mixed(), false)
                 .onSuccess(mixed -> deployInProgress = mixed));

@@ -46,7 +46,7 @@ public final class StatusStore {
 
     /** A failure talking to the database, keeping its cause. */
     public static final class StoreFailure extends RuntimeException {
-        StoreFailure(SQLException cause) {
+        public StoreFailure(SQLException cause) {
             super(cause.getMessage(), cause);
         }
     }
