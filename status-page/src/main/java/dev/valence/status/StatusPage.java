@@ -1,5 +1,6 @@
 package dev.valence.status;
 
+import dev.valence.status.audit.AuditLog;
 import dev.valence.status.http.StatusServer;
 import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
@@ -26,6 +27,7 @@ public final class StatusPage implements AutoCloseable {
     private final DataSource dataSource;
     private final StatusStore store;
     private final TeamTokens tokens;
+    private final AuditLog audit;
     private final SnapshotKeeper keeper;
     private final AutomaticIncidents automatic;
     private final WebhookDeliverer webhooks;
@@ -47,6 +49,7 @@ public final class StatusPage implements AutoCloseable {
         this.dataSource = dataSource;
         this.store = new StatusStore(dataSource);
         this.tokens = new TeamTokens(dataSource);
+        this.audit = new AuditLog(dataSource);
         this.keeper = new SnapshotKeeper(store, listen, settings.snapshotFile(), settings.pollMs());
         this.automatic = new AutomaticIncidents(store);
         this.pageUrl = settings.pageUrl();
@@ -58,7 +61,7 @@ public final class StatusPage implements AutoCloseable {
 
     /** Serves the page on its own port; returns the port bound. */
     public int serve(Vertx vertx, String host, int port) {
-        server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource));
+        server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource)).withAudit(audit);
         server.listen(host, port).await();
         log.info("Status page is serving on http://{}:{}", host, server.actualPort());
         return server.actualPort();
@@ -67,6 +70,11 @@ public final class StatusPage implements AutoCloseable {
     /** The thread that sends webhook deliveries (a supervisor watches it). */
     public WebhookDeliverer webhooks() {
         return webhooks;
+    }
+
+    /** Who changed what, shared with the runtime's authoring API. */
+    public AuditLog audit() {
+        return audit;
     }
 
     public SnapshotKeeper keeper() {

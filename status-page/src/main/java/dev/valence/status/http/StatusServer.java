@@ -27,6 +27,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArraySet;
+import dev.valence.status.audit.AuditEntry;
+import dev.valence.status.audit.AuditLog;
+import dev.valence.status.audit.WriteActions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,7 @@ public final class StatusServer {
     private final String pageUrl;
     private final HtmlPage html = new HtmlPage(Markdown::toSafeHtml);
     private OpsRoutes ops;
+    private AuditLog audit;
     private volatile boolean deployInProgress;
     private long deployTimer = -1;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
@@ -211,6 +215,11 @@ public final class StatusServer {
                 Written written = handler.apply(ctx);
                 keeper.reloadNow();
                 log.info("{} {} by team token '{}'", method, ctx.request().path(), author);
+                if (audit != null) {
+                    String target = ctx.pathParam("id") != null ? ctx.pathParam("id") : createdId(written.body());
+                    audit.record(author, AuditEntry.ActorKind.TEAM, WriteActions.of(method, path), target,
+                            ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(), null);
+                }
                 return written;
             };
             vertx.executeBlocking(work, false).onComplete(done -> {
@@ -401,6 +410,20 @@ public final class StatusServer {
     }
 
     /** Adds the operators' deploy view and posting form at /ops. */
+    /** The id in a write's answer: an incident or maintenance document, or a component. */
+    private static String createdId(JsonObject body) {
+        for (String key : new String[] {"incident", "scheduled_maintenance"}) {
+            if (body.getValue(key) instanceof JsonObject document) return document.getString("id");
+        }
+        return body.getString("id");
+    }
+
+    /** Records every write in the audit log. */
+    public StatusServer withAudit(AuditLog audit) {
+        this.audit = audit;
+        return this;
+    }
+
     public StatusServer withOps(DeployState deploys) {
         this.ops = new OpsRoutes(vertx, tokens, deploys, store, keeper);
         // the public page shows a short notice while live instances run different builds
