@@ -118,6 +118,29 @@ class ChangesAreAuditedTest {
         }
     }
 
+    @Test
+    void an_incident_posted_from_the_ops_form_is_recorded_too() throws Exception {
+        Path dataDir = TestDatabase.tempDir("valence-audit-ops");
+        try (var platform = TestPlatform.start("audit_log_ops", Map.of("VALENCE_DATA_DIR", dataDir.toString()))) {
+            String team = Files.readString(dataDir.resolve("status-team-token")).trim();
+            var posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + platform.valence.statusPage().port() + "/ops/post"))
+                    .header("Authorization", "Bearer " + team).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("name=Mail+delayed&status=investigating&impact=minor&body=Looking.")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(303, posted.statusCode(), posted.body());
+
+            var data = platform.get("/api/v1/audit?actor=bootstrap", platform.adminToken).json().getJsonArray("data");
+            assertEquals(1, data.size(), data.encode());
+            JsonObject entry = data.getJsonObject(0);
+            assertEquals("team", entry.getString("actorKind"));
+            assertEquals("incident.create", entry.getString("action"));
+            assertNotNull(entry.getString("target"));
+            assertEquals("127.0.0.1", entry.getString("address"));
+            assertEquals("from /ops", entry.getString("detail"));
+        }
+    }
+
     private static List<String> actions(JsonObject page) {
         return page.getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("action")).toList();
     }

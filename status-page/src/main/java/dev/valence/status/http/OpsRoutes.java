@@ -5,6 +5,8 @@ import dev.valence.status.model.ComponentStatus;
 import dev.valence.status.model.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
+import dev.valence.status.audit.AuditEntry;
+import dev.valence.status.audit.AuditLog;
 import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
@@ -37,6 +39,7 @@ final class OpsRoutes {
     private final DeployState deploys;
     private final StatusStore store;
     private final SnapshotKeeper keeper;
+    private volatile AuditLog audit;
 
     OpsRoutes(Vertx vertx, TeamTokens tokens, DeployState deploys, StatusStore store, SnapshotKeeper keeper) {
         this.vertx = vertx;
@@ -63,7 +66,7 @@ final class OpsRoutes {
         router.post("/ops/post").handler(ctx -> blocking(ctx, () -> {
             Optional<String> author = signedIn(ctx);
             if (author.isEmpty()) return login("Sign in again to post.");
-            return post(ctx);
+            return post(ctx, author.get());
         }));
     }
 
@@ -94,7 +97,7 @@ final class OpsRoutes {
         return cookie == null ? Optional.empty() : tokens.authenticate(cookie.getValue());
     }
 
-    private Page post(RoutingContext ctx) {
+    private Page post(RoutingContext ctx, String author) {
         var form = ctx.request().formAttributes();
         String body = form.get("body") == null ? "" : form.get("body").trim();
         if (body.isEmpty() || body.length() > 20_000) return opsViewWith(ctx, "Write what is happening (at most 20,000 characters).");
@@ -103,19 +106,32 @@ final class OpsRoutes {
             if (incidentId == null || incidentId.isEmpty()) {
                 String name = form.get("name") == null ? "" : form.get("name").trim();
                 if (name.isEmpty() || name.length() > 300) return opsViewWith(ctx, "A new incident needs a name (at most 300 characters).");
-                store.createIncident(new StatusStore.NewIncident(name, IncidentStatus.fromWire(form.get("status"), IncidentStatus.Kind.INCIDENT),
+                String id = store.createIncident(new StatusStore.NewIncident(name, IncidentStatus.fromWire(form.get("status"), IncidentStatus.Kind.INCIDENT),
                         Impact.fromWire(form.get("impact") == null ? "minor" : form.get("impact")), Map.<String, ComponentStatus>of(), body,
-                        null, null, null, "team"));
+                        null, null, null, "team")).orElse(null);
+                audited(ctx, author, "incident.create", id);
             } else {
                 Incident incident = keeper.reloadNow().snapshot().incidents().stream().filter(i -> i.id().equals(incidentId)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("that incident is no longer open"));
                 store.postUpdate(incident.id(), IncidentStatus.fromWire(form.get("status"), incident.kind()), body, Map.of(), "team");
+                audited(ctx, author, "incident.update", incident.id());
             }
         } catch (IllegalArgumentException e) {
             return opsViewWith(ctx, e.getMessage());
         }
         keeper.reloadNow();
         return redirect("/ops");
+    }
+
+    /** Set by the status server when it records writes (see {@link StatusServer#withAudit}). */
+    void audit(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    private void audited(RoutingContext ctx, String author, String action, String target) {
+        if (audit == null) return;
+        var remote = ctx.request().remoteAddress();
+        audit.record(author, AuditEntry.ActorKind.TEAM, action, target, remote == null ? null : remote.hostAddress(), "from /ops");
     }
 
     private static Page redirect(String to) {

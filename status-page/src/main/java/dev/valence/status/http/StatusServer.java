@@ -421,6 +421,7 @@ public final class StatusServer {
     /** Records every write in the audit log. */
     public StatusServer withAudit(AuditLog audit) {
         this.audit = audit;
+        if (ops != null) ops.audit(audit);
         return this;
     }
 
