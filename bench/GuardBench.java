@@ -26,7 +26,7 @@ public class GuardBench {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         var data = Files.createTempDirectory("valence-guard-bench");
         var env = Map.of("VALENCE_DATA_DIR", data.toString(), "PORT", "0", "SCHEMA_POLL_MS", "30000",
-                "BENCH_UNGUARDED_ROUTE", "true", "STATUS_PORT", "0", "EMBEDDED_PG_PORT", String.valueOf(freePort()));
+                "BENCH_UNGUARDED_ROUTE", "true", "STATUS_PORT", "0", "VAL_RATE_PER_MINUTE", "0", "EMBEDDED_PG_PORT", String.valueOf(freePort()));
         try (Valence valence = Valence.start(Config.fromEnv(env))) {
             valence.awaitBroughtUp(java.time.Duration.ofSeconds(120));
             String base = "http://localhost:" + valence.port();

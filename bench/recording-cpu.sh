@@ -10,7 +10,7 @@ cd "$repo"
 command -v wrk >/dev/null || { echo "installing wrk (apt-get install wrk)..." >&2; apt-get install -y -qq wrk >/dev/null; }
 source <(./valence env)
 data="$(mktemp -d)"; port=$((20000 + RANDOM % 20000))
-VALENCE_DATA_DIR="$data" PORT=$port EMBED_STATUS_PAGE=false STATUS_PORT=0 RECORD_RUNS="$rec" \
+VALENCE_DATA_DIR="$data" PORT=$port EMBED_STATUS_PAGE=false STATUS_PORT=0 RECORD_RUNS="$rec" VAL_RATE_PER_MINUTE=0 \
   java "${VALENCE_JVM_FLAGS[@]}" -cp "$VALENCE_CLASSPATH" dev.valence.runtime.Main >"$data/runtime.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT

@@ -10,7 +10,7 @@ port=18480
 command -v wrk >/dev/null || { echo "installing wrk (apt-get install wrk)..." >&2; apt-get install -y -qq wrk >/dev/null; }
 data="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
-VALENCE_DATA_DIR="$data" PORT=$port ./valence run >"$data/runtime.log" 2>&1 &
+VALENCE_DATA_DIR="$data" PORT=$port VAL_RATE_PER_MINUTE=0 ./valence run >"$data/runtime.log" 2>&1 &
 pid=$!
 until curl -sf -o /dev/null "localhost:$port/readyz" && [ -s "$data/bootstrap-token" ]; do sleep 0.1; kill -0 "$pid" || { cat "$data/runtime.log"; exit 1; }; done
 token="$(cat "$data/bootstrap-token")"

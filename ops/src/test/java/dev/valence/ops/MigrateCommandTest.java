@@ -38,13 +38,14 @@ class MigrateCommandTest {
                 applied control v4: webhooks
                 applied control v5: cron schedule and trigger results
                 applied control v6: sessions
+                applied control v7: audit log
                 applied app v1: users vals runs
                 applied app v2: compiled code and imports
                 applied app v3: run groups
                 applied app v4: manual runs and env notices
                 applied app v5: user email
                 """, result.out());
-        assertEquals("6", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
+        assertEquals("7", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
         assertEquals("5", query(db, APP_VERSION));
         assertEquals("expand", query(db, "SELECT kind FROM control.schema_contract WHERE version = 1"));
     }
@@ -57,7 +58,7 @@ class MigrateCommandTest {
         var result = run("migrate", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing to apply: control is at v6, app at v5.\n", result.out());
+        assertEquals("Nothing to apply: control is at v7, app at v5.\n", result.out());
     }
 
     @Test

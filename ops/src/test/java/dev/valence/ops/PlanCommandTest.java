@@ -29,6 +29,7 @@ class PlanCommandTest {
                   control v4  webhooks (control: expand-only)
                   control v5  cron schedule and trigger results (control: expand-only)
                   control v6  sessions (control: expand-only)
+                  control v7  audit log (control: expand-only)
                   app v1      users vals runs (expand, min code level 0)
                   app v2      compiled code and imports (expand, min code level 0)
                   app v3      run groups (expand, min code level 0)
@@ -50,7 +51,7 @@ class PlanCommandTest {
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("""
-                Pending migrations (control is at v6, app at v5):
+                Pending migrations (control is at v7, app at v5):
                   app v900  test contract (contract, min code level 900)
                 Blocked:
                   app v900 (contract, needs code level >= 900): runtime-a (host x, build abc, level 1, seen 2 s ago)
@@ -68,7 +69,7 @@ class PlanCommandTest {
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         var json = new JsonObject(result.out());
-        assertEquals(new JsonObject().put("control", "6").put("app", "5"), json.getJsonObject("current"));
+        assertEquals(new JsonObject().put("control", "7").put("app", "5"), json.getJsonObject("current"));
         assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "900").put("description", "test contract")
                 .put("script", "V900__test_contract.sql").put("kind", "contract").put("min_code_level", 900)), json.getJsonArray("pending"));
         assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "900").put("min_code_level", 900)
@@ -88,7 +89,7 @@ class PlanCommandTest {
         var result = run("plan", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing pending: control is at v6, app at v5.\n", result.out());
+        assertEquals("Nothing pending: control is at v7, app at v5.\n", result.out());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.valence.runtime;
 import dev.valence.runtime.db.DatabaseUrl;
 import dev.valence.runtime.email.EmailSettings;
 import dev.valence.runtime.email.SmtpUrl;
+import dev.valence.runtime.ratelimit.RateLimitSettings;
 import dev.valence.status.webhooks.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ public record Config(
         long blobQuotaBytes,
         int heapHighWaterPct,
         EmailSettings email,
-        long shutdownGraceMs) {
+        long shutdownGraceMs,
+        RateLimitSettings rateLimits) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -119,7 +121,11 @@ public record Config(
                 reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L,
                 reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99),
                 email(reader),
-                reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000));
+                reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000),
+                new RateLimitSettings(
+                        reader.integer("API_RATE_PER_TOKEN_PER_MINUTE", 600, 0, 100_000_000),
+                        reader.integer("API_RATE_PER_ADDRESS_PER_MINUTE", 1200, 0, 100_000_000),
+                        reader.integer("VAL_RATE_PER_MINUTE", 60_000, 0, 100_000_000)));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"

@@ -312,7 +312,7 @@ public final class Valence implements AutoCloseable {
         supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
         supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
         server = Routes.server(vertx, config, listener, info, guard, registry, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
-                currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor);
+                currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor, statusPage.audit());
         server.failLivenessWhen(() -> postgresSupervisor == null ? Optional.empty() : postgresSupervisor.livenessProblem());
     }
 

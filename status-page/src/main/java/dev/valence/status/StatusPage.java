@@ -1,5 +1,6 @@
 package dev.valence.status;
 
+import dev.valence.status.audit.AuditLog;
 import dev.valence.status.http.StatusServer;
 import dev.valence.status.session.Sessions;
 import dev.valence.status.store.DeployState;
@@ -31,6 +32,7 @@ public final class StatusPage implements AutoCloseable {
     private final StatusStore store;
     private final TeamTokens tokens;
     private final Sessions sessions;
+    private final AuditLog audit;
     private final SnapshotKeeper keeper;
     private final AutomaticIncidents automatic;
     private final WebhookDeliverer webhooks;
@@ -53,6 +55,7 @@ public final class StatusPage implements AutoCloseable {
         this.store = new StatusStore(dataSource);
         this.tokens = new TeamTokens(dataSource);
         this.sessions = new Sessions(dataSource, SESSION_LIFETIME);
+        this.audit = new AuditLog(dataSource);
         this.keeper = new SnapshotKeeper(store, listen, settings.snapshotFile(), settings.pollMs());
         this.automatic = new AutomaticIncidents(store);
         this.pageUrl = settings.pageUrl();
@@ -64,7 +67,7 @@ public final class StatusPage implements AutoCloseable {
 
     /** Serves the page on its own port; returns the port bound. */
     public int serve(Vertx vertx, String host, int port) {
-        server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource), sessions);
+        server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource), sessions).withAudit(audit);
         server.listen(host, port).await();
         log.info("Status page is serving on http://{}:{}", host, server.actualPort());
         return server.actualPort();
@@ -78,6 +81,11 @@ public final class StatusPage implements AutoCloseable {
     /** The browser session store in {@code control}, for any web surface of the process (see {@link Sessions}). */
     public Sessions sessions() {
         return sessions;
+    }
+
+    /** Who changed what, shared with the runtime's authoring API. */
+    public AuditLog audit() {
+        return audit;
     }
 
     public SnapshotKeeper keeper() {

@@ -106,6 +106,11 @@ final class RuntimeProcess implements AutoCloseable {
         environment.put("EMBED_STATUS_PAGE", "false");
         environment.put("STATUS_PORT", "0");
         environment.put("BENCH_UNGUARDED_ROUTE", "true");
+        // the load generator sends one val tens of thousands of requests a second from one address: limits off
+        // unless a run asks for them (--runtime-env), so throughput measures the val path, not 429s
+        environment.put("VAL_RATE_PER_MINUTE", "0");
+        environment.put("API_RATE_PER_TOKEN_PER_MINUTE", "0");
+        environment.put("API_RATE_PER_ADDRESS_PER_MINUTE", "0");
         environment.putAll(env);
         long launched = System.nanoTime();
         Process process = builder.start();

@@ -49,10 +49,12 @@ final class AuthorApi {
     private final RunRecorder recorder;
     private final Supplier<String> publicUrl;
     private final Duration minimumCronInterval;
+    private final AuditApi audit;
 
     AuthorApi(Authenticator auth, UserStore users, TokenStore tokens, ValStore vals, RunStore runs, EnvStore env,
               JsEngine engine, ValDirectory directory, ValRunner runner, RunRecorder recorder, Supplier<String> publicUrl,
-              Duration minimumCronInterval) {
+              Duration minimumCronInterval, AuditApi audit) {
+        this.audit = audit;
         this.minimumCronInterval = minimumCronInterval;
         this.auth = auth;
         this.users = users;
@@ -88,6 +90,7 @@ final class AuthorApi {
         if (!body.containsKey("email")) throw ApiError.badRequest("Send {\"email\": \"you@example.com\"} to set your address, or {\"email\": null} to clear it.");
         User updated = users.setEmail(user.id(), emailAddress(body)).orElseThrow(() -> ApiError.notFound("Your user no longer exists."));
         auth.forgetAll(); // the cached user behind each token still has the old address
+        audit.record(ctx, user, "user.update", user.name(), updated.email() == null ? "email cleared" : "email set");
         return Reply.ok(userJson(updated));
     }
 
@@ -111,6 +114,7 @@ final class AuthorApi {
         User created = users.create(name, role, email)
                 .orElseThrow(() -> new ApiError(409, "conflict", "A user named '" + name + "' already exists."));
         var token = tokens.create(created.id(), "created by " + admin.name());
+        audit.record(ctx, admin, "user.create", created.name(), "role " + created.role().wire() + ", token " + token.info().id());
         return Reply.created(new JsonObject().put("user", userJson(created)).put("token", token.secret()));
     }
 
@@ -133,6 +137,7 @@ final class AuthorApi {
             owner = users.byName(forUser).orElseThrow(() -> ApiError.notFound("No user named '" + forUser + "'."));
         }
         var token = tokens.create(owner.id(), name == null ? "" : name);
+        audit.record(ctx, user, "token.create", String.valueOf(token.info().id()), "for " + owner.name() + (name == null ? "" : ", named " + name));
         return Reply.created(tokenJson(token.info(), owner.name()).put("token", token.secret()));
     }
 
@@ -155,6 +160,7 @@ final class AuthorApi {
         }
         tokens.delete(token.id());
         auth.forgetAll();
+        audit.record(ctx, user, "token.delete", String.valueOf(token.id()), null);
         return Reply.noContent();
     }
 
@@ -171,6 +177,7 @@ final class AuthorApi {
         Val val = vals.create(user.id(), name, type, privacy, schedule, code)
                 .orElseThrow(() -> new ApiError(409, "conflict", "You already have a val named '" + name + "'."));
         directory.invalidate(val.owner(), val.name());
+        audit.record(ctx, user, "val.create", val.fullName(), val.type().wire() + ", " + val.privacy().wire() + ", version " + val.latestVersion());
         prepare(val);
         return Reply.created(valJson(val));
     }
@@ -197,6 +204,7 @@ final class AuthorApi {
         Val saved = vals.saveVersion(val.id(), code, Val.Privacy.fromWire(privacyWire), schedule)
                 .orElseThrow(() -> ApiError.notFound("The val " + val.fullName() + " was deleted meanwhile."));
         directory.invalidate(saved.owner(), saved.name());
+        audit.record(ctx, caller(ctx), "val.update", saved.fullName(), saved.privacy().wire() + ", version " + saved.latestVersion());
         prepare(saved);
         return Reply.ok(valJson(saved));
     }
@@ -215,6 +223,7 @@ final class AuthorApi {
         vals.delete(val.id());
         directory.invalidate(val.owner(), val.name());
         runner.forget(val.id());
+        audit.record(ctx, caller(ctx), "val.delete", val.fullName(), null);
         return Reply.noContent();
     }
 
@@ -347,6 +356,7 @@ final class AuthorApi {
         String value = JsonBodies.string(JsonBodies.object(ctx), "value", true);
         if (value.length() > 65536) throw new ApiError(413, "payload_too_large", "An environment value may be at most 65536 characters.");
         env.put(user.id(), key, value);
+        audit.record(ctx, user, "env.set", key, null); // never the value
         return Reply.noContent();
     }
 
@@ -354,6 +364,7 @@ final class AuthorApi {
         User user = caller(ctx);
         String key = Names.requireEnvKey(ctx.pathParam("key"));
         if (!env.delete(user.id(), key)) throw ApiError.notFound("You have no environment variable named " + key + ".");
+        audit.record(ctx, user, "env.delete", key, null);
         return Reply.noContent();
     }
 
@@ -362,6 +373,11 @@ final class AuthorApi {
         var data = new JsonArray();
         env.keys(user.id()).forEach(e -> data.add(new JsonObject().put("key", e.key()).put("updatedAt", e.updatedAt().toString())));
         return Reply.ok(new JsonObject().put("data", data));
+    }
+
+    /** {@code GET /api/v1/audit}: admins only. */
+    Reply listAudit(RoutingContext ctx) {
+        return audit.list(ctx, caller(ctx));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -7,6 +7,8 @@ import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.guard.SchemaGuard;
 import dev.valence.runtime.health.Supervisor;
+import dev.valence.runtime.ratelimit.RateLimits;
+import dev.valence.status.audit.AuditLog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunStore;
@@ -27,19 +29,21 @@ public final class Routes {
                                        PrometheusMeterRegistry registry, WorkerExecutor jsWorkers,
                                        WorkerExecutor dbWorkers, UserStore users, TokenStore tokens, ValStore vals,
                                        RunStore runs, EnvStore env, JsEngine engine, ValDirectory directory,
-                                       ValRunner runner, RunRecorder recorder, Triggers triggers, Supervisor supervisor) {
+                                       ValRunner runner, RunRecorder recorder, Triggers triggers, Supervisor supervisor,
+                                       AuditLog audit) {
         var auth = new Authenticator(tokens);
+        var limits = new RateLimits(config.rateLimits(), registry);
         Supplier<String> publicUrl = () -> config.publicUrlFor(listener.actualPort());
         var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl,
-                triggers.minimumCronInterval());
+                triggers.minimumCronInterval(), new AuditApi(audit));
         var logTail = new LogTail(vertx, config.logStreamHeartbeatMs());
         recorder.onWritten(logTail::publishAll);
         recorder.onWritten(triggers.runNotices()::announce);
         triggers.runNotices().listen(triggers.noticeConnector(), logTail::wanted, logTail::publish);
         var fallback = listener.fallback();
         var triggerApi = new TriggerApi(guard, fallback, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes());
-        var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback);
+        var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback, limits);
         return new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
-                config.benchUnguardedRoute(), triggerApi, logTail, listener, supervisor);
+                config.benchUnguardedRoute(), triggerApi, logTail, listener, supervisor, limits);
     }
 }

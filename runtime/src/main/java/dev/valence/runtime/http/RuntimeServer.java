@@ -6,6 +6,7 @@ import dev.valence.runtime.guard.Transition;
 import dev.valence.runtime.guard.Verdict;
 import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.health.Supervisor;
+import dev.valence.runtime.ratelimit.RateLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -44,12 +45,14 @@ public final class RuntimeServer {
     private final LogTail logTail;
     private final Listener listener;
     private final Supervisor supervisor;
+    private final RateLimits limits;
     private final java.util.List<java.util.function.Supplier<java.util.Optional<String>>> livenessChecks =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
                   SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute,
-                  TriggerApi triggers, LogTail logTail, Listener listener, Supervisor supervisor) {
+                  TriggerApi triggers, LogTail logTail, Listener listener, Supervisor supervisor, RateLimits limits) {
+        this.limits = limits;
         this.listener = listener;
         this.supervisor = supervisor;
         this.triggers = triggers;
@@ -88,6 +91,9 @@ public final class RuntimeServer {
         router.get("/api/v1/schema").handler(ctx -> json(ctx, 200, schema()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
 
+        // rate limits per client address and per token, before any body is read or query made
+        router.route("/api/*").handler(limits::api);
+
         // script runs and inbound email are held, not refused, while the schema is incompatible
         router.post("/api/v1/vals/:owner/:val/run").handler(bodies).handler(triggers::runNow);
         router.post("/api/v1/email/:owner/:val").handler(triggers.emailBodies()).handler(triggers::receiveEmail);
@@ -115,6 +121,7 @@ public final class RuntimeServer {
         route(router, HttpMethod.GET, "/api/v1/env", api::listEnv);
         route(router, HttpMethod.PUT, "/api/v1/env/:key", api::putEnv);
         route(router, HttpMethod.DELETE, "/api/v1/env/:key", api::deleteEnv);
+        route(router, HttpMethod.GET, "/api/v1/audit", api::listAudit);
         router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound(
                 "No API route " + ctx.request().method() + " " + ctx.request().path() + ".")));
 

@@ -4,6 +4,7 @@ import dev.valence.runtime.engine.Invocation;
 import dev.valence.runtime.engine.ResponseSink;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
+import dev.valence.runtime.ratelimit.RateLimits;
 import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
@@ -37,9 +38,11 @@ final class ValRoute {
     private final Optional<String> valsDomain;
 
     private final Fallback fallback;
+    private final RateLimits limits;
 
     ValRoute(ValDirectory directory, ValRunner runner, Authenticator auth, WorkerExecutor jsWorkers, Optional<String> valsDomain,
-             Fallback fallback) {
+             Fallback fallback, RateLimits limits) {
+        this.limits = limits;
         this.fallback = fallback;
         this.directory = directory;
         this.runner = runner;
@@ -94,6 +97,7 @@ final class ValRoute {
     private record ValName(String owner, String name) {}
 
     private void serve(RoutingContext ctx, List<ValName> candidates, String rest, String prefix) {
+        if (limits.refusedVal(ctx, candidates.getFirst().owner(), candidates.getFirst().name())) return;
         HttpServerRequest request = ctx.request();
         String query = request.query();
         String url = request.scheme() + "://" + (request.authority() == null ? "localhost" : request.authority().toString())

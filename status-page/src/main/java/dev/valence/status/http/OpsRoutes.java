@@ -6,6 +6,8 @@ import dev.valence.status.model.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.session.Sessions;
+import dev.valence.status.audit.AuditEntry;
+import dev.valence.status.audit.AuditLog;
 import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
@@ -41,6 +43,7 @@ final class OpsRoutes {
     private final SnapshotKeeper keeper;
     private final FormGuard guard;
     private final boolean secureCookie;
+    private volatile AuditLog audit;
 
     /** @param pageUrl the page's public address: its origin is accepted on forms; https there makes the cookie Secure */
     OpsRoutes(Vertx vertx, TeamTokens tokens, Sessions sessions, DeployState deploys, StatusStore store, SnapshotKeeper keeper, String pageUrl) {
@@ -155,13 +158,15 @@ final class OpsRoutes {
             if (incidentId == null || incidentId.isEmpty()) {
                 String name = form.get("name") == null ? "" : form.get("name").trim();
                 if (name.isEmpty() || name.length() > 300) return opsView(who, "A new incident needs a name (at most 300 characters).");
-                store.createIncident(new StatusStore.NewIncident(name, IncidentStatus.fromWire(form.get("status"), IncidentStatus.Kind.INCIDENT),
+                String id = store.createIncident(new StatusStore.NewIncident(name, IncidentStatus.fromWire(form.get("status"), IncidentStatus.Kind.INCIDENT),
                         Impact.fromWire(form.get("impact") == null ? "minor" : form.get("impact")), Map.<String, ComponentStatus>of(), body,
-                        null, null, null, "team"));
+                        null, null, null, "team")).orElse(null);
+                audited(ctx, who, "incident.create", id);
             } else {
                 Incident incident = keeper.reloadNow().snapshot().incidents().stream().filter(i -> i.id().equals(incidentId)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("that incident is no longer open"));
                 store.postUpdate(incident.id(), IncidentStatus.fromWire(form.get("status"), incident.kind()), body, Map.of(), "team");
+                audited(ctx, who, "incident.update", incident.id());
             }
         } catch (IllegalArgumentException e) {
             return opsView(who, e.getMessage());
@@ -174,6 +179,7 @@ final class OpsRoutes {
         String name = Optional.ofNullable(ctx.request().getFormAttribute("name")).map(String::trim).orElse("");
         if (name.isEmpty() || name.length() > 100) return opsView(who, "A new team token needs a name (at most 100 characters).");
         TeamTokens.Created created = tokens.createInfo(name);
+        audited(ctx, who, "team-token.create", Long.toString(created.info().id()));
         return newSecret("Team token created", created, false);
     }
 
@@ -181,13 +187,17 @@ final class OpsRoutes {
         long id = tokenId(ctx);
         Optional<TeamTokens.Created> created = id < 0 ? Optional.empty() : tokens.rotate(id);
         if (created.isEmpty()) return opsView(who, "There is no active team token " + ctx.pathParam("id") + " to rotate.", 404);
+        audited(ctx, who, "team-token.rotate", Long.toString(id));
         return newSecret("Team token rotated", created.get(), id == who.token().id());
     }
 
     private Page revokeToken(RoutingContext ctx, SignedIn who) {
         long id = tokenId(ctx);
         return switch (id < 0 ? TeamTokens.Revoked.UNKNOWN : tokens.revoke(id)) {
-            case REVOKED -> redirect("/ops");
+            case REVOKED -> {
+                audited(ctx, who, "team-token.revoke", Long.toString(id));
+                yield redirect("/ops");
+            }
             case UNKNOWN -> opsView(who, "There is no active team token " + ctx.pathParam("id") + " to revoke.", 404);
             case LAST_ACTIVE -> opsView(who, TeamTokenSection.lastActive(id), 409);
         };
@@ -207,6 +217,17 @@ final class OpsRoutes {
                 + "), shown only now:</p><p><code id=\"new-token\">" + created.secret() + "</code></p>"
                 + (ownSessionEnded ? "<p>You were signed in with the old secret, so this browser is signed out: sign in again with the new one.</p>" : "")
                 + "<p><a href=\"/ops\">Back to the deploy view</a></p>");
+    }
+
+    /** Set by the status server when it records writes (see {@link StatusServer#withAudit}). */
+    void audit(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    private void audited(RoutingContext ctx, SignedIn who, String action, String target) {
+        if (audit == null) return;
+        var remote = ctx.request().remoteAddress();
+        audit.record(who.token().name(), AuditEntry.ActorKind.TEAM, action, target, remote == null ? null : remote.hostAddress(), "from /ops");
     }
 
     private static Page redirect(String to) {

@@ -28,6 +28,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArraySet;
+import dev.valence.status.audit.AuditEntry;
+import dev.valence.status.audit.AuditLog;
+import dev.valence.status.audit.WriteActions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,7 @@ public final class StatusServer {
     private final String pageUrl;
     private final HtmlPage html = new HtmlPage(Markdown::toSafeHtml);
     private OpsRoutes ops;
+    private volatile AuditLog audit;
     private volatile boolean deployInProgress;
     private long deployTimer = -1;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
@@ -91,7 +95,7 @@ public final class StatusServer {
 
         if (ops != null) ops.mount(router);
         WebhookRoutes.mount(router, vertx, tokens, store.webhookSubscribers());
-        TeamTokenRoutes.mount(router, vertx, tokens);
+        TeamTokenRoutes.mount(router, vertx, tokens, () -> audit);
 
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "Nothing at " + ctx.request().path() + "."));
         router.route().failureHandler(ctx -> {
@@ -213,6 +217,11 @@ public final class StatusServer {
                 Written written = handler.apply(ctx);
                 keeper.reloadNow();
                 log.info("{} {} by team token '{}'", method, ctx.request().path(), author);
+                if (audit != null) {
+                    String target = ctx.pathParam("id") != null ? ctx.pathParam("id") : createdId(written.body());
+                    audit.record(author, AuditEntry.ActorKind.TEAM, WriteActions.of(method, path), target,
+                            ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(), null);
+                }
                 return written;
             };
             vertx.executeBlocking(work, false).onComplete(done -> {
@@ -402,9 +411,25 @@ public final class StatusServer {
                 .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
     }
 
+    /** The id in a write's answer: an incident or maintenance document, or a component. */
+    private static String createdId(JsonObject body) {
+        for (String key : new String[] {"incident", "scheduled_maintenance"}) {
+            if (body.getValue(key) instanceof JsonObject document) return document.getString("id");
+        }
+        return body.getString("id");
+    }
+
+    /** Records every write in the audit log. */
+    public StatusServer withAudit(AuditLog audit) {
+        this.audit = audit;
+        if (ops != null) ops.audit(audit);
+        return this;
+    }
+
     /** Adds the operators' deploy view and posting form at /ops. */
     public StatusServer withOps(DeployState deploys, Sessions sessions) {
         this.ops = new OpsRoutes(vertx, tokens, sessions, deploys, store, keeper, pageUrl);
+        if (audit != null) ops.audit(audit);
         // the public page shows a short notice while live instances run different builds
         deployTimer = vertx.setPeriodic(0, 3_000, id -> vertx.executeBlocking(() -> deploys.read().mixed(), false)
                 .onSuccess(mixed -> deployInProgress = mixed));

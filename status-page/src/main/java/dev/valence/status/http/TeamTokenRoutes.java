@@ -1,5 +1,8 @@
 package dev.valence.status.http;
 
+import dev.valence.status.audit.AuditEntry;
+import dev.valence.status.audit.AuditLog;
+import dev.valence.status.audit.WriteActions;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
 import io.vertx.core.Vertx;
@@ -9,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +27,17 @@ final class TeamTokenRoutes {
 
     private final Vertx vertx;
     private final TeamTokens tokens;
+    private final Supplier<AuditLog> audit;
 
-    private TeamTokenRoutes(Vertx vertx, TeamTokens tokens) {
+    private TeamTokenRoutes(Vertx vertx, TeamTokens tokens, Supplier<AuditLog> audit) {
         this.vertx = vertx;
         this.tokens = tokens;
+        this.audit = audit;
     }
 
-    static void mount(Router router, Vertx vertx, TeamTokens tokens) {
-        var routes = new TeamTokenRoutes(vertx, tokens);
+    /** @param audit the audit log once the server records writes, else null */
+    static void mount(Router router, Vertx vertx, TeamTokens tokens, Supplier<AuditLog> audit) {
+        var routes = new TeamTokenRoutes(vertx, tokens, audit);
         routes.route(router, HttpMethod.GET, "/api/v2/team-tokens", routes::list);
         routes.route(router, HttpMethod.POST, "/api/v2/team-tokens", routes::create);
         routes.route(router, HttpMethod.POST, "/api/v2/team-tokens/:id/rotate", routes::rotate);
@@ -46,7 +53,10 @@ final class TeamTokenRoutes {
             vertx.executeBlocking(() -> {
                 String team = StatusServer.authenticate(tokens, authorization);
                 Answer answer = handler.apply(ctx);
-                if (method != HttpMethod.GET) log.info("{} {} by team token '{}'", method, ctx.request().path(), team);
+                if (method != HttpMethod.GET) {
+                    log.info("{} {} by team token '{}'", method, ctx.request().path(), team);
+                    record(ctx, method, path, team, answer);
+                }
                 return answer;
             }, false).onComplete(done -> {
                 if (done.succeeded()) {
@@ -62,6 +72,14 @@ final class TeamTokenRoutes {
                 }
             });
         });
+    }
+
+    private void record(RoutingContext ctx, HttpMethod method, String path, String team, Answer answer) {
+        AuditLog log = audit.get();
+        if (log == null) return;
+        String target = ctx.pathParam("id") != null ? ctx.pathParam("id") : answer.body() == null ? null : answer.body().getString("id");
+        var remote = ctx.request().remoteAddress();
+        log.record(team, AuditEntry.ActorKind.TEAM, WriteActions.of(method.name(), path), target, remote == null ? null : remote.hostAddress(), null);
     }
 
     private Answer list(RoutingContext ctx) {
