@@ -36,7 +36,7 @@ class PlanCommandTest {
                   app v4      manual runs and env notices (expand, min code level 0)
                   app v5      user email (expand, min code level 0)
                   app v900    test contract (contract, min code level 900)
-                Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 12.
+                Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 13.
                 """, result.out());
     }
 

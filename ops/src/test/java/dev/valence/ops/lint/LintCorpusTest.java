@@ -62,7 +62,9 @@ class LintCorpusTest {
     @Test
     void the_repository_migrations_lint_clean() throws IOException {
         List<Path> files = Linter.migrationFiles(List.of(REPO_MIGRATIONS));
-        assertEquals(12, files.size());
+        try (var sql = java.nio.file.Files.walk(REPO_MIGRATIONS)) {
+            assertEquals(sql.filter(p -> p.toString().endsWith(".sql")).count(), files.size(), "every migration and undo script is linted");
+        }
         var linter = new Linter(java.util.Optional.empty());
         List<String> findings = new ArrayList<>();
         for (Path file : files) findings.addAll(Findings.render(linter.lint(MigrationFile.of(file), Files.readString(file))));
