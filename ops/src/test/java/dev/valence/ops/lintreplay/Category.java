@@ -1,0 +1,37 @@
+package dev.valence.ops.lintreplay;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a migration does to the release already running. A case is {@code safe} when it is neither
+ * breaking nor locking; it may be both.
+ */
+enum Category {
+    /** A query of the previous release fails, or answers differently, after the migration. */
+    BREAKING,
+    /**
+     * While PostgreSQL worked through a populated table's rows (rewrote it, rebuilt an index, scanned it, or
+     * changed more than {@link Replayer#MASS_ROW_CHANGE} rows), the migration held a lock that stops the
+     * previous release's writes.
+     */
+    LOCKING;
+
+    static Set<Category> parse(String list) {
+        var set = EnumSet.noneOf(Category.class);
+        for (String word : list.split("[,\\s]+")) {
+            switch (word.strip().toLowerCase(Locale.ROOT)) {
+                case "safe", "" -> { }
+                case "breaking" -> set.add(BREAKING);
+                case "locking" -> set.add(LOCKING);
+                default -> throw new IllegalArgumentException("expect: '" + word + "' is not safe, breaking or locking");
+            }
+        }
+        return set;
+    }
+
+    static String show(Set<Category> set) {
+        return set.isEmpty() ? "safe" : String.join(", ", set.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+    }
+}
