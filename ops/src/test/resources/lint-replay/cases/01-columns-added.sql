@@ -17,7 +17,7 @@ ALTER TABLE accounts ADD COLUMN nickname text;
 -- case:
 ALTER TABLE accounts ADD COLUMN locale text NOT NULL DEFAULT 'en';
 
--- === add-column-not-null-no-default-on-empty-table
+-- === add-required-column-to-small-table
 -- expect: breaking
 -- why: NOT NULL without a default: the previous release's INSERTs do not name the column and now fail
 --   (settings_kv is small, so the add itself passes; its validation scan reads 10 rows).
@@ -78,7 +78,8 @@ UPDATE accounts SET handle_lower = lower(handle);
 
 -- === add-column-then-small-batch-backfill
 -- expect: safe
--- why: one batch of 500 rows (of a backfill done in batches) holds its ACCESS EXCLUSIVE only for those rows.
+-- why: one batch of 500 rows (of a backfill done in batches): the ACCESS EXCLUSIVE of ADD COLUMN is held only
+--   while those rows are written.
 -- case:
 ALTER TABLE accounts ADD COLUMN handle_lower text;
 UPDATE accounts SET handle_lower = lower(handle) WHERE id BETWEEN 1 AND 500;
@@ -131,12 +132,20 @@ ALTER TABLE accounts ADD COLUMN token text DEFAULT md5(random()::text);
 -- case:
 ALTER TABLE audit_events ADD COLUMN noted text DEFAULT timeofday();
 
--- === add-column-default-user-function-declared-volatile
--- expect: locking
--- why: a function's volatility is what CREATE FUNCTION declared (VOLATILE is the default): PostgreSQL calls it
---   per row and rewrites, whatever its body does.
+-- === add-column-default-inlined-sql-function-declared-volatile
+-- expect: safe
+-- why: a LANGUAGE sql function whose body is a single SELECT of a constant is inlined ("Inlining of SQL
+--   Functions") before the volatility test, so the default is the constant 'eu' despite VOLATILE: no rewrite.
 -- before:
 CREATE FUNCTION default_region() RETURNS text LANGUAGE sql AS $$ SELECT 'eu' $$;
+-- case:
+ALTER TABLE accounts ADD COLUMN region text DEFAULT default_region();
+
+-- === add-column-default-plpgsql-function-declared-volatile
+-- expect: locking
+-- why: a PL/pgSQL function is never inlined; declared VOLATILE (the default), it is called per row: rewrite.
+-- before:
+CREATE FUNCTION default_region() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'eu'; END $$;
 -- case:
 ALTER TABLE accounts ADD COLUMN region text DEFAULT default_region();
 
@@ -193,14 +202,15 @@ ALTER TABLE accounts ADD COLUMN credits integer NOT NULL DEFAULT 0 CHECK (credit
 ALTER TABLE accounts ADD COLUMN external_ref text UNIQUE;
 
 -- === add-column-with-inline-foreign-key
--- expect: locking
--- why: a FOREIGN KEY declared with the new column is validated by a query over the table under SHARE ROW EXCLUSIVE.
+-- expect: safe
+-- why: a FOREIGN KEY declared with a new column that has no default is not validated: every value is NULL, so
+--   PostgreSQL marks it valid without a scan (transformFKConstraints: "adding a column with NULL default").
 -- case:
 ALTER TABLE audit_events ADD COLUMN post_id bigint REFERENCES posts (id);
 
 -- === add-column-with-inline-foreign-key-to-new-table
--- expect: locking
--- why: as above, on accounts, referencing a table created in the same migration.
+-- expect: safe
+-- why: as above, on accounts, referencing a table created in the same migration: no scan.
 -- case:
 CREATE TABLE plans (id integer PRIMARY KEY, name text NOT NULL);
 INSERT INTO plans VALUES (1, 'free'), (2, 'pro');

@@ -262,9 +262,9 @@ final class Replayer {
         return files;
     }
 
-    /** Rows this transaction read (sequential or by index) or changed, per table. */
+    /** Rows this transaction read (sequential or by index) or changed, whichever is more, per table. */
     private static Map<Long, Long> rowsTouched(Connection c, List<Table> tables) throws SQLException {
-        return perTable(c, tables, "coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) + n_tup_upd + n_tup_del");
+        return perTable(c, tables, "greatest(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0), n_tup_upd + n_tup_del)");
     }
 
     private static Map<Long, Long> perTable(Connection c, List<Table> tables, String counter) throws SQLException {
