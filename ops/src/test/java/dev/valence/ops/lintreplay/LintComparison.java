@@ -3,7 +3,9 @@ package dev.valence.ops.lintreplay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -17,12 +19,20 @@ final class LintComparison {
     private int locking, lockingFlagged, lockingAsLocking;
     private int unsafe, unsafeFlagged;
     private int safe, safeFlagged;
+    /** Per corpus file: unsafe cases, of them flagged, safe cases, of them flagged. */
+    private final Map<String, int[]> perFile = new TreeMap<>();
+    private final List<String> details = new ArrayList<>();
 
     void add(ReplayCase c, Set<Category> replayed, List<LintBlackBox.Finding> findings) {
         var operations = findings.stream().filter(LintBlackBox.Finding::aboutOperations).toList();
         boolean flagged = !operations.isEmpty();
         var codes = new TreeSet<String>();
         operations.forEach(f -> codes.add(f.code()));
+        int[] file = perFile.computeIfAbsent(c.file(), f -> new int[4]);
+        int column = replayed.isEmpty() ? 2 : 0;
+        file[column]++;
+        file[column + 1] += flagged ? 1 : 0;
+        details.add(String.format(Locale.ROOT, "  %-32s %-58s %-18s %s", c.file(), c.name(), Category.show(replayed), codes));
         if (replayed.contains(Category.BREAKING)) {
             breaking++;
             breakingFlagged += flagged ? 1 : 0;
@@ -57,11 +67,19 @@ final class LintComparison {
                 .append(percent(lockingAsLocking, locking)).append(" with a finding marked locking\n");
         text.append(line("breaking or locking", unsafeFlagged, unsafe, "flagged (recall)")).append('\n');
         text.append(line("safe", safeFlagged, safe, "flagged (false positives)")).append('\n');
+        text.append("per corpus file (breaking or locking flagged / total; safe flagged / total):\n");
+        perFile.forEach((file, n) -> text.append(String.format(Locale.ROOT, "  %-32s %3d / %3d unsafe caught, %3d / %3d safe flagged%n",
+                file, n[1], n[0], n[3], n[2])));
         text.append("missed (").append(misses.size()).append("):\n");
         misses.forEach(m -> text.append("  ").append(m).append('\n'));
         text.append("flagged although safe (").append(falsePositives.size()).append("):\n");
         falsePositives.forEach(f -> text.append("  ").append(f).append('\n'));
         return text.toString();
+    }
+
+    /** Every case: file, name, replayed verdict, the linter's codes. */
+    String details() {
+        return String.join("\n", details) + "\n";
     }
 
     private static String line(String category, int hit, int total, String what) {

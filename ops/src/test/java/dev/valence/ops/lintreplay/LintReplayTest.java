@@ -2,6 +2,7 @@ package dev.valence.ops.lintreplay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The replayed lint corpus ({@code src/test/resources/lint-replay}): every case is applied to a seeded real
  * PostgreSQL and must do what its label says; then {@code ops lint} is run on every case as a black box and its
  * recall and false positives per category are printed (and written to {@code target/lint-replay-report.txt}),
- * not asserted.
+ * not asserted. {@code -Dlintreplay.only=REGEX} replays only the cases whose names match, while writing a case.
  */
 class LintReplayTest {
     private static final Path CORPUS = Path.of("src/test/resources/lint-replay");
@@ -29,6 +30,10 @@ class LintReplayTest {
     static void seed() throws Exception {
         baseSchema = Files.readString(CORPUS.resolve("base-schema.sql"));
         cases = ReplayCase.load(CORPUS.resolve("cases"));
+        String only = System.getProperty("lintreplay.only", "");
+        if (!only.isBlank()) {
+            cases = cases.stream().filter(c -> c.name().matches(only)).toList();
+        }
         postgres = SeededPostgres.start(baseSchema, Files.readString(CORPUS.resolve("seed.sql")));
     }
 
@@ -41,6 +46,7 @@ class LintReplayTest {
 
     @Test
     void the_corpus_holds_at_least_120_cases_with_unique_names_and_reasons() {
+        assumeTrue(System.getProperty("lintreplay.only", "").isBlank(), "only some cases were selected");
         assertTrue(cases.size() >= 120, "the corpus has " + cases.size() + " cases");
         assertEquals(cases.size(), cases.stream().map(ReplayCase::name).distinct().count(), "case names repeat");
         for (ReplayCase c : cases) {
@@ -71,7 +77,8 @@ class LintReplayTest {
                 cases.size(), (System.nanoTime() - started) / 1_000_000_000L, counts[0], counts[1], counts[2], counts[3])
                 + comparison.report();
         System.out.println(report);
-        Files.writeString(Path.of("target/lint-replay-report.txt"), report + "\nmismatches:\n" + String.join("\n", mismatches) + "\n");
+        Files.writeString(Path.of("target/lint-replay-report.txt"), report + "\nmismatches:\n" + String.join("\n", mismatches)
+                + "\n\nevery case (file, name, replayed verdict, ops lint codes):\n" + comparison.details());
         assertEquals(List.of(), mismatches, "cases that did not replay as labelled");
     }
 
