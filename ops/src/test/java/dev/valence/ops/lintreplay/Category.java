@@ -12,9 +12,10 @@ enum Category {
     /** A query of the previous release fails, or answers differently, after the migration. */
     BREAKING,
     /**
-     * While PostgreSQL worked through a populated table's rows (rewrote it, rebuilt an index, scanned it, or
-     * changed more than {@link Replayer#MASS_ROW_CHANGE} rows), the migration held a lock that stops the
-     * previous release's writes.
+     * On a table of more than {@link Replayer#MASS_ROW_CHANGE} rows, a statement worked through the rows (rewrote
+     * the table, rebuilt an index, read or changed more than that many rows) while the migration held a lock
+     * that stops the previous release's writes; or it updated or deleted more than that many rows, each locked
+     * against the previous release's writes until the commit.
      */
     LOCKING;
 

@@ -85,17 +85,39 @@ final class Replayer {
         }
     }
 
+    /** What the migration's own backend can tell about the populated tables at one moment of its transaction. */
+    private record Snapshot(Map<Long, Long> files, Map<Long, Long> rowsWorked, Map<Long, Long> rowsChanged) {
+        static Snapshot of(Connection c, List<Table> tables) throws SQLException {
+            return new Snapshot(relfilenodes(c, tables), Replayer.rowsWorked(c, tables), Replayer.rowsChanged(c, tables));
+        }
+
+        long worked(Table t, Snapshot before) {
+            return rowsWorked.getOrDefault(t.oid(), 0L) - before.rowsWorked.getOrDefault(t.oid(), 0L);
+        }
+
+        long changed(Table t, Snapshot before) {
+            return rowsChanged.getOrDefault(t.oid(), 0L) - before.rowsChanged.getOrDefault(t.oid(), 0L);
+        }
+
+        boolean rewritten(Table t, Snapshot before) {
+            return changedFile(t.oid(), before) || t.indexes().stream().anyMatch(index -> changedFile(index, before));
+        }
+
+        private boolean changedFile(long oid, Snapshot before) {
+            Long was = before.files.get(oid);
+            Long now = files.get(oid);
+            return was != null && now != null && !was.equals(now);
+        }
+    }
+
+    /** Runs the migration as Flyway would; null when it applied, else why it failed. */
     private String apply(ReplayCase c, Connection migration, Connection watcher, List<Table> tables,
                          List<String> evidence, Set<Category> categories) throws SQLException {
-        List<String> statements = SqlScript.statements(c.migration());
         boolean oneTransaction = c.transactional();
-        migration.setAutoCommit(!oneTransaction);
         int pid = pid(migration);
+        migration.setAutoCommit(!oneTransaction);
         try (var s = migration.createStatement()) {
-            Map<Long, Long> files = relfilenodes(migration, tables);
-            Map<Long, Long> rows = rowsTouched(migration, tables);
-            Map<Long, Long> changedRows = rowsChanged(migration, tables);
-            for (String statement : statements) {
+            for (String statement : SqlScript.statements(c.migration())) {
                 if (!oneTransaction && ReplayCase.outsideTransaction(statement)) {
                     Map<Long, LockMode> held = runWatched(s, statement, watcher, pid);
                     for (Table t : tables) {
@@ -107,37 +129,10 @@ final class Replayer {
                     }
                     continue;
                 }
-                if (!oneTransaction) {
-                    migration.setAutoCommit(false);
-                    files = relfilenodes(migration, tables);
-                    rows = rowsTouched(migration, tables);
-                    changedRows = rowsChanged(migration, tables);
-                }
+                migration.setAutoCommit(false);
+                Snapshot before = Snapshot.of(migration, tables);
                 s.execute(statement);
-                Map<Long, LockMode> held = locksHeld(watcher, pid);
-                Map<Long, Long> filesAfter = relfilenodes(migration, tables);
-                Map<Long, Long> rowsAfter = rowsTouched(migration, tables);
-                Map<Long, Long> changedAfter = rowsChanged(migration, tables);
-                for (Table t : tables) {
-                    LockMode mode = held.getOrDefault(t.oid(), LockMode.NONE);
-                    boolean rewritten = rewritten(t, files, filesAfter);
-                    long touched = rowsAfter.getOrDefault(t.oid(), 0L) - rows.getOrDefault(t.oid(), 0L);
-                    long changed = changedAfter.getOrDefault(t.oid(), 0L) - changedRows.getOrDefault(t.oid(), 0L);
-                    if (changed > MASS_ROW_CHANGE) {
-                        categories.add(Category.LOCKING);
-                        evidence.add(t.name() + ": " + changed + " rows updated or deleted (each locked until the commit) by: "
-                                + oneLine(statement));
-                    }
-                    if (mode.blocksWrites() && (rewritten || touched > MASS_ROW_CHANGE)) {
-                        categories.add(Category.LOCKING);
-                        evidence.add(t.name() + " held " + mode + " while "
-                                + (rewritten ? "rewritten or reindexed" : touched + " rows were read or changed")
-                                + " by: " + oneLine(statement));
-                    }
-                }
-                files = filesAfter;
-                rows = rowsAfter;
-                changedRows = changedAfter;
+                judge(statement, tables, locksHeld(watcher, pid), before, Snapshot.of(migration, tables), evidence, categories);
                 if (!oneTransaction) {
                     migration.commit();
                     migration.setAutoCommit(true);
@@ -157,17 +152,26 @@ final class Replayer {
         }
     }
 
-    private static boolean rewritten(Table t, Map<Long, Long> before, Map<Long, Long> after) {
-        if (changedFile(t.oid(), before, after)) {
-            return true;
+    /** One statement's effect on each populated table, with the locks held once it finished (held to the commit). */
+    private static void judge(String statement, List<Table> tables, Map<Long, LockMode> held, Snapshot before,
+                              Snapshot after, List<String> evidence, Set<Category> categories) {
+        for (Table t : tables) {
+            LockMode mode = held.getOrDefault(t.oid(), LockMode.NONE);
+            boolean rewritten = after.rewritten(t, before);
+            long worked = after.worked(t, before);
+            long changed = after.changed(t, before);
+            if (changed > MASS_ROW_CHANGE) {
+                categories.add(Category.LOCKING);
+                evidence.add(t.name() + ": " + changed + " rows updated or deleted (each locked until the commit) by: "
+                        + oneLine(statement));
+            }
+            if (mode.blocksWrites() && (rewritten || worked > MASS_ROW_CHANGE)) {
+                categories.add(Category.LOCKING);
+                evidence.add(t.name() + " held " + mode + " while "
+                        + (rewritten ? "rewritten or reindexed" : worked + " rows were read or changed")
+                        + " by: " + oneLine(statement));
+            }
         }
-        return t.indexes().stream().anyMatch(index -> changedFile(index, before, after));
-    }
-
-    private static boolean changedFile(long oid, Map<Long, Long> before, Map<Long, Long> after) {
-        Long was = before.get(oid);
-        Long now = after.get(oid);
-        return was != null && now != null && !was.equals(now);
     }
 
     /** Runs a statement that cannot be in a transaction while the watcher polls its locks; the strongest mode per relation. */
@@ -263,7 +267,7 @@ final class Replayer {
     }
 
     /** Rows this transaction read (sequential or by index) or changed, whichever is more, per table. */
-    private static Map<Long, Long> rowsTouched(Connection c, List<Table> tables) throws SQLException {
+    private static Map<Long, Long> rowsWorked(Connection c, List<Table> tables) throws SQLException {
         return perTable(c, tables, "greatest(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0), n_tup_upd + n_tup_del)");
     }
 
