@@ -41,7 +41,7 @@ class JsonWithoutContentTypeTest {
                 if (contentType != null) request.header("Content-Type", contentType);
                 var reply = platform.send(request.build());
                 assertEquals(201, reply.status(), contentType + ": " + reply.body());
-                assertEquals("Slow answers", reply.json().getString("name"));
+                assertEquals("Slow answers", reply.json().getJsonObject("incident").getString("name"));
             }
         }
     }
