@@ -41,4 +41,19 @@ class ForwardedHeadersTest {
                     .put("host", "evil.example").put("prefix", "/evil/v/admin/echo").putNull("forwarded"), seen);
         }
     }
+
+    @Test
+    void trusted_proxies_take_addresses_and_cidrs_and_a_host_name_stops_start_up_with_a_sentence() {
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(dev.valence.runtime.Config.InvalidConfigException.class,
+                () -> dev.valence.runtime.Config.fromEnv(Map.of("TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal")));
+        assertEquals("Invalid configuration:\n  - TRUSTED_PROXIES must be a comma-separated list of IP addresses and CIDRs"
+                + " (such as 10.0.0.0/8,127.0.0.1), got 'proxy.internal': it is not an IP address", bad.getMessage());
+        var wide = org.junit.jupiter.api.Assertions.assertThrows(dev.valence.runtime.Config.InvalidConfigException.class,
+                () -> dev.valence.runtime.Config.fromEnv(Map.of("TRUSTED_PROXIES", "10.0.0.0/33")));
+        assertEquals("Invalid configuration:\n  - TRUSTED_PROXIES has '10.0.0.0/33': the prefix length must be 0-32", wide.getMessage());
+        var proxies = dev.valence.runtime.Config.fromEnv(Map.of("TRUSTED_PROXIES", "10.1.0.0/16, ::1")).edge().trustedProxies();
+        assertEquals(java.util.List.of(true, false, true, true),
+                java.util.List.of(proxies.trusts("10.1.200.3"), proxies.trusts("10.2.0.1"), proxies.trusts("0:0:0:0:0:0:0:1"),
+                        proxies.trusts("::ffff:10.1.0.9")));
+    }
 }
