@@ -4,6 +4,8 @@ import dev.valence.runtime.db.DatabaseUrl;
 import dev.valence.runtime.email.EmailSettings;
 import dev.valence.runtime.email.SmtpUrl;
 import dev.valence.runtime.ratelimit.RateLimitSettings;
+import dev.valence.runtime.http.EdgeSettings;
+import dev.valence.runtime.http.TrustedProxies;
 import dev.valence.status.webhooks.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +59,8 @@ public record Config(
         int heapHighWaterPct,
         EmailSettings email,
         long shutdownGraceMs,
-        RateLimitSettings rateLimits) {
+        RateLimitSettings rateLimits,
+        EdgeSettings edge) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -81,6 +84,7 @@ public record Config(
         int port = reader.integer("PORT", DEFAULT_PORT, 0, 65535);
         String bindHost = reader.string("BIND_HOST", "127.0.0.1");
         int cores = Runtime.getRuntime().availableProcessors();
+        int valTimeoutMs = reader.integer("VAL_TIMEOUT_MS", 10_000, 10, 15 * 60_000);
         var config = new Config(
                 reader.optional("DATABASE_URL"),
                 Path.of(reader.string("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".valence").toString())),
@@ -91,7 +95,7 @@ public record Config(
                 reader.optional("PUBLIC_URL").map(Config::stripSlash),
                 reader.optional("VALS_DOMAIN"),
                 reader.optional("STATUS_PAGE_URL"),
-                reader.integer("VAL_TIMEOUT_MS", 10_000, 10, 15 * 60_000),
+                valTimeoutMs,
                 reader.integer("VAL_MEMORY_LIMIT_MB", 256, 1, 64 * 1024) * 1024L * 1024L,
                 reader.integer("MAX_BODY_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
                 reader.integer("JS_WORKERS", Math.max(4, cores * 2), 1, 1024),
@@ -125,7 +129,9 @@ public record Config(
                 new RateLimitSettings(
                         reader.integer("API_RATE_PER_TOKEN_PER_MINUTE", 600, 0, 100_000_000),
                         reader.integer("API_RATE_PER_ADDRESS_PER_MINUTE", 1200, 0, 100_000_000),
-                        reader.integer("VAL_RATE_PER_MINUTE", 60_000, 0, 100_000_000)));
+                        reader.integer("VAL_RATE_PER_MINUTE", 60_000, 0, 100_000_000)),
+
+                edge(reader, valTimeoutMs));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
@@ -166,6 +172,28 @@ public record Config(
                 from,
                 reader.bool("EMAIL_ALLOW_ANY_RECIPIENT", false),
                 reader.integer("EMAIL_SENDS_PER_MINUTE", 100, 1, 1_000_000));
+    }
+
+    /**
+     * HTTP_IDLE_TIMEOUT_SECONDS, HTTP_HEADER_TIMEOUT_MS, HTTP_BODY_TIMEOUT_MS, MAX_CONCURRENT_UPLOADS,
+     * VAL_MAX_RESPONSE_HEADER_BYTES, TRUSTED_PROXIES. The idle timeout's default outlasts the val timeout,
+     * so a val that thinks before answering is not cut off as idle.
+     */
+    private static EdgeSettings edge(Reader reader, long valTimeoutMs) {
+        int idleDefault = (int) Math.max(120, valTimeoutMs / 1000 + 30);
+        TrustedProxies proxies = TrustedProxies.NONE;
+        try {
+            proxies = TrustedProxies.parse(reader.optional("TRUSTED_PROXIES").orElse(null), "TRUSTED_PROXIES");
+        } catch (IllegalArgumentException e) {
+            reader.problems.add(e.getMessage());
+        }
+        return new EdgeSettings(
+                reader.integer("HTTP_IDLE_TIMEOUT_SECONDS", idleDefault, 1, 24 * 3600),
+                reader.integer("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
+                reader.integer("HTTP_BODY_TIMEOUT_MS", 60_000, 100, 3_600_000),
+                reader.integer("MAX_CONCURRENT_UPLOADS", 16, 1, 100_000),
+                reader.integer("VAL_MAX_RESPONSE_HEADER_BYTES", 32 * 1024, 1024, 1024 * 1024),
+                proxies);
     }
 
     private static String defaultInstanceId() {

@@ -213,13 +213,13 @@ public final class Valence implements AutoCloseable {
         vertx = Vertx.builder()
                 .with(new VertxOptions().setMaxWorkerExecuteTime(config.valTimeoutMs() + 30_000)
                         .setMaxWorkerExecuteTimeUnit(TimeUnit.MILLISECONDS)
-                        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+                        .setMetricsOptions(dev.valence.runtime.http.MetricLabels.bounded(new MicrometerMetricsOptions().setEnabled(true)
+                                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         var identity = new JsonObject().put("instance", config.instanceId()).put("build", build.buildId());
         listener = new Listener(vertx, guard, config.statusPageUrlFor(statusPort), registry, statusPage::keeper, identity);
-        listener.listen(config.bindHost(), config.port()).await();
+        listener.listen(config.bindHost(), config.port(), config.edge()).await();
         log.info("Valence is listening on http://{}:{}, answering 503 starting until it serves ({} ms)", config.bindHost(),
                 listener.actualPort(), elapsedMs());
     }

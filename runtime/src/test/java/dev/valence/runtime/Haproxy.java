@@ -83,6 +83,13 @@ final class Haproxy implements AutoCloseable {
                     option redispatch 1
                 frontend vals
                     bind 127.0.0.1:%d
+                    # the forwarding headers are replaced, never appended to: a client's own values are not passed on
+                    # (the runtimes believe them only from TRUSTED_PROXIES, see the README's "Forwarded headers")
+                    http-request set-header X-Forwarded-For %%[src]
+                    http-request set-header X-Forwarded-Proto http
+                    http-request set-header X-Forwarded-Host %%[req.hdr(host)]
+                    http-request del-header X-Forwarded-Prefix
+                    http-request del-header Forwarded
                     default_backend runtimes
                 backend runtimes
                     balance roundrobin

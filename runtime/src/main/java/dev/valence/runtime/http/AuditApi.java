@@ -57,11 +57,9 @@ final class AuditApi {
         return Reply.ok(new JsonObject().put("data", data).put("nextCursor", next));
     }
 
-    /** The address the request came from (what Vert.x reports, which honours forwarded headers only where they are trusted). */
+    /** The address the request came from: forwarded headers count only from TRUSTED_PROXIES (see {@link Forwarded}). */
     static String clientAddress(RoutingContext ctx) {
-        var remote = ctx.request().remoteAddress();
-        if (remote == null) return null;
-        return remote.hostAddress() != null ? remote.hostAddress() : remote.host();
+        return Forwarded.clientAddress(ctx);
     }
 
     private static JsonObject json(AuditEntry e) {

@@ -54,6 +54,7 @@ final class Fallback {
                 .putHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))
                 .putHeader("Cache-Control", "no-store")
                 .putHeader(REASON_HEADER, reasonCode);
+        SecurityHeaders.nosniff(response);
         Feed feed = feed(reasonCode);
         if (Html.prefersHtml(ctx.request())) {
             Verdict verdict = guard.current();
@@ -62,7 +63,7 @@ final class Fallback {
                     .putHeader("Content-Security-Policy", PageLook.contentSecurityPolicy())
                     .end(FallbackPage.render(reasonCode, statusPageUrl, since, feed.incident(), feed.snapshot(), Instant.now()));
         } else {
-            response.putHeader("Content-Type", "application/json").end(json(reasonCode, sentence, feed).encode());
+            SecurityHeaders.json(response).putHeader("Content-Type", "application/json").end(json(reasonCode, sentence, feed).encode());
         }
     }
 

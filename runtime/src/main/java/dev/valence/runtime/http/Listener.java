@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,6 +15,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import dev.valence.status.SnapshotKeeper;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -39,6 +42,8 @@ public final class Listener {
     private volatile Phase phase = Phase.STARTING;
     private volatile boolean startedAll;
     private HttpServer server;
+    /** New connections whose first request head has not arrived yet, with the timer that closes them. */
+    private final Map<HttpConnection, Long> headerDeadlines = new ConcurrentHashMap<>();
 
     /** {@code identity} names the instance and build in /healthz while starting (the engine is not known yet). */
     public Listener(Vertx vertx, SchemaGuard guard, String statusPageUrl, MeterRegistry registry, Supplier<SnapshotKeeper> statusFeed,
@@ -106,18 +111,40 @@ public final class Listener {
         return phase;
     }
 
-    /** Opens the port; the future fails with advice when it is taken. */
-    public Future<HttpServer> listen(String host, int port) {
+    /**
+     * Opens the port; the future fails with advice when it is taken. A connection silent in both directions
+     * for the idle timeout is closed, and one that has not sent its first request's whole head within the
+     * header timeout too: a client dribbling its headers holds no connection for long.
+     */
+    public Future<HttpServer> listen(String host, int port, EdgeSettings edge) {
         var options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(false)
-                .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024);
-        return vertx.createHttpServer(options).requestHandler(this::handle).listen()
+                .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024)
+                .setIdleTimeout(edge.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS)
+                // HTTP/1.1 only: with cleartext HTTP/2 on, a connection is not handed over (nor its header
+                // deadline started) until its first bytes tell the protocol, which a dribbling client never does
+                .setHttp2ClearTextEnabled(false);
+        return vertx.createHttpServer(options).connectionHandler(connection -> headerDeadline(connection, edge.headerTimeoutMs()))
+                .requestHandler(this::handle).listen()
                 .recover(e -> Future.failedFuture(new IllegalStateException(
                         "Could not listen on " + host + ":" + port + " (" + e.getMessage() + "). Is another Valence or"
                                 + " program using it? Stop it, or set PORT to a free port.", e)))
                 .onSuccess(s -> this.server = s);
     }
 
+    private void headerDeadline(HttpConnection connection, long timeoutMs) {
+        long timer = vertx.setTimer(timeoutMs, id -> {
+            if (headerDeadlines.remove(connection) != null) connection.close();
+        });
+        headerDeadlines.put(connection, timer);
+        connection.closeHandler(v -> {
+            Long pending = headerDeadlines.remove(connection);
+            if (pending != null) vertx.cancelTimer(pending);
+        });
+    }
+
     private void handle(HttpServerRequest request) {
+        Long deadline = headerDeadlines.remove(request.connection());
+        if (deadline != null) vertx.cancelTimer(deadline);
         Handler<HttpServerRequest> current = app;
         if (current == null) starting.handle(request);
         else current.handle(request);
@@ -144,7 +171,7 @@ public final class Listener {
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+        SecurityHeaders.json(ctx.response()).setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
                 .end(body.encode());
     }
 }

@@ -43,7 +43,8 @@ public final class Routes {
         var fallback = listener.fallback();
         var triggerApi = new TriggerApi(guard, fallback, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes());
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback, limits);
+        valRoute.edge(config.edge());
         return new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
-                config.benchUnguardedRoute(), triggerApi, logTail, listener, supervisor, limits);
+                config.benchUnguardedRoute(), triggerApi, logTail, listener, supervisor, limits, auth, config.edge());
     }
 }

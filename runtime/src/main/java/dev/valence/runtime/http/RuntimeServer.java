@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +47,19 @@ public final class RuntimeServer {
     private final RateLimits limits;
     private final java.util.List<java.util.function.Supplier<java.util.Optional<String>>> livenessChecks =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Authenticator auth;
+    private final Uploads uploads;
+    private final TrustedProxies trustedProxies;
 
     RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
                   SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute,
-                  TriggerApi triggers, LogTail logTail, Listener listener, Supervisor supervisor, RateLimits limits) {
+                  TriggerApi triggers, LogTail logTail, Listener listener, Supervisor supervisor, RateLimits limits,
+                  Authenticator auth, EdgeSettings edge) {
         this.limits = limits;
+        this.auth = auth;
+        this.uploads = new Uploads(edge.maxConcurrentUploads(), edge.bodyTimeoutMs());
+        this.trustedProxies = edge.trustedProxies();
+        registry.gauge("valence.http.uploads.in_flight", uploads, Uploads::inFlight);
         this.listener = listener;
         this.supervisor = supervisor;
         this.triggers = triggers;
@@ -73,12 +80,19 @@ public final class RuntimeServer {
     public Router router() {
         Router router = Router.router(vertx);
         router.route().handler(listener::closeWhenStopping);
-        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
-        RawBody valBodies = new RawBody(maxBodyBytes); // vals read their own bodies, multipart forms included
+        router.route().handler(RuntimeServer::closeIfBodyUnread);
+        router.route().handler(new Forwarded(trustedProxies)::remember);
+        // a body is read only once the request is known to be wanted: after the schema check, the token and finding the val
+        RawBody bodies = new RawBody(maxBodyBytes, uploads); // JSON routes read JSON whatever the Content-Type says
+        RawBody valBodies = bodies; // vals read their own bodies, multipart forms included
 
         // vals by host name ({owner}-{val}.{VALS_DOMAIN}) come first: their whole path is the val's
         router.route().handler(ctx -> {
-            if (vals.isHostRequest(ctx)) valBodies.handle(ctx);
+            if (vals.isHostRequest(ctx)) vals.admitByHost(ctx);
+            else ctx.next();
+        });
+        router.route().handler(ctx -> {
+            if (ctx.get(ValRoute.HOST_VAL) != null) valBodies.handle(ctx);
             else ctx.next();
         });
         router.route().handler(ctx -> {
@@ -95,11 +109,12 @@ public final class RuntimeServer {
         router.route("/api/*").handler(limits::api);
 
         // script runs and inbound email are held, not refused, while the schema is incompatible
-        router.post("/api/v1/vals/:owner/:val/run").handler(bodies).handler(triggers::runNow);
-        router.post("/api/v1/email/:owner/:val").handler(triggers.emailBodies()).handler(triggers::receiveEmail);
+        router.post("/api/v1/vals/:owner/:val/run").handler(this::authenticatedFirst).handler(bodies).handler(triggers::runNow);
+        router.post("/api/v1/email/:owner/:val").handler(this::authenticatedFirst).handler(triggers.emailBodies().sharing(uploads))
+                .handler(triggers::receiveEmail);
 
         // served only while compatible
-        router.route("/api/v1/*").handler(bodies).handler(this::guarded);
+        router.route("/api/v1/*").handler(this::guarded).handler(this::authenticatedFirst).handler(bodies);
         route(router, HttpMethod.GET, "/api/v1/me", api::me);
         route(router, HttpMethod.PATCH, "/api/v1/me", api::updateMe);
         route(router, HttpMethod.GET, "/api/v1/users", api::listUsers);
@@ -125,11 +140,11 @@ public final class RuntimeServer {
         router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound(
                 "No API route " + ctx.request().method() + " " + ctx.request().path() + ".")));
 
-        router.route("/v/:owner/:val").handler(valBodies).handler(this::guarded).handler(vals::byPath);
-        router.route("/v/:owner/:val/*").handler(valBodies).handler(this::guarded).handler(vals::byPath);
+        router.route("/v/:owner/:val").handler(this::guarded).handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
+        router.route("/v/:owner/:val/*").handler(this::guarded).handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
         if (benchUnguardedRoute) {
             // off by default: the guard benchmark compares the request path with and without the guard
-            router.route("/__unguarded/v/:owner/:val").handler(valBodies).handler(vals::byPath);
+            router.route("/__unguarded/v/:owner/:val").handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
         }
 
         router.route().last().handler(ctx -> ctx.fail(ApiError.notFound("Nothing at " + ctx.request().path()
@@ -145,6 +160,44 @@ public final class RuntimeServer {
             if (done.failed()) ctx.fail(done.cause());
             else logTail.subscribe(ctx.response(), done.result());
         });
+    }
+
+    /**
+     * A request with a body is authenticated before a byte of the body is read (the request waits,
+     * paused, while the token is checked on the database workers); one without a body authenticates
+     * in its handler. While the schema is incompatible the held-work routes take work with a token in
+     * the header, which the held work's own rules check.
+     */
+    private void authenticatedFirst(RoutingContext ctx) {
+        if (!Uploads.hasBody(ctx.request())) {
+            ctx.next();
+            return;
+        }
+        String authorization = ctx.request().getHeader("Authorization");
+        if (!guard.current().compatible()) {
+            if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
+                ctx.fail(ApiError.unauthorized("This needs the val owner's API token: send 'Authorization: Bearer <token>'."));
+            } else {
+                ctx.next();
+            }
+            return;
+        }
+        ctx.request().pause();
+        dbWorkers.executeBlocking(() -> auth.required(authorization), false).onComplete(done -> {
+            if (done.failed()) ctx.fail(done.cause());
+            else ctx.next();
+        });
+    }
+
+    /**
+     * An answer given before the request's body was read (refused, not found, the fallback) closes the
+     * connection: the unread body would otherwise have to be read and thrown away before the next request.
+     */
+    private static void closeIfBodyUnread(RoutingContext ctx) {
+        ctx.addHeadersEndHandler(v -> {
+            if (!ctx.request().isEnded() && Uploads.hasBody(ctx.request())) ctx.response().putHeader("Connection", "close");
+        });
+        ctx.next();
     }
 
     /** The request path's one look at the schema: a volatile read. */
@@ -285,7 +338,7 @@ public final class RuntimeServer {
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        SecurityHeaders.json(ctx.response()).setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(body instanceof JsonObject o ? o.encode() : String.valueOf(body));
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * Serves HTTP vals at {@code /v/{owner}/{val}/...} (and by host name under {@code VALS_DOMAIN}). The
@@ -39,6 +40,14 @@ final class ValRoute {
 
     private final Fallback fallback;
     private final RateLimits limits;
+    /** Set once at wiring: forwarded-header trust and the response head's cap. */
+    private EdgeSettings edge = EdgeSettings.defaults();
+    private Forwarded forwarded = new Forwarded(TrustedProxies.NONE);
+
+    /** Where a val found (and its access checked) before the body was read is kept for the run. */
+    private static final String ADMITTED = "valence.admittedVal";
+    /** Set on a request by host name whose val was admitted: its body is read next. */
+    static final String HOST_VAL = "valence.hostVal";
 
     ValRoute(ValDirectory directory, ValRunner runner, Authenticator auth, WorkerExecutor jsWorkers, Optional<String> valsDomain,
              Fallback fallback, RateLimits limits) {
@@ -49,6 +58,56 @@ final class ValRoute {
         this.auth = auth;
         this.jsWorkers = jsWorkers;
         this.valsDomain = valsDomain.map(d -> "." + d.toLowerCase());
+    }
+
+    void edge(EdgeSettings settings) {
+        this.edge = settings;
+        this.forwarded = new Forwarded(settings.trustedProxies());
+    }
+
+    /** Before a path request's body is read: its val exists, answers HTTP and lets this caller in. */
+    void admitByPath(RoutingContext ctx) {
+        String owner = ctx.pathParam("owner");
+        String name = ctx.pathParam("val");
+        if (!Names.isValidName(owner) || !Names.isValidName(name)) {
+            ctx.next(); // byPath answers the 404
+            return;
+        }
+        admit(ctx, List.of(new ValName(owner, name)));
+    }
+
+    /** Before a host request's body is read: the schema check, then as {@link #admitByPath}; other hosts pass on. */
+    void admitByHost(RoutingContext ctx) {
+        List<ValName> candidates = hostCandidates(hostLabel(ctx));
+        if (candidates.isEmpty()) {
+            ctx.next();
+            return;
+        }
+        if (fallback.answerIfIncompatible(ctx)) return;
+        ctx.put(HOST_VAL, true);
+        admit(ctx, candidates);
+    }
+
+    /**
+     * A request with a body waits, paused, while its val is found and the caller's access checked on
+     * the JS workers; a refusal (404, 401, 403) is answered without reading the body. Requests without
+     * a body go straight on: the run does the same checks in the same task.
+     */
+    private void admit(RoutingContext ctx, List<ValName> candidates) {
+        if (!Uploads.hasBody(ctx.request())) {
+            ctx.next();
+            return;
+        }
+        String authorization = ctx.request().getHeader("Authorization");
+        ctx.request().pause();
+        jsWorkers.<ValStore.Deployed>executeBlocking(() -> admitted(candidates, authorization), false).onComplete(done -> {
+            if (done.failed()) {
+                ctx.fail(done.cause());
+            } else {
+                ctx.put(ADMITTED, done.result());
+                ctx.next();
+            }
+        });
     }
 
     /** {@code /v/{owner}/{val}/rest}: the val sees {@code /rest} and the query, unchanged. */
@@ -81,13 +140,7 @@ final class ValRoute {
     boolean byHost(RoutingContext ctx) {
         String label = hostLabel(ctx);
         if (label == null) return false;
-        // owner and val names may both contain '-': the first split that names an existing val wins
-        var candidates = new ArrayList<ValName>();
-        for (int dash = label.indexOf('-'); dash > 0; dash = label.indexOf('-', dash + 1)) {
-            String owner = label.substring(0, dash);
-            String name = label.substring(dash + 1);
-            if (Names.isValidName(owner) && Names.isValidName(name)) candidates.add(new ValName(owner, name));
-        }
+        List<ValName> candidates = hostCandidates(label);
         if (candidates.isEmpty()) return false;
         if (fallback.answerIfIncompatible(ctx)) return true;
         serve(ctx, candidates, ctx.request().path(), "");
@@ -96,25 +149,45 @@ final class ValRoute {
 
     private record ValName(String owner, String name) {}
 
+    private static List<ValName> hostCandidates(String label) {
+        if (label == null) return List.of();
+        // owner and val names may both contain '-': the first split that names an existing val wins
+        var candidates = new ArrayList<ValName>();
+        for (int dash = label.indexOf('-'); dash > 0; dash = label.indexOf('-', dash + 1)) {
+            String owner = label.substring(0, dash);
+            String name = label.substring(dash + 1);
+            if (Names.isValidName(owner) && Names.isValidName(name)) candidates.add(new ValName(owner, name));
+        }
+        return candidates;
+    }
+
     private void serve(RoutingContext ctx, List<ValName> candidates, String rest, String prefix) {
         if (limits.refusedVal(ctx, candidates.getFirst().owner(), candidates.getFirst().name())) return;
         HttpServerRequest request = ctx.request();
         String query = request.query();
-        String url = request.scheme() + "://" + (request.authority() == null ? "localhost" : request.authority().toString())
-                + rest + (query == null ? "" : "?" + query);
+        Forwarded.View seen = forwarded.of(request);
+        String url = seen.scheme() + "://" + seen.host() + rest + (query == null ? "" : "?" + query);
         var headers = new StringBuilder();
         for (Map.Entry<String, String> header : request.headers()) {
-            headers.append(header.getKey().toLowerCase()).append('\0').append(header.getValue()).append('\0');
+            String name = header.getKey().toLowerCase();
+            if (!Forwarded.HEADERS.contains(name)) headers.append(name).append('\0').append(header.getValue()).append('\0');
         }
-        if (!prefix.isEmpty()) headers.append("x-forwarded-prefix\0").append(prefix).append('\0');
+        // each forwarding header once, as Valence decided it (see Forwarded)
+        if (seen.clientAddress() != null) headers.append("x-forwarded-for\0").append(seen.clientAddress()).append('\0');
+        headers.append("x-forwarded-proto\0").append(seen.scheme()).append('\0');
+        headers.append("x-forwarded-host\0").append(seen.host()).append('\0');
+        String fullPrefix = seen.prefix() + prefix;
+        if (!fullPrefix.isEmpty()) headers.append("x-forwarded-prefix\0").append(fullPrefix).append('\0');
         Buffer body = ctx.get(RawBody.KEY);
         if (body == null) body = ctx.body().buffer();
         var call = new ValRunner.HttpCall(request.method().name(), url, headers.toString(),
                 body == null || body.length() == 0 ? null : body.getBytes());
         String authorization = request.getHeader("Authorization");
-        var sink = new StreamingSink(ctx);
+        var sink = new StreamingSink(ctx, edge.maxResponseHeaderBytes(), candidates.getFirst().owner() + "/" + candidates.getFirst().name());
+        ValStore.Deployed admitted = ctx.get(ADMITTED);
 
-        jsWorkers.<Served>executeBlocking(() -> run(candidates, authorization, call, sink), false).onComplete(done -> {
+        Callable<Served> work = () -> run(admitted != null ? admitted : admitted(candidates, authorization), call, sink);
+        jsWorkers.executeBlocking(work, false).onComplete(done -> {
             if (done.failed()) {
                 ctx.fail(done.cause());
             } else if (done.result().invocation().schemaFailure() != null && done.result().invocation().body() != ResponseSink.STREAMED) {
@@ -128,7 +201,12 @@ final class ValRoute {
 
     private record Served(Val val, Invocation invocation) {}
 
-    private Served run(List<ValName> candidates, String authorization, ValRunner.HttpCall call, ResponseSink sink) {
+    private Served run(ValStore.Deployed deployed, ValRunner.HttpCall call, ResponseSink sink) {
+        return new Served(deployed.val(), runner.runHttp(deployed.val(), deployed.code(), call, sink));
+    }
+
+    /** The val the candidates name, if it answers HTTP and lets this caller in; else the ApiError to answer. */
+    private ValStore.Deployed admitted(List<ValName> candidates, String authorization) {
         ValStore.Deployed deployed = candidates.stream()
                 .flatMap(c -> directory.find(c.owner(), c.name()).stream())
                 .findFirst()
@@ -145,13 +223,18 @@ final class ValRoute {
                 throw ApiError.forbidden(val.fullName() + " is private to " + val.owner() + ".");
             }
         }
-        return new Served(val, runner.runHttp(val, deployed.code(), call, sink));
+        return deployed;
     }
 
-    private static void write(RoutingContext ctx, Served served) {
+    private void write(RoutingContext ctx, Served served) {
         Invocation invocation = served.invocation();
         if (invocation.body() == ResponseSink.STREAMED) return; // written (or cut) by the StreamingSink as the val produced it
         HttpServerResponse response = ctx.response();
+        String badHead = invocation.succeeded() ? ResponseHead.problem(invocation.rawHeaders(), edge.maxResponseHeaderBytes()) : null;
+        if (badHead != null) {
+            writeBadHead(ctx, served.val().fullName(), badHead);
+            return;
+        }
         if (invocation.succeeded()) {
             response.setStatusCode(invocation.status());
             if (!invocation.statusText().isEmpty()) response.setStatusMessage(invocation.statusText());
@@ -168,6 +251,18 @@ final class ValRoute {
         writeFailure(ctx, served.val(), invocation);
     }
 
+    /** The val's response head cannot be sent ({@link ResponseHead}): a 500 naming the val and why. */
+    private static void writeBadHead(RoutingContext ctx, String valName, String sentence) {
+        HttpServerResponse response = ctx.response().setStatusCode(500).putHeader("Cache-Control", "no-store");
+        if (Html.prefersHtml(ctx.request())) {
+            SecurityHeaders.page(response).putHeader("Content-Type", "text/html; charset=utf-8").end(Html.page("500 · " + valName,
+                    "<h1>The val " + Html.escape(valName) + " failed</h1><p><strong>" + Html.escape(sentence) + "</strong></p>"));
+            return;
+        }
+        var error = new JsonObject().put("code", "val_error").put("message", sentence).put("val", valName);
+        SecurityHeaders.json(response).putHeader("Content-Type", "application/json").end(new JsonObject().put("error", error).encode());
+    }
+
     /** The val ran but produced no response: a short page naming the val, the error and where. */
     private static void writeFailure(RoutingContext ctx, Val val, Invocation invocation) {
         var error = invocation.error();
@@ -177,6 +272,8 @@ final class ValRoute {
             default -> "val_error";
         };
         HttpServerResponse response = ctx.response().setStatusCode(invocation.status()).putHeader("Cache-Control", "no-store");
+        if (Html.prefersHtml(ctx.request())) SecurityHeaders.page(response);
+        else SecurityHeaders.json(response);
         if (invocation.status() == 429) response.putHeader("Retry-After", "1"); // the val's concurrency limit
         if (invocation.status() == 503) response.putHeader("Retry-After", "5"); // the heap's high-water mark: until a collection frees memory
         if (Html.prefersHtml(ctx.request())) {
@@ -203,9 +300,15 @@ final class ValRoute {
     private static final class StreamingSink implements ResponseSink {
         private final HttpServerResponse response;
         private final Context eventLoop;
+        private final RoutingContext ctx;
+        private final int maxHeadBytes;
+        private final String valName;
         private volatile boolean gone;
 
-        StreamingSink(RoutingContext ctx) {
+        StreamingSink(RoutingContext ctx, int maxHeadBytes, String valName) {
+            this.ctx = ctx;
+            this.maxHeadBytes = maxHeadBytes;
+            this.valName = valName;
             this.response = ctx.response();
             this.eventLoop = Vertx.currentContext();
             response.closeHandler(v -> gone = true);
@@ -213,6 +316,12 @@ final class ValRoute {
 
         @Override
         public void head(int status, String statusText, String rawHeaders) {
+            String badHead = ResponseHead.problem(rawHeaders, maxHeadBytes);
+            if (badHead != null) {
+                gone = true; // the runner cancels the val's stream; its chunks are dropped
+                eventLoop.runOnContext(v -> writeBadHead(ctx, valName, badHead));
+                return;
+            }
             eventLoop.runOnContext(v -> {
                 response.setStatusCode(status);
                 if (!statusText.isEmpty()) response.setStatusMessage(statusText);

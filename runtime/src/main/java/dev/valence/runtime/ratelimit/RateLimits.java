@@ -2,7 +2,6 @@ package dev.valence.runtime.ratelimit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,7 +30,7 @@ public final class RateLimits {
 
     /** Route handler for {@code /api/*}: passes the request on, or answers 429. */
     public void api(RoutingContext ctx) {
-        String address = addressKey(ctx.request().remoteAddress());
+        String address = addressKey(dev.valence.runtime.http.Forwarded.clientAddress(ctx));
         if (address != null) {
             long waitNs = perAddress.acquire(address);
             if (waitNs > 0) {
@@ -74,10 +73,9 @@ public final class RateLimits {
      * The bucket of a client address: the address itself for IPv4, its /64 for IPv6 (one subscriber
      * usually holds a whole /64, so counting single IPv6 addresses would let one client take 2^64 buckets).
      */
-    static String addressKey(SocketAddress remote) {
-        if (remote == null) return null;
-        String host = remote.hostAddress() != null ? remote.hostAddress() : remote.host();
-        if (host == null || host.indexOf(':') < 0) return host;
+    static String addressKey(String host) {
+        // only an IPv6 literal is parsed (a forwarded hop may be anything, and a name must never cause a DNS lookup)
+        if (host == null || host.indexOf(':') < 0 || !host.matches("[0-9A-Fa-f:.]+")) return host;
         try {
             byte[] bytes = java.net.InetAddress.getByName(host).getAddress();
             if (bytes.length != 16) return host;

@@ -20,7 +20,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -68,6 +67,12 @@ public final class StatusServer {
 
     Router router() {
         Router router = Router.router(vertx);
+        // API answers are data: never sniffed as a page or a script, never framed, loading nothing
+        router.route("/api/*").handler(ctx -> {
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+            ctx.next();
+        });
         // public, read-only, from the snapshot
         read(router, "/api/v2/summary.json", json::summary);
         read(router, "/api/v2/status.json", json::statusDocument);
@@ -84,7 +89,7 @@ public final class StatusServer {
         feed(router, "/history.rss", "application/rss+xml; charset=utf-8", Feeds::rss);
 
         // writes, with a team token
-        router.route("/api/v2/*").handler(BodyHandler.create(false).setBodyLimit(256 * 1024));
+        router.route("/api/v2/*").handler(new JsonBodyHandler(256 * 1024)); // JSON whatever the Content-Type says
         write(router, "POST", "/api/v2/incidents", this::createIncident);
         write(router, "POST", "/api/v2/incidents/:id/updates", this::postUpdate);
         write(router, "POST", "/api/v2/incidents/:id/resolve", ctx -> closeWith(ctx, IncidentStatus.RESOLVED, "This incident has been resolved."));
