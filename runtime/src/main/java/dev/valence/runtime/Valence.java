@@ -143,7 +143,8 @@ public final class Valence implements AutoCloseable {
         embeddedPort = config.databaseUrl().isPresent() ? Optional.empty()
                 : Optional.of(config.embeddedPostgresPort() > 0 ? config.embeddedPostgresPort() : freePort());
         url = config.databaseUrl().map(DatabaseUrl::parse)
-                .orElseGet(() -> new DatabaseUrl("jdbc:postgresql://localhost:" + embeddedPort.orElseThrow() + "/postgres", "postgres", null));
+                .orElseGet(() -> new DatabaseUrl("jdbc:postgresql://localhost:" + embeddedPort.orElseThrow() + "/postgres", "postgres",
+                        PostgresServer.password(config.dataDir())));
         dataSource = dataSource(url);
         resources.add(dataSource);
         guard = new SchemaGuard(build, this::directConnection, Duration.ofMillis(config.schemaPollMs()));
