@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 CompatTestCommand.class,
                 StatusCommand.class,
                 LintCommand.class,
+                SecretsCommand.class,
                 dev.valence.ops.bench.BenchCommand.class,
         })
 public final class Ops implements Runnable {

@@ -3,6 +3,7 @@ package dev.valence.runtime;
 import dev.valence.runtime.db.DatabaseUrl;
 import dev.valence.runtime.email.EmailSettings;
 import dev.valence.runtime.email.SmtpUrl;
+import dev.valence.runtime.secrets.SecretKeys;
 import dev.valence.status.webhooks.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,9 @@ public record Config(
         long blobQuotaBytes,
         int heapHighWaterPct,
         EmailSettings email,
-        long shutdownGraceMs) {
+        long shutdownGraceMs,
+        Optional<String> secretKey,
+        Path secretKeyFile) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -81,7 +84,7 @@ public record Config(
         int cores = Runtime.getRuntime().availableProcessors();
         var config = new Config(
                 reader.optional("DATABASE_URL"),
-                Path.of(reader.string("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".valence").toString())),
+                dataDir(env),
                 reader.integer("EMBEDDED_PG_PORT", 0, 0, 65535),
                 reader.integer("EMBEDDED_PG_DOWN_LIMIT_MS", 60_000, 1_000, 24 * 3_600_000),
                 bindHost,
@@ -119,12 +122,21 @@ public record Config(
                 reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L,
                 reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99),
                 email(reader),
-                reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000));
+                reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000),
+                reader.optional("VALENCE_SECRET_KEY"),
+                Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir(env).resolve("secret.key").toString())));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
                     + " to the status page's public address (for example https://status.example.com/), the page the 503s link to");
         }
+        config.secretKey().ifPresent(keys -> {
+            try {
+                SecretKeys.parse(keys, "VALENCE_SECRET_KEY");
+            } catch (IllegalArgumentException e) {
+                reader.problems.add(e.getMessage());
+            }
+        });
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);
@@ -134,6 +146,12 @@ public record Config(
         });
         reader.failIfInvalid();
         return config;
+    }
+
+    private static Path dataDir(Map<String, String> env) {
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        String dir = env.get("VALENCE_DATA_DIR");
+        return Path.of(dir == null || dir.isBlank() ? Path.of(home, ".valence").toString() : dir.trim());
     }
 
     /** SMTP_PORT, MAIL_DOMAIN, EMAIL_MAX_BYTES, SMTP_URL, EMAIL_FROM, EMAIL_ALLOW_ANY_RECIPIENT, EMAIL_SENDS_PER_MINUTE. */

@@ -28,11 +28,23 @@ public final class OwnerOnlyFile {
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
+                // written in full under another name, then linked into place: two instances starting at once on a
+                // shared folder both end up with the one secret that got there first, never an empty file
+                Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".new",
+                        PosixFilePermissions.asFileAttribute(OWNER_ONLY));
                 try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-                    Files.writeString(file, created.get() + "\n", StandardCharsets.UTF_8);
+                    Files.writeString(temporary, created.get() + "\n", StandardCharsets.UTF_8);
+                    Files.createLink(file, temporary);
                 } catch (FileAlreadyExistsException anotherProcessWon) {
                     // read what it wrote
+                } catch (UnsupportedOperationException | java.nio.file.FileSystemException noHardLinksHere) {
+                    try {
+                        Files.move(temporary, file);
+                    } catch (FileAlreadyExistsException anotherProcessWon) {
+                        // read what it wrote
+                    }
+                } finally {
+                    Files.deleteIfExists(temporary);
                 }
             }
             tighten(file);
