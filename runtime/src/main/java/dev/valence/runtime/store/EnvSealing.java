@@ -1,5 +1,6 @@
 package dev.valence.runtime.store;
 
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ public final class EnvSealing implements AutoCloseable {
         return thread;
     });
     private volatile boolean waitingLogged;
+    /** Whether the stored values' key ids were compared with this instance's keys (once, after the database answered). */
+    private volatile boolean keysChecked;
 
     public EnvSealing(EnvStore store, long firstDelayMs, long intervalMs) {
         this.store = store;
@@ -32,6 +35,13 @@ public final class EnvSealing implements AutoCloseable {
 
     void sweep() {
         try {
+            if (!keysChecked) {
+                List<String> missing = store.keyIdsBeyond(store.keys().ids());
+                if (!missing.isEmpty()) log.error("Environment values in the database were sealed with key(s) {}, which this instance does not"
+                        + " have (it has {} from {}); their vals get an error until every instance is given the same VALENCE_SECRET_KEY"
+                        + " or key file", missing, store.keys().ids(), store.keys().source());
+                keysChecked = true;
+            }
             if (!store.hasPlaintext()) return;
             if (store.plaintextReadersLive(LIVE_SECONDS)) {
                 if (!waitingLogged) log.info("Plaintext environment values wait to be sealed until no instance below code level {} is live",

@@ -218,6 +218,16 @@ public final class EnvStore {
         return total;
     }
 
+    /** Ids of keys that sealed stored values but are not among {@code known}: values this instance cannot open. */
+    public List<String> keyIdsBeyond(List<String> known) {
+        return countByKeyId().keySet().stream().filter(id -> !known.contains(id)).sorted().toList();
+    }
+
+    /** The keyring values are sealed and opened with. */
+    public dev.valence.runtime.secrets.SecretKeys keys() {
+        return cipher.keys();
+    }
+
     /** How many values each key id seals, for reports. */
     public Map<String, Long> countByKeyId() {
         var counts = new HashMap<String, Long>();
