@@ -82,9 +82,10 @@ public record Config(
         int port = reader.integer("PORT", DEFAULT_PORT, 0, 65535);
         String bindHost = reader.string("BIND_HOST", "127.0.0.1");
         int cores = Runtime.getRuntime().availableProcessors();
+        Path dataDir = Path.of(reader.string("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".valence").toString()));
         var config = new Config(
                 reader.optional("DATABASE_URL"),
-                dataDir(env),
+                dataDir,
                 reader.integer("EMBEDDED_PG_PORT", 0, 0, 65535),
                 reader.integer("EMBEDDED_PG_DOWN_LIMIT_MS", 60_000, 1_000, 24 * 3_600_000),
                 bindHost,
@@ -124,7 +125,7 @@ public record Config(
                 email(reader),
                 reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000),
                 reader.optional("VALENCE_SECRET_KEY"),
-                Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir(env).resolve("secret.key").toString())));
+                Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir.resolve("secret.key").toString())));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
@@ -146,12 +147,6 @@ public record Config(
         });
         reader.failIfInvalid();
         return config;
-    }
-
-    private static Path dataDir(Map<String, String> env) {
-        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-        String dir = env.get("VALENCE_DATA_DIR");
-        return Path.of(dir == null || dir.isBlank() ? Path.of(home, ".valence").toString() : dir.trim());
     }
 
     /** SMTP_PORT, MAIL_DOMAIN, EMAIL_MAX_BYTES, SMTP_URL, EMAIL_FROM, EMAIL_ALLOW_ANY_RECIPIENT, EMAIL_SENDS_PER_MINUTE. */

@@ -96,6 +96,20 @@ class EnvValuesAreEncryptedAtRestTest {
         assertEquals("left by the old release", platform.get("/v/alice/reads-env").json().getString("old"));
     }
 
+    @Test
+    void a_secret_key_that_is_not_32_bytes_of_base64_stops_start_up_with_the_rule() {
+        var shortKey = org.junit.jupiter.api.Assertions.assertThrows(dev.valence.runtime.Config.InvalidConfigException.class,
+                () -> dev.valence.runtime.Config.fromEnv(Map.of("VALENCE_SECRET_KEY", "c2hvcnQ=")));
+        assertEquals("""
+                Invalid configuration:
+                  - VALENCE_SECRET_KEY: key 1 has 5 bytes, not 32; a key is 32 random bytes in base64, e.g. from `openssl rand -base64 32`""",
+                shortKey.getMessage());
+        var notBase64 = org.junit.jupiter.api.Assertions.assertThrows(dev.valence.runtime.Config.InvalidConfigException.class,
+                () -> dev.valence.runtime.Config.fromEnv(Map.of("VALENCE_SECRET_KEY", SecretKeys.newKeyText() + ",not*base64")));
+        assertTrue(notBase64.getMessage().startsWith("Invalid configuration:\n  - VALENCE_SECRET_KEY: key 2 is not base64 ("),
+                notBase64.getMessage());
+    }
+
     private static Connection connect() throws SQLException {
         return DriverManager.getConnection(TestDatabase.jdbcUrl(platform.databaseUrl), "postgres", "");
     }
