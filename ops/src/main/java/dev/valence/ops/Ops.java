@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 LintCommand.class,
                 UsersCommand.class,
                 TeamTokensCommand.class,
+                SecretsCommand.class,
                 dev.valence.ops.bench.BenchCommand.class,
         })
 public final class Ops implements Runnable {

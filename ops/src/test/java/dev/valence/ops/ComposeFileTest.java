@@ -52,7 +52,7 @@ class ComposeFileTest {
         assertEquals("postgres:17", services.get("postgres").get("image"));
         assertEquals(List.of("pgdata:/var/lib/postgresql/data"), services.get("postgres").get("volumes"));
         assertEquals(List.of("CMD-SHELL", "pg_isready -U valence -d valence"), map(services.get("postgres"), "healthcheck").get("test"));
-        assertEquals(Set.of("pgdata"), map(compose, "volumes").keySet());
+        assertEquals(Set.of("pgdata", "valence-keys"), map(compose, "volumes").keySet());
         assertEquals(List.of("migrate"), services.get("migrate").get("command"));
         assertEquals("no", services.get("migrate").get("restart"));
     }
@@ -117,6 +117,8 @@ class ComposeFileTest {
             assertEquals("false", env.get("EMBED_STATUS_PAGE"), runtime);
             assertEquals("0.0.0.0", env.get("BIND_HOST"), runtime);
             assertEquals(runtime, env.get("INSTANCE_ID"));
+            // replicas of one database seal env values with one key: a file on a volume they share
+            assertEquals("/var/lib/valence/keys/secret.key", env.get("VALENCE_SECRET_KEY_FILE"), runtime);
         }
     }
 
@@ -233,7 +235,12 @@ class ComposeFileTest {
                 .redirectOutput(Files.createTempFile("valence-compose-" + service, ".log").toFile());
         builder.environment().putAll(env(service));
         builder.environment().putAll(overrides);
-        builder.environment().put("VALENCE_DATA_DIR", Files.createTempDirectory("valence-compose-data").toString());
+        Path dataDir = Files.createTempDirectory("valence-compose-data");
+        builder.environment().put("VALENCE_DATA_DIR", dataDir.toString());
+        // the replicas' shared key volume, here a file of this run's own
+        if (builder.environment().containsKey("VALENCE_SECRET_KEY_FILE")) {
+            builder.environment().put("VALENCE_SECRET_KEY_FILE", dataDir.resolve("secret.key").toString());
+        }
         return builder.start();
     }
 

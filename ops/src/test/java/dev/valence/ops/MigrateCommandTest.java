@@ -44,9 +44,10 @@ class MigrateCommandTest {
                 applied app v3: run groups
                 applied app v4: manual runs and env notices
                 applied app v5: user email
+                applied app v7: sealed env values
                 """, result.out());
         assertEquals("7", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("7", query(db, APP_VERSION));
         assertEquals("expand", query(db, "SELECT kind FROM control.schema_contract WHERE version = 1"));
     }
 
@@ -58,7 +59,7 @@ class MigrateCommandTest {
         var result = run("migrate", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing to apply: control is at v7, app at v5.\n", result.out());
+        assertEquals("Nothing to apply: control is at v7, app at v7.\n", result.out());
     }
 
     @Test
@@ -73,7 +74,7 @@ class MigrateCommandTest {
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals(REFUSAL, result.err());
         assertEquals("Stopped before app v900; no app migration was applied.\n", result.out());
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("7", query(db, APP_VERSION));
         assertEquals(null, query(db, "SELECT kind FROM control.schema_contract WHERE version = 900"));
     }
 
@@ -93,9 +94,10 @@ class MigrateCommandTest {
                 applied app v3: run groups
                 applied app v4: manual runs and env notices
                 applied app v5: user email
+                applied app v7: sealed env values
                 Stopped before app v900.
                 """, result.out());
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("7", query(db, APP_VERSION));
     }
 
     @Test
@@ -150,7 +152,7 @@ class MigrateCommandTest {
                 error: migrating app: a lock was not granted within 200 ms (SQLSTATE 55P03) in 2 attempt(s); another session holds \
                 a lock on a table the migration changes (see pg_locks and pg_stat_activity); retry when it is done
                 """, result.err());
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("7", query(db, APP_VERSION));
     }
 
     @Test

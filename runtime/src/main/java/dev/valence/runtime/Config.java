@@ -6,6 +6,7 @@ import dev.valence.runtime.email.SmtpUrl;
 import dev.valence.runtime.ratelimit.RateLimitSettings;
 import dev.valence.runtime.http.EdgeSettings;
 import dev.valence.runtime.http.TrustedProxies;
+import dev.valence.runtime.secrets.SecretKeys;
 import dev.valence.status.webhooks.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +61,9 @@ public record Config(
         EmailSettings email,
         long shutdownGraceMs,
         RateLimitSettings rateLimits,
-        EdgeSettings edge) {
+        EdgeSettings edge,
+        Optional<String> secretKey,
+        Path secretKeyFile) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -85,9 +88,10 @@ public record Config(
         String bindHost = reader.string("BIND_HOST", "127.0.0.1");
         int cores = Runtime.getRuntime().availableProcessors();
         int valTimeoutMs = reader.integer("VAL_TIMEOUT_MS", 10_000, 10, 15 * 60_000);
+        Path dataDir = Path.of(reader.string("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".valence").toString()));
         var config = new Config(
                 reader.optional("DATABASE_URL"),
-                Path.of(reader.string("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".valence").toString())),
+                dataDir,
                 reader.integer("EMBEDDED_PG_PORT", 0, 0, 65535),
                 reader.integer("EMBEDDED_PG_DOWN_LIMIT_MS", 60_000, 1_000, 24 * 3_600_000),
                 bindHost,
@@ -130,13 +134,21 @@ public record Config(
                         reader.integer("API_RATE_PER_TOKEN_PER_MINUTE", 600, 0, 100_000_000),
                         reader.integer("API_RATE_PER_ADDRESS_PER_MINUTE", 1200, 0, 100_000_000),
                         reader.integer("VAL_RATE_PER_MINUTE", 60_000, 0, 100_000_000)),
-
-                edge(reader, valTimeoutMs));
+                edge(reader, valTimeoutMs),
+                reader.optional("VALENCE_SECRET_KEY"),
+                Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir.resolve("secret.key").toString())));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
                     + " to the status page's public address (for example https://status.example.com/), the page the 503s link to");
         }
+        config.secretKey().ifPresent(keys -> {
+            try {
+                SecretKeys.parse(keys, "VALENCE_SECRET_KEY");
+            } catch (IllegalArgumentException e) {
+                reader.problems.add(e.getMessage());
+            }
+        });
         config.databaseUrl().ifPresent(url -> {
             try {
                 DatabaseUrl.parse(url);

@@ -29,6 +29,9 @@ import dev.valence.runtime.http.RuntimeServer;
 import dev.valence.runtime.lifecycle.Service;
 import dev.valence.runtime.lifecycle.Services;
 import dev.valence.runtime.store.EnvStore;
+import dev.valence.runtime.store.EnvSealing;
+import dev.valence.runtime.secrets.EnvCipher;
+import dev.valence.runtime.secrets.SecretKeys;
 import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.UserStore;
@@ -143,7 +146,8 @@ public final class Valence implements AutoCloseable {
         embeddedPort = config.databaseUrl().isPresent() ? Optional.empty()
                 : Optional.of(config.embeddedPostgresPort() > 0 ? config.embeddedPostgresPort() : freePort());
         url = config.databaseUrl().map(DatabaseUrl::parse)
-                .orElseGet(() -> new DatabaseUrl("jdbc:postgresql://localhost:" + embeddedPort.orElseThrow() + "/postgres", "postgres", null));
+                .orElseGet(() -> new DatabaseUrl("jdbc:postgresql://localhost:" + embeddedPort.orElseThrow() + "/postgres", "postgres",
+                        PostgresServer.password(config.dataDir())));
         dataSource = dataSource(url);
         resources.add(dataSource);
         guard = new SchemaGuard(build, this::directConnection, Duration.ofMillis(config.schemaPollMs()));
@@ -160,7 +164,9 @@ public final class Valence implements AutoCloseable {
         tokens = new TokenStore(dataSource);
         vals = new ValStore(dataSource);
         runs = new RunStore(dataSource);
-        env = new EnvStore(dataSource);
+        // env values are sealed with a key kept outside the database; plaintext an older release left is sealed once it is alone
+        env = new EnvStore(dataSource, new EnvCipher(SecretKeys.from(config.secretKey(), config.secretKeyFile())));
+        resources.add(new EnvSealing(env, 1_000, 10_000));
         services = new Services(services());
     }
 

@@ -3,6 +3,7 @@ package dev.valence.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.valence.runtime.secrets.SecretKeys;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -33,13 +34,16 @@ class EnvFreshnessTest {
 
     @BeforeAll
     static void start() {
-        a = TestPlatform.start("env_fresh", Map.of("INSTANCE_ID", "env-a"));
+        // two instances of one deployment share the key that seals env values (each would otherwise make its own key file)
+        String secretKey = SecretKeys.newKeyText();
+        a = TestPlatform.start("env_fresh", Map.of("INSTANCE_ID", "env-a", "VALENCE_SECRET_KEY", secretKey));
         var env = new HashMap<String, String>();
         env.put("DATABASE_URL", a.databaseUrl);
         env.put("MIGRATE_ON_START", "false");
         env.put("PORT", "0");
         env.put("STATUS_PORT", "0");
         env.put("INSTANCE_ID", "env-b");
+        env.put("VALENCE_SECRET_KEY", secretKey);
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-env-b").toString());
         b = TestPlatform.awaitUp(Valence.start(Config.fromEnv(env)));
         alice = a.createUser("alice");
@@ -205,6 +209,12 @@ class EnvFreshnessTest {
         assertEquals(204, a.delete("/api/v1/env/PASSWORD", alice).status());
     }
 
+    /** The write an older build makes (it knows only the plaintext table, app.env_vars) to a variable alice has. */
+    private static String olderBuildWrites(String key, String value) {
+        return "INSERT INTO app.env_vars (user_id, key, value) SELECT id, '" + key + "', '" + value + "' FROM app.users WHERE name = 'alice'"
+                + " ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value, updated_at = now()";
+    }
+
     @Test
     void a_write_made_outside_the_api_is_announced_too() {
         assertEquals(204, a.put("/api/v1/env/HAND_SET", alice, "{\"value\": \"before\"}").status());
@@ -213,7 +223,7 @@ class EnvFreshnessTest {
         assertEquals("before", onB("GET", "/v/alice/hand", null).json().getString("v"));
         long writeNs = System.nanoTime();
         // as an older build or an operator would: no runtime takes part in the write
-        new SchemaFlips(a.databaseUrl).sql("UPDATE app.env_vars SET value = 'by-hand' WHERE key = 'HAND_SET'");
+        new SchemaFlips(a.databaseUrl).sql(olderBuildWrites("HAND_SET", "by-hand"));
         long onA = msUntil("the hand-made write on A", writeNs, () -> a.get("/v/alice/hand").json(), json -> "by-hand".equals(json.getString("v")));
         long onB = msUntil("the hand-made write on B", writeNs, () -> onB("GET", "/v/alice/hand", null).json(), json -> "by-hand".equals(json.getString("v")));
         System.out.printf("env write made in SQL seen after: A %d ms, B %d ms%n", onA, onB);
@@ -278,7 +288,7 @@ class EnvFreshnessTest {
         assertEquals(2, listeners, "one listening connection per runtime");
         flips.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN valence_env'");
         // written while nobody listens: the notice is lost, the value must still arrive
-        flips.sql("UPDATE app.env_vars SET value = 'two' WHERE key = 'AFTER_BREAK'");
+        flips.sql(olderBuildWrites("AFTER_BREAK", "two"));
         long lostNs = System.nanoTime();
         while (!"two".equals(a.get("/v/alice/afterbreak").json().getString("v"))) {
             assertTrue(System.nanoTime() - lostNs < 5_000_000_000L, "a write made while the listener was away was never seen");

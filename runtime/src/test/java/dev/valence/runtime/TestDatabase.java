@@ -1,14 +1,13 @@
 package dev.valence.runtime;
 
 import dev.valence.runtime.db.DatabaseUrl;
-import dev.valence.runtime.db.PostgresServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,18 +23,20 @@ public final class TestDatabase {
     /** The postgres:// URL of an already-migrated database to run against instead of an embedded one. */
     public static final String EXTERNAL_VARIABLE = "VALENCE_TEST_DATABASE_URL";
 
-    private static PostgresServer server;
+    private static EmbeddedPostgres server;
     private static final AtomicInteger counter = new AtomicInteger();
     private static final Optional<External> external = External.fromEnv(System.getenv(EXTERNAL_VARIABLE));
 
     private TestDatabase() {}
 
-    public static synchronized PostgresServer server() {
+    public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                // a throwaway cluster shared by the test classes: commits need not wait for the disk (tests that
-                // kill a database start the runtime's own embedded one, which is durable)
-                server = PostgresServer.start(Files.createTempDirectory("valence-test-pg"), 0, Map.of("synchronous_commit", "off"));
+                // a throwaway cluster shared by the test classes, made by the library as it comes (commits need not
+                // wait for the disk; no passwords, so tests connect as postgres with none); tests of the runtime's
+                // own embedded server (durable, password-protected) start that one
+                server = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory("valence-test-pg"))
+                        .setCleanDataDirectory(true).start();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -69,7 +70,7 @@ public final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create test database " + name + template, e);
         }
-        return external.map(e -> e.urlFor(name)).orElseGet(() -> "postgres://postgres@localhost:" + server().port() + "/" + name);
+        return external.map(e -> e.urlFor(name)).orElseGet(() -> "postgres://postgres@localhost:" + server().getPort() + "/" + name);
     }
 
     /** A data source on a database made by this class, as its owner. */
@@ -86,7 +87,7 @@ public final class TestDatabase {
     }
 
     private static String serverJdbcUrl(String database) {
-        return external.map(e -> e.jdbcUrl(database)).orElseGet(() -> "jdbc:postgresql://localhost:" + server().port() + "/" + database);
+        return external.map(e -> e.jdbcUrl(database)).orElseGet(() -> "jdbc:postgresql://localhost:" + server().getPort() + "/" + database);
     }
 
     private static String user() {

@@ -25,22 +25,40 @@ import org.slf4j.LoggerFactory;
  * the whole life of this object; {@link #restart} starts the postmaster again with PostgreSQL's own
  * {@code pg_ctl restart}, which reuses the command line recorded in {@code postmaster.opts}, so a
  * restarted server has the same port, data folder and settings.
+ *
+ * <p>Only this process's owner may reach it: the superuser {@code postgres} has a generated password
+ * kept 0600 in {@code dataDir/}{@value #PASSWORD_FILE}, every connection authenticates with SCRAM
+ * (pg_hba.conf allows nothing else), the server listens on loopback only and opens no Unix socket
+ * (the library's default left a world-writable one in the temp folder). A data folder from a release
+ * that trusted every local user is upgraded on its first start here: the password is set, then
+ * pg_hba.conf replaced and reloaded before anything else connects.
  */
 public final class PostgresServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
     /** How long {@code pg_ctl} waits for a restarted server to accept connections (crash recovery runs first). */
     private static final int RESTART_WAIT_SECONDS = 60;
+    /** The superuser's password, in the data folder (beside, not inside, PostgreSQL's own folder). */
+    public static final String PASSWORD_FILE = "postgres.password";
+    static final String SUPERUSER = "postgres";
+    /** Everything pg_hba.conf allows: SCRAM over loopback TCP (no {@code local} line: there is no socket). */
+    static final String HBA = """
+            # Written by Valence: password (SCRAM) authentication over loopback TCP only; no Unix socket is opened.
+            host all all 127.0.0.1/32 scram-sha-256
+            host all all ::1/128 scram-sha-256
+            """;
 
     private final EmbeddedPostgres postgres;
     private final Path pgData;
     private final Path pgCtl;
     private final Path logFile;
     private final Thread shutdownHook;
+    private final String password;
     private volatile long pid;
     private volatile boolean stopping;
 
-    private PostgresServer(EmbeddedPostgres postgres, Path pgData, Path pgCtl, Path logFile) {
+    private PostgresServer(EmbeddedPostgres postgres, Path pgData, Path pgCtl, Path logFile, String password) {
         this.postgres = postgres;
+        this.password = password;
         this.pgData = pgData;
         this.pgCtl = pgCtl;
         this.logFile = logFile;
@@ -64,24 +82,71 @@ public final class PostgresServer implements AutoCloseable {
         long startedNs = System.nanoTime();
         try {
             Files.createDirectories(dataDir);
+            String password = password(dataDir);
+            boolean trusting = Files.exists(pgData.resolve("pg_hba.conf")) && trustsAnyone(pgData.resolve("pg_hba.conf"));
             var builder = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on");
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setServerConfig("unix_socket_directories", "''")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setConnectConfig("password", password);
+            if (!Files.exists(pgData.resolve("postgresql.conf"))) {
+                // The library runs initdb with "-A trust" and then each "locale" setting as --key=value: the later
+                // --auth wins, so a new cluster never trusts anyone, not even during its first start.
+                builder.setLocaleConfig("auth", "scram-sha-256")
+                        .setLocaleConfig("pwfile", dataDir.resolve(PASSWORD_FILE).toAbsolutePath().toString());
+            }
             settings.forEach(builder::setServerConfig);
             if (port > 0) builder.setPort(port);
             var postgres = builder.start();
+            requirePasswords(postgres, pgData, password, trusting);
             log.info("Embedded PostgreSQL started on port {} with data in {} ({} ms)",
                     postgres.getPort(), pgData, (System.nanoTime() - startedNs) / 1_000_000);
-            return new PostgresServer(postgres, pgData, pgCtlOf(pgData), dataDir.resolve("postgres.log"));
+            return new PostgresServer(postgres, pgData, pgCtlOf(pgData), dataDir.resolve("postgres.log"), password);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + pgData
                     + ": " + e.getMessage() + ". Set DATABASE_URL to use another PostgreSQL server, or"
                     + " VALENCE_DATA_DIR to use another data folder.", e);
         }
+    }
+
+    /** The superuser's password for the cluster in {@code dataDir}, made (0600) on first use. */
+    public static String password(Path dataDir) {
+        return OwnerOnlyFile.readOrCreate(dataDir.resolve(PASSWORD_FILE), () -> OwnerOnlyFile.randomSecret(32));
+    }
+
+    private static boolean trustsAnyone(Path hba) throws IOException {
+        return Files.readAllLines(hba).stream().map(String::strip)
+                .anyMatch(line -> !line.startsWith("#") && line.matches(".*\\s(trust|peer|ident)(\\s.*)?"));
+    }
+
+    /**
+     * Makes pg_hba.conf {@link #HBA}. A cluster an older release made trusted every local user: its
+     * superuser gets the password first (while trust still lets us in), then the file is replaced and
+     * reloaded, so the next connection, ours or anyone's, must authenticate.
+     */
+    private static void requirePasswords(EmbeddedPostgres postgres, Path pgData, String password, boolean trusting) throws IOException {
+        Path hba = pgData.resolve("pg_hba.conf");
+        if (!trusting && Files.readString(hba, StandardCharsets.UTF_8).equals(HBA)) return;
+        try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+            if (trusting) statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password + "'");
+            Files.writeString(hba, HBA, StandardCharsets.UTF_8);
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (java.sql.SQLException e) {
+            throw new IOException("could not require passwords in " + hba + ": " + e.getMessage(), e);
+        }
+        if (trusting) log.info("Embedded PostgreSQL in {} trusted every local user; it now requires the password in {}",
+                pgData, pgData.resolveSibling(PASSWORD_FILE));
+    }
+
+    /** The superuser's password (from {@value #PASSWORD_FILE} in the data folder). */
+    public String password() {
+        return password;
     }
 
     /** {@code pg_ctl} beside the {@code postgres} binary that {@code postmaster.opts} names (its first, quoted word). */

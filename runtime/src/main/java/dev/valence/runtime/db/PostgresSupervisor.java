@@ -146,7 +146,8 @@ public final class PostgresSupervisor implements AutoCloseable {
     /** One connection and {@code SELECT 1}; a server that is starting, stopping or full counts as answering. */
     private Optional<String> probe() {
         var properties = new Properties();
-        properties.setProperty("user", "postgres");
+        properties.setProperty("user", PostgresServer.SUPERUSER);
+        properties.setProperty("password", server.password());
         properties.setProperty("connectTimeout", "2");
         properties.setProperty("socketTimeout", "3");
         properties.setProperty("loginTimeout", "3");
