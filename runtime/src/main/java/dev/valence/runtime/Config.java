@@ -3,6 +3,7 @@ package dev.valence.runtime;
 import dev.valence.runtime.db.DatabaseUrl;
 import dev.valence.runtime.email.EmailSettings;
 import dev.valence.runtime.email.SmtpUrl;
+import dev.valence.runtime.store.Val;
 import dev.valence.status.webhooks.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ public record Config(
         long blobQuotaBytes,
         int heapHighWaterPct,
         EmailSettings email,
-        long shutdownGraceMs) {
+        long shutdownGraceMs,
+        Val.ErrorDetail valPublicErrors) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -119,7 +121,8 @@ public record Config(
                 reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L,
                 reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99),
                 email(reader),
-                reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000));
+                reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000),
+                publicErrors(reader));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
@@ -160,6 +163,19 @@ public record Config(
                 from,
                 reader.bool("EMAIL_ALLOW_ANY_RECIPIENT", false),
                 reader.integer("EMAIL_SENDS_PER_MINUTE", 100, 1, 1_000_000));
+    }
+
+    /** VAL_PUBLIC_ERRORS: what strangers see of a val's error unless the val says otherwise; brief out of the box. */
+    private static Val.ErrorDetail publicErrors(Reader reader) {
+        String raw = reader.string("VAL_PUBLIC_ERRORS", "brief").toLowerCase();
+        return switch (raw) {
+            case "brief" -> Val.ErrorDetail.BRIEF;
+            case "full" -> Val.ErrorDetail.FULL;
+            default -> {
+                reader.problems.add("VAL_PUBLIC_ERRORS must be brief or full, got '" + raw + "'");
+                yield Val.ErrorDetail.BRIEF;
+            }
+        };
     }
 
     private static String defaultInstanceId() {

@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 public final class ValStore {
     private static final String VAL_COLUMNS = """
             v.id, v.owner_id, u.name AS owner, v.name, v.type, v.privacy, v.schedule, v.latest_version,
-            v.created_at, v.updated_at""";
+            v.created_at, v.updated_at, v.public_errors""";
     private final Jdbc jdbc;
 
     public ValStore(DataSource dataSource) {
@@ -87,6 +87,15 @@ public final class ValStore {
             return true;
         });
         return found ? byId(valId) : Optional.empty();
+    }
+
+    /** Sets what strangers see of the val's errors (null: the operator's default); empty when the val is gone. */
+    public Optional<Val> setPublicErrors(long valId, Val.ErrorDetail publicErrors) {
+        int changed = jdbc.update("UPDATE app.vals SET public_errors = ?, updated_at = now() WHERE id = ?", s -> {
+            setNullable(s, 1, publicErrors == null ? null : publicErrors.wire());
+            s.setLong(2, valId);
+        });
+        return changed == 0 ? Optional.empty() : byId(valId);
     }
 
     public Optional<Val> byId(long id) {
@@ -232,7 +241,8 @@ public final class ValStore {
         return new Val(r.getLong("id"), r.getLong("owner_id"), r.getString("owner"), r.getString("name"),
                 Val.Type.fromWire(r.getString("type")), Val.Privacy.fromWire(r.getString("privacy")),
                 r.getString("schedule"), r.getInt("latest_version"),
-                r.getTimestamp("created_at").toInstant(), r.getTimestamp("updated_at").toInstant());
+                r.getTimestamp("created_at").toInstant(), r.getTimestamp("updated_at").toInstant(),
+                r.getString("public_errors") == null ? null : Val.ErrorDetail.fromWire(r.getString("public_errors")));
     }
 
     private static ValVersion mapVersion(ResultSet r) throws SQLException {
