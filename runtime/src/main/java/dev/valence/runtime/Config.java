@@ -57,7 +57,9 @@ public record Config(
         int heapHighWaterPct,
         EmailSettings email,
         long shutdownGraceMs,
-        Val.ErrorDetail valPublicErrors) {
+        Val.ErrorDetail valPublicErrors,
+        int heldWorkMaxPerOwner,
+        long heldWorkMaxBytesPerOwner) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -122,7 +124,9 @@ public record Config(
                 reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99),
                 email(reader),
                 reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000),
-                publicErrors(reader));
+                publicErrors(reader),
+                reader.integer("HELD_WORK_MAX_PER_OWNER", 100, 1, 1_000_000),
+                reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"

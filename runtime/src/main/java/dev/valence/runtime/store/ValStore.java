@@ -98,6 +98,21 @@ public final class ValStore {
         return changed == 0 ? Optional.empty() : byId(valId);
     }
 
+    /** Who owns a val and who may see it. */
+    public record Ownership(long ownerId, Val.Privacy privacy) {}
+
+    /**
+     * The owner and privacy of a val, read with only the columns every schema level has: asked while the
+     * schema is incompatible, before a request is held for the val.
+     */
+    public Optional<Ownership> ownership(String owner, String name) {
+        return jdbc.one("SELECT v.owner_id, v.privacy FROM app.vals v JOIN app.users u ON u.id = v.owner_id WHERE u.name = ? AND v.name = ?",
+                s -> {
+                    s.setString(1, owner);
+                    s.setString(2, name);
+                }, r -> new Ownership(r.getLong(1), Val.Privacy.fromWire(r.getString(2))));
+    }
+
     public Optional<Val> byId(long id) {
         return jdbc.one("SELECT " + VAL_COLUMNS + " FROM app.vals v JOIN app.users u ON u.id = v.owner_id WHERE v.id = ?",
                 s -> s.setLong(1, id), ValStore::map);
