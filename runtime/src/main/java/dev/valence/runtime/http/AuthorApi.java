@@ -434,7 +434,7 @@ final class AuthorApi {
                 throw ApiError.badRequest("A cron val needs a 'schedule' (a cron expression such as '*/5 * * * *', or an interval such as 'every 5m').");
             }
             try {
-                Schedule.parse(schedule, minimumCronInterval);
+                Schedule.parseForSave(schedule, minimumCronInterval, Instant.now());
             } catch (IllegalArgumentException e) {
                 throw new ApiError(400, "invalid_schedule", e.getMessage());
             }
