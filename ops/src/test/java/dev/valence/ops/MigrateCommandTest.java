@@ -42,9 +42,10 @@ class MigrateCommandTest {
                 applied app v3: run groups
                 applied app v4: manual runs and env notices
                 applied app v5: user email
+                applied app v6: val public errors
                 """, result.out());
         assertEquals("5", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("6", query(db, APP_VERSION));
         assertEquals("expand", query(db, "SELECT kind FROM control.schema_contract WHERE version = 1"));
     }
 
@@ -56,7 +57,7 @@ class MigrateCommandTest {
         var result = run("migrate", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing to apply: control is at v5, app at v5.\n", result.out());
+        assertEquals("Nothing to apply: control is at v5, app at v6.\n", result.out());
     }
 
     @Test
@@ -71,7 +72,7 @@ class MigrateCommandTest {
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals(REFUSAL, result.err());
         assertEquals("Stopped before app v900; no app migration was applied.\n", result.out());
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("6", query(db, APP_VERSION));
         assertEquals(null, query(db, "SELECT kind FROM control.schema_contract WHERE version = 900"));
     }
 
@@ -91,9 +92,10 @@ class MigrateCommandTest {
                 applied app v3: run groups
                 applied app v4: manual runs and env notices
                 applied app v5: user email
+                applied app v6: val public errors
                 Stopped before app v900.
                 """, result.out());
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("6", query(db, APP_VERSION));
     }
 
     @Test
@@ -148,7 +150,7 @@ class MigrateCommandTest {
                 error: migrating app: a lock was not granted within 200 ms (SQLSTATE 55P03) in 2 attempt(s); another session holds \
                 a lock on a table the migration changes (see pg_locks and pg_stat_activity); retry when it is done
                 """, result.err());
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("6", query(db, APP_VERSION));
     }
 
     @Test

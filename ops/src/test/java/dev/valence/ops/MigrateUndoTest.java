@@ -34,11 +34,11 @@ class MigrateUndoTest {
         assertEquals(ExitCodes.OK, result.exit());
         assertEquals("""
                 undone app v900 (test: a contract migration): ran U900__test_contract.sql, removed its control.schema_contract row \
-                and its history row in one transaction; app is now at v5 (floor 0).
+                and its history row in one transaction; app is now at v6 (floor 0).
                 app v900 is pending again while V900__test_contract.sql stays in the migrations: remove it from the release, or \
                 ops migrate applies it again.
                 """, result.out());
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("6", query(db, APP_VERSION));
         assertEquals("0", query(db, MARKER_COLUMN));
         assertEquals("0", query(db, "SELECT count(*) FROM control.schema_contract WHERE version = 900"));
         assertEquals("0", query(db, "SELECT count(*) FROM app.flyway_schema_history WHERE version = '900'"));
@@ -53,25 +53,25 @@ class MigrateUndoTest {
         String db = newDatabase("undo");
         migratePackaged(db);
 
-        var result = run("migrate", "--undo", "5", "--database", db);
+        var result = run("migrate", "--undo", "6", "--database", db);
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("", result.out());
-        assertEquals("refused: app v5 (users may have an email address, where std/email sends) has no undo script: ship the SQL that"
-                + " reverses it as U5__user_email.sql beside V5__user_email.sql, or restore the database from a backup;"
+        assertEquals("refused: app v6 (vals may choose what strangers see of their errors) has no undo script: ship the SQL that"
+                + " reverses it as U6__val_public_errors.sql beside V6__val_public_errors.sql, or restore the database from a backup;"
                 + " nothing was changed.\n", result.err());
-        assertEquals("5", query(db, APP_VERSION));
-        assertEquals("1", query(db, "SELECT count(*) FROM control.schema_contract WHERE version = 5"));
+        assertEquals("6", query(db, APP_VERSION));
+        assertEquals("1", query(db, "SELECT count(*) FROM control.schema_contract WHERE version = 6"));
     }
 
     @Test
     void undo_is_refused_for_a_version_that_is_not_the_latest_applied() {
         String db = contracted("undo");
 
-        var result = run("migrate", "--undo", "5", "--database", db, WITH_CONTRACT);
+        var result = run("migrate", "--undo", "6", "--database", db, WITH_CONTRACT);
 
         assertEquals(ExitCodes.REFUSED, result.exit());
-        assertEquals("refused: app v5 is not the latest applied app migration (app v900 is); undo app v900 first, newest first;"
+        assertEquals("refused: app v6 is not the latest applied app migration (app v900 is); undo app v900 first, newest first;"
                 + " nothing was changed.\n", result.err());
         assertEquals("900", query(db, APP_VERSION));
     }
@@ -96,7 +96,7 @@ class MigrateUndoTest {
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("", result.out());
-        assertEquals("refused: undoing app v900 would leave the schema at app v5, below the minimum of live instances: runtime-new"
+        assertEquals("refused: undoing app v900 would leave the schema at app v6, below the minimum of live instances: runtime-new"
                 + " (host x, build build-900, level 900, minimum 900, seen 2 s ago). They would answer 503 (schema_too_old)."
                 + " Deploy code whose minimum is at most 5 everywhere first, or pass --force; nothing was changed.\n", result.err());
         assertEquals("900", query(db, APP_VERSION));
@@ -112,10 +112,10 @@ class MigrateUndoTest {
         var result = run("migrate", "--undo", "900", "--force", "--database", db, WITH_CONTRACT);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("WARNING: --force: undoing app v900 leaves the schema at app v5, below the minimum of live instances: runtime-new"
+        assertEquals("WARNING: --force: undoing app v900 leaves the schema at app v6, below the minimum of live instances: runtime-new"
                 + " (host x, build build-900, level 900, minimum 900, seen 2 s ago). They will answer 503 until code whose minimum"
                 + " is at most 5 replaces them.\n", result.err());
-        assertEquals("5", query(db, APP_VERSION));
+        assertEquals("6", query(db, APP_VERSION));
     }
 
     @Test

@@ -33,8 +33,9 @@ class PlanCommandTest {
                   app v3      run groups (expand, min code level 0)
                   app v4      manual runs and env notices (expand, min code level 0)
                   app v5      user email (expand, min code level 0)
+                  app v6      val public errors (expand, min code level 0)
                   app v900    test contract (contract, min code level 900)
-                Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 11.
+                Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 12.
                 """, result.out());
     }
 
@@ -49,7 +50,7 @@ class PlanCommandTest {
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("""
-                Pending migrations (control is at v5, app at v5):
+                Pending migrations (control is at v5, app at v6):
                   app v900  test contract (contract, min code level 900)
                 Blocked:
                   app v900 (contract, needs code level >= 900): runtime-a (host x, build abc, level 1, seen 2 s ago)
@@ -67,7 +68,7 @@ class PlanCommandTest {
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         var json = new JsonObject(result.out());
-        assertEquals(new JsonObject().put("control", "5").put("app", "5"), json.getJsonObject("current"));
+        assertEquals(new JsonObject().put("control", "5").put("app", "6"), json.getJsonObject("current"));
         assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "900").put("description", "test contract")
                 .put("script", "V900__test_contract.sql").put("kind", "contract").put("min_code_level", 900)), json.getJsonArray("pending"));
         assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "900").put("min_code_level", 900)
@@ -87,7 +88,7 @@ class PlanCommandTest {
         var result = run("plan", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing pending: control is at v5, app at v5.\n", result.out());
+        assertEquals("Nothing pending: control is at v5, app at v6.\n", result.out());
     }
 
     @Test
