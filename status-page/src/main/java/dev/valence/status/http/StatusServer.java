@@ -46,8 +46,7 @@ public final class StatusServer {
     private final HtmlPage html = new HtmlPage(Markdown::toSafeHtml);
     private OpsRoutes ops;
     /** What webhook subscriptions are checked against: the deliverer's guard (see {@link #withWebhookGuard}). */
-    private dev.valence.status.webhooks.OutboundGuard webhookGuard =
-            new dev.valence.status.webhooks.OutboundGuard(dev.valence.status.webhooks.AllowList.NONE);
+    private dev.valence.status.webhooks.OutboundGuard webhookGuard;
     private volatile boolean deployInProgress;
     private long deployTimer = -1;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
@@ -92,7 +91,8 @@ public final class StatusServer {
         write(router, "POST", "/api/v2/scheduled-maintenances/:id/complete", ctx -> closeWith(ctx, IncidentStatus.COMPLETED, "The scheduled maintenance has been completed."));
 
         if (ops != null) ops.mount(router);
-        WebhookRoutes.mount(router, vertx, tokens, store.webhookSubscribers(), webhookGuard);
+        WebhookRoutes.mount(router, vertx, tokens, store.webhookSubscribers(), webhookGuard != null ? webhookGuard
+                : new dev.valence.status.webhooks.OutboundGuard(dev.valence.status.webhooks.AllowList.NONE));
 
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "Nothing at " + ctx.request().path() + "."));
         router.route().failureHandler(ctx -> {

@@ -125,7 +125,7 @@ public final class OutboundGuard {
         this.resolver = resolver;
         this.allowVariable = allowVariable;
         this.interfaceAddresses = interfaceAddresses;
-        this.ownAddresses = java.util.concurrent.CompletableFuture.supplyAsync(interfaceAddresses, Thread.ofVirtual()::start);
+        this.ownAddresses = java.util.concurrent.CompletableFuture.supplyAsync(interfaceAddresses, OutboundGuard::startReader);
         this.ownAddressesReadNs = System.nanoTime();
     }
 
@@ -138,10 +138,18 @@ public final class OutboundGuard {
         }
     }
 
+    /**
+     * A platform thread: listing interfaces is native code, which would pin a virtual thread's carrier
+     * for its 0.5-2 s and stall the fetches' own virtual threads meanwhile.
+     */
+    private static void startReader(Runnable read) {
+        Thread.ofPlatform().daemon().name("valence-interface-addresses").start(read);
+    }
+
     private Set<InetAddress> ownAddresses() {
         var current = ownAddresses;
         if (System.nanoTime() - ownAddressesReadNs > OWN_ADDRESSES_TTL_NS && current.isDone() && rereading.compareAndSet(false, true)) {
-            Thread.ofVirtual().start(() -> {
+            startReader(() -> {
                 try {
                     ownAddresses = java.util.concurrent.CompletableFuture.completedFuture(interfaceAddresses.get());
                     ownAddressesReadNs = System.nanoTime();
