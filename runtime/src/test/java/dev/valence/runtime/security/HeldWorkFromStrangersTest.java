@@ -92,6 +92,26 @@ class HeldWorkFromStrangersTest {
     }
 
     @Test
+    void when_even_the_owner_cannot_be_checked_nothing_is_held_and_the_answer_says_so() throws Exception {
+        long before = heldRequests();
+        // a migration part-way through renaming what the check reads
+        sql("ALTER TABLE app.vals RENAME COLUMN owner_id TO owner_id_renamed");
+        TestPlatform.Reply reply;
+        try {
+            reply = run("/api/v1/vals/admin/job/run", "Bearer " + platform.adminToken, "unchecked-1", "{}");
+        } finally {
+            sql("ALTER TABLE app.vals RENAME COLUMN owner_id_renamed TO owner_id");
+        }
+        assertEquals(503, reply.status(), reply.body());
+        assertEquals("5", reply.header("retry-after"));
+        assertEquals(new JsonObject().put("error", new JsonObject().put("code", "cannot_hold").put("message",
+                "The request cannot be held now: the token and the val admin/job cannot be checked while the service's database"
+                        + " schema is being changed (SQLSTATE 42703), and only their owner's requests are held. Nothing was held;"
+                        + " send it again in a moment.")), reply.json());
+        assertEquals(before, heldRequests());
+    }
+
+    @Test
     void the_owners_requests_are_held_within_the_quota_and_refused_with_a_sentence_past_it() throws Exception {
         String owner = "Bearer " + platform.adminToken;
         String big = new JsonObject().put("args", new JsonArray().add("x".repeat(9000))).encode();
