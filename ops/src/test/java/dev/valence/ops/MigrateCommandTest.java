@@ -44,6 +44,7 @@ class MigrateCommandTest {
                 applied app v3: run groups
                 applied app v4: manual runs and env notices
                 applied app v5: user email
+                applied app v6: val public errors
                 applied app v7: sealed env values
                 """, result.out());
         assertEquals("7", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
@@ -94,6 +95,7 @@ class MigrateCommandTest {
                 applied app v3: run groups
                 applied app v4: manual runs and env notices
                 applied app v5: user email
+                applied app v6: val public errors
                 applied app v7: sealed env values
                 Stopped before app v900.
                 """, result.out());

@@ -68,10 +68,10 @@ class MigrateUndoTest {
     void undo_is_refused_for_a_version_that_is_not_the_latest_applied() {
         String db = contracted("undo");
 
-        var result = run("migrate", "--undo", "5", "--database", db, WITH_CONTRACT);
+        var result = run("migrate", "--undo", "6", "--database", db, WITH_CONTRACT);
 
         assertEquals(ExitCodes.REFUSED, result.exit());
-        assertEquals("refused: app v5 is not the latest applied app migration (app v900 is); undo app v900 first, newest first;"
+        assertEquals("refused: app v6 is not the latest applied app migration (app v900 is); undo app v900 first, newest first;"
                 + " nothing was changed.\n", result.err());
         assertEquals("900", query(db, APP_VERSION));
     }

@@ -35,9 +35,10 @@ class PlanCommandTest {
                   app v3      run groups (expand, min code level 0)
                   app v4      manual runs and env notices (expand, min code level 0)
                   app v5      user email (expand, min code level 0)
+                  app v6      val public errors (expand, min code level 0)
                   app v7      sealed env values (expand, min code level 0)
                   app v900    test contract (contract, min code level 900)
-                Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 14.
+                Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 15.
                 """, result.out());
     }
 

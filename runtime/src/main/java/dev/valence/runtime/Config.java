@@ -7,6 +7,7 @@ import dev.valence.runtime.ratelimit.RateLimitSettings;
 import dev.valence.runtime.http.EdgeSettings;
 import dev.valence.runtime.http.TrustedProxies;
 import dev.valence.runtime.secrets.SecretKeys;
+import dev.valence.runtime.store.Val;
 import dev.valence.status.webhooks.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +64,10 @@ public record Config(
         RateLimitSettings rateLimits,
         EdgeSettings edge,
         Optional<String> secretKey,
-        Path secretKeyFile) {
+        Path secretKeyFile,
+        Val.ErrorDetail valPublicErrors,
+        int heldWorkMaxPerOwner,
+        long heldWorkMaxBytesPerOwner) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -136,7 +140,10 @@ public record Config(
                         reader.integer("VAL_RATE_PER_MINUTE", 60_000, 0, 100_000_000)),
                 edge(reader, valTimeoutMs),
                 reader.optional("VALENCE_SECRET_KEY"),
-                Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir.resolve("secret.key").toString())));
+                Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir.resolve("secret.key").toString())),
+                publicErrors(reader),
+                reader.integer("HELD_WORK_MAX_PER_OWNER", 100, 1, 1_000_000),
+                reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
@@ -206,6 +213,19 @@ public record Config(
                 reader.integer("MAX_CONCURRENT_UPLOADS", 16, 1, 100_000),
                 reader.integer("VAL_MAX_RESPONSE_HEADER_BYTES", 32 * 1024, 1024, 1024 * 1024),
                 proxies);
+    }
+
+    /** VAL_PUBLIC_ERRORS: what strangers see of a val's error unless the val says otherwise; brief out of the box. */
+    private static Val.ErrorDetail publicErrors(Reader reader) {
+        String raw = reader.string("VAL_PUBLIC_ERRORS", "brief").toLowerCase();
+        return switch (raw) {
+            case "brief" -> Val.ErrorDetail.BRIEF;
+            case "full" -> Val.ErrorDetail.FULL;
+            default -> {
+                reader.problems.add("VAL_PUBLIC_ERRORS must be brief or full, got '" + raw + "'");
+                yield Val.ErrorDetail.BRIEF;
+            }
+        };
     }
 
     private static String defaultInstanceId() {

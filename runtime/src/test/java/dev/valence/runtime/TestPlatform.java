@@ -41,6 +41,8 @@ public final class TestPlatform implements AutoCloseable {
         env.put("PORT", "0");
         env.put("STATUS_PORT", "0");
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-test-data").toString());
+        // the suite asserts vals' own error messages as an anonymous caller; the default (brief) has its own test
+        env.put("VAL_PUBLIC_ERRORS", "full");
         env.putAll(settings);
         return new TestPlatform(awaitUp(Valence.start(Config.fromEnv(env))), databaseUrl);
     }

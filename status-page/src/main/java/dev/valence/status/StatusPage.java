@@ -36,6 +36,7 @@ public final class StatusPage implements AutoCloseable {
     private final SnapshotKeeper keeper;
     private final AutomaticIncidents automatic;
     private final WebhookDeliverer webhooks;
+    private final OutboundGuard outbound;
     private StatusServer server;
 
     /**
@@ -59,7 +60,8 @@ public final class StatusPage implements AutoCloseable {
         this.keeper = new SnapshotKeeper(store, listen, settings.snapshotFile(), settings.pollMs());
         this.automatic = new AutomaticIncidents(store);
         this.pageUrl = settings.pageUrl();
-        this.webhooks = new WebhookDeliverer(new WebhookOutbox(dataSource), pageUrl, new OutboundGuard(settings.webhookAllowHosts()));
+        this.outbound = new OutboundGuard(settings.webhookAllowHosts());
+        this.webhooks = new WebhookDeliverer(new WebhookOutbox(dataSource), pageUrl, outbound);
         keeper.onChange(snapshot -> webhooks.wake());
     }
 
@@ -67,7 +69,8 @@ public final class StatusPage implements AutoCloseable {
 
     /** Serves the page on its own port; returns the port bound. */
     public int serve(Vertx vertx, String host, int port) {
-        server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource), sessions).withAudit(audit);
+        server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource), sessions).withAudit(audit)
+                .withWebhookGuard(outbound);
         server.listen(host, port).await();
         log.info("Status page is serving on http://{}:{}", host, server.actualPort());
         return server.actualPort();

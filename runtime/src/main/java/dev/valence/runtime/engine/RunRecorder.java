@@ -54,6 +54,19 @@ public final class RunRecorder implements AutoCloseable {
         this.writer = Thread.ofPlatform().daemon().name("valence-run-recorder").start(this::loop);
     }
 
+    /**
+     * An id for a run whose answer names it before the run is written (a failed HTTP run's error page);
+     * 0 when runs are not recorded, or when no id could be had (the answer then names none).
+     */
+    public long reserveId() {
+        if (!enabled) return 0;
+        try {
+            return store.allocateIds(1)[0];
+        } catch (StoreException e) {
+            return 0;
+        }
+    }
+
     public void record(Run run) {
         if (!enabled) return;
         if (queued.get() >= CAPACITY) {

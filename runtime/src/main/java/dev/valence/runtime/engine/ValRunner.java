@@ -137,9 +137,11 @@ public final class ValRunner implements AutoCloseable {
                 }
             }
         }
-        record(val, settled.version(), Run.Trigger.HTTP, 0, result.outcome(), result.status(), settled.startedAt(),
+        // a failed run's answer names the run, where its owner reads the details
+        long runId = result.succeeded() ? 0 : recorder.reserveId();
+        record(val, settled.version(), Run.Trigger.HTTP, runId, result.outcome(), result.status(), settled.startedAt(),
                 result.durationMs(), result.logs(), result.error());
-        return result;
+        return result.withRunId(runId);
     }
 
     /**
@@ -180,10 +182,8 @@ public final class ValRunner implements AutoCloseable {
 
     private void record(Val val, int version, Run.Trigger trigger, long runId, Run.Outcome outcome, Integer httpStatus,
                         Instant startedAt, double durationMs, String logs, Invocation.ValError error) {
+        // masked already (see invokeWithSlot), as every answer showing it is
         String recordedError = error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack());
-        // a schema run's error is the platform's sentence naming SQL objects, never values: nothing to mask
-        // (and masking needs the environment variables, which may be what failed)
-        if (modules != null && outcome != Run.Outcome.SCHEMA) recordedError = modules.maskSecrets(val.ownerId(), recordedError);
         recorder.record(new Run(runId, val.id(), version, trigger, outcome, httpStatus, startedAt, durationMs, logs, recordedError));
     }
 
@@ -362,11 +362,25 @@ public final class ValRunner implements AutoCloseable {
             outcome = Run.Outcome.SCHEMA;
             value = null;
             error = new Invocation.ValError(schemaFailure.describe(), 0, 0, "");
+        } else {
+            // the error may reach a stranger's answer, not only the run record: the owner's env values never do
+            error = masked(val.ownerId(), error);
         }
         return new Settled<>(outcome, value, logs, error, program.version, startedAt, millisSince(startNs), false, head, schemaFailure);
     }
 
     private record Head(int status, String statusText, String rawHeaders) {}
+
+    /**
+     * The error with the owner's env values replaced by their names. A schema run's error is not passed
+     * here: it is the platform's sentence naming SQL objects, never values (and masking needs the
+     * environment variables, which may be what failed).
+     */
+    private Invocation.ValError masked(long ownerId, Invocation.ValError error) {
+        if (error == null || modules == null) return error;
+        String stack = error.stack().isEmpty() ? "" : modules.maskSecrets(ownerId, error.stack());
+        return new Invocation.ValError(modules.maskSecrets(ownerId, error.message()), error.line(), error.column(), stack);
+    }
 
     /**
      * Loads the val's module into {@code context}: evaluates it through {@code import()} and runs the

@@ -55,6 +55,28 @@ public final class HeldWork implements AutoCloseable {
         ALREADY_HELD
     }
 
+    /**
+     * What one owner may have waiting at once, in requests and in bytes of their payloads; only work
+     * submitted with a quota (requests sent by hand, not the platform's own cron ticks) counts.
+     */
+    public record OwnerQuota(String owner, int maxItems, long maxBytes) {}
+
+    /** The owner's held requests would pass their quota: nothing was held. */
+    public static final class OverQuota extends Exception {
+        public final int heldItems;
+        public final long heldBytes;
+        public final long itemBytes;
+        public final OwnerQuota quota;
+
+        OverQuota(int heldItems, long heldBytes, long itemBytes, OwnerQuota quota) {
+            super(quota.owner() + " has " + heldItems + " requests held", null, false, false);
+            this.heldItems = heldItems;
+            this.heldBytes = heldBytes;
+            this.itemBytes = itemBytes;
+            this.quota = quota;
+        }
+    }
+
     private final DataSource dataSource;
     private final SchemaGuard guard;
     private final String instanceId;
@@ -119,6 +141,22 @@ public final class HeldWork implements AutoCloseable {
         return hold(kind, idempotencyKey, payloadJson, verdict.reason().code());
     }
 
+    /** {@link #submit(String, String, String)}, holding only within the owner's quota. */
+    public Submitted submit(String kind, String idempotencyKey, String payloadJson, OwnerQuota quota) throws Exception {
+        Handler handler = handlers.get(kind);
+        if (handler == null) throw new IllegalArgumentException("no handler registered for held work of kind '" + kind + "'");
+        Verdict verdict = guard.current();
+        if (verdict.compatible()) {
+            try {
+                handler.run(payloadJson);
+                return Submitted.RAN;
+            } catch (Requeue e) {
+                return hold(kind, idempotencyKey, payloadJson, reasonNow(), quota);
+            }
+        }
+        return hold(kind, idempotencyKey, payloadJson, verdict.reason().code(), quota);
+    }
+
     /**
      * Why work is held after a schema-class failure: the verdict of an immediate recheck (waited for at
      * most 2 s), or {@code query_failed} when the schema still reads as compatible (changed without a
@@ -150,6 +188,69 @@ public final class HeldWork implements AutoCloseable {
             insert.setString(2, idempotencyKey);
             insert.setString(3, dev.valence.runtime.store.DatabaseText.json(payloadJson)); // an email's subject may hold U+0000
             insert.setString(4, reasonCode);
+            return insert.executeUpdate() == 1 ? Submitted.HELD : Submitted.ALREADY_HELD;
+        }
+    }
+
+    /**
+     * {@link #hold(String, String, String, String)} within the owner's quota. One owner's submissions
+     * take turns (a transaction-scoped advisory lock), so two at once cannot both take the last place;
+     * the same key again is {@code ALREADY_HELD} whatever the quota says. The payload is stored with
+     * the owner under {@code quotaOwner}, which the count reads.
+     */
+    public Submitted hold(String kind, String idempotencyKey, String payloadJson, String reasonCode, OwnerQuota quota)
+            throws SQLException, OverQuota {
+        String payload = dev.valence.runtime.store.DatabaseText.json(payloadJson);
+        try (var connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Submitted submitted = holdWithin(connection, kind, idempotencyKey, payload, reasonCode, quota);
+                connection.commit();
+                return submitted;
+            } catch (SQLException | OverQuota | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static Submitted holdWithin(Connection connection, String kind, String key, String payload, String reasonCode,
+                                        OwnerQuota quota) throws SQLException, OverQuota {
+        try (var lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            lock.setString(1, "valence.held_work.owner:" + quota.owner());
+            lock.execute();
+        }
+        try (var existing = connection.prepareStatement("SELECT 1 FROM control.held_work WHERE idempotency_key = ?")) {
+            existing.setString(1, key);
+            try (var rows = existing.executeQuery()) {
+                if (rows.next()) return Submitted.ALREADY_HELD;
+            }
+        }
+        int heldItems;
+        long heldBytes;
+        try (var usage = connection.prepareStatement("""
+                SELECT count(*), coalesce(sum(octet_length(payload::text)), 0) FROM control.held_work
+                WHERE done_at IS NULL AND payload->>'quotaOwner' = ?""")) {
+            usage.setString(1, quota.owner());
+            try (var rows = usage.executeQuery()) {
+                rows.next();
+                heldItems = rows.getInt(1);
+                heldBytes = rows.getLong(2);
+            }
+        }
+        long itemBytes = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (heldItems + 1 > quota.maxItems() || heldBytes + itemBytes > quota.maxBytes()) {
+            throw new OverQuota(heldItems, heldBytes, itemBytes, quota);
+        }
+        try (var insert = connection.prepareStatement("""
+                INSERT INTO control.held_work (kind, idempotency_key, payload, reason_code)
+                VALUES (?, ?, jsonb_set(?::jsonb, '{quotaOwner}', to_jsonb(?::text)), ?)
+                ON CONFLICT (idempotency_key) DO NOTHING""")) {
+            insert.setString(1, kind);
+            insert.setString(2, key);
+            insert.setString(3, payload);
+            insert.setString(4, quota.owner());
+            insert.setString(5, reasonCode);
             return insert.executeUpdate() == 1 ? Submitted.HELD : Submitted.ALREADY_HELD;
         }
     }

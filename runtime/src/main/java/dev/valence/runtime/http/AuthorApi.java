@@ -174,8 +174,10 @@ final class AuthorApi {
         Val.Privacy privacy = Val.Privacy.fromWire(JsonBodies.oneOf(body, "privacy", PRIVACY, "public"));
         String schedule = schedule(type, JsonBodies.string(body, "schedule", false));
         ValStore.Code code = checkedCode(user.name() + "/" + name, JsonBodies.string(body, "code", true));
+        String publicErrors = JsonBodies.oneOf(body, "publicErrors", PUBLIC_ERRORS, ""); // "": keep
         Val val = vals.create(user.id(), name, type, privacy, schedule, code)
                 .orElseThrow(() -> new ApiError(409, "conflict", "You already have a val named '" + name + "'."));
+        if (!publicErrors.isEmpty()) val = vals.setPublicErrors(val.id(), errorDetail(publicErrors)).orElse(val);
         directory.invalidate(val.owner(), val.name());
         audit.record(ctx, user, "val.create", val.fullName(), val.type().wire() + ", " + val.privacy().wire() + ", version " + val.latestVersion());
         prepare(val);
@@ -201,8 +203,10 @@ final class AuthorApi {
         ValStore.Code code = checkedCode(val.fullName(), JsonBodies.string(body, "code", true));
         String privacyWire = JsonBodies.oneOf(body, "privacy", PRIVACY, val.privacy().wire());
         String schedule = body.containsKey("schedule") ? schedule(val.type(), JsonBodies.string(body, "schedule", false)) : null;
+        String publicErrors = JsonBodies.oneOf(body, "publicErrors", PUBLIC_ERRORS, ""); // "": keep
         Val saved = vals.saveVersion(val.id(), code, Val.Privacy.fromWire(privacyWire), schedule)
                 .orElseThrow(() -> ApiError.notFound("The val " + val.fullName() + " was deleted meanwhile."));
+        if (!publicErrors.isEmpty()) saved = vals.setPublicErrors(val.id(), errorDetail(publicErrors)).orElse(saved);
         directory.invalidate(saved.owner(), saved.name());
         audit.record(ctx, caller(ctx), "val.update", saved.fullName(), saved.privacy().wire() + ", version " + saved.latestVersion());
         prepare(saved);
@@ -451,7 +455,7 @@ final class AuthorApi {
                 throw ApiError.badRequest("A cron val needs a 'schedule' (a cron expression such as '*/5 * * * *', or an interval such as 'every 5m').");
             }
             try {
-                Schedule.parse(schedule, minimumCronInterval);
+                Schedule.parseForSave(schedule, minimumCronInterval, Instant.now());
             } catch (IllegalArgumentException e) {
                 throw new ApiError(400, "invalid_schedule", e.getMessage());
             }
@@ -469,6 +473,13 @@ final class AuthorApi {
         }
     }
 
+    private static final Set<String> PUBLIC_ERRORS = Set.of("default", "brief", "full");
+
+    /** A val's {@code publicErrors} as stored: null for {@code default}, the operator's VAL_PUBLIC_ERRORS. */
+    private static Val.ErrorDetail errorDetail(String wire) {
+        return wire.equals("default") ? null : Val.ErrorDetail.fromWire(wire);
+    }
+
     private JsonObject valJson(Val val) {
         var json = new JsonObject()
                 .put("id", String.valueOf(val.id()))
@@ -476,6 +487,7 @@ final class AuthorApi {
                 .put("name", val.name())
                 .put("type", val.type().wire())
                 .put("privacy", val.privacy().wire())
+                .put("publicErrors", val.publicErrors() == null ? "default" : val.publicErrors().wire())
                 .put("version", val.latestVersion())
                 .put("createdAt", val.createdAt().toString())
                 .put("updatedAt", val.updatedAt().toString());

@@ -41,8 +41,10 @@ public final class Routes {
         recorder.onWritten(triggers.runNotices()::announce);
         triggers.runNotices().listen(triggers.noticeConnector(), logTail::wanted, logTail::publish);
         var fallback = listener.fallback();
-        var triggerApi = new TriggerApi(guard, fallback, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes());
-        var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback, limits);
+        var triggerApi = new TriggerApi(guard, fallback, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes(),
+                config.heldWorkMaxPerOwner(), config.heldWorkMaxBytesPerOwner());
+        var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback, limits,
+                config.valPublicErrors());
         valRoute.edge(config.edge());
         return new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
                 config.benchUnguardedRoute(), triggerApi, logTail, listener, supervisor, limits, auth, config.edge());

@@ -30,6 +30,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -54,10 +55,15 @@ final class TriggerApi {
     private final TriggerResultStore results;
     private final WorkerExecutor jsWorkers;
     private final long emailMaxBytes;
+    /** HELD_WORK_MAX_PER_OWNER and HELD_WORK_MAX_BYTES_PER_OWNER: what one owner may have held at once. */
+    private final int heldMaxPerOwner;
+    private final long heldMaxBytesPerOwner;
 
     TriggerApi(SchemaGuard guard, Fallback fallback, Authenticator auth, ValStore vals, RunStore runs, RunRecorder recorder, Triggers triggers,
-               WorkerExecutor jsWorkers, long emailMaxBytes) {
+               WorkerExecutor jsWorkers, long emailMaxBytes, int heldMaxPerOwner, long heldMaxBytesPerOwner) {
         this.emailMaxBytes = emailMaxBytes;
+        this.heldMaxPerOwner = heldMaxPerOwner;
+        this.heldMaxBytesPerOwner = heldMaxBytesPerOwner;
         this.guard = guard;
         this.fallback = fallback;
         this.auth = auth;
@@ -267,10 +273,13 @@ final class TriggerApi {
     }
 
     private Answer hold(Request request, boolean afterSchemaFailure) throws Exception {
-        // nothing in `app` is read now: the token is checked against the owner when the item runs
         String authorization = request.authorization();
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
             throw ApiError.unauthorized("This needs the val owner's API token: send 'Authorization: Bearer <token>'.");
+        }
+        if (!afterSchemaFailure) { // after one, runNow checked both already
+            Optional<Answer> refused = refuseUnlessOwner(request);
+            if (refused.isPresent()) return refused.get();
         }
         String clientKey = request.clientKey() == null ? UUID.randomUUID().toString() : request.clientKey();
         String key = fullKey(request, clientKey);
@@ -280,15 +289,24 @@ final class TriggerApi {
         String reason;
         String message;
         HeldWork.Submitted submitted;
-        if (afterSchemaFailure) {
-            reason = heldWork.reasonNow();
-            message = HeldWork.QUERY_FAILED.equals(reason) ? QUERY_FAILED_MESSAGE : guard.current().message();
-            submitted = heldWork.hold(kind, key, payload.encode(), reason);
-        } else {
-            Verdict verdict = guard.current();
-            reason = verdict.code();
-            message = verdict.message();
-            submitted = heldWork.submit(kind, key, payload.encode());
+        var quota = new HeldWork.OwnerQuota(request.owner(), heldMaxPerOwner, heldMaxBytesPerOwner);
+        try {
+            if (afterSchemaFailure) {
+                reason = heldWork.reasonNow();
+                message = HeldWork.QUERY_FAILED.equals(reason) ? QUERY_FAILED_MESSAGE : guard.current().message();
+                submitted = heldWork.hold(kind, key, payload.encode(), reason, quota);
+            } else {
+                Verdict verdict = guard.current();
+                reason = verdict.code();
+                message = verdict.message();
+                submitted = heldWork.submit(kind, key, payload.encode(), quota);
+            }
+        } catch (HeldWork.OverQuota over) {
+            return new Answer(429, new ApiError(429, "held_work_quota", over.quota.owner() + " has " + over.heldItems + " requests ("
+                    + over.heldBytes + " bytes) held while the service's database schema is incompatible; this one (" + over.itemBytes
+                    + " bytes) would pass the owner's limit of " + over.quota.maxItems() + " requests or " + over.quota.maxBytes()
+                    + " bytes (HELD_WORK_MAX_PER_OWNER, HELD_WORK_MAX_BYTES_PER_OWNER), so it was not held. Send it again once the"
+                    + " service is back.", new JsonObject().put("bytes", over.itemBytes)).toJson(), 5);
         }
         if (submitted == HeldWork.Submitted.RAN) {
             // compatibility came back between the check and the submission: the item ran at once
@@ -300,6 +318,29 @@ final class TriggerApi {
         return new Answer(202, new JsonObject().put("status", held.done() ? "done" : "held").put("heldId", String.valueOf(held.id()))
                 .put("idempotencyKey", clientKey).put("reason", reason).put("message", message)
                 .put("location", location), 5);
+    }
+
+    /**
+     * Held work is only for an authenticated owner of an existing val: the token and the val are read
+     * from {@code app} with columns every schema level has. When even that fails (the tables being
+     * changed), nothing is held: 503, send it again. Empty when the caller owns the val.
+     */
+    private Optional<Answer> refuseUnlessOwner(Request request) {
+        String who = request.owner() + "/" + request.name();
+        try {
+            User user = auth.required(request.authorization());
+            ValStore.Ownership val = vals.ownership(request.owner(), request.name())
+                    .orElseThrow(() -> ApiError.notFound("No val named " + who + "."));
+            if (val.ownerId() == user.id()) return Optional.empty();
+            if (val.privacy() == Val.Privacy.PRIVATE) throw ApiError.notFound("No val named " + who + ".");
+            throw ApiError.forbidden(who + " belongs to " + request.owner() + "; only its owner can run it"
+                    + " (a run uses the owner's environment variables and storage).");
+        } catch (StoreException e) {
+            if (!e.isSchemaOrConnectionProblem()) throw e;
+            return Optional.of(new Answer(503, new ApiError(503, "cannot_hold", "The request cannot be held now: the token and the val "
+                    + who + " cannot be checked while the service's database schema is being changed (SQLSTATE " + e.sqlState()
+                    + "), and only their owner's requests are held. Nothing was held; send it again in a moment.").toJson(), 5));
+        }
     }
 
     private static final String QUERY_FAILED_MESSAGE = "a query failed against the database although its recorded schema is"

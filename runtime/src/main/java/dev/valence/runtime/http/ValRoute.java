@@ -5,6 +5,7 @@ import dev.valence.runtime.engine.ResponseSink;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.ratelimit.RateLimits;
+import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
@@ -40,6 +41,8 @@ final class ValRoute {
 
     private final Fallback fallback;
     private final RateLimits limits;
+    /** VAL_PUBLIC_ERRORS: what strangers see of the errors of vals without a setting of their own. */
+    private final Val.ErrorDetail publicErrors;
     /** Set once at wiring: forwarded-header trust and the response head's cap. */
     private EdgeSettings edge = EdgeSettings.defaults();
     private Forwarded forwarded = new Forwarded(TrustedProxies.NONE);
@@ -50,9 +53,10 @@ final class ValRoute {
     static final String HOST_VAL = "valence.hostVal";
 
     ValRoute(ValDirectory directory, ValRunner runner, Authenticator auth, WorkerExecutor jsWorkers, Optional<String> valsDomain,
-             Fallback fallback, RateLimits limits) {
+             Fallback fallback, RateLimits limits, Val.ErrorDetail publicErrors) {
         this.limits = limits;
         this.fallback = fallback;
+        this.publicErrors = publicErrors;
         this.directory = directory;
         this.runner = runner;
         this.auth = auth;
@@ -186,7 +190,7 @@ final class ValRoute {
         var sink = new StreamingSink(ctx, edge.maxResponseHeaderBytes(), candidates.getFirst().owner() + "/" + candidates.getFirst().name());
         ValStore.Deployed admitted = ctx.get(ADMITTED);
 
-        Callable<Served> work = () -> run(admitted != null ? admitted : admitted(candidates, authorization), call, sink);
+        Callable<Served> work = () -> run(admitted != null ? admitted : admitted(candidates, authorization), call, sink, authorization);
         jsWorkers.executeBlocking(work, false).onComplete(done -> {
             if (done.failed()) {
                 ctx.fail(done.cause());
@@ -199,10 +203,12 @@ final class ValRoute {
         });
     }
 
-    private record Served(Val val, Invocation invocation) {}
+    /** @param errorDetails whether a failure's answer shows the val's own message and stack */
+    private record Served(Val val, Invocation invocation, boolean errorDetails) {}
 
-    private Served run(ValStore.Deployed deployed, ValRunner.HttpCall call, ResponseSink sink) {
-        return new Served(deployed.val(), runner.runHttp(deployed.val(), deployed.code(), call, sink));
+    private Served run(ValStore.Deployed deployed, ValRunner.HttpCall call, ResponseSink sink, String authorization) {
+        Invocation invocation = runner.runHttp(deployed.val(), deployed.code(), call, sink);
+        return new Served(deployed.val(), invocation, !invocation.succeeded() && showsErrorDetails(deployed.val(), authorization));
     }
 
     /** The val the candidates name, if it answers HTTP and lets this caller in; else the ApiError to answer. */
@@ -224,6 +230,21 @@ final class ValRoute {
             }
         }
         return deployed;
+    }
+
+    /**
+     * The val's own error message and stack go to its owner (calling with their token) and, when the val
+     * or else the operator says {@code full}, to anyone; the others get the code and the run id.
+     */
+    private boolean showsErrorDetails(Val val, String authorization) {
+        Val.ErrorDetail detail = val.publicErrors() != null ? val.publicErrors() : publicErrors;
+        if (detail == Val.ErrorDetail.FULL) return true;
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return false; // a val's own scheme
+        try {
+            return auth.optional(authorization).map(user -> user.id() == val.ownerId()).orElse(false);
+        } catch (RuntimeException notTheOwner) { // a token of no one (or none to be checked now): a stranger
+            return false;
+        }
     }
 
     private void write(RoutingContext ctx, Served served) {
@@ -248,7 +269,7 @@ final class ValRoute {
             else response.end(Buffer.buffer((byte[]) body));
             return;
         }
-        writeFailure(ctx, served.val(), invocation);
+        writeFailure(ctx, served.val(), invocation, served.errorDetails());
     }
 
     /** The val's response head cannot be sent ({@link ResponseHead}): a 500 naming the val and why. */
@@ -263,9 +284,13 @@ final class ValRoute {
         SecurityHeaders.json(response).putHeader("Content-Type", "application/json").end(new JsonObject().put("error", error).encode());
     }
 
-    /** The val ran but produced no response: a short page naming the val, the error and where. */
-    private static void writeFailure(RoutingContext ctx, Val val, Invocation invocation) {
+    /**
+     * The val ran but produced no response: a short page naming the val, the run, and (with
+     * {@code details}) the error and where; else the platform's sentence for a time or resource limit.
+     */
+    private static void writeFailure(RoutingContext ctx, Val val, Invocation invocation, boolean details) {
         var error = invocation.error();
+        if (!details) error = brief(val, invocation);
         String code = switch (invocation.outcome()) {
             case TIMEOUT -> "val_timeout";
             case LIMIT -> invocation.status() == 429 ? "val_busy" : "val_limit";
@@ -283,13 +308,27 @@ final class ValRoute {
                     "<h1>The val " + Html.escape(val.fullName()) + " failed</h1>"
                             + "<p><strong>" + Html.escape(error.message()) + "</strong>" + Html.escape(where) + "</p>"
                             + (error.stack().isEmpty() ? "" : "<pre>" + Html.escape(error.stack()) + "</pre>")
-                            + "<p>Its owner can read the run's logs with <code>GET /api/v1/vals/" + Html.escape(val.fullName()) + "/runs</code>.</p>"));
+                            + "<p>Its owner can read the run's logs with <code>GET /api/v1/vals/" + Html.escape(val.fullName()) + "/runs"
+                            + (invocation.runId() > 0 ? "/" + invocation.runId() : "") + "</code>.</p>"));
             return;
         }
         var json = new JsonObject().put("code", code).put("message", error.message()).put("val", val.fullName());
         if (error.line() > 0) json.put("line", error.line()).put("column", error.column());
         if (!error.stack().isEmpty()) json.put("stack", error.stack());
+        if (invocation.runId() > 0) json.put("runId", String.valueOf(invocation.runId()));
         response.putHeader("Content-Type", "application/json").end(new JsonObject().put("error", json).encode());
+    }
+
+    /**
+     * What a stranger reads of a failure: for a val's own error (what it threw, which may hold anything it
+     * had) one sentence naming the run; a time or resource limit's sentence is the platform's and stays.
+     */
+    private static Invocation.ValError brief(Val val, Invocation invocation) {
+        if (invocation.outcome() != Run.Outcome.ERROR) {
+            return new Invocation.ValError(invocation.error().message(), 0, 0, "");
+        }
+        String run = invocation.runId() > 0 ? " in run " + invocation.runId() : " in its runs";
+        return new Invocation.ValError("The val " + val.fullName() + " failed. Its owner can read what happened" + run + ".", 0, 0, "");
     }
 
     /**

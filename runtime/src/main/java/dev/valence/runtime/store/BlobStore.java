@@ -22,7 +22,32 @@ public final class BlobStore {
     /** One key of a listing. */
     public record Entry(String key, long sizeBytes, Instant updatedAt) {}
 
+    /**
+     * Thrown for a key (or list prefix) PostgreSQL's text cannot hold: U+0000. Its message is the
+     * sentence the val gets; without this check the database's refusal read as "unavailable".
+     */
+    public static final class BadKey extends IllegalArgumentException {
+        BadKey(String message) {
+            super(message);
+        }
+    }
+
+    private static String checkedKey(String key) {
+        if (key.indexOf('\0') >= 0) {
+            throw new BadKey("The blob key \"" + shown(key) + "\" contains the NUL character (U+0000), which cannot be stored;"
+                    + " remove it from the key.");
+        }
+        return key;
+    }
+
+    /** The text with U+0000 written as an escape, so a message shows where it was. */
+    private static String shown(String text) {
+        String cut = text.length() > 80 ? text.substring(0, 80) + "..." : text;
+        return cut.replace("\0", "\\u0000");
+    }
+
     public Optional<Blob> get(long ownerId, String key) {
+        checkedKey(key);
         return jdbc.one("SELECT value, content_type FROM app.blobs WHERE owner_id = ? AND key = ?", s -> {
             s.setLong(1, ownerId);
             s.setString(2, key);
@@ -35,6 +60,7 @@ public final class BlobStore {
      * Two concurrent writers may both pass the check once: the quota is a guard, not an exact ledger.
      */
     public long set(long ownerId, String key, byte[] value, String contentType, long quotaBytes) {
+        checkedKey(key);
         return jdbc.inTransaction(connection -> {
             long others;
             try (var total = connection.prepareStatement(
@@ -66,6 +92,7 @@ public final class BlobStore {
     }
 
     public boolean delete(long ownerId, String key) {
+        checkedKey(key);
         return jdbc.update("DELETE FROM app.blobs WHERE owner_id = ? AND key = ?", s -> {
             s.setLong(1, ownerId);
             s.setString(2, key);
@@ -74,6 +101,10 @@ public final class BlobStore {
 
     /** The owner's keys that start with {@code prefix}, in key order, at most {@code limit} of them. */
     public List<Entry> list(long ownerId, String prefix, int limit) {
+        if (prefix.indexOf('\0') >= 0) {
+            throw new BadKey("The blob prefix \"" + shown(prefix) + "\" contains the NUL character (U+0000), which no key can hold;"
+                    + " remove it from the prefix.");
+        }
         return jdbc.list("""
                 SELECT key, octet_length(value) AS size, updated_at FROM app.blobs
                 WHERE owner_id = ? AND starts_with(key, ?) ORDER BY key COLLATE "C" LIMIT ?""", s -> {

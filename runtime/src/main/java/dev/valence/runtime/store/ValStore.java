@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 public final class ValStore {
     private static final String VAL_COLUMNS = """
             v.id, v.owner_id, u.name AS owner, v.name, v.type, v.privacy, v.schedule, v.latest_version,
-            v.created_at, v.updated_at""";
+            v.created_at, v.updated_at, v.public_errors""";
     private final Jdbc jdbc;
 
     public ValStore(DataSource dataSource) {
@@ -87,6 +87,30 @@ public final class ValStore {
             return true;
         });
         return found ? byId(valId) : Optional.empty();
+    }
+
+    /** Sets what strangers see of the val's errors (null: the operator's default); empty when the val is gone. */
+    public Optional<Val> setPublicErrors(long valId, Val.ErrorDetail publicErrors) {
+        int changed = jdbc.update("UPDATE app.vals SET public_errors = ?, updated_at = now() WHERE id = ?", s -> {
+            setNullable(s, 1, publicErrors == null ? null : publicErrors.wire());
+            s.setLong(2, valId);
+        });
+        return changed == 0 ? Optional.empty() : byId(valId);
+    }
+
+    /** Who owns a val and who may see it. */
+    public record Ownership(long ownerId, Val.Privacy privacy) {}
+
+    /**
+     * The owner and privacy of a val, read with only the columns every schema level has: asked while the
+     * schema is incompatible, before a request is held for the val.
+     */
+    public Optional<Ownership> ownership(String owner, String name) {
+        return jdbc.one("SELECT v.owner_id, v.privacy FROM app.vals v JOIN app.users u ON u.id = v.owner_id WHERE u.name = ? AND v.name = ?",
+                s -> {
+                    s.setString(1, owner);
+                    s.setString(2, name);
+                }, r -> new Ownership(r.getLong(1), Val.Privacy.fromWire(r.getString(2))));
     }
 
     public Optional<Val> byId(long id) {
@@ -232,7 +256,8 @@ public final class ValStore {
         return new Val(r.getLong("id"), r.getLong("owner_id"), r.getString("owner"), r.getString("name"),
                 Val.Type.fromWire(r.getString("type")), Val.Privacy.fromWire(r.getString("privacy")),
                 r.getString("schedule"), r.getInt("latest_version"),
-                r.getTimestamp("created_at").toInstant(), r.getTimestamp("updated_at").toInstant());
+                r.getTimestamp("created_at").toInstant(), r.getTimestamp("updated_at").toInstant(),
+                r.getString("public_errors") == null ? null : Val.ErrorDetail.fromWire(r.getString("public_errors")));
     }
 
     private static ValVersion mapVersion(ResultSet r) throws SQLException {

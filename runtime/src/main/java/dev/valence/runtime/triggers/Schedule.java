@@ -51,6 +51,25 @@ public sealed interface Schedule {
     }
 
     /**
+     * The longest a schedule that fires at all may wait for its next run: February 29 can be eight years
+     * away (2096 to 2104); db-scheduler answers a far-future date for an expression no date matches.
+     */
+    Duration LONGEST_WAIT = Duration.ofDays(366 * 8 + 2);
+
+    /**
+     * Reads a schedule about to be saved: {@link #parse}, and a cron expression no date matches (such
+     * as {@code 0 0 31 2 *}) is refused rather than saved to never run.
+     */
+    static Schedule parseForSave(String text, Duration minimumInterval, Instant now) {
+        Schedule schedule = parse(text, minimumInterval);
+        if (schedule instanceof Cron cron && cron.next(now).isAfter(now.plus(LONGEST_WAIT))) {
+            throw new IllegalArgumentException("The cron expression '" + cron.expression() + "' never fires: no date matches its day of"
+                    + " the month and month (such as February 31). Choose a day every chosen month has (1 to 28 fits all).");
+        }
+        return schedule;
+    }
+
+    /**
      * Reads a schedule.
      *
      * @param minimumInterval the shortest interval accepted (CRON_MIN_INTERVAL_SECONDS); cron

@@ -49,6 +49,8 @@ public final class StatusServer {
     private final HtmlPage html = new HtmlPage(Markdown::toSafeHtml);
     private OpsRoutes ops;
     private volatile AuditLog audit;
+    /** What webhook subscriptions are checked against: the deliverer's guard (see {@link #withWebhookGuard}). */
+    private dev.valence.status.webhooks.OutboundGuard webhookGuard;
     private volatile boolean deployInProgress;
     private long deployTimer = -1;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
@@ -99,7 +101,8 @@ public final class StatusServer {
         write(router, "POST", "/api/v2/scheduled-maintenances/:id/complete", ctx -> closeWith(ctx, IncidentStatus.COMPLETED, "The scheduled maintenance has been completed."));
 
         if (ops != null) ops.mount(router);
-        WebhookRoutes.mount(router, vertx, tokens, store.webhookSubscribers());
+        WebhookRoutes.mount(router, vertx, tokens, store.webhookSubscribers(), webhookGuard != null ? webhookGuard
+                : new dev.valence.status.webhooks.OutboundGuard(dev.valence.status.webhooks.AllowList.NONE));
         TeamTokenRoutes.mount(router, vertx, tokens, () -> audit);
 
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "Nothing at " + ctx.request().path() + "."));
@@ -396,12 +399,21 @@ public final class StatusServer {
 
     private static Instant instant(JsonObject body, String field) {
         String value = text(body, field, 64, true);
+        Instant instant;
         try {
-            return java.time.OffsetDateTime.parse(value).toInstant();
+            instant = java.time.OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw new WriteError(400, "bad_request", "'" + field + "' must be an ISO-8601 time with offset, like 2026-12-01T02:00:00Z; got '" + value + "'.");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new WriteError(400, "bad_request", "'" + field + "' must be between the years 1 and 9999, got '" + value + "'.");
+        }
+        return instant;
     }
+
+    /** What the database's timestamps can hold and a person means: years 1 to 9999 (ISO-8601 reaches a billion). */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private static <T> T parse(java.util.function.Supplier<T> parser) {
         try {
@@ -438,6 +450,12 @@ public final class StatusServer {
         // the public page shows a short notice while live instances run different builds
         deployTimer = vertx.setPeriodic(0, 3_000, id -> vertx.executeBlocking(() -> deploys.read().mixed(), false)
                 .onSuccess(mixed -> deployInProgress = mixed));
+        return this;
+    }
+
+    /** Checks webhook subscriptions against the deliverer's guard, so both refuse the same addresses. */
+    public StatusServer withWebhookGuard(dev.valence.status.webhooks.OutboundGuard guard) {
+        this.webhookGuard = guard;
         return this;
     }
 

@@ -12,6 +12,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +30,18 @@ public final class WebhookRoutes {
     private final Vertx vertx;
     private final TeamTokens tokens;
     private final WebhookSubscribers subscribers;
+    /** The deliverer's guard: a URL it would refuse is refused at subscription, where someone reads why. */
+    private final OutboundGuard guard;
 
-    private WebhookRoutes(Vertx vertx, TeamTokens tokens, WebhookSubscribers subscribers) {
+    private WebhookRoutes(Vertx vertx, TeamTokens tokens, WebhookSubscribers subscribers, OutboundGuard guard) {
         this.vertx = vertx;
         this.tokens = tokens;
         this.subscribers = subscribers;
+        this.guard = guard;
     }
 
-    public static void mount(Router router, Vertx vertx, TeamTokens tokens, WebhookSubscribers subscribers) {
-        var routes = new WebhookRoutes(vertx, tokens, subscribers);
+    public static void mount(Router router, Vertx vertx, TeamTokens tokens, WebhookSubscribers subscribers, OutboundGuard guard) {
+        var routes = new WebhookRoutes(vertx, tokens, subscribers, guard);
         routes.route(router, HttpMethod.POST, "/api/v2/subscribers", routes::subscribe);
         routes.route(router, HttpMethod.GET, "/api/v2/subscribers", routes::list);
         routes.route(router, HttpMethod.DELETE, "/api/v2/subscribers/:id", routes::unsubscribe);
@@ -80,8 +86,28 @@ public final class WebhookRoutes {
         } catch (IllegalArgumentException e) {
             throw new StatusServer.WriteError(400, "bad_request", e.getMessage());
         }
+        refuseUnreachable(valid);
         WebhookSubscribers.Created created = subscribers.create(valid);
         return new Answer(201, subscriber(created.subscriber()).put("secret", created.secret()));
+    }
+
+    /**
+     * 400 when the URL's host is, or resolves to, an address the deliverer refuses. A name that does not
+     * resolve now is accepted: DNS may not know it yet, and every delivery checks again (also against a
+     * name that later points somewhere refused).
+     */
+    private void refuseUnreachable(String url) {
+        Optional<String> refusal;
+        try {
+            refusal = guard.refusal(URI.create(url));
+        } catch (UnknownHostException e) {
+            return;
+        }
+        if (refusal.isPresent()) {
+            String why = refusal.get().startsWith("refused: ") ? refusal.get().substring("refused: ".length()) : refusal.get();
+            throw new StatusServer.WriteError(400, "url_refused", "Webhooks are not sent to " + url + ": " + why
+                    + " (an operator's setting), or subscribe a public address.");
+        }
     }
 
     private Answer list(RoutingContext ctx) {

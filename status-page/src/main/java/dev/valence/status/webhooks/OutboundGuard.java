@@ -12,9 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Keeps webhooks off addresses a subscriber should not be able to reach through us: loopback,
- * private, shared (carrier-grade NAT), link-local, unspecified, multicast, broadcast and cloud
- * metadata addresses. A host name is resolved and every address it resolves to is checked; one bad
+ * Keeps webhooks (and vals' fetch) off addresses a subscriber should not be able to reach through
+ * us: loopback, private, shared (carrier-grade NAT), link-local, unspecified, multicast, broadcast and
+ * cloud metadata addresses, this machine's own interface addresses (a public one reaches the services
+ * listening on it), the documentation ranges, and the other blocks RFC 6890's special-purpose
+ * registries mark as not globally reachable. A host name is resolved and every address it resolves to is checked; one bad
  * address refuses the URL. {@link AllowList} ({@value #ALLOW_VARIABLE}) lets chosen hosts through.
  *
  * <p>DNS rebinding: the JDK HttpClient resolves the host again itself and offers no way to hand it
@@ -62,9 +64,44 @@ public final class OutboundGuard {
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
     private static final InetAddress BROADCAST = InetAddress.ofLiteral("255.255.255.255");
 
+    /** A special-purpose block and how a refusal names it. */
+    private record Block(Cidr cidr, String description) {}
+
+    /**
+     * Blocks IANA's special-purpose registries (RFC 6890 and its updates) mark as not globally
+     * reachable and that the checks above do not already cover. A globally reachable block inside one
+     * of them (2001::/23 holds some) is listed in {@link #GLOBAL_INSIDE_BLOCKS}.
+     */
+    private static final List<Block> NOT_GLOBAL = List.of(
+            new Block(Cidr.parse("192.0.2.0/24"), "a documentation address (TEST-NET-1, RFC 5737)"),
+            new Block(Cidr.parse("198.51.100.0/24"), "a documentation address (TEST-NET-2, RFC 5737)"),
+            new Block(Cidr.parse("203.0.113.0/24"), "a documentation address (TEST-NET-3, RFC 5737)"),
+            new Block(Cidr.parse("2001:db8::/32"), "a documentation address (2001:db8::/32, RFC 3849)"),
+            new Block(Cidr.parse("3fff::/20"), "a documentation address (3fff::/20, RFC 9637)"),
+            new Block(Cidr.parse("192.88.99.0/24"), "not a globally routable address (192.88.99.0/24, RFC 6890)"),
+            new Block(Cidr.parse("100::/64"), "not a globally routable address (100::/64, RFC 6890)"),
+            new Block(Cidr.parse("2001::/23"), "not a globally routable address (2001::/23, RFC 6890)"),
+            new Block(Cidr.parse("5f00::/16"), "not a globally routable address (5f00::/16, RFC 9602)"));
+    /** Anycast and other blocks inside 2001::/23 that the registry marks globally reachable. */
+    private static final List<Cidr> GLOBAL_INSIDE_BLOCKS = List.of(Cidr.parse("2001:1::1/128"), Cidr.parse("2001:1::2/128"),
+            Cidr.parse("2001:1::3/128"), Cidr.parse("2001:3::/32"), Cidr.parse("2001:4:112::/48"), Cidr.parse("2001:20::/28"),
+            Cidr.parse("2001:30::/28"));
+    static final String OWN_ADDRESS = "an address of this machine";
+    /** Interfaces come and go (DHCP, containers): their addresses are read again after this long. */
+    private static final long OWN_ADDRESSES_TTL_NS = 30_000_000_000L;
+
     private final AllowList allow;
     private final Resolver resolver;
     private final String allowVariable;
+    private final java.util.function.Supplier<Set<InetAddress>> interfaceAddresses;
+    /**
+     * The machine's addresses as last read. Reading them takes 0.5-2 s in a container, so it never
+     * happens on a request: the first read starts with the guard (a check waits for it only if it comes
+     * sooner), later ones in the background while the previous set keeps answering.
+     */
+    private volatile java.util.concurrent.CompletableFuture<Set<InetAddress>> ownAddresses;
+    private volatile long ownAddressesReadNs;
+    private final java.util.concurrent.atomic.AtomicBoolean rereading = new java.util.concurrent.atomic.AtomicBoolean();
 
     public OutboundGuard(AllowList allow) {
         this(allow, InetAddress::getAllByName, ALLOW_VARIABLE);
@@ -80,9 +117,62 @@ public final class OutboundGuard {
     }
 
     OutboundGuard(AllowList allow, Resolver resolver, String allowVariable) {
+        this(allow, resolver, allowVariable, OutboundGuard::readInterfaceAddresses);
+    }
+
+    OutboundGuard(AllowList allow, Resolver resolver, String allowVariable, java.util.function.Supplier<Set<InetAddress>> interfaceAddresses) {
         this.allow = allow;
         this.resolver = resolver;
         this.allowVariable = allowVariable;
+        this.interfaceAddresses = interfaceAddresses;
+        this.ownAddresses = java.util.concurrent.CompletableFuture.supplyAsync(interfaceAddresses, OutboundGuard::startReader);
+        this.ownAddressesReadNs = System.nanoTime();
+    }
+
+    private static Set<InetAddress> readInterfaceAddresses() {
+        try {
+            return java.net.NetworkInterface.networkInterfaces().flatMap(java.net.NetworkInterface::inetAddresses)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        } catch (java.net.SocketException e) {
+            return Set.of(); // the other checks still hold: private and loopback addresses stay refused
+        }
+    }
+
+    /**
+     * A platform thread: listing interfaces is native code, which would pin a virtual thread's carrier
+     * for its 0.5-2 s and stall the fetches' own virtual threads meanwhile.
+     */
+    private static void startReader(Runnable read) {
+        Thread.ofPlatform().daemon().name("valence-interface-addresses").start(read);
+    }
+
+    private Set<InetAddress> ownAddresses() {
+        var current = ownAddresses;
+        if (System.nanoTime() - ownAddressesReadNs > OWN_ADDRESSES_TTL_NS && current.isDone() && rereading.compareAndSet(false, true)) {
+            startReader(() -> {
+                try {
+                    ownAddresses = java.util.concurrent.CompletableFuture.completedFuture(interfaceAddresses.get());
+                    ownAddressesReadNs = System.nanoTime();
+                } finally {
+                    rereading.set(false);
+                }
+            });
+        }
+        return current.join();
+    }
+
+    /**
+     * Why an address is refused, as the refusal names it; empty when it may be reached. The machine's
+     * own addresses come first, so a private one is named for what it is here; loopback keeps its name.
+     */
+    private Optional<String> why(InetAddress address) {
+        if (!address.isLoopbackAddress() && !address.isAnyLocalAddress() && ownAddresses().contains(address)) {
+            return Optional.of(OWN_ADDRESS);
+        }
+        Optional<Reserved> reserved = classify(address);
+        if (reserved.isPresent()) return Optional.of(reserved.get().description);
+        if (GLOBAL_INSIDE_BLOCKS.stream().anyMatch(c -> c.contains(address))) return Optional.empty();
+        return NOT_GLOBAL.stream().filter(b -> b.cidr().contains(address)).map(Block::description).findFirst();
     }
 
     /**
@@ -101,11 +191,10 @@ public final class OutboundGuard {
         if (allow.permitsHost(h)) return new Verdict(Optional.empty(), List.of(addresses));
         for (InetAddress address : addresses) {
             if (allow.permits(address)) continue;
-            Optional<Reserved> reserved = classify(address);
-            if (reserved.isPresent()) {
+            Optional<String> why = why(address);
+            if (why.isPresent()) {
                 String what = literal != null ? address.getHostAddress() + " is " : h + " resolves to " + address.getHostAddress() + ", ";
-                return new Verdict(Optional.of("refused: " + what + reserved.get().description + "; allow it with " + allowVariable),
-                        List.of(addresses));
+                return new Verdict(Optional.of("refused: " + what + why.get() + "; allow it with " + allowVariable), List.of(addresses));
             }
         }
         return new Verdict(Optional.empty(), List.of(addresses));
@@ -122,10 +211,10 @@ public final class OutboundGuard {
         InetAddress[] addresses = literal != null ? new InetAddress[] {literal} : resolver.resolve(host);
         for (InetAddress address : addresses) {
             if (allow.permits(address)) continue;
-            Optional<Reserved> reserved = classify(address);
-            if (reserved.isPresent()) {
+            Optional<String> why = why(address);
+            if (why.isPresent()) {
                 String what = literal != null ? address.getHostAddress() + " is " : host + " resolves to " + address.getHostAddress() + ", ";
-                return Optional.of("refused: " + what + reserved.get().description + "; allow it with " + allowVariable);
+                return Optional.of("refused: " + what + why.get() + "; allow it with " + allowVariable);
             }
         }
         return Optional.empty();

@@ -93,10 +93,15 @@ final class OwnerFunctions {
         Object run();
     }
 
-    /** Database trouble becomes the val's error (a sentence), not a host exception; a schema-class one also marks the invocation. */
+    /**
+     * Database trouble becomes the val's error (a sentence), not a host exception; a schema-class one also
+     * marks the invocation. A key the store cannot hold is the val's own mistake, said as such.
+     */
     private static Object guarded(Work work) {
         try {
             return work.run();
+        } catch (BlobStore.BadKey e) {
+            return e.getMessage();
         } catch (StoreException e) {
             HostDatabaseErrors.note("std/blob", e);
             return "The blob store is unavailable right now; try again.";
