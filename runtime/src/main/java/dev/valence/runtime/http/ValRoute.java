@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,31 +62,29 @@ final class ValRoute {
         serve(ctx, List.of(new ValName(owner, name)), rest, prefix);
     }
 
-    /** Whether the request's host is under {@code VALS_DOMAIN}. */
+    /** Whether the request's host is a val's own host name ({@code owner--val.VALS_DOMAIN}). */
     boolean isHostRequest(RoutingContext ctx) {
-        return hostLabel(ctx) != null;
+        return hostVal(ctx).isPresent();
     }
 
-    private String hostLabel(RoutingContext ctx) {
-        if (valsDomain.isEmpty() || ctx.request().authority() == null) return null;
+    /**
+     * The val a host name names: a label under {@code VALS_DOMAIN} split at its one {@code --}. Other
+     * labels ({@code www.}, {@code api.}) are not vals' and reach the rest of the route table.
+     */
+    private Optional<ValName> hostVal(RoutingContext ctx) {
+        if (valsDomain.isEmpty() || ctx.request().authority() == null) return Optional.empty();
         String host = ctx.request().authority().host().toLowerCase();
-        return host.endsWith(valsDomain.get()) ? host.substring(0, host.length() - valsDomain.get().length()) : null;
+        if (!host.endsWith(valsDomain.get())) return Optional.empty();
+        String label = host.substring(0, host.length() - valsDomain.get().length());
+        return Names.parseHostLabel(label).map(names -> new ValName(names[0], names[1]));
     }
 
-    /** Whether this request is for a val by host name ({@code owner-val.VALS_DOMAIN}); serves it if so. */
+    /** Whether this request is for a val by host name ({@code owner--val.VALS_DOMAIN}); serves it if so. */
     boolean byHost(RoutingContext ctx) {
-        String label = hostLabel(ctx);
-        if (label == null) return false;
-        // owner and val names may both contain '-': the first split that names an existing val wins
-        var candidates = new ArrayList<ValName>();
-        for (int dash = label.indexOf('-'); dash > 0; dash = label.indexOf('-', dash + 1)) {
-            String owner = label.substring(0, dash);
-            String name = label.substring(dash + 1);
-            if (Names.isValidName(owner) && Names.isValidName(name)) candidates.add(new ValName(owner, name));
-        }
-        if (candidates.isEmpty()) return false;
+        Optional<ValName> val = hostVal(ctx);
+        if (val.isEmpty()) return false;
         if (fallback.answerIfIncompatible(ctx)) return true;
-        serve(ctx, candidates, ctx.request().path(), "");
+        serve(ctx, List.of(val.get()), ctx.request().path(), "");
         return true;
     }
 
