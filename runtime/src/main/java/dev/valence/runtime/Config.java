@@ -87,7 +87,8 @@ public record Config(
                 bindHost,
                 port,
                 reader.optional("PUBLIC_URL").map(Config::stripSlash),
-                reader.optional("VALS_DOMAIN"),
+                // every val gets its own origin out of the box: browsers resolve *.localhost to loopback (RFC 6761)
+                Optional.of(reader.string("VALS_DOMAIN", "localhost").toLowerCase()),
                 reader.optional("STATUS_PAGE_URL"),
                 reader.integer("VAL_TIMEOUT_MS", 10_000, 10, 15 * 60_000),
                 reader.integer("VAL_MEMORY_LIMIT_MB", 256, 1, 64 * 1024) * 1024L * 1024L,

@@ -97,8 +97,15 @@ final class ValRoute {
                 + rest + (query == null ? "" : "?" + query);
         var headers = new StringBuilder();
         for (Map.Entry<String, String> header : request.headers()) {
-            headers.append(header.getKey().toLowerCase()).append('\0').append(header.getValue()).append('\0');
+            String name = header.getKey().toLowerCase();
+            String value = header.getValue();
+            // the platform's credentials stay with the platform; the access check below reads them first
+            if (name.equals("authorization") && PlatformCredentials.isValenceToken(value)) continue;
+            if (name.equals("cookie") && (value = PlatformCredentials.withoutValenceCookies(value)) == null) continue;
+            headers.append(name).append('\0').append(value).append('\0');
         }
+        // by path, every val shares the API's origin: a browser runs its pages in an origin of their own
+        if (!prefix.isEmpty()) ctx.response().putHeader("Content-Security-Policy", PlatformCredentials.PATH_MODE_SANDBOX);
         if (!prefix.isEmpty()) headers.append("x-forwarded-prefix\0").append(prefix).append('\0');
         Buffer body = ctx.get(RawBody.KEY);
         if (body == null) body = ctx.body().buffer();
@@ -152,6 +159,7 @@ final class ValRoute {
             for (int i = 0; i + 1 < parts.length; i += 2) {
                 if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
             }
+            PlatformCredentials.scrubSetCookies(response.headers());
             Object body = invocation.body();
             if (body == null) response.end();
             else if (body instanceof String text) response.end(text);
@@ -213,6 +221,7 @@ final class ValRoute {
                 for (int i = 0; i + 1 < parts.length; i += 2) {
                     if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
                 }
+                PlatformCredentials.scrubSetCookies(response.headers());
                 response.setChunked(true);
                 response.writeHead();
             });
