@@ -73,7 +73,7 @@ public final class RuntimeServer {
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
         RawBody valBodies = new RawBody(maxBodyBytes); // vals read their own bodies, multipart forms included
 
-        // vals by host name ({owner}-{val}.{VALS_DOMAIN}) come first: their whole path is the val's
+        // vals by host name ({owner}--{val}.{VALS_DOMAIN}) come first: their whole path is the val's
         router.route().handler(ctx -> {
             if (vals.isHostRequest(ctx)) valBodies.handle(ctx);
             else ctx.next();
