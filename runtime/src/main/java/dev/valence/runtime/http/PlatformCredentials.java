@@ -57,9 +57,15 @@ final class PlatformCredentials {
 
     /**
      * A val's response headers as they may leave: Set-Cookie lines naming a Valence cookie are dropped,
-     * and a Domain attribute is removed (the cookie then belongs to the host that set it).
+     * a Domain attribute is removed (the cookie then belongs to the host that set it), and an answer
+     * by path is sandboxed ({@link #PATH_MODE_SANDBOX}).
      */
-    static void scrubSetCookies(MultiMap headers) {
+    static void scrub(MultiMap headers, boolean byPath) {
+        if (byPath) headers.add("Content-Security-Policy", PATH_MODE_SANDBOX);
+        scrubSetCookies(headers);
+    }
+
+    private static void scrubSetCookies(MultiMap headers) {
         List<String> setCookies = headers.getAll("set-cookie");
         if (setCookies.isEmpty()) return;
         headers.remove("set-cookie");

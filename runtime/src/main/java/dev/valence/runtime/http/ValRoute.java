@@ -104,8 +104,6 @@ final class ValRoute {
             if (name.equals("cookie") && (value = PlatformCredentials.withoutValenceCookies(value)) == null) continue;
             headers.append(name).append('\0').append(value).append('\0');
         }
-        // by path, every val shares the API's origin: a browser runs its pages in an origin of their own
-        if (!prefix.isEmpty()) ctx.response().putHeader("Content-Security-Policy", PlatformCredentials.PATH_MODE_SANDBOX);
         if (!prefix.isEmpty()) headers.append("x-forwarded-prefix\0").append(prefix).append('\0');
         Buffer body = ctx.get(RawBody.KEY);
         if (body == null) body = ctx.body().buffer();
@@ -159,7 +157,7 @@ final class ValRoute {
             for (int i = 0; i + 1 < parts.length; i += 2) {
                 if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
             }
-            PlatformCredentials.scrubSetCookies(response.headers());
+            PlatformCredentials.scrub(response.headers(), ctx.pathParam("val") != null);
             Object body = invocation.body();
             if (body == null) response.end();
             else if (body instanceof String text) response.end(text);
@@ -205,9 +203,11 @@ final class ValRoute {
         private final HttpServerResponse response;
         private final Context eventLoop;
         private volatile boolean gone;
+        private final boolean byPath;
 
         StreamingSink(RoutingContext ctx) {
             this.response = ctx.response();
+            this.byPath = ctx.pathParam("val") != null;
             this.eventLoop = Vertx.currentContext();
             response.closeHandler(v -> gone = true);
         }
@@ -221,7 +221,7 @@ final class ValRoute {
                 for (int i = 0; i + 1 < parts.length; i += 2) {
                     if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
                 }
-                PlatformCredentials.scrubSetCookies(response.headers());
+                PlatformCredentials.scrub(response.headers(), byPath);
                 response.setChunked(true);
                 response.writeHead();
             });
