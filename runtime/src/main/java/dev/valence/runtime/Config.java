@@ -101,7 +101,8 @@ public record Config(
                 bindHost,
                 port,
                 reader.optional("PUBLIC_URL").map(Config::stripSlash),
-                reader.optional("VALS_DOMAIN"),
+                // every val gets its own origin out of the box: browsers resolve *.localhost to loopback (RFC 6761)
+                Optional.of(reader.string("VALS_DOMAIN", "localhost").toLowerCase()),
                 reader.optional("STATUS_PAGE_URL"),
                 valTimeoutMs,
                 reader.integer("VAL_MEMORY_LIMIT_MB", 256, 1, 64 * 1024) * 1024L * 1024L,

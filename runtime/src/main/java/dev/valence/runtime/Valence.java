@@ -419,6 +419,7 @@ public final class Valence implements AutoCloseable {
         if (bootstrapToken.isPresent()) return;
         try {
             bootstrapToken = Bootstrap.ensureAdmin(users, tokens, config.dataDir()).or(() -> Optional.of(""));
+            dev.valence.runtime.http.LegacyNames.warnIfAny(users, vals);
         } catch (RuntimeException e) {
             log.warn("Could not check for the admin user yet: {}", e.getMessage());
         }

@@ -117,14 +117,14 @@ class AuthoringApiTest {
 
     @Test
     void names_are_validated() {
-        for (String bad : new String[] {"", "Upper", "has space", "dots.no", "x".repeat(65), "ünïcode"}) {
+        for (String bad : new String[] {"", "Upper", "has space", "dots.no", "x".repeat(57), "ünïcode", "a_b", "a--b", "-a", "a-"}) {
             var reply = platform.post("/api/v1/vals", admin, new JsonObject().put("name", bad).put("code", "export default () => 1").encode());
             assertEquals(400, reply.status(), bad);
             assertEquals("bad_request", error(reply).getString("code"));
-            assertTrue(error(reply).getString("message").startsWith("'name' must be 1-64 characters of lowercase letters, digits, '_' or '-'"),
-                    error(reply).getString("message"));
+            assertTrue(error(reply).getString("message").startsWith("'name' must be lowercase letters and digits with single '-' between"
+                    + " them (no '_', no '--', no '-' at either end), and at most 56 characters for the owner 'admin'"), error(reply).getString("message"));
         }
-        var ok = platform.post("/api/v1/vals", admin, new JsonObject().put("name", "a_b-9" + "x".repeat(59)).put("code", "export default () => 1").encode());
+        var ok = platform.post("/api/v1/vals", admin, new JsonObject().put("name", "a-b-9" + "x".repeat(51)).put("code", "export default () => 1").encode());
         assertEquals(201, ok.status(), ok.body());
     }
 

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * Debian's headless Chromium taking a screenshot of one page with a fresh profile, as the status page's browser tests
  * run it. Installs the package when it is missing: a browser test that skips itself without a browser tests nothing.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
     static final Path BINARY = Path.of("/usr/bin/chromium");
     private static final long TIMEOUT_SECONDS = 60;
@@ -27,11 +27,50 @@ final class HeadlessChromium {
 
     private HeadlessChromium() {}
 
-    static synchronized void ensureInstalled() {
+    public static synchronized void ensureInstalled() {
         if (Files.isExecutable(BINARY)) return;
         run(List.of("apt-get", "update"), 300);
         run(List.of("apt-get", "install", "-y", "chromium"), 900);
         if (!Files.isExecutable(BINARY)) fail("apt-get install -y chromium finished but " + BINARY + " is still missing");
+    }
+
+    /**
+     * Opens {@code url} with a fresh profile, as a visitor would, and lets its scripts, redirects and
+     * navigations run until {@code done} holds (checked every 50 ms) or {@code timeoutMs} passes; then
+     * closes the browser. Whether {@code done} held.
+     */
+    public static boolean visitUntil(String url, java.util.function.BooleanSupplier done, long timeoutMs) throws IOException {
+        Path profile = Files.createTempDirectory("valence-chromium-");
+        Path output = Files.createTempFile("valence-chromium-", ".log");
+        var command = new ArrayList<>(List.of(BINARY.toString()));
+        command.addAll(FLAGS);
+        command.add("--user-data-dir=" + profile);
+        command.add(url);
+        Process browser = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+            while (!done.getAsBoolean()) {
+                if (System.nanoTime() > deadline) return false;
+                if (!browser.isAlive()) fail("chromium exited with " + browser.exitValue() + " before the visit ended; output: " + tail(output));
+                Thread.sleep(50);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            browser.descendants().forEach(ProcessHandle::destroyForcibly);
+            browser.destroyForcibly();
+            try {
+                browser.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Files.deleteIfExists(output);
+            try (Stream<Path> paths = Files.walk(profile)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /** Saves a PNG of {@code url} to {@code png}. */

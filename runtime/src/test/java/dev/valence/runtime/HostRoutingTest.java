@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** With VALS_DOMAIN set, {owner}-{val}.{domain} reaches the val as its own host (Val Town style). */
+/** With VALS_DOMAIN set, {owner}--{val}.{domain} reaches the val as its own host (Val Town style). */
 class HostRoutingTest {
     static TestPlatform platform;
 
@@ -39,20 +39,20 @@ class HostRoutingTest {
 
     @Test
     void a_val_answers_on_its_own_host_name() throws IOException {
-        String response = get("admin-site.vals.test", "/page?x=1");
+        String response = get("admin--site.vals.test", "/page?x=1");
         assertTrue(response.startsWith("HTTP/1.1 200 OK"), response);
-        assertTrue(response.endsWith("site at http://admin-site.vals.test/page?x=1"), response);
+        assertTrue(response.endsWith("site at http://admin--site.vals.test/page?x=1"), response);
     }
 
     @Test
     void owner_and_val_names_with_dashes_resolve_to_the_existing_val() throws IOException {
-        String response = get("my-team-web-app.vals.test", "/deep/path");
+        String response = get("my-team--web-app.vals.test", "/deep/path");
         assertTrue(response.endsWith("team app at /deep/path"), response);
     }
 
     @Test
     void an_unknown_host_val_is_404_and_other_hosts_reach_the_api() throws IOException {
-        assertTrue(get("nobody-nothing.vals.test", "/").startsWith("HTTP/1.1 404"));
+        assertTrue(get("nobody--nothing.vals.test", "/").startsWith("HTTP/1.1 404"));
         String health = get("localhost", "/healthz");
         assertTrue(health.startsWith("HTTP/1.1 200"), health);
         assertEquals(200, platform.get("/v/admin/site").status());

@@ -47,6 +47,11 @@ public final class TestPlatform implements AutoCloseable {
         return new TestPlatform(awaitUp(Valence.start(Config.fromEnv(env))), databaseUrl);
     }
 
+    /** A runtime started with exactly these settings on a database the caller made (for a second start on the same data). */
+    public static TestPlatform startOn(String databaseUrl, Map<String, String> env) {
+        return new TestPlatform(awaitUp(Valence.start(Config.fromEnv(env))), databaseUrl);
+    }
+
     /** Waits for the start-up sequence (database, migrations, first schema check) of a started runtime. */
     public static Valence awaitUp(Valence valence) {
         try {

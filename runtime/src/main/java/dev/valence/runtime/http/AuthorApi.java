@@ -108,7 +108,7 @@ final class AuthorApi {
     Reply createUser(RoutingContext ctx) {
         User admin = requireAdmin(caller(ctx));
         JsonObject body = JsonBodies.object(ctx);
-        String name = Names.requireName("'name'", JsonBodies.string(body, "name", true));
+        String name = Names.requireNewUserName(JsonBodies.string(body, "name", true));
         User.Role role = User.Role.fromWire(JsonBodies.oneOf(body, "role", Set.of("admin", "user"), "user"));
         String email = emailAddress(body);
         User created = users.create(name, role, email)
@@ -169,7 +169,7 @@ final class AuthorApi {
     Reply createVal(RoutingContext ctx) {
         User user = caller(ctx);
         JsonObject body = JsonBodies.object(ctx);
-        String name = Names.requireName("'name'", JsonBodies.string(body, "name", true));
+        String name = Names.requireNewValName(user.name(), JsonBodies.string(body, "name", true));
         Val.Type type = Val.Type.fromWire(JsonBodies.oneOf(body, "type", TYPES, "http"));
         Val.Privacy privacy = Val.Privacy.fromWire(JsonBodies.oneOf(body, "privacy", PRIVACY, "public"));
         String schedule = schedule(type, JsonBodies.string(body, "schedule", false));

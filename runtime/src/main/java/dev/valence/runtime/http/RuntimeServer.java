@@ -86,7 +86,7 @@ public final class RuntimeServer {
         RawBody bodies = new RawBody(maxBodyBytes, uploads); // JSON routes read JSON whatever the Content-Type says
         RawBody valBodies = bodies; // vals read their own bodies, multipart forms included
 
-        // vals by host name ({owner}-{val}.{VALS_DOMAIN}) come first: their whole path is the val's
+        // vals by host name ({owner}--{val}.{VALS_DOMAIN}) come first: their whole path is the val's
         router.route().handler(ctx -> {
             if (vals.isHostRequest(ctx)) vals.admitByHost(ctx);
             else ctx.next();

@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,14 +81,14 @@ final class ValRoute {
 
     /** Before a host request's body is read: the schema check, then as {@link #admitByPath}; other hosts pass on. */
     void admitByHost(RoutingContext ctx) {
-        List<ValName> candidates = hostCandidates(hostLabel(ctx));
-        if (candidates.isEmpty()) {
+        Optional<ValName> val = hostVal(ctx);
+        if (val.isEmpty()) {
             ctx.next();
             return;
         }
         if (fallback.answerIfIncompatible(ctx)) return;
         ctx.put(HOST_VAL, true);
-        admit(ctx, candidates);
+        admit(ctx, List.of(val.get()));
     }
 
     /**
@@ -129,41 +128,33 @@ final class ValRoute {
         serve(ctx, List.of(new ValName(owner, name)), rest, prefix);
     }
 
-    /** Whether the request's host is under {@code VALS_DOMAIN}. */
+    /** Whether the request's host is a val's own host name ({@code owner--val.VALS_DOMAIN}). */
     boolean isHostRequest(RoutingContext ctx) {
-        return hostLabel(ctx) != null;
+        return hostVal(ctx).isPresent();
     }
 
-    private String hostLabel(RoutingContext ctx) {
-        if (valsDomain.isEmpty() || ctx.request().authority() == null) return null;
+    /**
+     * The val a host name names: a label under {@code VALS_DOMAIN} split at its one {@code --}. Other
+     * labels ({@code www.}, {@code api.}) are not vals' and reach the rest of the route table.
+     */
+    private Optional<ValName> hostVal(RoutingContext ctx) {
+        if (valsDomain.isEmpty() || ctx.request().authority() == null) return Optional.empty();
         String host = ctx.request().authority().host().toLowerCase();
-        return host.endsWith(valsDomain.get()) ? host.substring(0, host.length() - valsDomain.get().length()) : null;
+        if (!host.endsWith(valsDomain.get())) return Optional.empty();
+        String label = host.substring(0, host.length() - valsDomain.get().length());
+        return Names.parseHostLabel(label).map(names -> new ValName(names[0], names[1]));
     }
 
-    /** Whether this request is for a val by host name ({@code owner-val.VALS_DOMAIN}); serves it if so. */
+    /** Whether this request is for a val by host name ({@code owner--val.VALS_DOMAIN}); serves it if so. */
     boolean byHost(RoutingContext ctx) {
-        String label = hostLabel(ctx);
-        if (label == null) return false;
-        List<ValName> candidates = hostCandidates(label);
-        if (candidates.isEmpty()) return false;
+        Optional<ValName> val = hostVal(ctx);
+        if (val.isEmpty()) return false;
         if (fallback.answerIfIncompatible(ctx)) return true;
-        serve(ctx, candidates, ctx.request().path(), "");
+        serve(ctx, List.of(val.get()), ctx.request().path(), "");
         return true;
     }
 
     private record ValName(String owner, String name) {}
-
-    private static List<ValName> hostCandidates(String label) {
-        if (label == null) return List.of();
-        // owner and val names may both contain '-': the first split that names an existing val wins
-        var candidates = new ArrayList<ValName>();
-        for (int dash = label.indexOf('-'); dash > 0; dash = label.indexOf('-', dash + 1)) {
-            String owner = label.substring(0, dash);
-            String name = label.substring(dash + 1);
-            if (Names.isValidName(owner) && Names.isValidName(name)) candidates.add(new ValName(owner, name));
-        }
-        return candidates;
-    }
 
     private void serve(RoutingContext ctx, List<ValName> candidates, String rest, String prefix) {
         if (limits.refusedVal(ctx, candidates.getFirst().owner(), candidates.getFirst().name())) return;
@@ -174,7 +165,12 @@ final class ValRoute {
         var headers = new StringBuilder();
         for (Map.Entry<String, String> header : request.headers()) {
             String name = header.getKey().toLowerCase();
-            if (!Forwarded.HEADERS.contains(name)) headers.append(name).append('\0').append(header.getValue()).append('\0');
+            String value = header.getValue();
+            // the platform's credentials stay with the platform; the access check below reads them first
+            if (name.equals("authorization") && PlatformCredentials.isValenceToken(value)) continue;
+            if (name.equals("cookie") && (value = PlatformCredentials.withoutValenceCookies(value)) == null) continue;
+            if (Forwarded.HEADERS.contains(name)) continue;
+            headers.append(name).append('\0').append(value).append('\0');
         }
         // each forwarding header once, as Valence decided it (see Forwarded)
         if (seen.clientAddress() != null) headers.append("x-forwarded-for\0").append(seen.clientAddress()).append('\0');
@@ -263,6 +259,7 @@ final class ValRoute {
             for (int i = 0; i + 1 < parts.length; i += 2) {
                 if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
             }
+            PlatformCredentials.scrub(response.headers(), ctx.pathParam("val") != null);
             Object body = invocation.body();
             if (body == null) response.end();
             else if (body instanceof String text) response.end(text);
@@ -343,12 +340,14 @@ final class ValRoute {
         private final int maxHeadBytes;
         private final String valName;
         private volatile boolean gone;
+        private final boolean byPath;
 
         StreamingSink(RoutingContext ctx, int maxHeadBytes, String valName) {
             this.ctx = ctx;
             this.maxHeadBytes = maxHeadBytes;
             this.valName = valName;
             this.response = ctx.response();
+            this.byPath = ctx.pathParam("val") != null;
             this.eventLoop = Vertx.currentContext();
             response.closeHandler(v -> gone = true);
         }
@@ -368,6 +367,7 @@ final class ValRoute {
                 for (int i = 0; i + 1 < parts.length; i += 2) {
                     if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
                 }
+                PlatformCredentials.scrub(response.headers(), byPath);
                 response.setChunked(true);
                 response.writeHead();
             });

@@ -18,6 +18,15 @@ public final class ValStore {
         this.jdbc = new Jdbc(dataSource);
     }
 
+    /** An owner's name and one of their val's names. */
+    public record Named(String owner, String name) {}
+
+    /** Every val's owner and name, for start-up's check of names made under older rules. */
+    public List<Named> allNames() {
+        return jdbc.list("SELECT u.name AS owner, v.name FROM app.vals v JOIN app.users u ON u.id = v.owner_id ORDER BY u.name, v.name",
+                s -> {}, row -> new Named(row.getString("owner"), row.getString("name")));
+    }
+
     /** A val together with the code of its latest version: what serving a request needs. */
     public record Deployed(Val val, String code) {}
 
