@@ -175,6 +175,8 @@ final class AlterTableParser {
             emit(Operation.Kind.DROP_DEFAULT, column, "");
         } else if (cursor.accept("drop", "identity")) {
             emit(Operation.Kind.DROP_IDENTITY, column, "");
+        } else if (cursor.accept("set", "expression")) {
+            emit(Operation.Kind.REBUILD, "", "recomputes generated column " + column + " (SET EXPRESSION) of");
         } else if (cursor.accept("set", "statistics")) {
             return "statistics";
         }

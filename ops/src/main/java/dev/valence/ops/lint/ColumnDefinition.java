@@ -61,7 +61,9 @@ record ColumnDefinition(String name, String type, boolean required, String rewri
                 if (!volatileCall.isEmpty()) rewriting = "the volatile default " + volatileCall + "()";
             } else if (cursor.accept("generated")) {
                 hasDefault = true;
-                rewriting = cursor.restHasWord("identity") ? "an identity (GENERATED ... AS IDENTITY)" : "a STORED generated expression";
+                // a VIRTUAL generated column (PostgreSQL 18's default) is computed on read: nothing is written
+                if (cursor.restHasWord("identity")) rewriting = "an identity (GENERATED ... AS IDENTITY)";
+                else if (cursor.restHasWord("stored")) rewriting = "a STORED generated expression";
                 skipExpression(cursor, new StringBuilder(), new ArrayList<>());
             } else {
                 cursor.next();

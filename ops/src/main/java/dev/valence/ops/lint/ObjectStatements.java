@@ -115,7 +115,9 @@ final class ObjectStatements {
                 if (cursor.accept("rename", "to")) out.add(Operation.of(Operation.Kind.RENAME_INDEX, name, "", cursor.next().display(), statement));
             }
             case "domain" -> {
-                if (cursor.accept("add")) {
+                if (cursor.accept("set", "not", "null")) {
+                    out.add(Operation.of(Operation.Kind.DOMAIN_ADD_CHECK, name, "", "", statement, List.of("")));
+                } else if (cursor.accept("add")) {
                     if (cursor.accept("constraint")) cursor.next();
                     out.add(Operation.of(Operation.Kind.DOMAIN_ADD_CHECK, name, "", "", statement,
                             List.of(cursor.restHasPair("not", "valid") ? "not valid" : "")));

@@ -124,7 +124,7 @@ final class RuleChecker {
             case CREATE_DOMAIN -> model.defineDomain(table, new SchemaModel.Domain(normalType(op.detail()), !op.arg(0).isEmpty()));
             case DOMAIN_ADD_CHECK -> {
                 if (!model.domainInUse(table)) return;
-                if (op.arg(0).isEmpty()) report(Rule.CONSTRAINT_WITHOUT_NOT_VALID, op, "CHECK constraint of domain " + table, "every column of that type");
+                if (op.arg(0).isEmpty()) report(Rule.CONSTRAINT_WITHOUT_NOT_VALID, op, "a constraint of domain " + table, "every column of that type");
                 else report(Rule.CONSTRAINT_ON_OLD_WRITES, op, "a CHECK constraint of domain " + table, "every column of that type");
             }
             case CREATE_PARTITIONED -> model.definePartitioned(table, op.detail());
@@ -199,8 +199,9 @@ final class RuleChecker {
         Optional<SchemaModel.Domain> domain = model.domain(newType);
         String base = domain.map(SchemaModel.Domain::base).orElse(normalType(newType));
         boolean plainCast = !newType.contains(" using ") && !newType.contains(" collate ");
-        boolean noRewrite = plainCast && old.isPresent() && (normalType(old.get().type()).equals(base)
-                || SchemaModel.isBinaryCoercibleWidening(normalType(old.get().type()), base));
+        // a domain is stored as its base type, so a change between a domain and its base type is only a relabelling
+        String oldBase = old.map(c -> model.domain(c.type()).map(SchemaModel.Domain::base).orElse(normalType(c.type()))).orElse("");
+        boolean noRewrite = plainCast && old.isPresent() && (oldBase.equals(base) || SchemaModel.isBinaryCoercibleWidening(oldBase, base));
         if (!noRewrite) {
             report(Rule.ALTER_COLUMN_TYPE, op, op.qualifiedColumn(), newType);
         } else {
@@ -287,13 +288,24 @@ final class RuleChecker {
                 : SchemaModel.bare(table) + (kind.equals("PRIMARY KEY") ? "_pkey" : "_" + String.join("_", columns) + "_key");
         if (usingIndex.isEmpty()) report(Rule.CONSTRAINT_BUILDING_INDEX, op, kind + " constraint" + (op.column().isEmpty() ? "" : " " + name), table);
         if (kind.equals("EXCLUDE")) return;
-        if (!usingIndex.isEmpty()) {
-            Optional<SchemaModel.UniqueKey> index = model.unique(usingIndex);
-            model.dropIndex(usingIndex);
-            index.ifPresent(key -> model.addUnique(name, new SchemaModel.UniqueKey(key.table(), key.columns(), key.plain(), true)));
-        } else {
-            model.addUnique(name, new SchemaModel.UniqueKey(SchemaModel.bare(table), columns, true, true));
+        // ON CONFLICT never takes a DEFERRABLE constraint as its arbiter
+        boolean deferrable = op.statement().tokens().stream().anyMatch(t -> t.isWord("deferrable"))
+                && !op.statement().text().toLowerCase(java.util.Locale.ROOT).matches("(?s).*not\\s+deferrable.*");
+        Optional<SchemaModel.UniqueKey> index = model.unique(usingIndex);
+        List<String> keyColumns = index.map(SchemaModel.UniqueKey::columns).orElse(columns);
+        if (kind.equals("PRIMARY KEY")) {
+            // a primary key makes its columns NOT NULL: a nullable one is scanned under ACCESS EXCLUSIVE, as SET NOT NULL does
+            for (String keyColumn : keyColumns) {
+                if (model.column(table, keyColumn).isPresent() && !provenNotNull(table, keyColumn)) {
+                    report(Rule.SET_NOT_NULL, op, SchemaModel.bare(table) + "." + keyColumn);
+                }
+                model.setNotNull(table, keyColumn, true);
+            }
         }
+        if (!usingIndex.isEmpty()) model.dropIndex(usingIndex);
+        boolean plain = index.map(SchemaModel.UniqueKey::plain).orElse(usingIndex.isEmpty()) && !deferrable;
+        model.addUnique(name, new SchemaModel.UniqueKey(index.map(SchemaModel.UniqueKey::table).orElse(SchemaModel.bare(table)),
+                keyColumns, plain, true));
     }
 
     private void createIndex(Operation op) {

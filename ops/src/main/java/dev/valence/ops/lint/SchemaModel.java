@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
  */
 final class SchemaModel {
     private static final Pattern VARCHAR = Pattern.compile("varchar(?:\\((\\d+)\\))?");
+    private static final Pattern PRECISION_TYPES =
+            Pattern.compile("(timestamp|time|interval|varbit|bitvarying)(?:\\((\\d+)\\))?(withtimezone|withouttimezone)?");
     private static final Pattern NUMERIC = Pattern.compile("(?:numeric|decimal)(?:\\((\\d+)(?:,(\\d+))?\\))?");
 
     record Column(String type, boolean notNull, String defaultExpression) {}
@@ -215,6 +218,13 @@ final class SchemaModel {
         Matcher oldNumeric = NUMERIC.matcher(oldType.replace(" ", ""));
         Matcher newNumeric = NUMERIC.matcher(newType.replace(" ", ""));
         if (oldNumeric.matches() && newNumeric.matches()) return numericWidening(oldNumeric, newNumeric);
+        Matcher oldTime = PRECISION_TYPES.matcher(oldType.replace(" ", ""));
+        Matcher newTime = PRECISION_TYPES.matcher(newType.replace(" ", ""));
+        if (oldTime.matches() && newTime.matches() && oldTime.group(1).equals(newTime.group(1))
+                && Objects.equals(oldTime.group(3), newTime.group(3))) {
+            // timestamp(p), time(p), interval(p), bit varying(n): a wider or removed limit is a no-op by the type's support function
+            return newTime.group(2) == null || oldTime.group(2) != null && Integer.parseInt(newTime.group(2)) >= Integer.parseInt(oldTime.group(2));
+        }
         if (!newVarchar.matches()) return false;
         if (newVarchar.group(1) == null) return oldIsText || oldVarchar.matches();
         if (!oldVarchar.matches() || oldVarchar.group(1) == null) return false;
