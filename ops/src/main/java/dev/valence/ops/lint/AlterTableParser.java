@@ -81,6 +81,8 @@ final class AlterTableParser {
             return "validate";
         } else if (cursor.accept("set", "unlogged") || cursor.accept("set", "logged")) {
             emit(Operation.Kind.REBUILD, "", "changes the persistence (SET LOGGED or UNLOGGED) of");
+        } else if (cursor.accept("set", "tablespace") || cursor.accept("set", "access", "method")) {
+            emit(Operation.Kind.REBUILD, "", "moves (SET TABLESPACE or ACCESS METHOD) every row of");
         } else if (cursor.peek().isWord("set") || cursor.peek().isWord("reset")) {
             return cursor.peek(1).kind() == SqlToken.Kind.LEFT_PAREN ? "parameters" : "";
         } else if (cursor.accept("attach", "partition")) {

@@ -102,6 +102,11 @@ final class ObjectStatements {
             case "view", "materialized view", "sequence", "function", "procedure", "type" -> {
                 if (cursor.accept("rename", "to")) {
                     out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display(), statement, List.of(kind)));
+                } else if (kind.endsWith("view") && cursor.accept("rename")) {
+                    cursor.accept("column");
+                    String column = cursor.next().display();
+                    cursor.accept("to");
+                    out.add(Operation.of(Operation.Kind.RENAME_COLUMN, name, column, cursor.next().display(), statement));
                 } else if (cursor.accept("set", "schema")) {
                     out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display() + "." + SchemaModel.bare(name),
                             statement, List.of(kind)));
@@ -113,6 +118,7 @@ final class ObjectStatements {
             }
             case "index" -> {
                 if (cursor.accept("rename", "to")) out.add(Operation.of(Operation.Kind.RENAME_INDEX, name, "", cursor.next().display(), statement));
+                else if (cursor.accept("set", "tablespace")) out.add(Operation.of(Operation.Kind.REBUILD, name, "", "moves (SET TABLESPACE) index", statement));
             }
             case "domain" -> {
                 if (cursor.accept("set", "not", "null")) {

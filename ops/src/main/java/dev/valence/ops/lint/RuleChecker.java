@@ -21,6 +21,8 @@ final class RuleChecker {
     private static final Pattern CALL = Pattern.compile("([a-z_][a-z0-9_]*)\\s*\\(");
     /** A PL/pgSQL assignment to a column of NEW, or a RETURN NULL that skips the row. */
     private static final Pattern CHANGES_ROW = Pattern.compile("new\\s*\\.\\s*\"?\\w+\"?\\s*:?=(?!=)|return\\s+null");
+    /** RAISE EXCEPTION (RAISE without a level raises one too) aborts the write that fired the trigger, AFTER ones included. */
+    private static final Pattern REFUSES_ROW = Pattern.compile("raise\\s+(exception|sqlstate|'|using|;)");
     private static final Map<String, String> TYPE_ALIASES = Map.of("int", "integer", "int4", "integer", "int8", "bigint",
             "int2", "smallint", "bool", "boolean", "float8", "double precision", "float4", "real", "decimal", "numeric");
 
@@ -31,6 +33,8 @@ final class RuleChecker {
     private final Set<String> writeLocked = new HashSet<>();
     /** Columns this file adds, {@code table.column}: the previous release never writes them. */
     private final Set<String> addedColumns = new HashSet<>();
+    /** Every column this file adds, with or without a default: no query of the previous release names them. */
+    private final Set<String> newColumns = new HashSet<>();
     private final Map<String, Finding> renamedTables = new HashMap<>();
     private final List<Finding> findings = new ArrayList<>();
 
@@ -56,10 +60,13 @@ final class RuleChecker {
                 recordInlineConstraints(table, op.definition());
             }
             case ADDS_COLUMN -> addColumn(op);
-            case DROP_COLUMN -> report(Rule.DROP_COLUMN, op, column);
+            case DROP_COLUMN -> {
+                if (!newColumns.contains(SchemaModel.bare(table) + "." + op.column())) report(Rule.DROP_COLUMN, op, column);
+            }
             case DROP_RELATION -> report(Rule.DROP_RELATION, op, op.detail(), table);
             case RENAME_COLUMN -> {
-                report(Rule.RENAME_COLUMN, op, column, op.detail());
+                if (newColumns.contains(SchemaModel.bare(table) + "." + op.column())) newColumns.add(SchemaModel.bare(table) + "." + op.detail());
+                else report(Rule.RENAME_COLUMN, op, column, op.detail());
                 model.renameColumn(table, op.column(), op.detail());
             }
             case RENAME_TABLE -> {
@@ -147,6 +154,7 @@ final class RuleChecker {
         model.define(table, definition);
         recordInlineConstraints(table, definition);
         if (definition.defaultExpression().isEmpty()) addedColumns.add(SchemaModel.bare(table) + "." + definition.name());
+        newColumns.add(SchemaModel.bare(table) + "." + definition.name());
         if (definition.required()) report(Rule.ADD_REQUIRED_COLUMN, op, column);
         String rewriting = definition.rewritingDefault();
         if (rewriting.isEmpty()) {
@@ -400,10 +408,11 @@ final class RuleChecker {
     }
 
     private void trigger(Operation op) {
-        if (!op.arg(0).equals("before") || op.arg(1).isEmpty()) return;
-        Optional<SchemaModel.Function> function = model.function(op.detail());
-        boolean changesRows = function.map(f -> CHANGES_ROW.matcher(f.body().toLowerCase(java.util.Locale.ROOT)).find()).orElse(true);
-        if (changesRows) report(Rule.ROW_TRIGGER_CHANGES_WRITES, op, op.target(), op.detail());
+        boolean beforeRow = op.arg(0).equals("before") && !op.arg(1).isEmpty();
+        Optional<String> body = model.function(op.detail()).map(f -> f.body().toLowerCase(java.util.Locale.ROOT));
+        boolean refuses = body.map(b -> REFUSES_ROW.matcher(b).find()).orElse(false);
+        boolean changes = beforeRow && body.map(b -> CHANGES_ROW.matcher(b).find()).orElse(true);
+        if (refuses || changes) report(Rule.ROW_TRIGGER_CHANGES_WRITES, op, op.target(), op.detail());
     }
 
     /** ATTACH PARTITION scans the partition unless a valid CHECK on the partition key proves its bound. */

@@ -105,7 +105,7 @@ final class StatementParser {
         } else if (relation.isEmpty() && (cursor.accept("type") || cursor.accept("domain"))) {
             kind = Operation.Kind.DROP_TYPE;
         } else if (relation.isEmpty() && (cursor.peek().isWord("function") || cursor.peek().isWord("procedure")
-                || cursor.peek().isWord("sequence"))) {
+                || cursor.peek().isWord("sequence") || cursor.peek().isWord("extension"))) {
             detail = cursor.next().value();
             kind = Operation.Kind.DROP_OBJECT;
         } else if (relation.isEmpty()) {

@@ -10,7 +10,7 @@ final class Volatility {
     /** Built-in functions PostgreSQL marks VOLATILE; now(), current_timestamp, statement_timestamp() are STABLE. */
     private static final Set<String> VOLATILE_BUILTINS = Set.of("random", "gen_random_uuid", "uuid_generate_v1",
             "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp", "timeofday", "nextval", "setval", "random_normal",
-            "uuidv4", "uuidv7", "txid_current", "pg_current_xact_id");
+            "uuidv4", "uuidv7", "currval", "lastval", "gen_random_bytes");
 
     private Volatility() {}
 

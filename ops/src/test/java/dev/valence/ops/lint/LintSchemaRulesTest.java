@@ -32,6 +32,8 @@ class LintSchemaRulesTest {
             CREATE FUNCTION app.region_plpgsql() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'eu'; END $$;
             CREATE FUNCTION app.upper_nick() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.nick := upper(NEW.nick); RETURN NEW; END $$;
             CREATE FUNCTION app.log_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+            CREATE FUNCTION app.refuse_blank() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.nick = '' THEN RAISE EXCEPTION 'blank nick'; END IF; RETURN NULL; END $$;
             CREATE SEQUENCE app.invoice_numbers;
             CREATE TABLE app.events (at timestamptz NOT NULL) PARTITION BY RANGE (at);
             CREATE TABLE app.events_other PARTITION OF app.events DEFAULT;
@@ -84,6 +86,13 @@ class LintSchemaRulesTest {
                         "CREATE TRIGGER users_upper BEFORE INSERT ON app.users FOR EACH ROW EXECUTE FUNCTION app.upper_nick();", "VL130"),
                 codes("a BEFORE row trigger that returns NEW untouched changes nothing",
                         "CREATE TRIGGER users_log BEFORE UPDATE ON app.users FOR EACH ROW EXECUTE FUNCTION app.log_change();"),
+                codes("an AFTER trigger that raises refuses old writes",
+                        "CREATE TRIGGER users_refuse AFTER INSERT ON app.users FOR EACH ROW EXECUTE FUNCTION app.refuse_blank();", "VL130"),
+                codes("renaming a view's column breaks its readers", "ALTER VIEW app.recent RENAME COLUMN email TO mail;", "VL103"),
+                codes("renaming or dropping a column this file adds breaks nothing",
+                        "ALTER TABLE app.users ADD COLUMN tmp text;\nALTER TABLE app.users RENAME COLUMN tmp TO scratch;\nALTER TABLE app.users DROP COLUMN scratch;"),
+                codes("dropping an extension drops the functions old code calls", "DROP EXTENSION IF EXISTS pgcrypto;", "VL126"),
+                codes("moving a table to another tablespace copies every row", "ALTER TABLE app.notes SET TABLESPACE archive;", "VL131"),
                 codes("REINDEX without CONCURRENTLY blocks writes", "REINDEX TABLE app.users;", "VL131"),
                 codes("VACUUM FULL rewrites under ACCESS EXCLUSIVE", "VACUUM (FULL, ANALYZE) app.users;", "VL131"),
                 codes("attaching without a proving CHECK scans, and so does a populated DEFAULT",
