@@ -203,22 +203,26 @@ final class RuleChecker {
     private void typeChange(Operation op) {
         String table = op.target();
         String newType = op.detail();
+        String written = op.detail();
         Optional<SchemaModel.Column> old = model.column(table, op.column());
+        // a new collation needs no rewrite either, but every index on the column is rebuilt for it
+        boolean recollated = newType.contains(" collate ");
+        if (recollated) newType = newType.substring(0, newType.indexOf(" collate "));
         Optional<SchemaModel.Domain> domain = model.domain(newType);
         String base = domain.map(SchemaModel.Domain::base).orElse(normalType(newType));
-        boolean plainCast = !newType.contains(" using ") && !newType.contains(" collate ");
+        boolean plainCast = !newType.contains(" using ") && !(recollated && model.indexed(table, op.column()));
         // a domain is stored as its base type, so a change between a domain and its base type is only a relabelling
         String oldBase = old.map(c -> model.domain(c.type()).map(SchemaModel.Domain::base).orElse(normalType(c.type()))).orElse("");
         boolean noRewrite = plainCast && old.isPresent() && (oldBase.equals(base) || SchemaModel.isBinaryCoercibleWidening(oldBase, base));
         if (!noRewrite) {
-            report(Rule.ALTER_COLUMN_TYPE, op, op.qualifiedColumn(), newType);
+            report(Rule.ALTER_COLUMN_TYPE, op, op.qualifiedColumn(), written);
         } else {
             Set<String> rechecked = new LinkedHashSet<>();
             for (SchemaModel.Check check : model.checks(table)) {
-                if (check.columns().contains(op.column())) rechecked.add("CHECK " + check.name());
+                if (check.valid() && check.columns().contains(op.column())) rechecked.add("CHECK " + check.name());
             }
             if (domain.map(SchemaModel.Domain::constrained).orElse(false)) rechecked.add("the constraints of domain " + newType);
-            if (!rechecked.isEmpty()) report(Rule.TYPE_CHANGE_RECHECKS, op, op.qualifiedColumn(), newType, String.join(" and ", rechecked));
+            if (!rechecked.isEmpty()) report(Rule.TYPE_CHANGE_RECHECKS, op, op.qualifiedColumn(), written, String.join(" and ", rechecked));
         }
         model.retype(table, op.column(), newType);
     }
@@ -330,7 +334,7 @@ final class RuleChecker {
         if (unique) {
             model.addUnique(name, new SchemaModel.UniqueKey(SchemaModel.bare(table), op.args().subList(3, op.args().size()), plain, false));
         } else {
-            model.addIndex(name);
+            model.addIndex(name, new SchemaModel.UniqueKey(SchemaModel.bare(table), op.args().subList(3, op.args().size()), plain, false));
         }
         created.add(SchemaModel.bare(name));
     }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The schema the migrations linted so far built: columns (type, NOT NULL, DEFAULT), CHECK constraints and their
@@ -40,7 +41,7 @@ final class SchemaModel {
     private final Map<String, Column> columns = new HashMap<>();
     private final Map<String, List<Check>> checks = new HashMap<>();
     private final Map<String, UniqueKey> uniques = new HashMap<>();
-    private final Set<String> otherIndexes = new HashSet<>();
+    private final Map<String, UniqueKey> otherIndexes = new HashMap<>();
     private final Set<String> foreignKeys = new HashSet<>();
     private final Map<String, Function> functions = new HashMap<>();
     private final Map<String, String> views = new HashMap<>();
@@ -118,8 +119,15 @@ final class SchemaModel {
         uniques.put(bare(name), key);
     }
 
-    void addIndex(String name) {
-        otherIndexes.add(bare(name));
+    /** A non-unique index; its key is kept to tell which columns it covers. */
+    void addIndex(String name, UniqueKey key) {
+        otherIndexes.put(bare(name), key);
+    }
+
+    /** True if an index (unique or not) of the table has the column in its key. */
+    boolean indexed(String table, String column) {
+        return Stream.concat(uniques.values().stream(), otherIndexes.values().stream())
+                .anyMatch(k -> k.table().equals(bare(table)) && k.columns().contains(column));
     }
 
     Optional<UniqueKey> unique(String name) {
@@ -127,7 +135,7 @@ final class SchemaModel {
     }
 
     boolean isKnownIndex(String name) {
-        return uniques.containsKey(bare(name)) || otherIndexes.contains(bare(name));
+        return uniques.containsKey(bare(name)) || otherIndexes.containsKey(bare(name));
     }
 
     void dropIndex(String name) {
@@ -138,7 +146,8 @@ final class SchemaModel {
     void renameIndex(String name, String newName) {
         UniqueKey key = uniques.remove(bare(name));
         if (key != null) uniques.put(bare(newName), key);
-        if (otherIndexes.remove(bare(name))) otherIndexes.add(bare(newName));
+        UniqueKey other = otherIndexes.remove(bare(name));
+        if (other != null) otherIndexes.put(bare(newName), other);
     }
 
     /** True if another plain unique index or constraint of the table has exactly these columns: ON CONFLICT still infers it. */

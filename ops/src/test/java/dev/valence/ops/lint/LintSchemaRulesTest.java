@@ -101,6 +101,8 @@ class LintSchemaRulesTest {
                 codes("a binary-coercible widening still re-verifies the column's CHECK", "ALTER TABLE app.users ALTER COLUMN balance TYPE app.cents;", "VL134"),
                 codes("more numeric precision at the same scale is a no-op", "ALTER TABLE app.users ALTER COLUMN rating TYPE numeric(10, 2);"),
                 codes("less numeric scale rewrites", "ALTER TABLE app.users ALTER COLUMN rating TYPE numeric(6, 1);", "VL105"),
+                codes("a new collation rebuilds the column's indexes", "ALTER TABLE app.users ALTER COLUMN handle TYPE varchar(40) COLLATE \"C\";", "VL105"),
+                codes("a new collation of an unindexed, unchecked column is a catalog change", "ALTER TABLE app.users ALTER COLUMN nick TYPE text COLLATE \"C\";"),
                 codes("more timestamp precision is a no-op", "ALTER TABLE app.users ALTER COLUMN seen TYPE timestamp(6);"),
                 codes("dropping a default the column never had changes nothing", "ALTER TABLE app.users ALTER COLUMN nick DROP DEFAULT;"),
                 codes("replacing one computed default with another changes nothing old code can rely on",
