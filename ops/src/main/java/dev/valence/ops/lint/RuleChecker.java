@@ -190,8 +190,7 @@ final class RuleChecker {
         if (declared.isEmpty() || depth > 5) return false;
         SchemaModel.Function f = declared.get();
         String body = f.body().strip().toLowerCase(java.util.Locale.ROOT);
-        boolean inlinable = f.language().equals("sql") && body.startsWith("select") && !body.contains(" from ")
-                && !body.contains(";") || f.language().equals("sql") && body.matches("select[^;]*;?\\s*") && !body.contains(" from ");
+        boolean inlinable = f.language().equals("sql") && body.matches("(?s)select[^;]*;?") && !body.contains(" from ");
         if (!inlinable) return f.volatility() == 'v';
         Matcher calls = CALL.matcher(body.substring("select".length()));
         while (calls.find()) {
