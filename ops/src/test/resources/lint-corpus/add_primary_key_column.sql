@@ -1,2 +1,2 @@
--- expect: VL106
+-- expect: VL106, VL110
 ALTER TABLE app.env_vars ADD COLUMN id bigint PRIMARY KEY;

@@ -1,13 +1,22 @@
 package dev.valence.ops.lint;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** The operations of one {@code ALTER TABLE}: renames, SET SCHEMA, and each comma-separated action. */
 final class AlterTableParser {
+    /**
+     * Actions that take at most SHARE UPDATE EXCLUSIVE (ALTER TABLE's notes), so they leave writes running: VALIDATE,
+     * SET STATISTICS, storage parameters, ATTACH PARTITION (on the parent), DETACH ... CONCURRENTLY.
+     */
+    private static final Set<String> WEAK_LOCK_ACTIONS = Set.of("validate", "statistics", "parameters", "attach", "detach");
+
     private final SqlStatement statement;
     private final Consumer<Operation> out;
     private String table = "";
+    private boolean strongLock;
 
     AlterTableParser(SqlStatement statement, Consumer<Operation> out) {
         this.statement = statement;
@@ -26,7 +35,11 @@ final class AlterTableParser {
             String bareName = table.substring(table.lastIndexOf('.') + 1);
             emit(Operation.Kind.RENAME_TABLE, "", cursor.next().display() + "." + bareName);
         } else {
-            for (TokenCursor action : cursor.splitRestAtCommas()) action(action);
+            for (TokenCursor action : cursor.splitRestAtCommas()) {
+                String weak = action(action);
+                if (!WEAK_LOCK_ACTIONS.contains(weak)) strongLock = true;
+            }
+            if (strongLock) emit(Operation.Kind.WRITE_LOCK, "", "");
         }
     }
 
@@ -35,7 +48,11 @@ final class AlterTableParser {
             String newName = cursor.next().display();
             String schema = table.contains(".") ? table.substring(0, table.lastIndexOf('.') + 1) : "";
             emit(Operation.Kind.RENAME_TABLE, "", schema + newName);
-        } else if (!cursor.accept("constraint")) {
+        } else if (cursor.accept("constraint")) {
+            String name = cursor.next().display();
+            cursor.accept("to");
+            emit(Operation.Kind.RENAME_CONSTRAINT, name, cursor.next().display());
+        } else {
             cursor.accept("column");
             String column = cursor.next().display();
             cursor.accept("to");
@@ -43,18 +60,41 @@ final class AlterTableParser {
         }
     }
 
-    private void action(TokenCursor cursor) {
+    /** Parses one action; returns a key naming it when it takes only a weak lock, else empty. */
+    private String action(TokenCursor cursor) {
         if (cursor.accept("add")) {
             add(cursor);
         } else if (cursor.accept("drop")) {
-            if (cursor.accept("constraint")) return;
+            if (cursor.accept("constraint")) {
+                cursor.accept("if", "exists");
+                emit(Operation.Kind.DROP_CONSTRAINT, cursor.next().display(), "");
+                return "";
+            }
             cursor.accept("column");
             cursor.accept("if", "exists");
             emit(Operation.Kind.DROP_COLUMN, cursor.next().display(), "");
         } else if (cursor.accept("alter")) {
             cursor.accept("column");
-            alterColumn(cursor.next().display(), cursor);
+            return alterColumn(cursor.next().display(), cursor);
+        } else if (cursor.accept("validate", "constraint")) {
+            emit(Operation.Kind.VALIDATE_CONSTRAINT, cursor.next().display(), "");
+            return "validate";
+        } else if (cursor.accept("set", "unlogged") || cursor.accept("set", "logged")) {
+            emit(Operation.Kind.REBUILD, "", "changes the persistence (SET LOGGED or UNLOGGED) of");
+        } else if (cursor.accept("set", "tablespace") || cursor.accept("set", "access", "method")) {
+            emit(Operation.Kind.REBUILD, "", "moves (SET TABLESPACE or ACCESS METHOD) every row of");
+        } else if (cursor.peek().isWord("set") || cursor.peek().isWord("reset")) {
+            return cursor.peek(1).kind() == SqlToken.Kind.LEFT_PAREN ? "parameters" : "";
+        } else if (cursor.accept("attach", "partition")) {
+            String child = cursor.qualifiedName();
+            emit(Operation.Kind.ATTACH_PARTITION, "", child);
+            return "attach";
+        } else if (cursor.accept("detach", "partition")) {
+            String child = cursor.qualifiedName();
+            emit(Operation.Kind.DETACH_PARTITION, "", child);
+            return "detach";
         }
+        return "";
     }
 
     private void add(TokenCursor cursor) {
@@ -65,34 +105,62 @@ final class AlterTableParser {
         }
         cursor.accept("column");
         cursor.accept("if", "not", "exists");
-        ColumnDefinition column = ColumnDefinition.parse(cursor);
-        emit(Operation.Kind.DEFINES_COLUMN, column.name(), column.type());
-        if (column.required()) emit(Operation.Kind.ADD_REQUIRED_COLUMN, column.name(), "");
-        if (!column.rewritingDefault().isEmpty()) emit(Operation.Kind.ADD_COLUMN_REWRITING_DEFAULT, column.name(), column.rewritingDefault());
+        out.accept(Operation.column(Operation.Kind.ADDS_COLUMN, table, ColumnDefinition.parse(cursor), statement));
+    }
+
+    /** A table constraint of CREATE TABLE, recorded as if added to the new table by ALTER TABLE. */
+    void tableConstraint(String newTable, TokenCursor cursor) {
+        table = newTable;
+        addConstraint(cursor);
     }
 
     private void addConstraint(TokenCursor cursor) {
-        String name = cursor.accept("constraint") ? " " + cursor.next().display() : "";
+        String name = cursor.accept("constraint") ? cursor.next().display() : "";
+        boolean notValid = cursor.restHasPair("not", "valid");
         if (cursor.accept("check")) {
-            validatedUnlessNotValid(cursor, "CHECK constraint" + name);
+            emit(Operation.Kind.ADD_CHECK, name, "", List.of(notValid ? "not valid" : "", groupText(cursor)));
         } else if (cursor.accept("foreign", "key")) {
-            validatedUnlessNotValid(cursor, "FOREIGN KEY constraint" + name);
-        } else if (cursor.accept("unique")) {
-            indexedUnlessUsingIndex(cursor, "UNIQUE constraint" + name);
-        } else if (cursor.accept("primary", "key")) {
-            indexedUnlessUsingIndex(cursor, "PRIMARY KEY constraint" + name);
+            List<String> args = new ArrayList<>(List.of(notValid ? "not valid" : ""));
+            List<String> columns = identifiers(cursor);
+            cursor.accept("references");
+            args.add(cursor.qualifiedName());
+            args.addAll(columns);
+            emit(Operation.Kind.ADD_FOREIGN_KEY, name, "", args);
+        } else {
+            String kind = cursor.accept("unique") ? "UNIQUE" : cursor.accept("primary", "key") ? "PRIMARY KEY"
+                    : cursor.accept("exclude") ? "EXCLUDE" : "";
+            if (kind.isEmpty()) return;
+            cursor.accept("nulls", "not", "distinct");
+            cursor.accept("nulls", "distinct");
+            List<String> args = new ArrayList<>(List.of(kind, cursor.accept("using", "index") ? cursor.next().display() : ""));
+            if (args.get(1).isEmpty() && !kind.equals("EXCLUDE")) args.addAll(identifiers(cursor));
+            emit(Operation.Kind.ADD_UNIQUE, name, "", args);
         }
     }
 
-    private void validatedUnlessNotValid(TokenCursor cursor, String constraint) {
-        if (!cursor.restHasPair("not", "valid")) emit(Operation.Kind.ADD_CONSTRAINT_VALIDATED, "", constraint);
+    /** The identifiers of a parenthesised column list such as {@code (account_id, slug)}. */
+    static List<String> identifiers(TokenCursor cursor) {
+        List<String> names = new ArrayList<>();
+        if (cursor.peek().kind() != SqlToken.Kind.LEFT_PAREN) return names;
+        for (TokenCursor item : cursor.groupItems()) names.add(item.next().display());
+        return names;
     }
 
-    private void indexedUnlessUsingIndex(TokenCursor cursor, String constraint) {
-        if (!cursor.accept("using", "index")) emit(Operation.Kind.ADD_CONSTRAINT_WITH_INDEX, "", constraint);
+    /** The parenthesised group the cursor is on, rendered as text without its outer parentheses. */
+    static String groupText(TokenCursor cursor) {
+        var text = new StringBuilder();
+        if (cursor.peek().kind() != SqlToken.Kind.LEFT_PAREN) return "";
+        int depth = 0;
+        do {
+            SqlToken token = cursor.next();
+            if (token.kind() == SqlToken.Kind.LEFT_PAREN) depth++;
+            if (token.kind() == SqlToken.Kind.RIGHT_PAREN) depth--;
+            if (depth > 0 && !(depth == 1 && token.kind() == SqlToken.Kind.LEFT_PAREN)) ColumnDefinition.appendRendered(text, token);
+        } while (depth > 0 && !cursor.atEnd());
+        return text.toString();
     }
 
-    private void alterColumn(String column, TokenCursor cursor) {
+    private String alterColumn(String column, TokenCursor cursor) {
         if (cursor.accept("type") || cursor.accept("set", "data", "type")) {
             var type = new StringBuilder();
             while (!cursor.atEnd()) ColumnDefinition.appendRendered(type, cursor.next());
@@ -102,13 +170,26 @@ final class AlterTableParser {
         } else if (cursor.accept("drop", "not", "null")) {
             emit(Operation.Kind.DROP_NOT_NULL, column, "");
         } else if (cursor.accept("set", "default")) {
-            emit(Operation.Kind.SET_DEFAULT, column, "");
+            var expression = new StringBuilder();
+            while (!cursor.atEnd()) ColumnDefinition.appendRendered(expression, cursor.next());
+            emit(Operation.Kind.SET_DEFAULT, column, expression.toString());
         } else if (cursor.accept("drop", "default")) {
             emit(Operation.Kind.DROP_DEFAULT, column, "");
+        } else if (cursor.accept("drop", "identity")) {
+            emit(Operation.Kind.DROP_IDENTITY, column, "");
+        } else if (cursor.accept("set", "expression")) {
+            emit(Operation.Kind.REBUILD, "", "recomputes generated column " + column + " (SET EXPRESSION) of");
+        } else if (cursor.accept("set", "statistics")) {
+            return "statistics";
         }
+        return "";
     }
 
     private void emit(Operation.Kind kind, String column, String detail) {
         out.accept(Operation.of(kind, table, column, detail, statement));
+    }
+
+    private void emit(Operation.Kind kind, String column, String detail, List<String> args) {
+        out.accept(Operation.of(kind, table, column, detail, statement, args));
     }
 }

@@ -71,11 +71,20 @@ final class Linter {
         Optional<Declaration> declaration = file.mustDeclare() ? Declaration.check(file, statements, findings) : Optional.empty();
         List<Operation> operations = new ArrayList<>();
         for (SqlStatement statement : statements) operations.addAll(StatementParser.parse(statement));
-        List<Finding> ruleFindings = new RuleChecker(file.display(), model).check(operations);
+        List<Finding> ruleFindings = new RuleChecker(file.display(), model, runsInOneTransaction(statements)).check(operations);
         if (file.isUndo()) UndoScripts.check(file, statements, findings);
         findings.addAll(ProjectRules.apply(file, declaration, ruleFindings));
         findings.sort(Comparator.comparingInt(Finding::line));
         return findings;
+    }
+
+    /**
+     * Flyway runs a migration in one transaction unless a statement refuses to run inside one (CREATE INDEX
+     * CONCURRENTLY and its kin, VACUUM); then each statement commits, and its locks go, on its own.
+     */
+    private static boolean runsInOneTransaction(List<SqlStatement> statements) {
+        return statements.stream().noneMatch(s -> s.tokens().getFirst().isWord("vacuum")
+                || (s.tokens().stream().anyMatch(t -> t.isWord("concurrently")) && !s.tokens().getFirst().isWord("refresh")));
     }
 
     /** Lints SQL text as if it were the file at {@code path}; for tests and for one-off checks. */

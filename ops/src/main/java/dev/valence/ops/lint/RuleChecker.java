@@ -1,24 +1,48 @@
 package dev.valence.ops.lint;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Turns one file's operations into findings. Operations on a table created earlier in the same file
- * are exempt: neither the previous release nor any row depends on a table that did not exist.
+ * Turns one file's operations into findings, judging each against the schema the earlier migrations (and the
+ * file's earlier statements) built, and recording it there. Operations on an object created earlier in the same
+ * file are exempt: neither the previous release nor any row depends on what did not exist.
  */
 final class RuleChecker {
+    private static final Pattern WORD = Pattern.compile("[a-z_][a-z0-9_$]*");
+    private static final Pattern CALL = Pattern.compile("([a-z_][a-z0-9_]*)\\s*\\(");
+    /** A PL/pgSQL assignment to a column of NEW, or a RETURN NULL that skips the row. */
+    private static final Pattern CHANGES_ROW = Pattern.compile("new\\s*\\.\\s*\"?\\w+\"?\\s*:?=(?!=)|return\\s+null");
+    /** RAISE EXCEPTION (RAISE without a level raises one too) aborts the write that fired the trigger, AFTER ones included. */
+    private static final Pattern REFUSES_ROW = Pattern.compile("raise\\s+(exception|sqlstate|'|using|;)");
+    private static final Map<String, String> TYPE_ALIASES = Map.of("int", "integer", "int4", "integer", "int8", "bigint",
+            "int2", "smallint", "bool", "boolean", "float8", "double precision", "float4", "real", "decimal", "numeric");
+
     private final String file;
     private final SchemaModel model;
-    private final Set<String> createdTables = new HashSet<>();
-    private final Set<String> createdIndexes = new HashSet<>();
+    private final boolean oneTransaction;
+    private final Set<String> created = new HashSet<>();
+    private final Set<String> writeLocked = new HashSet<>();
+    /** Columns this file adds, {@code table.column}: the previous release never writes them. */
+    private final Set<String> addedColumns = new HashSet<>();
+    /** Every column this file adds, with or without a default: no query of the previous release names them. */
+    private final Set<String> newColumns = new HashSet<>();
+    private final Map<String, Finding> renamedTables = new HashMap<>();
     private final List<Finding> findings = new ArrayList<>();
 
-    RuleChecker(String file, SchemaModel model) {
+    /** {@code oneTransaction}: the file runs in one transaction, so every lock it takes is held to its end. */
+    RuleChecker(String file, SchemaModel model, boolean oneTransaction) {
         this.file = file;
         this.model = model;
+        this.oneTransaction = oneTransaction;
     }
 
     List<Finding> check(List<Operation> operations) {
@@ -28,47 +52,389 @@ final class RuleChecker {
 
     private void check(Operation op) {
         String column = op.qualifiedColumn();
+        String table = op.target();
         switch (op.kind()) {
-            case CREATES_TABLE -> createdTables.add(op.target());
-            case DEFINES_COLUMN -> model.define(column, op.detail());
-            case DROP_COLUMN -> report(Rule.DROP_COLUMN, op, column);
-            case DROP_RELATION -> report(Rule.DROP_RELATION, op, op.detail(), op.target());
-            case RENAME_COLUMN -> report(Rule.RENAME_COLUMN, op, column, op.detail());
-            case RENAME_TABLE -> report(Rule.RENAME_TABLE, op, op.target(), op.detail());
-            case ALTER_COLUMN_TYPE -> {
-                boolean widening = model.type(column).filter(old -> SchemaModel.isBinaryCoercibleWidening(old, op.detail())).isPresent();
-                if (!widening) report(Rule.ALTER_COLUMN_TYPE, op, column, op.detail());
-                model.define(column, op.detail());
+            case CREATES_TABLE -> created.add(SchemaModel.bare(table));
+            case DEFINES_COLUMN -> {
+                model.define(table, op.definition());
+                recordInlineConstraints(table, op.definition());
             }
-            case ADD_REQUIRED_COLUMN -> report(Rule.ADD_REQUIRED_COLUMN, op, column);
-            case SET_NOT_NULL -> report(Rule.SET_NOT_NULL, op, column);
-            case DROP_NOT_NULL -> report(Rule.DROP_NOT_NULL, op, column);
-            case ADD_CONSTRAINT_VALIDATED -> report(Rule.CONSTRAINT_WITHOUT_NOT_VALID, op, op.detail(), op.target());
-            case ADD_CONSTRAINT_WITH_INDEX -> report(Rule.CONSTRAINT_BUILDING_INDEX, op, op.detail(), op.target());
-            case CREATE_INDEX -> {
-                createdIndexes.add(bareName(op.detail()));
-                report(Rule.CREATE_INDEX_LOCKING, op, op.detail().isEmpty() ? "" : op.detail() + " ", op.target());
+            case ADDS_COLUMN -> addColumn(op);
+            case DROP_COLUMN -> {
+                if (!newColumns.contains(SchemaModel.bare(table) + "." + op.column())) report(Rule.DROP_COLUMN, op, column);
             }
-            case DROP_INDEX -> {
-                if (!createdIndexes.contains(bareName(op.target()))) report(Rule.DROP_INDEX_LOCKING, op, op.target());
+            case DROP_RELATION -> report(Rule.DROP_RELATION, op, op.detail(), table);
+            case RENAME_COLUMN -> {
+                if (newColumns.contains(SchemaModel.bare(table) + "." + op.column())) newColumns.add(SchemaModel.bare(table) + "." + op.detail());
+                else report(Rule.RENAME_COLUMN, op, column, op.detail());
+                model.renameColumn(table, op.column(), op.detail());
             }
-            case RENAME_ENUM_VALUE -> report(Rule.RENAME_ENUM_VALUE, op, op.column(), op.target(), op.detail());
-            case DROP_TYPE -> report(Rule.DROP_TYPE, op, op.target());
-            case SET_DEFAULT -> report(Rule.SET_DEFAULT, op, column);
-            case DROP_DEFAULT -> report(Rule.DROP_DEFAULT, op, column);
-            case ADD_COLUMN_REWRITING_DEFAULT -> report(Rule.REWRITING_DEFAULT, op, column, op.detail());
-            case DML_WITHOUT_WHERE -> report(Rule.DML_WITHOUT_WHERE, op, op.detail(), op.target());
-            case TRUNCATE -> report(Rule.TRUNCATE, op, op.target());
+            case RENAME_TABLE -> {
+                Optional<Finding> finding = report(Rule.RENAME_TABLE, op, table, op.detail());
+                finding.ifPresent(f -> renamedTables.put(SchemaModel.bare(table), f));
+            }
+            case ALTER_COLUMN_TYPE -> typeChange(op);
+            case SET_NOT_NULL -> {
+                if (!provenNotNull(table, op.column())) report(Rule.SET_NOT_NULL, op, column);
+                model.setNotNull(table, op.column(), true);
+            }
+            case DROP_NOT_NULL -> {
+                report(Rule.DROP_NOT_NULL, op, column);
+                model.setNotNull(table, op.column(), false);
+            }
+            case ADD_CHECK -> addCheck(op);
+            case ADD_FOREIGN_KEY -> addForeignKey(op);
+            case ADD_UNIQUE -> addUnique(op);
+            case DROP_CONSTRAINT -> {
+                model.unique(op.column()).filter(SchemaModel.UniqueKey::constraint)
+                        .ifPresent(key -> dropUnique(op, op.column(), key));
+                model.dropConstraint(table, op.column());
+            }
+            case RENAME_CONSTRAINT -> {
+                if (model.unique(op.column()).filter(SchemaModel.UniqueKey::constraint).isPresent()) {
+                    report(Rule.RENAME_UNIQUE_CONSTRAINT, op, op.column(), table, op.detail(), op.column());
+                }
+                model.renameIndex(op.column(), op.detail());
+            }
+            case VALIDATE_CONSTRAINT -> {
+                if (oneTransaction && writeLocked.contains(SchemaModel.bare(table))) {
+                    report(Rule.VALIDATE_UNDER_LOCK, op, op.column(), table);
+                }
+                model.validate(table, op.column());
+            }
+            case WRITE_LOCK -> writeLocked.add(SchemaModel.bare(table));
+            case CREATE_INDEX -> createIndex(op);
+            case DROP_INDEX -> dropIndex(op);
+            case RENAME_INDEX -> {
+                if (model.unique(table).filter(SchemaModel.UniqueKey::constraint).isPresent()) {
+                    report(Rule.RENAME_UNIQUE_CONSTRAINT, op, table, model.unique(table).get().table(), op.detail(), table);
+                }
+                model.renameIndex(table, op.detail());
+            }
+            case RENAME_OBJECT -> report(Rule.RENAME_OBJECT, op, op.arg(0), table, op.detail());
+            case DROP_OBJECT -> report(Rule.DROP_OBJECT, op, op.detail(), table);
+            case RENAME_ENUM_VALUE -> report(Rule.RENAME_ENUM_VALUE, op, op.column(), table, op.detail());
+            case DROP_TYPE -> report(Rule.DROP_TYPE, op, table);
+            case SET_DEFAULT -> setDefault(op);
+            case DROP_DEFAULT -> {
+                boolean hadNone = model.column(table, op.column()).map(c -> c.defaultExpression().isEmpty()).orElse(false);
+                if (!hadNone) report(Rule.DROP_DEFAULT, op, column);
+                model.setDefault(table, op.column(), "");
+            }
+            case DROP_IDENTITY -> report(Rule.DROP_IDENTITY, op, column);
+            case DML_WITHOUT_WHERE -> report(Rule.DML_WITHOUT_WHERE, op, op.detail(), table);
+            case TRUNCATE -> report(Rule.TRUNCATE, op, table);
+            case REBUILD -> report(Rule.REBUILD_UNDER_LOCK, op, op.detail(), table);
+            case CREATE_VIEW -> createView(op);
+            case CREATE_FUNCTION -> createFunction(op);
+            case CREATE_TRIGGER -> trigger(op);
+            case CREATE_DOMAIN -> model.defineDomain(table, new SchemaModel.Domain(normalType(op.detail()), !op.arg(0).isEmpty()));
+            case DOMAIN_ADD_CHECK -> {
+                if (!model.domainInUse(table)) return;
+                if (op.arg(0).isEmpty()) report(Rule.CONSTRAINT_WITHOUT_NOT_VALID, op, "a constraint of domain " + table, "every column of that type");
+                else report(Rule.CONSTRAINT_ON_OLD_WRITES, op, "a CHECK constraint of domain " + table, "every column of that type");
+            }
+            case CREATE_PARTITIONED -> model.definePartitioned(table, op.detail());
+            case CREATE_PARTITION -> {
+                if (op.arg(0).equals("default")) model.addDefaultPartition(table);
+                else if (model.hasDefaultPartition(table)) {
+                    report(Rule.PARTITION_SCAN, op, "creates partition " + op.detail() + " of " + table + " beside its DEFAULT partition",
+                            "the DEFAULT partition");
+                }
+            }
+            case ATTACH_PARTITION -> attachPartition(op);
+            case DETACH_PARTITION -> report(Rule.DETACH_PARTITION, op, op.detail(), table, table);
         }
     }
 
-    private void report(Rule rule, Operation op, Object... arguments) {
-        boolean onNewTable = op.kind() != Operation.Kind.DROP_INDEX && op.kind() != Operation.Kind.DROP_TYPE
-                && createdTables.contains(op.target());
-        if (!onNewTable) findings.add(Finding.of(rule, file, op.statement(), rule.sentence(arguments)));
+    private void addColumn(Operation op) {
+        ColumnDefinition definition = op.definition();
+        String table = op.target();
+        String column = op.qualifiedColumn();
+        model.define(table, definition);
+        recordInlineConstraints(table, definition);
+        if (definition.defaultExpression().isEmpty()) addedColumns.add(SchemaModel.bare(table) + "." + definition.name());
+        newColumns.add(SchemaModel.bare(table) + "." + definition.name());
+        if (definition.required()) report(Rule.ADD_REQUIRED_COLUMN, op, column);
+        String rewriting = definition.rewritingDefault();
+        if (rewriting.isEmpty()) {
+            rewriting = definition.calledFunctions().stream().filter(f -> isVolatile(f, 0)).findFirst()
+                    .map(f -> "the volatile default " + f + "()").orElse("");
+        }
+        if (!rewriting.isEmpty()) report(Rule.REWRITING_DEFAULT, op, column, rewriting);
+        if (definition.inlineCheck()) report(Rule.CHECK_WITH_NEW_COLUMN, op, column);
+        if (definition.inlineUnique()) report(Rule.CONSTRAINT_BUILDING_INDEX, op, "a UNIQUE or PRIMARY KEY constraint on new column " + column, table);
+        boolean filled = !definition.defaultExpression().isEmpty() && !definition.defaultExpression().equals("null");
+        if (!definition.references().isEmpty() && filled) {
+            report(Rule.CONSTRAINT_WITHOUT_NOT_VALID, op, "a FOREIGN KEY on new column " + column + " with a DEFAULT", table);
+        }
     }
 
-    private static String bareName(String name) {
-        return name.substring(name.lastIndexOf('.') + 1);
+    /** UNIQUE, PRIMARY KEY, REFERENCES and CHECK declared with a column, named the way PostgreSQL names them. */
+    private void recordInlineConstraints(String table, ColumnDefinition definition) {
+        String prefix = SchemaModel.bare(table) + "_" + definition.name();
+        if (definition.inlineUnique()) model.addUnique(prefix + "_key", new SchemaModel.UniqueKey(SchemaModel.bare(table),
+                List.of(definition.name()), true, true));
+        if (!definition.references().isEmpty()) model.addForeignKey(table, List.of(definition.name()), definition.references());
+        if (definition.inlineCheck()) model.addCheck(table, new SchemaModel.Check(prefix + "_check", "", Set.of(definition.name()), true));
+    }
+
+    /**
+     * A function is volatile if PostgreSQL says so: built-ins by their pg_proc entry, user functions by their declaration,
+     * except a LANGUAGE sql function whose body is one SELECT of an expression: the planner inlines it, so the expression's
+     * own volatility counts ("Inlining of SQL Functions").
+     */
+    private boolean isVolatile(String function, int depth) {
+        if (Volatility.isVolatileBuiltin(function)) return true;
+        Optional<SchemaModel.Function> declared = model.function(function);
+        if (declared.isEmpty() || depth > 5) return false;
+        SchemaModel.Function f = declared.get();
+        String body = f.body().strip().toLowerCase(java.util.Locale.ROOT);
+        boolean inlinable = f.language().equals("sql") && body.matches("(?s)select[^;]*;?") && !body.contains(" from ");
+        if (!inlinable) return f.volatility() == 'v';
+        Matcher calls = CALL.matcher(body.substring("select".length()));
+        while (calls.find()) {
+            if (isVolatile(calls.group(1), depth + 1)) return true;
+        }
+        return false;
+    }
+
+    private void typeChange(Operation op) {
+        String table = op.target();
+        String newType = op.detail();
+        String written = op.detail();
+        Optional<SchemaModel.Column> old = model.column(table, op.column());
+        // a new collation needs no rewrite either, but every index on the column is rebuilt for it
+        boolean recollated = newType.contains(" collate ");
+        if (recollated) newType = newType.substring(0, newType.indexOf(" collate "));
+        Optional<SchemaModel.Domain> domain = model.domain(newType);
+        String base = domain.map(SchemaModel.Domain::base).orElse(normalType(newType));
+        boolean plainCast = !newType.contains(" using ") && !(recollated && model.indexed(table, op.column()));
+        // a domain is stored as its base type, so a change between a domain and its base type is only a relabelling
+        String oldBase = old.map(c -> model.domain(c.type()).map(SchemaModel.Domain::base).orElse(normalType(c.type()))).orElse("");
+        boolean noRewrite = plainCast && old.isPresent() && (oldBase.equals(base) || SchemaModel.isBinaryCoercibleWidening(oldBase, base));
+        if (!noRewrite) {
+            report(Rule.ALTER_COLUMN_TYPE, op, op.qualifiedColumn(), written);
+        } else {
+            Set<String> rechecked = new LinkedHashSet<>();
+            for (SchemaModel.Check check : model.checks(table)) {
+                if (check.valid() && check.columns().contains(op.column())) rechecked.add("CHECK " + check.name());
+            }
+            if (domain.map(SchemaModel.Domain::constrained).orElse(false)) rechecked.add("the constraints of domain " + newType);
+            if (!rechecked.isEmpty()) report(Rule.TYPE_CHANGE_RECHECKS, op, op.qualifiedColumn(), written, String.join(" and ", rechecked));
+        }
+        model.retype(table, op.column(), newType);
+    }
+
+    private static String normalType(String type) {
+        return TYPE_ALIASES.getOrDefault(type, type);
+    }
+
+    /** SET NOT NULL skips its scan, and rejects nothing new, when the column is NOT NULL or a valid CHECK proves it. */
+    private boolean provenNotNull(String table, String column) {
+        if (model.column(table, column).map(SchemaModel.Column::notNull).orElse(false)) return true;
+        return model.checks(table).stream().anyMatch(c -> c.valid() && isNotNullTest(c.expression(), column));
+    }
+
+    private static boolean isNotNullTest(String expression, String column) {
+        return expression.replaceAll("[\\s()\"]", "").equals(column + "isnotnull");
+    }
+
+    private void addCheck(Operation op) {
+        String table = op.target();
+        String name = op.column().isEmpty() ? SchemaModel.bare(table) + "_check" : op.column();
+        boolean notValid = !op.arg(0).isEmpty();
+        String expression = op.arg(1);
+        Set<String> columns = new HashSet<>();
+        Matcher words = WORD.matcher(expression);
+        Set<String> tableColumns = model.columnsOf(table);
+        while (words.find()) {
+            // a table made with LIKE has columns the model does not list: then every word may be one
+            if (tableColumns.isEmpty() || tableColumns.contains(words.group())) columns.add(words.group());
+        }
+        String what = "CHECK constraint" + (op.column().isEmpty() ? "" : " " + op.column());
+        if (!notValid) {
+            report(Rule.CONSTRAINT_WITHOUT_NOT_VALID, op, what, table);
+        } else if (!impliedCheck(table, expression) && !onlyNewColumns(table, columns)) {
+            report(Rule.CONSTRAINT_ON_OLD_WRITES, op, what, table);
+        }
+        model.addCheck(table, new SchemaModel.Check(name, expression, columns, !notValid));
+    }
+
+    /**
+     * A CHECK naming only columns this file added without a default cannot reject the previous release's writes: they
+     * leave those columns NULL, and a CHECK whose expression is NULL passes.
+     */
+    private boolean onlyNewColumns(String table, Set<String> columns) {
+        return !columns.isEmpty() && columns.stream().allMatch(c -> addedColumns.contains(SchemaModel.bare(table) + "." + c));
+    }
+
+    private boolean impliedCheck(String table, String expression) {
+        String normal = expression.replaceAll("\\s", "");
+        if (model.checks(table).stream().anyMatch(c -> c.valid() && c.expression().replaceAll("\\s", "").equals(normal))) return true;
+        return model.columnsOf(table).stream().anyMatch(c -> isNotNullTest(expression, c)
+                && model.column(table, c).map(SchemaModel.Column::notNull).orElse(false));
+    }
+
+    private void addForeignKey(Operation op) {
+        String table = op.target();
+        boolean notValid = !op.arg(0).isEmpty();
+        String referenced = op.arg(1);
+        List<String> columns = op.args().subList(Math.min(2, op.args().size()), op.args().size());
+        String what = "FOREIGN KEY constraint" + (op.column().isEmpty() ? "" : " " + op.column());
+        if (!notValid) {
+            report(Rule.CONSTRAINT_WITHOUT_NOT_VALID, op, what, table);
+        } else if (!model.hadForeignKey(table, columns, referenced)) {
+            report(Rule.CONSTRAINT_ON_OLD_WRITES, op, what, table);
+        }
+        model.addForeignKey(table, columns, referenced);
+    }
+
+    private void addUnique(Operation op) {
+        String table = op.target();
+        String kind = op.arg(0);
+        String usingIndex = op.arg(1);
+        List<String> columns = op.args().subList(Math.min(2, op.args().size()), op.args().size());
+        String name = !op.column().isEmpty() ? op.column()
+                : SchemaModel.bare(table) + (kind.equals("PRIMARY KEY") ? "_pkey" : "_" + String.join("_", columns) + "_key");
+        if (usingIndex.isEmpty()) report(Rule.CONSTRAINT_BUILDING_INDEX, op, kind + " constraint" + (op.column().isEmpty() ? "" : " " + name), table);
+        if (kind.equals("EXCLUDE")) return;
+        // ON CONFLICT never takes a DEFERRABLE constraint as its arbiter
+        boolean deferrable = op.statement().tokens().stream().anyMatch(t -> t.isWord("deferrable"))
+                && !op.statement().text().toLowerCase(java.util.Locale.ROOT).matches("(?s).*not\\s+deferrable.*");
+        Optional<SchemaModel.UniqueKey> index = model.unique(usingIndex);
+        List<String> keyColumns = index.map(SchemaModel.UniqueKey::columns).orElse(columns);
+        if (kind.equals("PRIMARY KEY")) {
+            // a primary key makes its columns NOT NULL: a nullable one is scanned under ACCESS EXCLUSIVE, as SET NOT NULL does
+            for (String keyColumn : keyColumns) {
+                if (model.column(table, keyColumn).isPresent() && !provenNotNull(table, keyColumn)) {
+                    report(Rule.SET_NOT_NULL, op, SchemaModel.bare(table) + "." + keyColumn);
+                }
+                model.setNotNull(table, keyColumn, true);
+            }
+        }
+        if (!usingIndex.isEmpty()) model.dropIndex(usingIndex);
+        boolean plain = index.map(SchemaModel.UniqueKey::plain).orElse(usingIndex.isEmpty()) && !deferrable;
+        model.addUnique(name, new SchemaModel.UniqueKey(index.map(SchemaModel.UniqueKey::table).orElse(SchemaModel.bare(table)),
+                keyColumns, plain, true));
+    }
+
+    private void createIndex(Operation op) {
+        String table = op.target();
+        String name = op.detail();
+        boolean unique = !op.arg(0).isEmpty();
+        boolean plain = !op.arg(1).isEmpty();
+        boolean concurrently = !op.arg(2).isEmpty();
+        if (!concurrently) {
+            report(Rule.CREATE_INDEX_LOCKING, op, name.isEmpty() ? "" : name + " ", table);
+            writeLocked.add(SchemaModel.bare(table));
+        }
+        if (name.isEmpty()) return;
+        if (unique) {
+            model.addUnique(name, new SchemaModel.UniqueKey(SchemaModel.bare(table), op.args().subList(3, op.args().size()), plain, false));
+        } else {
+            model.addIndex(name, new SchemaModel.UniqueKey(SchemaModel.bare(table), op.args().subList(3, op.args().size()), plain, false));
+        }
+        created.add(SchemaModel.bare(name));
+    }
+
+    /**
+     * Dropping a unique index removes what ON CONFLICT infers its arbiter from; dropping any other index only costs
+     * speed, under a brief lock without work per row. An index the schema does not know is judged by its lock alone.
+     */
+    private void dropIndex(Operation op) {
+        String name = op.target();
+        Optional<SchemaModel.UniqueKey> unique = model.unique(name);
+        if (unique.isPresent()) {
+            dropUnique(op, name, unique.get());
+        } else if (!model.isKnownIndex(name) && op.detail().isEmpty()) {
+            report(Rule.DROP_INDEX_LOCKING, op, name);
+        }
+        model.dropIndex(name);
+    }
+
+    private void dropUnique(Operation op, String name, SchemaModel.UniqueKey key) {
+        if (key.plain() && model.hasOtherPlainUnique(name, key)) return;
+        report(Rule.DROP_UNIQUE, op, name, key.table(), String.join(", ", key.columns()));
+    }
+
+    /** A new default changes what the previous release's INSERTs store, unless old and new are both computed per call. */
+    private void setDefault(Operation op) {
+        String oldDefault = model.column(op.target(), op.column()).map(SchemaModel.Column::defaultExpression).orElse("");
+        boolean bothComputed = CALL.matcher(oldDefault).find() && CALL.matcher(op.detail()).find();
+        if (!bothComputed) report(Rule.SET_DEFAULT, op, op.qualifiedColumn());
+        model.setDefault(op.target(), op.column(), op.detail());
+    }
+
+    private void createView(Operation op) {
+        String name = op.target();
+        String body = op.arg(1);
+        Optional<String> old = model.view(name);
+        if (old.isPresent() && !sameOrAppended(old.get(), body)) report(Rule.REPLACE_VIEW, op, name);
+        if (old.isEmpty()) created.add(SchemaModel.bare(name));
+        model.defineView(name, body);
+        Finding rename = op.arg(0).isEmpty() ? renamedTables.remove(SchemaModel.bare(name)) : null;
+        // a simple view under the old name is automatically updatable: the previous release reads and writes through it
+        if (rename != null) findings.remove(rename);
+    }
+
+    /** True if the new query is the old one, or the old one with columns appended to its select list. */
+    private static boolean sameOrAppended(String oldBody, String newBody) {
+        String oldText = oldBody.replaceAll("\\s+", " ").strip();
+        String newText = newBody.replaceAll("\\s+", " ").strip();
+        if (oldText.equals(newText)) return true;
+        int oldFrom = oldText.indexOf(" from ");
+        int newFrom = newText.indexOf(" from ");
+        if (oldFrom < 0 || newFrom < 0 || !oldText.substring(oldFrom).equals(newText.substring(newFrom))) return false;
+        return newText.substring(0, newFrom).startsWith(oldText.substring(0, oldFrom) + ",");
+    }
+
+    private void createFunction(Operation op) {
+        String name = op.target();
+        Optional<SchemaModel.Function> old = model.function(name);
+        var function = new SchemaModel.Function(op.arg(0), op.arg(1).charAt(0), op.arg(2), op.arg(3));
+        if (old.isPresent() && !sameBody(old.get(), function)) report(Rule.REPLACE_FUNCTION, op, name);
+        if (old.isEmpty()) created.add(SchemaModel.bare(name));
+        model.defineFunction(name, function);
+    }
+
+    /** Bodies equal but for spacing and a final cast to the declared result type, which PostgreSQL applies anyway. */
+    private static boolean sameBody(SchemaModel.Function old, SchemaModel.Function replacement) {
+        return normalBody(old).equals(normalBody(replacement));
+    }
+
+    private static String normalBody(SchemaModel.Function function) {
+        String body = function.body().replaceAll("\\s+", "").toLowerCase(java.util.Locale.ROOT);
+        if (body.endsWith(";")) body = body.substring(0, body.length() - 1);
+        String cast = "::" + function.returns().replaceAll("\\s+", "");
+        return body.endsWith(cast) ? body.substring(0, body.length() - cast.length()) : body;
+    }
+
+    private void trigger(Operation op) {
+        boolean beforeRow = op.arg(0).equals("before") && !op.arg(1).isEmpty();
+        Optional<String> body = model.function(op.detail()).map(f -> f.body().toLowerCase(java.util.Locale.ROOT));
+        boolean refuses = body.map(b -> REFUSES_ROW.matcher(b).find()).orElse(false);
+        boolean changes = beforeRow && body.map(b -> CHANGES_ROW.matcher(b).find()).orElse(true);
+        if (refuses || changes) report(Rule.ROW_TRIGGER_CHANGES_WRITES, op, op.target(), op.detail());
+    }
+
+    /** ATTACH PARTITION scans the partition unless a valid CHECK on the partition key proves its bound. */
+    private void attachPartition(Operation op) {
+        String parent = op.target();
+        String child = op.detail();
+        if (model.hasDefaultPartition(parent)) {
+            report(Rule.PARTITION_SCAN, op, "attaches partition " + child + " to " + parent + " beside its DEFAULT partition", "the DEFAULT partition");
+        }
+        if (created.contains(SchemaModel.bare(child))) return;
+        Optional<String> key = model.partitionKey(parent);
+        boolean proven = key.isPresent() && model.checks(child).stream().anyMatch(c -> c.valid() && c.columns().contains(key.get()));
+        if (!proven) report(Rule.PARTITION_SCAN, op, "attaches partition " + child + " to " + parent + " without a CHECK proving its bound", child);
+    }
+
+    private Optional<Finding> report(Rule rule, Operation op, Object... arguments) {
+        if (created.contains(SchemaModel.bare(op.target()))) return Optional.empty();
+        Finding finding = Finding.of(rule, file, op.statement(), rule.sentence(arguments));
+        findings.add(finding);
+        return Optional.of(finding);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * A recursive-descent parser for the PostgreSQL statements a migration linter must understand (CREATE,
- * DROP, ALTER TABLE, ALTER TYPE, TRUNCATE, DELETE, UPDATE, DO); every other statement yields no
+ * DROP, ALTER, TRUNCATE, DELETE, UPDATE, DO and the maintenance commands); every other statement yields no
  * operation. It reads tokens from {@link SqlLexer}, so quoted text and comments can never look like code.
  */
 final class StatementParser {
@@ -24,62 +24,96 @@ final class StatementParser {
         if (cursor.accept("create")) create(statement, cursor, out);
         else if (cursor.accept("drop")) drop(statement, cursor, out);
         else if (cursor.accept("alter", "table")) new AlterTableParser(statement, out::add).parse(cursor);
-        else if (cursor.accept("alter", "type")) alterType(statement, cursor, out);
+        else if (cursor.accept("alter")) ObjectStatements.alter(statement, cursor, out);
         else if (cursor.accept("truncate")) truncate(statement, cursor, out);
         else if (cursor.peek().isWord("with") || cursor.peek().isWord("delete") || cursor.peek().isWord("update")) dml(statement, cursor, out);
         else if (cursor.accept("do")) doBlock(statement, cursor, out);
+        else ObjectStatements.maintenance(statement, cursor, out);
     }
 
     private static void create(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
-        cursor.accept("or", "replace");
+        boolean replace = cursor.accept("or", "replace");
         cursor.acceptAny("global", "local");
         cursor.acceptAny("temp", "temporary", "unlogged");
-        if (cursor.accept("table")) {
-            cursor.accept("if", "not", "exists");
-            String table = cursor.qualifiedName();
-            out.add(Operation.of(Operation.Kind.CREATES_TABLE, table, "", "", statement));
-            if (cursor.peek().kind() != SqlToken.Kind.LEFT_PAREN) return;
-            for (TokenCursor item : cursor.groupItems()) {
-                if (item.peek().kind() == SqlToken.Kind.WORD && Set.of("constraint", "check", "unique", "primary", "foreign",
-                        "exclude", "like").contains(item.peek().value())) continue;
-                ColumnDefinition column = ColumnDefinition.parse(item);
-                out.add(Operation.of(Operation.Kind.DEFINES_COLUMN, table, column.name(), column.type(), statement));
-            }
-        } else if (cursor.accept("unique", "index") || cursor.accept("index")) {
-            if (cursor.accept("concurrently")) return;
+        boolean unique = cursor.accept("unique");
+        if (!unique && cursor.accept("table")) {
+            createTable(statement, cursor, out);
+        } else if (cursor.accept("index")) {
+            boolean concurrently = cursor.accept("concurrently");
             cursor.accept("if", "not", "exists");
             boolean unnamed = cursor.peek().isWord("on") && !cursor.peek(1).isWord("on");
             String index = unnamed ? "" : cursor.qualifiedName();
             cursor.accept("on");
             cursor.accept("only");
-            out.add(Operation.of(Operation.Kind.CREATE_INDEX, cursor.qualifiedName(), "", index, statement));
+            String table = cursor.qualifiedName();
+            if (cursor.accept("using")) cursor.next();
+            List<String> columns = new ArrayList<>();
+            boolean plain = cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN;
+            for (TokenCursor item : cursor.groupItems()) {
+                SqlToken first = item.next();
+                if (!first.isIdentifier() || item.peek().kind() == SqlToken.Kind.LEFT_PAREN) plain = false;
+                columns.add(first.display());
+            }
+            if (cursor.restHasWord("where")) plain = false;
+            List<String> args = new ArrayList<>(List.of(unique ? "unique" : "", plain ? "plain" : "", concurrently ? "concurrently" : ""));
+            args.addAll(columns);
+            out.add(Operation.of(Operation.Kind.CREATE_INDEX, table, "", index, statement, args));
+        } else if (!unique) {
+            ObjectStatements.create(statement, cursor, replace, out);
         }
+    }
+
+    private static void createTable(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        cursor.accept("if", "not", "exists");
+        String table = cursor.qualifiedName();
+        out.add(Operation.of(Operation.Kind.CREATES_TABLE, table, "", "", statement));
+        if (cursor.accept("partition", "of")) {
+            String parent = cursor.qualifiedName();
+            out.add(Operation.of(Operation.Kind.CREATE_PARTITION, parent, "", table, statement,
+                    List.of(cursor.restHasWord("default") ? "default" : "")));
+            return;
+        }
+        if (cursor.peek().kind() != SqlToken.Kind.LEFT_PAREN) return;
+        for (TokenCursor item : cursor.groupItems()) tableItem(statement, table, item, out);
+        if (cursor.accept("partition", "by")) {
+            cursor.next();
+            List<String> key = AlterTableParser.identifiers(cursor);
+            out.add(Operation.of(Operation.Kind.CREATE_PARTITIONED, table, "", key.isEmpty() ? "" : key.getFirst(), statement));
+        }
+    }
+
+    /** One item of CREATE TABLE's parenthesised list: a column (with its inline constraints) or a table constraint. */
+    private static void tableItem(SqlStatement statement, String table, TokenCursor item, List<Operation> out) {
+        if (item.peek().isWord("like")) return;
+        if (item.peek().kind() == SqlToken.Kind.WORD && Set.of("constraint", "check", "unique", "primary", "foreign",
+                "exclude").contains(item.peek().value())) {
+            new AlterTableParser(statement, out::add).tableConstraint(table, item);
+            return;
+        }
+        ColumnDefinition column = ColumnDefinition.parse(item);
+        out.add(Operation.column(Operation.Kind.DEFINES_COLUMN, table, column, statement));
     }
 
     private static void drop(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
         String relation = cursor.accept("table") ? "table" : cursor.accept("schema") ? "schema" : cursor.accept("view") ? "view"
                 : cursor.accept("materialized", "view") ? "materialized view" : "";
         Operation.Kind kind = Operation.Kind.DROP_RELATION;
+        String detail = relation;
         if (relation.isEmpty() && cursor.accept("index")) {
-            if (cursor.accept("concurrently")) return;
+            detail = cursor.accept("concurrently") ? "concurrently" : "";
             kind = Operation.Kind.DROP_INDEX;
-        } else if (relation.isEmpty() && cursor.accept("type")) {
+        } else if (relation.isEmpty() && (cursor.accept("type") || cursor.accept("domain"))) {
             kind = Operation.Kind.DROP_TYPE;
+        } else if (relation.isEmpty() && (cursor.peek().isWord("function") || cursor.peek().isWord("procedure")
+                || cursor.peek().isWord("sequence") || cursor.peek().isWord("extension"))) {
+            detail = cursor.next().value();
+            kind = Operation.Kind.DROP_OBJECT;
         } else if (relation.isEmpty()) {
             return;
         }
         cursor.accept("if", "exists");
         for (TokenCursor name : cursor.splitRestAtCommas()) {
-            out.add(Operation.of(kind, name.qualifiedName(), "", relation, statement));
-        }
-    }
-
-    private static void alterType(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
-        String type = cursor.qualifiedName();
-        if (cursor.accept("rename", "value")) {
-            String oldValue = "'" + cursor.next().value() + "'";
-            cursor.accept("to");
-            out.add(Operation.of(Operation.Kind.RENAME_ENUM_VALUE, type, oldValue, "'" + cursor.next().value() + "'", statement));
+            out.add(Operation.of(kind, name.qualifiedName(), "", detail, statement));
         }
     }
 

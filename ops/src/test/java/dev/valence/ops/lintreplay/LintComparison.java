@@ -59,6 +59,16 @@ final class LintComparison {
         }
     }
 
+    /** Of the cases PostgreSQL showed breaking or locking, the share the linter flagged. */
+    double recall() {
+        return unsafe == 0 ? 1.0 : (double) unsafeFlagged / unsafe;
+    }
+
+    /** Of the cases PostgreSQL showed safe, the share the linter flagged. */
+    double falsePositiveRate() {
+        return safe == 0 ? 0.0 : (double) safeFlagged / safe;
+    }
+
     String report() {
         var text = new StringBuilder("ops lint against the replayed corpus (verdicts from PostgreSQL, findings VL1xx):\n");
         text.append(line("breaking", breakingFlagged, breaking, "flagged")).append(", ")

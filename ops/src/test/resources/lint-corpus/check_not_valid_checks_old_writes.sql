@@ -1,2 +1,2 @@
--- expect: none
+-- expect: VL122
 ALTER TABLE app.runs ADD CONSTRAINT runs_logs_size CHECK (length(logs) < 1000000) NOT VALID;

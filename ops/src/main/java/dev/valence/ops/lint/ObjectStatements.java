@@ -1,0 +1,174 @@
+package dev.valence.ops.lint;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The statements about objects other than tables and indexes (views, functions, triggers, sequences, types,
+ * domains) and the maintenance commands that rebuild a table or an index (REINDEX, CLUSTER, VACUUM FULL,
+ * REFRESH MATERIALIZED VIEW).
+ */
+final class ObjectStatements {
+    private ObjectStatements() {}
+
+    /** CREATE [OR REPLACE] of everything but tables and indexes, from just after CREATE [OR REPLACE]. */
+    static void create(SqlStatement statement, TokenCursor cursor, boolean replace, List<Operation> out) {
+        cursor.acceptAny("recursive", "temp", "temporary");
+        boolean materialized = cursor.accept("materialized");
+        if (cursor.accept("view")) {
+            cursor.accept("if", "not", "exists");
+            String name = cursor.qualifiedName();
+            if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+            while (!cursor.atEnd() && !cursor.peek().isWord("as")) cursor.next();
+            cursor.accept("as");
+            out.add(Operation.of(Operation.Kind.CREATE_VIEW, name, "", replace ? "replace" : "", statement,
+                    List.of(materialized ? "materialized" : "", render(cursor))));
+        } else if (cursor.peek().isWord("function") || cursor.peek().isWord("procedure")) {
+            cursor.next();
+            function(statement, cursor, replace, out);
+        } else if (cursor.accept("constraint", "trigger") || cursor.accept("trigger")) {
+            trigger(statement, cursor, out);
+        } else if (cursor.accept("domain")) {
+            String name = cursor.qualifiedName();
+            cursor.accept("as");
+            String base = cursor.next().value();
+            boolean constrained = cursor.restHasWord("check") || cursor.restHasPair("not", "null");
+            out.add(Operation.of(Operation.Kind.CREATE_DOMAIN, name, "", base, statement, List.of(constrained ? "constrained" : "")));
+            out.add(Operation.of(Operation.Kind.CREATES_TABLE, name, "", "domain", statement));
+        } else if (cursor.peek().isWord("sequence") || cursor.peek().isWord("type") || cursor.peek().isWord("schema")) {
+            String kind = cursor.next().value();
+            cursor.accept("if", "not", "exists");
+            out.add(Operation.of(Operation.Kind.CREATES_TABLE, cursor.qualifiedName(), "", kind, statement));
+        }
+    }
+
+    private static void function(SqlStatement statement, TokenCursor cursor, boolean replace, List<Operation> out) {
+        String name = cursor.qualifiedName();
+        cursor.skipGroup();
+        String language = "sql";
+        char volatility = 'v';
+        String body = "";
+        var returns = new StringBuilder();
+        boolean simple = true;
+        while (!cursor.atEnd()) {
+            if (cursor.accept("returns")) {
+                while (!cursor.atEnd() && cursor.peek().kind() != SqlToken.Kind.STRING && !cursor.peek().isWord("language")
+                        && !cursor.peek().isWord("as") && !cursor.peek().isWord("immutable") && !cursor.peek().isWord("stable")
+                        && !cursor.peek().isWord("volatile")) ColumnDefinition.appendRendered(returns, cursor.next());
+            } else if (cursor.accept("language")) {
+                language = cursor.next().value();
+            } else if (cursor.accept("immutable")) {
+                volatility = 'i';
+            } else if (cursor.accept("stable")) {
+                volatility = 's';
+            } else if (cursor.accept("security", "definer") || cursor.accept("set")) {
+                simple = false;
+            } else if (cursor.accept("as")) {
+                if (cursor.peek().kind() == SqlToken.Kind.STRING) body = cursor.next().value();
+            } else {
+                cursor.next();
+            }
+        }
+        out.add(Operation.of(Operation.Kind.CREATE_FUNCTION, name, "", replace ? "replace" : "", statement,
+                List.of(simple ? language : "not inlinable", String.valueOf(volatility), body, returns.toString())));
+    }
+
+    private static void trigger(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        cursor.next();
+        String timing = cursor.next().value();
+        while (!cursor.atEnd() && !cursor.peek().isWord("on")) cursor.next();
+        cursor.accept("on");
+        String table = cursor.qualifiedName();
+        boolean row = cursor.restHasPair("each", "row") || cursor.restHasPair("for", "row");
+        String function = "";
+        while (!cursor.atEnd()) {
+            if (cursor.accept("execute")) {
+                cursor.acceptAny("function", "procedure");
+                function = cursor.qualifiedName();
+            } else {
+                cursor.next();
+            }
+        }
+        out.add(Operation.of(Operation.Kind.CREATE_TRIGGER, table, "", function, statement, List.of(timing, row ? "row" : "")));
+    }
+
+    /** ALTER of views, sequences, functions, types, indexes and domains, from just after ALTER. */
+    static void alter(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        String kind = cursor.accept("materialized", "view") ? "materialized view" : cursor.next().value();
+        cursor.accept("if", "exists");
+        String name = cursor.qualifiedName();
+        if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+        switch (kind) {
+            case "view", "materialized view", "sequence", "function", "procedure", "type" -> {
+                if (cursor.accept("rename", "to")) {
+                    out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display(), statement, List.of(kind)));
+                } else if (kind.endsWith("view") && cursor.accept("rename")) {
+                    cursor.accept("column");
+                    String column = cursor.next().display();
+                    cursor.accept("to");
+                    out.add(Operation.of(Operation.Kind.RENAME_COLUMN, name, column, cursor.next().display(), statement));
+                } else if (cursor.accept("set", "schema")) {
+                    out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display() + "." + SchemaModel.bare(name),
+                            statement, List.of(kind)));
+                } else if (kind.equals("type") && cursor.accept("rename", "value")) {
+                    String oldValue = "'" + cursor.next().value() + "'";
+                    cursor.accept("to");
+                    out.add(Operation.of(Operation.Kind.RENAME_ENUM_VALUE, name, oldValue, "'" + cursor.next().value() + "'", statement));
+                }
+            }
+            case "index" -> {
+                if (cursor.accept("rename", "to")) out.add(Operation.of(Operation.Kind.RENAME_INDEX, name, "", cursor.next().display(), statement));
+                else if (cursor.accept("set", "tablespace")) out.add(Operation.of(Operation.Kind.REBUILD, name, "", "moves (SET TABLESPACE) index", statement));
+            }
+            case "domain" -> {
+                if (cursor.accept("set", "not", "null")) {
+                    out.add(Operation.of(Operation.Kind.DOMAIN_ADD_CHECK, name, "", "", statement, List.of("")));
+                } else if (cursor.accept("add")) {
+                    if (cursor.accept("constraint")) cursor.next();
+                    out.add(Operation.of(Operation.Kind.DOMAIN_ADD_CHECK, name, "", "", statement,
+                            List.of(cursor.restHasPair("not", "valid") ? "not valid" : "")));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** REINDEX, CLUSTER, VACUUM FULL and REFRESH MATERIALIZED VIEW without CONCURRENTLY rebuild under a blocking lock. */
+    static void maintenance(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        if (cursor.accept("reindex")) {
+            if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+            String what = cursor.next().value();
+            if (cursor.accept("concurrently")) return;
+            out.add(Operation.of(Operation.Kind.REBUILD, cursor.qualifiedName(), "", "reindexes " + what, statement));
+        } else if (cursor.accept("cluster")) {
+            if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+            cursor.accept("verbose");
+            String table = cursor.qualifiedName();
+            out.add(Operation.of(Operation.Kind.REBUILD, table.isEmpty() ? "every clustered table" : table, "", "clusters", statement));
+        } else if (cursor.accept("vacuum")) {
+            boolean full = cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN ? groupHasWord(cursor, "full") : cursor.accept("full");
+            while (!cursor.atEnd() && !cursor.peek().isIdentifier()) cursor.next();
+            while (cursor.acceptAny("freeze", "verbose", "analyze")) { }
+            if (full) out.add(Operation.of(Operation.Kind.REBUILD, cursor.qualifiedName(), "", "runs VACUUM FULL on", statement));
+        } else if (cursor.accept("refresh", "materialized", "view")) {
+            if (cursor.accept("concurrently")) return;
+            out.add(Operation.of(Operation.Kind.REBUILD, cursor.qualifiedName(), "", "refreshes materialized view", statement));
+        }
+    }
+
+    private static boolean groupHasWord(TokenCursor cursor, String word) {
+        boolean found = false;
+        for (TokenCursor item : cursor.groupItems()) {
+            if (item.peek().isWord(word) && !item.peek(1).isWord("false") && !item.peek(1).isWord("off")) found = true;
+        }
+        return found;
+    }
+
+    /** The rest of the statement rendered as text, for comparing a view's new query with its old one. */
+    static String render(TokenCursor cursor) {
+        var text = new StringBuilder();
+        List<SqlToken> rest = new ArrayList<>(cursor.rest());
+        for (SqlToken token : rest) ColumnDefinition.appendRendered(text, token);
+        return text.toString();
+    }
+}
