@@ -143,3 +143,28 @@ DROP VIEW open_orders;
 CREATE VIEW open_orders AS SELECT id, customer_id, total_cents FROM orders WHERE state = 'open';
 -- case:
 ALTER TABLE orders ALTER COLUMN placed_at TYPE text;
+
+-- === hold-nondeterministic-collation
+-- expect: breaking, locking
+-- why: A case-insensitive ICU collation (deterministic = false) makes customers_email_key a different index,
+--   rebuilt under ACCESS EXCLUSIVE; and PostgreSQL 17 refuses LIKE on a nondeterministic collation, which the
+--   previous release's search uses.
+-- before:
+CREATE COLLATION case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+-- case:
+ALTER TABLE customers ALTER COLUMN email TYPE text COLLATE case_insensitive;
+-- old:
+SELECT count(*) FROM customers WHERE email LIKE 'c4%@shop.test';
+
+-- === hold-boolean-to-text-on-tiny-table
+-- expect: breaking
+-- why: Three rows rewrite in no time, but the previous release's NOT enabled needs a boolean.
+-- case:
+ALTER TABLE flags ALTER COLUMN enabled TYPE text;
+
+-- === hold-numeric-precision-narrowed
+-- expect: breaking, locking
+-- why: numeric(5,2) to numeric(4,2) checks and rewrites every value, and the previous release's 999.99
+--   discount overflows the new precision.
+-- case:
+ALTER TABLE customers ALTER COLUMN discount TYPE numeric(4, 2);

@@ -57,7 +57,8 @@ ALTER TABLE products ADD CONSTRAINT products_price_floor CHECK (price_cents >= 1
 
 -- === hold-add-check-not-valid-refuses-old-writes
 -- expect: breaking
--- why: NOT VALID skips existing rows but applies to new ones at once: spending all credit (0) is refused.
+-- why: NOT VALID skips existing rows but applies to new ones at once: sign-up (credit 0 by default) and
+--   spending all credit are refused.
 -- case:
 ALTER TABLE customers ADD CONSTRAINT customers_credit_positive CHECK (credit_cents > 0) NOT VALID;
 

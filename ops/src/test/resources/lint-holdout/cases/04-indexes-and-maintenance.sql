@@ -180,3 +180,11 @@ ALTER TABLE customers ALTER COLUMN name SET STATISTICS 500;
 -- why: SET STORAGE changes how future values are stored; existing rows are not rewritten.
 -- case:
 ALTER TABLE customers ALTER COLUMN note SET STORAGE EXTERNAL;
+
+-- === hold-set-logged-rewrites
+-- expect: locking
+-- why: SET LOGGED writes the whole unlogged table to the WAL in a new file under ACCESS EXCLUSIVE.
+-- before:
+ALTER TABLE bookings SET UNLOGGED;
+-- case:
+ALTER TABLE bookings SET LOGGED;

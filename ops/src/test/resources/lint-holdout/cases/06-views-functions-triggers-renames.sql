@@ -192,3 +192,10 @@ CREATE TABLE customers_backup AS SELECT * FROM customers;
 COMMENT ON TABLE orders IS 'One row per order';
 COMMENT ON COLUMN customers.tier IS 'basic or gold';
 COMMENT ON FUNCTION order_total(integer, integer) IS 'line total in cents';
+
+-- === hold-drop-column-cascade-drops-view
+-- expect: breaking
+-- why: The previous release never reads orders.placed_at itself, but CASCADE also drops open_orders, which
+--   selects it and which the previous release reads.
+-- case:
+ALTER TABLE orders DROP COLUMN placed_at CASCADE;
