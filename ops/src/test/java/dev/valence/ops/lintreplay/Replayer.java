@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       changed in this transaction).</li>
  * </ul>
  * A statement that cannot run in a transaction ({@code CONCURRENTLY}) runs on its own while the second
- * connection polls {@code pg_locks}; whatever it locks is assumed to be worked through.
+ * connection polls {@code pg_locks}; it is locking when it held a lock that blocks writes while it rewrote the
+ * table or one of its indexes (a moment's lock without a rewrite is not).
  */
 final class Replayer {
     /** Rows read or changed in a table before a statement counts as working through it rather than touching a few. */
@@ -119,12 +120,17 @@ final class Replayer {
         try (var s = migration.createStatement()) {
             for (String statement : SqlScript.statements(c.migration())) {
                 if (!oneTransaction && ReplayCase.outsideTransaction(statement)) {
+                    // such statements take a lock that blocks writes only for a moment (DETACH ... CONCURRENTLY's last
+                    // step), unless they rewrite the table or an index under it (VACUUM FULL): only that is locking
+                    Snapshot before = Snapshot.of(migration, tables);
                     Map<Long, LockMode> held = runWatched(s, statement, watcher, pid);
+                    Snapshot after = Snapshot.of(migration, tables);
                     for (Table t : tables) {
                         LockMode mode = held.getOrDefault(t.oid(), LockMode.NONE);
-                        if (mode.blocksWrites()) {
+                        if (mode.blocksWrites() && after.rewritten(t, before)) {
                             categories.add(Category.LOCKING);
-                            evidence.add(t.name() + " held " + mode + " during a statement outside a transaction");
+                            evidence.add(t.name() + " held " + mode + " while rewritten or reindexed by a statement outside a"
+                                    + " transaction: " + oneLine(statement));
                         }
                     }
                     continue;
