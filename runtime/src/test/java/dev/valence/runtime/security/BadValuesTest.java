@@ -1,4 +1,6 @@
-package dev.valence.runtime;
+package dev.valence.runtime.security;
+
+import dev.valence.runtime.TestPlatform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
