@@ -2,6 +2,7 @@ package dev.valence.ops.lint;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The statements about objects other than tables and indexes (views, functions, triggers, sequences, types,
@@ -74,7 +75,7 @@ final class ObjectStatements {
     }
 
     private static void trigger(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
-        cursor.next();
+        String trigger = cursor.next().display();
         String timing = cursor.next().value();
         while (!cursor.atEnd() && !cursor.peek().isWord("on")) cursor.next();
         cursor.accept("on");
@@ -89,7 +90,7 @@ final class ObjectStatements {
                 cursor.next();
             }
         }
-        out.add(Operation.of(Operation.Kind.CREATE_TRIGGER, table, "", function, statement, List.of(timing, row ? "row" : "")));
+        out.add(Operation.of(Operation.Kind.CREATE_TRIGGER, table, "", function, statement, List.of(timing, row ? "row" : "", trigger)));
     }
 
     /** ALTER of views, sequences, functions, types, indexes and domains, from just after ALTER. */
@@ -98,6 +99,37 @@ final class ObjectStatements {
         cursor.accept("if", "exists");
         String name = cursor.qualifiedName();
         if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+        if (cursor.accept("owner", "to")) {
+            out.add(Operation.of(Operation.Kind.OWNER_CHANGE, name, "", cursor.next().display(), statement, List.of(kind)));
+            return;
+        }
+        switch (kind) {
+            case "publication" -> AccessStatements.alterPublication(statement, name, cursor, out);
+            case "policy" -> {
+                cursor.accept("on");
+                String table = cursor.qualifiedName();
+                if (!cursor.peek().isWord("rename")) {
+                    out.add(Operation.of(Operation.Kind.DROP_POLICY, table, "", name, statement, List.of("alters")));
+                }
+            }
+            case "extension" -> {
+                if (cursor.accept("set", "schema")) {
+                    out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display() + "." + SchemaModel.bare(name),
+                            statement, List.of(kind)));
+                }
+            }
+            default -> { }
+        }
+        if (kind.equals("sequence") && !cursor.peek().isWord("rename") && !cursor.peek().isWord("set")) {
+            List<String> risks = SequenceOptions.risks(cursor);
+            if (!risks.isEmpty()) out.add(Operation.of(Operation.Kind.SEQUENCE_CHANGE, name, "", String.join(", ", risks), statement));
+            return;
+        }
+        if (kind.endsWith("view") && cursor.peek().isWord("set") && cursor.peek(1).kind() == SqlToken.Kind.LEFT_PAREN) {
+            cursor.next();
+            viewOptions(statement, name, cursor, out);
+            return;
+        }
         switch (kind) {
             case "view", "materialized view", "sequence", "function", "procedure", "type" -> {
                 if (cursor.accept("rename", "to")) {
@@ -130,6 +162,24 @@ final class ObjectStatements {
                 }
             }
             default -> { }
+        }
+    }
+
+    /** ALTER VIEW ... SET (check_option = ..., security_invoker = ...): the options that change what old statements may do. */
+    private static void viewOptions(SqlStatement statement, String view, TokenCursor cursor, List<Operation> out) {
+        for (TokenCursor option : cursor.groupItems()) {
+            String key = option.next().value();
+            var value = new StringBuilder();
+            while (!option.atEnd()) value.append(option.next().value().toLowerCase(java.util.Locale.ROOT));
+            String set = value.toString().replace("=", "");
+            boolean on = set.isEmpty() || Set.of("true", "on", "1", "yes").contains(set);
+            if (key.equals("check_option")) {
+                out.add(Operation.of(Operation.Kind.VIEW_OPTION, view, "", "check_option",
+                        statement, List.of("the previous release's INSERTs and UPDATEs through it fail for rows outside its WHERE")));
+            } else if (key.equals("security_invoker") && on) {
+                out.add(Operation.of(Operation.Kind.VIEW_OPTION, view, "", "security_invoker",
+                        statement, List.of("the previous release's reads through it need privileges (and pass row security) on its tables as the caller")));
+            }
         }
     }
 

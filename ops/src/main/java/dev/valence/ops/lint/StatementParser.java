@@ -10,7 +10,7 @@ import java.util.Set;
  * operation. It reads tokens from {@link SqlLexer}, so quoted text and comments can never look like code.
  */
 final class StatementParser {
-    private static final Set<String> STATEMENT_VERBS = Set.of("create", "drop", "alter", "truncate", "delete", "update", "with");
+    private static final Set<String> STATEMENT_VERBS = Set.of("create", "drop", "alter", "truncate", "delete", "update", "with", "revoke");
 
     private StatementParser() {}
 
@@ -28,6 +28,7 @@ final class StatementParser {
         else if (cursor.accept("truncate")) truncate(statement, cursor, out);
         else if (cursor.peek().isWord("with") || cursor.peek().isWord("delete") || cursor.peek().isWord("update")) dml(statement, cursor, out);
         else if (cursor.accept("do")) doBlock(statement, cursor, out);
+        else if (cursor.accept("revoke")) AccessStatements.revoke(statement, cursor, out);
         else ObjectStatements.maintenance(statement, cursor, out);
     }
 
@@ -58,6 +59,8 @@ final class StatementParser {
             List<String> args = new ArrayList<>(List.of(unique ? "unique" : "", plain ? "plain" : "", concurrently ? "concurrently" : ""));
             args.addAll(columns);
             out.add(Operation.of(Operation.Kind.CREATE_INDEX, table, "", index, statement, args));
+        } else if (!unique && AccessStatements.startsCreate(cursor)) {
+            AccessStatements.create(statement, cursor, out);
         } else if (!unique) {
             ObjectStatements.create(statement, cursor, replace, out);
         }
@@ -95,6 +98,10 @@ final class StatementParser {
     }
 
     private static void drop(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        if (AccessStatements.startsDrop(cursor)) {
+            AccessStatements.drop(statement, cursor, out);
+            return;
+        }
         String relation = cursor.accept("table") ? "table" : cursor.accept("schema") ? "schema" : cursor.accept("view") ? "view"
                 : cursor.accept("materialized", "view") ? "materialized view" : "";
         Operation.Kind kind = Operation.Kind.DROP_RELATION;
