@@ -280,20 +280,18 @@ final class RuleChecker {
     }
 
     /**
-     * GENERATED ALWAYS refuses the values the previous release may write; adding a BY DEFAULT identity gives old INSERTs
-     * that omit the column a number where they stored NULL or a default, unless the column was NOT NULL without a
-     * default (then those INSERTs always named it).
+     * An identity added to an existing column: where the column was NOT NULL without a default the previous release's
+     * INSERTs always name it, so ALWAYS refuses them and BY DEFAULT changes nothing; otherwise they may omit it and now
+     * store a number where they stored NULL or the default. SET GENERATED ALWAYS on an existing BY DEFAULT identity is
+     * left alone: code written against an identity omits the column, and whether it ever sends an explicit id is not
+     * in the schema.
      */
     private void identityChange(Operation op) {
-        switch (op.detail()) {
-            case "always", "add always" -> report(Rule.IDENTITY_ALWAYS, op, op.qualifiedColumn());
-            case "add by default" -> {
-                Optional<SchemaModel.Column> old = model.column(op.target(), op.column());
-                boolean alwaysNamed = old.map(c -> c.notNull() && c.defaultExpression().isEmpty()).orElse(false);
-                if (!alwaysNamed) report(Rule.SET_DEFAULT, op, op.qualifiedColumn());
-            }
-            default -> { }
-        }
+        if (!op.detail().startsWith("add ")) return;
+        Optional<SchemaModel.Column> old = model.column(op.target(), op.column());
+        boolean alwaysNamed = old.map(c -> c.notNull() && c.defaultExpression().isEmpty()).orElse(false);
+        if (!alwaysNamed) report(Rule.SET_DEFAULT, op, op.qualifiedColumn());
+        else if (op.detail().equals("add always")) report(Rule.IDENTITY_ALWAYS, op, op.qualifiedColumn());
     }
 
     /** DROP TRIGGER or DISABLE TRIGGER (name, ALL or USER): judged by what the removed trigger's function did. */
