@@ -2,6 +2,7 @@ package dev.valence.ops.lint;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The statements that decide who may read and write what, and what a write does besides storing the row: REVOKE,
@@ -57,7 +58,20 @@ final class AccessStatements {
             cursor.accept("on");
             String table = cursor.qualifiedName();
             boolean restrictive = cursor.accept("as", "restrictive");
-            out.add(Operation.of(Operation.Kind.CREATE_POLICY, table, "", name, statement, List.of(restrictive ? "restrictive" : "")));
+            cursor.accept("as", "permissive");
+            String command = cursor.accept("for") ? cursor.next().value() : "all";
+            String using = "";
+            String check = "";
+            while (!cursor.atEnd()) {
+                if (cursor.accept("using")) using = AlterTableParser.groupText(cursor).strip();
+                else if (cursor.accept("with", "check")) check = AlterTableParser.groupText(cursor).strip();
+                else cursor.next();
+            }
+            // USING serves as WITH CHECK too when there is none: a policy for ALL commands that is true both ways admits every row
+            boolean admitsAll = command.equals("all") && Set.of("", "true").contains(using) && Set.of("", "true").contains(check)
+                    && !(using.isEmpty() && check.isEmpty());
+            out.add(Operation.of(Operation.Kind.CREATE_POLICY, table, "", name, statement,
+                    List.of(restrictive ? "restrictive" : "", admitsAll ? "admits all" : "")));
         } else if (cursor.accept("publication")) {
             String name = cursor.next().display();
             publication(statement, name, "create", cursor, out);

@@ -20,10 +20,16 @@ final class ObjectStatements {
             cursor.accept("if", "not", "exists");
             String name = cursor.qualifiedName();
             if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
-            while (!cursor.atEnd() && !cursor.peek().isWord("as")) cursor.next();
+            List<Operation> options = new ArrayList<>();
+            while (!cursor.atEnd() && !cursor.peek().isWord("as")) {
+                if (cursor.accept("with") && cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) viewOptions(statement, name, cursor, options);
+                else cursor.next();
+            }
             cursor.accept("as");
             out.add(Operation.of(Operation.Kind.CREATE_VIEW, name, "", replace ? "replace" : "", statement,
                     List.of(materialized ? "materialized" : "", render(cursor))));
+            // judged after the view is recorded: on a view this file creates they are exempt, on a replaced one they count
+            out.addAll(options);
         } else if (cursor.peek().isWord("function") || cursor.peek().isWord("procedure")) {
             cursor.next();
             function(statement, cursor, replace, out);
@@ -186,7 +192,8 @@ final class ObjectStatements {
     /** REINDEX, CLUSTER, VACUUM FULL and REFRESH MATERIALIZED VIEW without CONCURRENTLY rebuild under a blocking lock. */
     static void maintenance(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
         if (cursor.accept("reindex")) {
-            if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+            // since PostgreSQL 14 CONCURRENTLY may also be written among the parenthesised options
+            if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN && groupHasWord(cursor, "concurrently")) return;
             String what = cursor.next().value();
             if (cursor.accept("concurrently")) return;
             out.add(Operation.of(Operation.Kind.REBUILD, cursor.qualifiedName(), "", "reindexes " + what, statement));

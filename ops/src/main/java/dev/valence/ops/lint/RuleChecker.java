@@ -155,8 +155,10 @@ final class RuleChecker {
             case OWNER_CHANGE -> report(Rule.OWNER_CHANGED, op, op.arg(0) + " " + table, op.detail());
             case ROW_SECURITY -> rowSecurity(op);
             case CREATE_POLICY -> {
-                if (op.arg(0).isEmpty()) facts().addPermissivePolicy(table);
-                else if (facts().rowSecurity(table)) report(Rule.ROW_SECURITY, op, "adds restrictive policy " + op.detail() + " on " + table);
+                if (op.arg(0).isEmpty() && !op.arg(1).isEmpty()) facts().addOpenPolicy(table);
+                else if (!op.arg(0).isEmpty() && facts().rowSecurity(table)) {
+                    report(Rule.ROW_SECURITY, op, "adds restrictive policy " + op.detail() + " on " + table);
+                }
             }
             case DROP_POLICY -> {
                 if (facts().rowSecurity(table)) report(Rule.ROW_SECURITY, op, op.arg(0) + " policy " + op.detail() + " on " + table + ", whose row security is on");
@@ -188,21 +190,22 @@ final class RuleChecker {
     }
 
     /**
-     * ENABLE or FORCE ROW LEVEL SECURITY on a table without a permissive policy leaves the roles it applies to with no
-     * rows at all; with permissive policies the migration's author chose who sees what, and the linter cannot judge it.
+     * ENABLE or FORCE ROW LEVEL SECURITY leaves the roles it applies to only the rows some permissive policy admits (none
+     * without a policy). Only a permissive policy for ALL commands that is true both ways proves the previous release
+     * still sees and writes every row; any other policy's expression is a filter the previous release never applied.
      */
     private void rowSecurity(Operation op) {
         String table = op.target();
         switch (op.detail()) {
             case "enable" -> {
-                if (!facts().rowSecurity(table) && !facts().hasPermissivePolicy(table)) {
-                    report(Rule.ROW_SECURITY, op, "enables row-level security on " + table + ", which has no permissive policy");
+                if (!facts().rowSecurity(table) && !facts().hasOpenPolicy(table)) {
+                    report(Rule.ROW_SECURITY, op, "enables row-level security on " + table + ", which has no policy admitting every row");
                 }
                 facts().rowSecurity(table, true);
             }
             case "force" -> {
-                if (!facts().forcedRowSecurity(table) && !facts().hasPermissivePolicy(table)) {
-                    report(Rule.ROW_SECURITY, op, "forces row-level security on " + table + " (its owner included), which has no permissive policy");
+                if (!facts().forcedRowSecurity(table) && !facts().hasOpenPolicy(table)) {
+                    report(Rule.ROW_SECURITY, op, "forces row-level security on " + table + " (its owner included), which has no policy admitting every row");
                 }
                 facts().forceRowSecurity(table, true);
             }
@@ -504,7 +507,10 @@ final class RuleChecker {
         String name = op.detail();
         boolean unique = !op.arg(0).isEmpty();
         boolean plain = !op.arg(1).isEmpty();
-        boolean concurrently = !op.arg(2).isEmpty();
+        // CREATE INDEX ON ONLY a partitioned table builds nothing: the parent holds no rows, and the index stays invalid
+        // until each partition's index (built CONCURRENTLY) is attached
+        boolean buildsNothing = op.arg(2).equals("only") && model.partitionKey(table).isPresent();
+        boolean concurrently = op.arg(2).equals("concurrently") || buildsNothing;
         if (!concurrently) {
             report(Rule.CREATE_INDEX_LOCKING, op, name.isEmpty() ? "" : name + " ", table);
             writeLocked.add(SchemaModel.bare(table));
@@ -593,7 +599,10 @@ final class RuleChecker {
     private void trigger(Operation op) {
         boolean beforeRow = op.arg(0).equals("before") && !op.arg(1).isEmpty();
         if (!op.arg(2).isEmpty()) facts().defineTrigger(op.arg(2), new TableFacts.Trigger(op.target(), op.detail()));
-        judgeTrigger(op, op.detail(), beforeRow);
+        // an INSTEAD OF trigger on a view does the write in place of PostgreSQL: the previous release's writes through an
+        // automatically updatable view now do whatever its function does
+        if (op.arg(0).equals("instead")) report(Rule.ROW_TRIGGER_CHANGES_WRITES, op, op.target(), op.detail());
+        else judgeTrigger(op, op.detail(), beforeRow);
     }
 
     private void judgeTrigger(Operation op, String function, boolean beforeRow) {

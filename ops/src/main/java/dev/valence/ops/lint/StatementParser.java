@@ -45,7 +45,7 @@ final class StatementParser {
             boolean unnamed = cursor.peek().isWord("on") && !cursor.peek(1).isWord("on");
             String index = unnamed ? "" : cursor.qualifiedName();
             cursor.accept("on");
-            cursor.accept("only");
+            boolean parentOnly = cursor.accept("only");
             String table = cursor.qualifiedName();
             if (cursor.accept("using")) cursor.next();
             List<String> columns = new ArrayList<>();
@@ -56,7 +56,8 @@ final class StatementParser {
                 columns.add(first.display());
             }
             if (cursor.restHasWord("where")) plain = false;
-            List<String> args = new ArrayList<>(List.of(unique ? "unique" : "", plain ? "plain" : "", concurrently ? "concurrently" : ""));
+            List<String> args = new ArrayList<>(List.of(unique ? "unique" : "", plain ? "plain" : "",
+                    concurrently ? "concurrently" : parentOnly ? "only" : ""));
             args.addAll(columns);
             out.add(Operation.of(Operation.Kind.CREATE_INDEX, table, "", index, statement, args));
         } else if (!unique && AccessStatements.startsCreate(cursor)) {

@@ -29,7 +29,7 @@ final class TableFacts {
     private final Map<String, Publication> publications = new HashMap<>();
     private final Set<String> rowSecurity = new HashSet<>();
     private final Set<String> forcedRowSecurity = new HashSet<>();
-    private final Map<String, Integer> permissivePolicies = new HashMap<>();
+    private final Map<String, Integer> openPolicies = new HashMap<>();
     private final Map<String, Trigger> triggers = new HashMap<>();
     /** Rules that do INSTEAD, {@code table.rule}. */
     private final Set<String> insteadRules = new HashSet<>();
@@ -104,12 +104,14 @@ final class TableFacts {
         return forcedRowSecurity.contains(bare(table));
     }
 
-    void addPermissivePolicy(String table) {
-        permissivePolicies.merge(bare(table), 1, Integer::sum);
+    /** Records a permissive policy that admits every row for every command (USING (true), or WITH CHECK (true) alone). */
+    void addOpenPolicy(String table) {
+        openPolicies.merge(bare(table), 1, Integer::sum);
     }
 
-    boolean hasPermissivePolicy(String table) {
-        return permissivePolicies.getOrDefault(bare(table), 0) > 0;
+    /** True if a permissive policy admits every row to every command: row security then hides and refuses nothing. */
+    boolean hasOpenPolicy(String table) {
+        return openPolicies.getOrDefault(bare(table), 0) > 0;
     }
 
     void defineTrigger(String name, Trigger trigger) {

@@ -42,6 +42,7 @@ class LintMoreRulesTest {
             CREATE TRIGGER notes_audit AFTER INSERT ON app.notes FOR EACH ROW EXECUTE FUNCTION app.audit();
             CREATE VIEW app.active AS SELECT id, email FROM app.users WHERE nick IS NOT NULL;
             CREATE RULE logs_keep AS ON DELETE TO app.logs DO INSTEAD NOTHING;
+            CREATE TABLE app.events (at timestamptz NOT NULL) PARTITION BY RANGE (at);
             """;
 
     static Stream<Arguments> cases() {
@@ -55,9 +56,11 @@ class LintMoreRulesTest {
                 codes("a new owner takes the old owner's privileges", "ALTER TABLE app.users OWNER TO someone_else;", "VL136"),
                 codes("a sequence's new owner takes them too", "ALTER SEQUENCE app.invoice_numbers OWNER TO someone_else;", "VL136"),
                 codes("row security without a policy hides every row", "ALTER TABLE app.users ENABLE ROW LEVEL SECURITY;", "VL137"),
-                codes("row security after a permissive policy is the author's choice",
-                        "CREATE POLICY users_tenant ON app.users USING (tenant = 1);\nALTER TABLE app.users ENABLE ROW LEVEL SECURITY;"),
-                codes("a table with a permissive policy may enable row security", "ALTER TABLE app.secrets ENABLE ROW LEVEL SECURITY;"),
+                codes("row security with a filtering policy hides the rows it filters",
+                        "CREATE POLICY users_tenant ON app.users USING (tenant = 1);\nALTER TABLE app.users ENABLE ROW LEVEL SECURITY;", "VL137"),
+                codes("a policy for SELECT only still refuses writes", "CREATE POLICY logs_read ON app.logs FOR SELECT USING (true);\n"
+                        + "ALTER TABLE app.logs ENABLE ROW LEVEL SECURITY;", "VL137"),
+                codes("a table whose policy filters by owner hides others' rows", "ALTER TABLE app.secrets ENABLE ROW LEVEL SECURITY;", "VL137"),
                 codes("forcing row security without a policy hides every row from the owner too", "ALTER TABLE app.logs FORCE ROW LEVEL SECURITY;", "VL137"),
                 codes("a restrictive policy narrows what old queries see",
                         "CREATE POLICY notes_few ON app.notes AS RESTRICTIVE USING (id < 10);", "VL137"),
@@ -72,7 +75,7 @@ class LintMoreRulesTest {
                 codes("a table with a primary key may be published", "CREATE PUBLICATION notes_pub FOR TABLE app.notes;"),
                 codes("a unique index as replica identity lets a table be published",
                         "ALTER TABLE app.keyed REPLICA IDENTITY USING INDEX keyed_code_idx;\nCREATE PUBLICATION keyed_pub FOR TABLE app.keyed;"),
-                codes("FOR ALL TABLES includes every table without a key", "CREATE PUBLICATION everything FOR ALL TABLES;", "VL138", "VL138"),
+                codes("FOR ALL TABLES includes every table without a key (logs, keyed, events)", "CREATE PUBLICATION everything FOR ALL TABLES;", "VL138", "VL138", "VL138"),
                 codes("a row filter outside the replica identity refuses updates",
                         "CREATE PUBLICATION notes_pub FOR TABLE app.notes WHERE (body <> '');", "VL138"),
                 codes("a row filter inside the replica identity is fine",
@@ -110,6 +113,18 @@ class LintMoreRulesTest {
                 codes("check_option refuses writes outside the view", "ALTER VIEW app.active SET (check_option = local);", "VL144"),
                 codes("security_invoker checks the caller's privileges", "ALTER VIEW app.active SET (security_invoker = true);", "VL144"),
                 codes("security_barrier changes no answer", "ALTER VIEW app.active SET (security_barrier = true);"),
+                codes("a replaced view with security_invoker checks the caller",
+                        "CREATE OR REPLACE VIEW app.active WITH (security_invoker = true) AS SELECT id, email FROM app.users WHERE nick IS NOT NULL;", "VL144"),
+                codes("a new view with check_option refuses nothing old",
+                        "CREATE VIEW app.named WITH (check_option = local) AS SELECT id, nick FROM app.users WHERE nick IS NOT NULL;"),
+                codes("an INSTEAD OF trigger replaces writes through the view",
+                        "CREATE TRIGGER active_write INSTEAD OF INSERT ON app.active FOR EACH ROW EXECUTE FUNCTION app.noop();", "VL130"),
+                codes("a policy admitting every row keeps old queries whole",
+                        "CREATE POLICY users_all ON app.users USING (true);\nALTER TABLE app.users ENABLE ROW LEVEL SECURITY;"),
+                codes("CREATE INDEX ON ONLY a partitioned table builds nothing", "CREATE INDEX events_at_idx ON ONLY app.events (at);"),
+                codes("CREATE INDEX on a partitioned table builds every partition's index", "CREATE INDEX events_at_idx ON app.events (at);", "VL111"),
+                codes("REINDEX with CONCURRENTLY among its options", "REINDEX (CONCURRENTLY) TABLE app.users;"),
+                codes("REINDEX without it rebuilds under lock", "REINDEX (VERBOSE) TABLE app.users;", "VL131"),
                 codes("moving an extension moves the functions old code names", "ALTER EXTENSION pgcrypto SET SCHEMA tools;", "VL125"),
                 codes("a comment changes nothing", "COMMENT ON TABLE app.users IS 'people';"));
     }
