@@ -97,6 +97,10 @@ final class AlterTableParser {
         } else if (cursor.accept("enable")) {
             cursor.acceptAny("replica", "always");
             if (cursor.accept("trigger")) emit(Operation.Kind.ENABLE_TRIGGER, "", cursor.next().display());
+        } else if (cursor.accept("no", "inherit")) {
+            emit(Operation.Kind.INHERITANCE, "", cursor.qualifiedName(), List.of("no"));
+        } else if (cursor.accept("inherit")) {
+            emit(Operation.Kind.INHERITANCE, "", cursor.qualifiedName(), List.of(""));
         } else if (cursor.accept("disable", "rule")) {
             emit(Operation.Kind.REMOVE_RULE, "", cursor.next().display(), List.of("disables"));
         } else if (cursor.accept("set", "unlogged") || cursor.accept("set", "logged")) {

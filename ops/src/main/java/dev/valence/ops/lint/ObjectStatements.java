@@ -126,6 +126,12 @@ final class ObjectStatements {
             }
             default -> { }
         }
+        if ((kind.equals("function") || kind.equals("procedure") || kind.equals("routine")) && !cursor.peek().isWord("rename")
+                && !cursor.peek().isWord("owner") && !(cursor.peek().isWord("set") && cursor.peek(1).isWord("schema"))) {
+            List<String> changes = functionChanges(cursor);
+            if (!changes.isEmpty()) out.add(Operation.of(Operation.Kind.FUNCTION_CHANGE, name, "", String.join(", ", changes), statement));
+            return;
+        }
         if (kind.equals("sequence") && !cursor.peek().isWord("rename") && !cursor.peek().isWord("set")) {
             List<String> risks = SequenceOptions.risks(cursor);
             if (!risks.isEmpty()) out.add(Operation.of(Operation.Kind.SEQUENCE_CHANGE, name, "", String.join(", ", risks), statement));
@@ -169,6 +175,26 @@ final class ObjectStatements {
             }
             default -> { }
         }
+    }
+
+    /**
+     * The actions of ALTER FUNCTION that change what a call returns or may do: STRICT (NULL in, NULL out without running),
+     * CALLED ON NULL INPUT (runs on NULL where it answered NULL), SECURITY DEFINER / INVOKER (whose privileges the body
+     * runs with) and SET / RESET of a setting such as search_path (how its names resolve). Volatility, cost, rows,
+     * parallel safety and LEAKPROOF change plans, not answers.
+     */
+    private static List<String> functionChanges(TokenCursor cursor) {
+        List<String> changes = new ArrayList<>();
+        while (!cursor.atEnd()) {
+            if (cursor.accept("strict") || cursor.accept("returns", "null", "on", "null", "input")) changes.add("STRICT");
+            else if (cursor.accept("called", "on", "null", "input")) changes.add("CALLED ON NULL INPUT");
+            else if (cursor.accept("external")) continue;
+            else if (cursor.accept("security")) changes.add("SECURITY " + cursor.next().value().toUpperCase(java.util.Locale.ROOT));
+            else if (cursor.peek().isWord("set") || cursor.peek().isWord("reset")) {
+                changes.add(cursor.next().value().toUpperCase(java.util.Locale.ROOT) + " " + cursor.next().value());
+            } else cursor.next();
+        }
+        return changes;
     }
 
     /** ALTER VIEW ... SET (check_option = ..., security_invoker = ...): the options that change what old statements may do. */

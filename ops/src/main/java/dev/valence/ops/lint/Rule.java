@@ -147,7 +147,7 @@ enum Rule {
     DETACH_PARTITION("VL133", Severity.ERROR, true, false,
             "detaches partition %s from %s, so the previous release's queries of %s no longer see its rows",
             "detach a partition only once no code reads its rows through the parent",
-            "After DETACH PARTITION the rows stay in the detached table, but queries of the partitioned table no longer return them."),
+            "After DETACH PARTITION (or NO INHERIT of an inheritance child) the rows stay in the detached table, but queries of the parent no longer return them."),
     TYPE_CHANGE_RECHECKS("VL134", Severity.ERROR, false, true,
             "changes the type of column %s to %s without a rewrite, but PostgreSQL re-verifies %s against every row under an ACCESS EXCLUSIVE lock",
             "drop the CHECK first (or add the domain's constraint NOT VALID later), change the type, then add the CHECK NOT VALID and VALIDATE it",
@@ -191,7 +191,15 @@ enum Rule {
     VIEW_OPTION("VL144", Severity.ERROR, true, false,
             "sets %s on view %s, so %s",
             "set check_option or security_invoker only once the running release's writes and role pass it",
-            "WITH CHECK OPTION (check_option) makes INSERT and UPDATE through the view fail when the row falls outside the view's WHERE; security_invoker checks the base tables' privileges and row security against the caller instead of the view's owner.");
+            "WITH CHECK OPTION (check_option) makes INSERT and UPDATE through the view fail when the row falls outside the view's WHERE; security_invoker checks the base tables' privileges and row security against the caller instead of the view's owner."),
+    FUNCTION_BEHAVIOUR("VL145", Severity.ERROR, true, false,
+            "changes how function %s runs (%s), so the previous release's calls may return other results or be refused",
+            "create the function under a new name with the new behaviour and switch code to it",
+            "ALTER FUNCTION ... STRICT returns NULL for any NULL argument without running the body; CALLED ON NULL INPUT runs the body where NULL came back; SECURITY DEFINER or INVOKER changes whose privileges (and row security) the body runs with; SET or RESET of a setting such as search_path changes how the body's names resolve. Volatility, COST, ROWS, PARALLEL and LEAKPROOF change plans, not answers, and are not flagged."),
+    INHERITANCE_ADDED("VL146", Severity.ERROR, true, false,
+            "makes %s a child of %s (INHERIT), so the previous release's queries of %s also return its rows",
+            "query the parent with ONLY, or add the child once no running release reads the parent without it",
+            "A query of a table that has inheritance children scans the children too (unless it says ONLY); INHERIT adds a populated table's rows to every such query at once, and NO INHERIT (VL133) removes them.");
 
     private final String code;
     private final Severity severity;

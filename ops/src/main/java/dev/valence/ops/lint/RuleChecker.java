@@ -182,6 +182,12 @@ final class RuleChecker {
             case REMOVE_TRIGGER -> removeTrigger(op);
             case ENABLE_TRIGGER -> facts().trigger(table, op.detail()).ifPresent(t -> judgeTrigger(op, t.function(), false));
             case VIEW_OPTION -> report(Rule.VIEW_OPTION, op, op.detail(), table, op.arg(0));
+            case FUNCTION_CHANGE -> report(Rule.FUNCTION_BEHAVIOUR, op, table, op.detail());
+            case INHERITANCE -> {
+                // the child is the table altered; its rows join or leave every query of the parent
+                if (op.arg(0).equals("no")) report(Rule.DETACH_PARTITION, op, table, op.detail(), op.detail());
+                else if (!created.contains(SchemaModel.bare(table))) report(Rule.INHERITANCE_ADDED, op, table, op.detail(), op.detail());
+            }
         }
     }
 

@@ -125,6 +125,14 @@ class LintMoreRulesTest {
                 codes("CREATE INDEX on a partitioned table builds every partition's index", "CREATE INDEX events_at_idx ON app.events (at);", "VL111"),
                 codes("REINDEX with CONCURRENTLY among its options", "REINDEX (CONCURRENTLY) TABLE app.users;"),
                 codes("REINDEX without it rebuilds under lock", "REINDEX (VERBOSE) TABLE app.users;", "VL131"),
+                codes("a function made STRICT answers NULL for NULL arguments", "ALTER FUNCTION app.touch() STRICT;", "VL145"),
+                codes("a function's search_path changes how its names resolve", "ALTER FUNCTION app.touch() SET search_path = tools;", "VL145"),
+                codes("a function's volatility and cost change plans only", "ALTER FUNCTION app.touch() STABLE COST 10;"),
+                codes("renaming a function is VL125, not a behaviour change", "ALTER FUNCTION app.touch() RENAME TO touch2;", "VL125"),
+                codes("a populated table made a child adds its rows to the parent's queries", "ALTER TABLE app.logs INHERIT app.keyed;", "VL146"),
+                codes("a child that leaves takes its rows with it", "ALTER TABLE app.logs NO INHERIT app.keyed;", "VL133"),
+                codes("a table this file creates may join a parent", "CREATE TABLE app.more (code text NOT NULL, label text);\n"
+                        + "ALTER TABLE app.more INHERIT app.keyed;"),
                 codes("moving an extension moves the functions old code names", "ALTER EXTENSION pgcrypto SET SCHEMA tools;", "VL125"),
                 codes("a comment changes nothing", "COMMENT ON TABLE app.users IS 'people';"));
     }
@@ -151,7 +159,7 @@ class LintMoreRulesTest {
     }
 
     @ParameterizedTest(name = "ops lint explain {0} names the rule, its traits, why and the fix")
-    @ValueSource(strings = {"VL135", "VL136", "VL137", "VL138", "VL139", "VL140", "VL141", "VL142", "VL143", "VL144"})
+    @ValueSource(strings = {"VL135", "VL136", "VL137", "VL138", "VL139", "VL140", "VL141", "VL142", "VL143", "VL144", "VL145", "VL146"})
     void every_new_rule_is_explained(String code) {
         var out = new StringWriter();
         var line = Ops.commandLine();
