@@ -12,43 +12,69 @@ import java.util.Set;
 final class AccessStatements {
     private AccessStatements() {}
 
-    /** REVOKE [GRANT OPTION FOR] privileges ON [kind] objects FROM roles; one operation per object. */
-    static void revoke(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+    private static final Set<String> ROLE_LIST_END = Set.of("cascade", "restrict", "granted", "with");
+
+    /**
+     * GRANT ... TO and REVOKE [GRANT OPTION FOR] ... FROM: one operation per object, with the object's kind and the roles.
+     * A membership (GRANT role TO role) has no ON; its object is {@code role:NAME}. {@code ALL ... IN SCHEMA s} is
+     * {@code schema:s}.
+     */
+    static void privileges(SqlStatement statement, TokenCursor cursor, boolean grant, List<Operation> out) {
         // revoking only the right to grant onward leaves the role's own access as it was
-        if (cursor.accept("grant", "option", "for")) return;
+        if (!grant && cursor.accept("grant", "option", "for")) return;
         List<String> privileges = new ArrayList<>();
-        while (!cursor.atEnd() && !cursor.peek().isWord("on") && !cursor.peek().isWord("from")) {
-            // a column list, as in REVOKE UPDATE (email) ON ..., narrows the privilege but is still a revoke
+        String preposition = grant ? "to" : "from";
+        while (!cursor.atEnd() && !cursor.peek().isWord("on") && !cursor.peek().isWord(preposition)) {
+            // a column list, as in REVOKE UPDATE (email) ON ..., narrows the privilege but is still one
             if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) {
                 cursor.skipGroup();
                 continue;
             }
             SqlToken token = cursor.next();
-            if (token.kind() == SqlToken.Kind.WORD && !token.isWord("privileges")) privileges.add(token.value().toUpperCase(java.util.Locale.ROOT));
+            if (token.isIdentifier() && !token.isWord("privileges")) privileges.add(token.value());
         }
-        // REVOKE role FROM role (membership) has no ON: the role's inherited privileges go with it
-        if (!cursor.accept("on")) {
-            cursor.accept("from");
-            out.add(Operation.of(Operation.Kind.REVOKE, "membership in " + String.join(", ", privileges).toLowerCase(java.util.Locale.ROOT), "",
-                    "membership", statement, List.of(cursor.qualifiedName())));
-            return;
-        }
-        String kind = "";
-        if (cursor.accept("all", "tables", "in", "schema") || cursor.accept("all", "sequences", "in", "schema")
-                || cursor.accept("all", "functions", "in", "schema")) kind = "every object in schema ";
-        else if (cursor.acceptAny("table", "sequence", "function", "procedure", "schema", "type", "domain", "routine")) kind = "";
+        String kind = "table";
         List<String> objects = new ArrayList<>();
-        while (!cursor.atEnd() && !cursor.peek().isWord("from")) {
-            String name = cursor.qualifiedName();
-            if (name.isEmpty()) cursor.next();
-            else objects.add(name);
-            if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+        if (!cursor.accept("on")) {
+            for (String role : privileges) objects.add("role:" + role);
+            kind = "role";
+        } else if (cursor.accept("all") && cursor.peek(1).isWord("in")) {
+            kind = cursor.next().value();
+            cursor.accept("in", "schema");
+            objects.add("schema:" + cursor.next().value());
+        } else {
+            if (cursor.acceptAny("table", "sequence", "function", "procedure", "schema", "type", "domain", "routine", "language")) {
+                kind = cursor.tokens(-1).value();
+            }
+            while (!cursor.atEnd() && !cursor.peek().isWord(preposition)) {
+                String name = cursor.qualifiedName();
+                if (name.isEmpty()) cursor.next();
+                else objects.add(name);
+                if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+            }
         }
-        cursor.accept("from");
-        String role = cursor.atEnd() ? "" : cursor.next().display();
-        for (String object : objects) {
-            out.add(Operation.of(Operation.Kind.REVOKE, kind + object, "", String.join(" ", privileges), statement, List.of(role)));
+        cursor.accept(preposition);
+        List<String> args = new ArrayList<>(List.of(kind));
+        while (!cursor.atEnd() && !(cursor.peek().kind() == SqlToken.Kind.WORD && ROLE_LIST_END.contains(cursor.peek().value()))) {
+            SqlToken token = cursor.next();
+            if (token.isIdentifier() && !token.isWord("group")) args.add(token.value());
         }
+        String what = kind.equals("role") ? "" : String.join(" ", privileges).toUpperCase(java.util.Locale.ROOT);
+        for (String object : objects) out.add(Operation.of(grant ? Operation.Kind.GRANT : Operation.Kind.REVOKE, object, "", what, statement, args));
+    }
+
+    /** ALTER DEFAULT PRIVILEGES ... GRANT ... TO roles: the roles get the privileges on every object created later. */
+    static void defaultPrivileges(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        while (!cursor.atEnd() && !cursor.peek().isWord("grant") && !cursor.peek().isWord("revoke")) cursor.next();
+        if (!cursor.accept("grant")) return;
+        while (!cursor.atEnd() && !cursor.peek().isWord("to")) cursor.next();
+        cursor.accept("to");
+        List<String> args = new ArrayList<>(List.of("default"));
+        while (!cursor.atEnd()) {
+            SqlToken token = cursor.next();
+            if (token.isIdentifier() && !token.isWord("with") && !token.isWord("grant") && !token.isWord("option")) args.add(token.value());
+        }
+        out.add(Operation.of(Operation.Kind.GRANT, "default:", "", "", statement, args));
     }
 
     /** CREATE POLICY, CREATE PUBLICATION and CREATE [OR REPLACE] RULE, from the word naming the kind. */

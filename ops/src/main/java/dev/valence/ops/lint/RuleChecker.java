@@ -151,7 +151,10 @@ final class RuleChecker {
             }
             case ATTACH_PARTITION -> attachPartition(op);
             case DETACH_PARTITION -> report(Rule.DETACH_PARTITION, op, op.detail(), table, table);
-            case REVOKE -> report(Rule.PRIVILEGE_REVOKED, op, op.detail(), table, op.arg(0));
+            case GRANT -> {
+                for (String role : op.args().subList(1, op.args().size())) facts().grant(table, role);
+            }
+            case REVOKE -> revoke(op);
             case OWNER_CHANGE -> report(Rule.OWNER_CHANGED, op, op.arg(0) + " " + table, op.detail());
             case ROW_SECURITY -> rowSecurity(op);
             case CREATE_POLICY -> {
@@ -187,6 +190,27 @@ final class RuleChecker {
                 // the child is the table altered; its rows join or leave every query of the parent
                 if (op.arg(0).equals("no")) report(Rule.DETACH_PARTITION, op, table, op.detail(), op.detail());
                 else if (!created.contains(SchemaModel.bare(table))) report(Rule.INHERITANCE_ADDED, op, table, op.detail(), op.detail());
+            }
+        }
+    }
+
+    /**
+     * A REVOKE takes away only what was granted: a role never granted anything on the object (nor on its schema's
+     * objects, nor by default privileges) loses nothing. PUBLIC holds EXECUTE on functions and USAGE on types and
+     * languages by default, so revoking those from it always counts.
+     */
+    private void revoke(Operation op) {
+        String object = op.target();
+        String kind = op.arg(0);
+        List<String> roles = op.args().subList(Math.min(1, op.args().size()), op.args().size());
+        boolean publicDefault = Set.of("function", "functions", "procedure", "procedures", "routine", "routines", "type", "domain", "language")
+                .contains(kind);
+        for (String role : roles) {
+            if (facts().granted(object, role) || role.equals("public") && publicDefault) {
+                String what = kind.equals("role") ? "membership in " + object.substring("role:".length())
+                        : op.detail() + " on " + (object.startsWith("schema:") ? "every " + kind + " in schema " + object.substring(7) : object);
+                report(Rule.PRIVILEGE_REVOKED, op, what, role);
+                return;
             }
         }
     }

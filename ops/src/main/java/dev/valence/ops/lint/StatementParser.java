@@ -10,7 +10,7 @@ import java.util.Set;
  * operation. It reads tokens from {@link SqlLexer}, so quoted text and comments can never look like code.
  */
 final class StatementParser {
-    private static final Set<String> STATEMENT_VERBS = Set.of("create", "drop", "alter", "truncate", "delete", "update", "with", "revoke");
+    private static final Set<String> STATEMENT_VERBS = Set.of("create", "drop", "alter", "truncate", "delete", "update", "with", "revoke", "grant");
 
     private StatementParser() {}
 
@@ -24,11 +24,13 @@ final class StatementParser {
         if (cursor.accept("create")) create(statement, cursor, out);
         else if (cursor.accept("drop")) drop(statement, cursor, out);
         else if (cursor.accept("alter", "table")) new AlterTableParser(statement, out::add).parse(cursor);
+        else if (cursor.accept("alter", "default", "privileges")) AccessStatements.defaultPrivileges(statement, cursor, out);
         else if (cursor.accept("alter")) ObjectStatements.alter(statement, cursor, out);
         else if (cursor.accept("truncate")) truncate(statement, cursor, out);
         else if (cursor.peek().isWord("with") || cursor.peek().isWord("delete") || cursor.peek().isWord("update")) dml(statement, cursor, out);
         else if (cursor.accept("do")) doBlock(statement, cursor, out);
-        else if (cursor.accept("revoke")) AccessStatements.revoke(statement, cursor, out);
+        else if (cursor.accept("revoke")) AccessStatements.privileges(statement, cursor, false, out);
+        else if (cursor.accept("grant")) AccessStatements.privileges(statement, cursor, true, out);
         else ObjectStatements.maintenance(statement, cursor, out);
     }
 

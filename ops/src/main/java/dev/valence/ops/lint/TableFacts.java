@@ -34,6 +34,24 @@ final class TableFacts {
     /** Rules that do INSTEAD, {@code table.rule}. */
     private final Set<String> insteadRules = new HashSet<>();
 
+    /** Privileges granted, {@code object|role}: a bare object name, {@code schema:s}, {@code role:r} or {@code default:}. */
+    private final Set<String> grants = new HashSet<>();
+
+    void grant(String object, String role) {
+        grants.add(grantKey(object) + "|" + role);
+    }
+
+    /** True if the role was granted anything on the object, on every object of a schema, or by default privileges. */
+    boolean granted(String object, String role) {
+        if (grants.contains(grantKey(object) + "|" + role) || grants.contains("default:|" + role)) return true;
+        return grants.stream().anyMatch(g -> g.startsWith("schema:") && g.endsWith("|" + role)
+                && (object.startsWith("schema:") || !object.contains(".") || object.startsWith(g.substring(7, g.indexOf('|')) + ".")));
+    }
+
+    private static String grantKey(String object) {
+        return object.contains(":") ? object : bare(object);
+    }
+
     private static String bare(String name) {
         return SchemaModel.bare(name);
     }

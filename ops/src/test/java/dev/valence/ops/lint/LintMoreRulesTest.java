@@ -43,6 +43,10 @@ class LintMoreRulesTest {
             CREATE VIEW app.active AS SELECT id, email FROM app.users WHERE nick IS NOT NULL;
             CREATE RULE logs_keep AS ON DELETE TO app.logs DO INSTEAD NOTHING;
             CREATE TABLE app.events (at timestamptz NOT NULL) PARTITION BY RANGE (at);
+            GRANT SELECT, INSERT, UPDATE ON app.users TO app_rw;
+            GRANT SELECT ON ALL TABLES IN SCHEMA app TO app_ro;
+            ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO app_reporting;
+            GRANT app_rw TO app_service;
             """;
 
     static Stream<Arguments> cases() {
@@ -53,6 +57,11 @@ class LintMoreRulesTest {
                 codes("revoking on a table this file creates breaks nothing",
                         "CREATE TABLE app.fresh (id int);\nREVOKE ALL ON app.fresh FROM PUBLIC;"),
                 codes("revoking execute on a function refuses its callers", "REVOKE EXECUTE ON FUNCTION app.touch() FROM PUBLIC;", "VL135"),
+                codes("revoking from a role never granted anything takes nothing", "REVOKE ALL ON app.users FROM stranger;"),
+                codes("revoking table access from PUBLIC, which has none by default, takes nothing", "REVOKE ALL ON app.logs FROM PUBLIC;"),
+                codes("a grant on every table of the schema counts", "REVOKE SELECT ON app.logs FROM app_ro;", "VL135"),
+                codes("default privileges count", "REVOKE SELECT ON app.notes FROM app_reporting;", "VL135"),
+                codes("revoking a membership takes the role's privileges", "REVOKE app_rw FROM app_service;", "VL135"),
                 codes("a new owner takes the old owner's privileges", "ALTER TABLE app.users OWNER TO someone_else;", "VL136"),
                 codes("a sequence's new owner takes them too", "ALTER SEQUENCE app.invoice_numbers OWNER TO someone_else;", "VL136"),
                 codes("row security without a policy hides every row", "ALTER TABLE app.users ENABLE ROW LEVEL SECURITY;", "VL137"),
