@@ -159,12 +159,12 @@ final class RuleChecker {
             case ROW_SECURITY -> rowSecurity(op);
             case CREATE_POLICY -> {
                 if (op.arg(0).isEmpty() && !op.arg(1).isEmpty()) facts().addOpenPolicy(table);
-                else if (!op.arg(0).isEmpty() && facts().rowSecurity(table)) {
+                else if (!op.arg(0).isEmpty() && rowSecurityApplies(table)) {
                     report(Rule.ROW_SECURITY, op, "adds restrictive policy " + op.detail() + " on " + table);
                 }
             }
             case DROP_POLICY -> {
-                if (facts().rowSecurity(table)) report(Rule.ROW_SECURITY, op, op.arg(0) + " policy " + op.detail() + " on " + table + ", whose row security is on");
+                if (rowSecurityApplies(table)) report(Rule.ROW_SECURITY, op, op.arg(0) + " policy " + op.detail() + " on " + table + ", whose row security is on");
             }
             case PUBLICATION -> publication(op);
             case REPLICA_IDENTITY -> replicaIdentity(op);
@@ -215,6 +215,11 @@ final class RuleChecker {
         }
     }
 
+    /** Row security filters someone: roles granted the table while it is enabled, the owner too once it is forced. */
+    private boolean rowSecurityApplies(String table) {
+        return facts().rowSecurity(table) && (facts().grantedToAnyRole(table) || facts().forcedRowSecurity(table));
+    }
+
     private TableFacts facts() {
         return model.facts();
     }
@@ -223,12 +228,14 @@ final class RuleChecker {
      * ENABLE or FORCE ROW LEVEL SECURITY leaves the roles it applies to only the rows some permissive policy admits (none
      * without a policy). Only a permissive policy for ALL commands that is true both ways proves the previous release
      * still sees and writes every row; any other policy's expression is a filter the previous release never applied.
+     * ENABLE exempts the owner (the role the migrations run as), so it matters only when some other role was granted
+     * the table; FORCE takes the owner's exemption away.
      */
     private void rowSecurity(Operation op) {
         String table = op.target();
         switch (op.detail()) {
             case "enable" -> {
-                if (!facts().rowSecurity(table) && !facts().hasOpenPolicy(table)) {
+                if (!facts().rowSecurity(table) && !facts().hasOpenPolicy(table) && facts().grantedToAnyRole(table)) {
                     report(Rule.ROW_SECURITY, op, "enables row-level security on " + table + ", which has no policy admitting every row");
                 }
                 facts().rowSecurity(table, true);

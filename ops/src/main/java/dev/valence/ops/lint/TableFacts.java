@@ -48,6 +48,12 @@ final class TableFacts {
                 && (object.startsWith("schema:") || !object.contains(".") || object.startsWith(g.substring(7, g.indexOf('|')) + ".")));
     }
 
+    /** True if a role besides the owner may use the table: a grant on it, on every table of a schema, or by default. */
+    boolean grantedToAnyRole(String table) {
+        String key = bare(table) + "|";
+        return grants.stream().anyMatch(g -> g.startsWith(key) || g.startsWith("schema:") || g.startsWith("default:"));
+    }
+
     private static String grantKey(String object) {
         return object.contains(":") ? object : bare(object);
     }

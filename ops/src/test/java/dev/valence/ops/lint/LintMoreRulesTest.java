@@ -156,6 +156,16 @@ class LintMoreRulesTest {
     }
 
     @Test
+    void row_security_on_a_table_no_other_role_was_granted_binds_only_once_forced() {
+        var linter = new Linter(Optional.empty());
+        linter.lint(MigrationFile.of(Path.of("lint/V1__schema.sql")), "CREATE TABLE app.private (id bigint PRIMARY KEY, body text);");
+        var enable = linter.lint(MigrationFile.of(Path.of("lint/V2__enable.sql")), "ALTER TABLE app.private ENABLE ROW LEVEL SECURITY;");
+        assertEquals(List.of(), enable.stream().map(f -> f.rule().code()).toList());
+        var force = linter.lint(MigrationFile.of(Path.of("lint/V3__force.sql")), "ALTER TABLE app.private FORCE ROW LEVEL SECURITY;");
+        assertEquals(List.of("VL137"), force.stream().map(f -> f.rule().code()).toList());
+    }
+
+    @Test
     void a_publication_finding_names_the_table_and_what_to_do() {
         var linter = new Linter(Optional.empty());
         linter.lint(MigrationFile.of(Path.of("lint/V1__schema.sql")), SCHEMA);
