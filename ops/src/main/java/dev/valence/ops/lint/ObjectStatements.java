@@ -143,7 +143,7 @@ final class ObjectStatements {
             return;
         }
         switch (kind) {
-            case "view", "materialized view", "sequence", "function", "procedure", "type" -> {
+            case "view", "materialized view", "sequence", "function", "procedure", "type", "schema" -> {
                 if (cursor.accept("rename", "to")) {
                     out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display(), statement, List.of(kind)));
                 } else if (kind.endsWith("view") && cursor.accept("rename")) {
@@ -154,6 +154,14 @@ final class ObjectStatements {
                 } else if (cursor.accept("set", "schema")) {
                     out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display() + "." + SchemaModel.bare(name),
                             statement, List.of(kind)));
+                } else if (kind.equals("type") && cursor.accept("rename", "attribute")) {
+                    // a composite type's attributes are read by name ((col).attr), like a table's columns
+                    String attribute = cursor.next().display();
+                    cursor.accept("to");
+                    out.add(Operation.of(Operation.Kind.RENAME_COLUMN, name, attribute, cursor.next().display(), statement));
+                } else if (kind.equals("type") && cursor.accept("drop", "attribute")) {
+                    cursor.accept("if", "exists");
+                    out.add(Operation.of(Operation.Kind.DROP_COLUMN, name, cursor.next().display(), "", statement));
                 } else if (kind.equals("type") && cursor.accept("rename", "value")) {
                     String oldValue = "'" + cursor.next().value() + "'";
                     cursor.accept("to");
@@ -165,6 +173,7 @@ final class ObjectStatements {
                 else if (cursor.accept("set", "tablespace")) out.add(Operation.of(Operation.Kind.REBUILD, name, "", "moves (SET TABLESPACE) index", statement));
             }
             case "domain" -> {
+                // a domain's name is rarely in a query (columns follow it by oid), so its rename is left alone
                 if (cursor.accept("set", "not", "null")) {
                     out.add(Operation.of(Operation.Kind.DOMAIN_ADD_CHECK, name, "", "", statement, List.of("")));
                 } else if (cursor.accept("add")) {

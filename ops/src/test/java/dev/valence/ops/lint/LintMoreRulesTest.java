@@ -47,6 +47,8 @@ class LintMoreRulesTest {
             GRANT SELECT ON ALL TABLES IN SCHEMA app TO app_ro;
             ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO app_reporting;
             GRANT app_rw TO app_service;
+            CREATE TYPE app.address AS (street text, city text);
+            CREATE DOMAIN app.cents AS integer;
             """;
 
     static Stream<Arguments> cases() {
@@ -142,6 +144,10 @@ class LintMoreRulesTest {
                 codes("a child that leaves takes its rows with it", "ALTER TABLE app.logs NO INHERIT app.keyed;", "VL133"),
                 codes("a table this file creates may join a parent", "CREATE TABLE app.more (code text NOT NULL, label text);\n"
                         + "ALTER TABLE app.more INHERIT app.keyed;"),
+                codes("renaming a schema breaks every qualified name in it", "ALTER SCHEMA app RENAME TO core;", "VL125"),
+                codes("renaming a composite type's attribute breaks (value).attribute", "ALTER TYPE app.address RENAME ATTRIBUTE street TO road;", "VL103"),
+                codes("dropping one breaks its readers", "ALTER TYPE app.address DROP ATTRIBUTE IF EXISTS street;", "VL101"),
+                codes("renaming a domain leaves the columns of that type as they were", "ALTER DOMAIN app.cents RENAME TO money_cents;"),
                 codes("moving an extension moves the functions old code names", "ALTER EXTENSION pgcrypto SET SCHEMA tools;", "VL125"),
                 codes("a comment changes nothing", "COMMENT ON TABLE app.users IS 'people';"));
     }
