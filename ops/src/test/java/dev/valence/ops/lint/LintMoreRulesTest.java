@@ -161,6 +161,23 @@ class LintMoreRulesTest {
         assertEquals(expected, codes);
     }
 
+    /** Cut-off and unusual forms of the statements these rules read: the linter reports what it can and never fails. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"REVOKE", "GRANT", "REVOKE ALL", "GRANT SELECT ON", "REVOKE SELECT ON ALL TABLES IN SCHEMA", "CREATE POLICY",
+            "CREATE POLICY p ON app.users FOR", "CREATE PUBLICATION", "CREATE PUBLICATION p FOR TABLE", "ALTER PUBLICATION p SET (publish)",
+            "ALTER PUBLICATION p ADD TABLES IN SCHEMA", "DROP PUBLICATION", "DROP TRIGGER", "DROP RULE r", "DROP POLICY p ON",
+            "ALTER TABLE app.users REPLICA IDENTITY", "ALTER TABLE app.users REPLICA IDENTITY USING INDEX", "ALTER TABLE app.users OWNER TO",
+            "ALTER TABLE app.users DISABLE TRIGGER", "ALTER TABLE app.users INHERIT", "ALTER TABLE app.users ALTER COLUMN id SET GENERATED",
+            "ALTER TABLE app.users ALTER COLUMN id RESTART", "ALTER SEQUENCE app.invoice_numbers INCREMENT BY", "ALTER SEQUENCE app.invoice_numbers AS",
+            "ALTER FUNCTION app.touch() SET", "ALTER FUNCTION app.touch() SECURITY", "CREATE RULE r AS ON", "ALTER VIEW app.active SET ()",
+            "ALTER VIEW app.active SET (check_option)", "ALTER TYPE app.address RENAME ATTRIBUTE", "ALTER DEFAULT PRIVILEGES GRANT",
+            "CREATE TRIGGER t INSTEAD OF", "ALTER POLICY p ON"})
+    void a_cut_off_statement_is_read_without_failing(String sql) {
+        var linter = new Linter(Optional.empty());
+        linter.lint(MigrationFile.of(Path.of("lint/V1__schema.sql")), SCHEMA);
+        linter.lint(MigrationFile.of(Path.of("lint/V2__change.sql")), sql + ";");
+    }
+
     @Test
     void row_security_on_a_table_no_other_role_was_granted_binds_only_once_forced() {
         var linter = new Linter(Optional.empty());
