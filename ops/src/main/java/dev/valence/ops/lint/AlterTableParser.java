@@ -79,6 +79,30 @@ final class AlterTableParser {
         } else if (cursor.accept("validate", "constraint")) {
             emit(Operation.Kind.VALIDATE_CONSTRAINT, cursor.next().display(), "");
             return "validate";
+        } else if (cursor.accept("enable", "row", "level", "security")) {
+            emit(Operation.Kind.ROW_SECURITY, "", "enable");
+        } else if (cursor.accept("force", "row", "level", "security")) {
+            emit(Operation.Kind.ROW_SECURITY, "", "force");
+        } else if (cursor.accept("disable", "row", "level", "security")) {
+            emit(Operation.Kind.ROW_SECURITY, "", "disable");
+        } else if (cursor.accept("no", "force", "row", "level", "security")) {
+            emit(Operation.Kind.ROW_SECURITY, "", "no force");
+        } else if (cursor.accept("replica", "identity")) {
+            String kind = cursor.accept("using", "index") ? "index" : cursor.next().value();
+            emit(Operation.Kind.REPLICA_IDENTITY, "", kind, kind.equals("index") ? List.of(cursor.next().display()) : List.of());
+        } else if (cursor.accept("owner", "to")) {
+            emit(Operation.Kind.OWNER_CHANGE, "", cursor.next().display(), List.of("table"));
+        } else if (cursor.accept("disable", "trigger")) {
+            emit(Operation.Kind.REMOVE_TRIGGER, "", cursor.next().display(), List.of("disables"));
+        } else if (cursor.accept("enable")) {
+            cursor.acceptAny("replica", "always");
+            if (cursor.accept("trigger")) emit(Operation.Kind.ENABLE_TRIGGER, "", cursor.next().display());
+        } else if (cursor.accept("no", "inherit")) {
+            emit(Operation.Kind.INHERITANCE, "", cursor.qualifiedName(), List.of("no"));
+        } else if (cursor.accept("inherit")) {
+            emit(Operation.Kind.INHERITANCE, "", cursor.qualifiedName(), List.of(""));
+        } else if (cursor.accept("disable", "rule")) {
+            emit(Operation.Kind.REMOVE_RULE, "", cursor.next().display(), List.of("disables"));
         } else if (cursor.accept("set", "unlogged") || cursor.accept("set", "logged")) {
             emit(Operation.Kind.REBUILD, "", "changes the persistence (SET LOGGED or UNLOGGED) of");
         } else if (cursor.accept("set", "tablespace") || cursor.accept("set", "access", "method")) {
@@ -177,6 +201,18 @@ final class AlterTableParser {
             emit(Operation.Kind.DROP_DEFAULT, column, "");
         } else if (cursor.accept("drop", "identity")) {
             emit(Operation.Kind.DROP_IDENTITY, column, "");
+        } else if (cursor.accept("set", "generated")) {
+            emit(Operation.Kind.IDENTITY_CHANGE, column, cursor.accept("always") ? "always" : "by default");
+            List<String> risks = SequenceOptions.risks(cursor);
+            if (!risks.isEmpty()) emit(Operation.Kind.SEQUENCE_CHANGE, column, String.join(", ", risks));
+        } else if (cursor.accept("add", "generated")) {
+            emit(Operation.Kind.IDENTITY_CHANGE, column, cursor.accept("always") ? "add always" : "add by default");
+        } else if (cursor.accept("drop", "expression")) {
+            emit(Operation.Kind.DROP_EXPRESSION, column, "");
+        } else if (cursor.peek().isWord("restart") || cursor.peek().isWord("set") && Set.of("increment", "maxvalue", "minvalue",
+                "cycle", "no", "start", "cache").contains(cursor.peek(1).value())) {
+            List<String> risks = SequenceOptions.risks(cursor);
+            if (!risks.isEmpty()) emit(Operation.Kind.SEQUENCE_CHANGE, column, String.join(", ", risks));
         } else if (cursor.accept("set", "expression")) {
             emit(Operation.Kind.REBUILD, "", "recomputes generated column " + column + " (SET EXPRESSION) of");
         } else if (cursor.accept("set", "statistics")) {

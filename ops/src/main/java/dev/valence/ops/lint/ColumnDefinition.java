@@ -16,10 +16,11 @@ import java.util.Set;
  * @param inlineCheck a CHECK declared with the column
  * @param inlineUnique a UNIQUE or PRIMARY KEY declared with the column (an index build)
  * @param references the table an inline REFERENCES names, empty without one
+ * @param primaryKey a PRIMARY KEY declared with the column (the table's default replica identity)
  */
 record ColumnDefinition(String name, String type, boolean required, String rewritingDefault, boolean notNull,
                         String defaultExpression, List<String> calledFunctions, boolean inlineCheck, boolean inlineUnique,
-                        String references) {
+                        String references, boolean primaryKey) {
     private static final Set<String> CONSTRAINT_WORDS =
             Set.of("constraint", "not", "null", "default", "check", "references", "unique", "primary", "generated", "collate");
     private static final Set<String> SERIAL_TYPES = Set.of("serial", "serial2", "serial4", "serial8", "smallserial", "bigserial");
@@ -36,6 +37,7 @@ record ColumnDefinition(String name, String type, boolean required, String rewri
         boolean hasDefault = false;
         boolean check = false;
         boolean unique = false;
+        boolean primaryKey = false;
         String references = "";
         var defaultText = new StringBuilder();
         List<String> calls = new ArrayList<>();
@@ -46,6 +48,7 @@ record ColumnDefinition(String name, String type, boolean required, String rewri
             } else if (cursor.accept("primary", "key")) {
                 notNull = true;
                 unique = true;
+                primaryKey = true;
             } else if (cursor.accept("unique")) {
                 unique = true;
             } else if (cursor.accept("check")) {
@@ -71,7 +74,7 @@ record ColumnDefinition(String name, String type, boolean required, String rewri
             }
         }
         return new ColumnDefinition(name, typeText, notNull && !hasDefault, rewriting, notNull, defaultText.toString(),
-                List.copyOf(calls), check, unique, references);
+                List.copyOf(calls), check, unique, references, primaryKey);
     }
 
     /** Skips an expression up to the next column-constraint keyword, rendering it and naming the functions it calls. */

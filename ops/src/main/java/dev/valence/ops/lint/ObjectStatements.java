@@ -2,6 +2,7 @@ package dev.valence.ops.lint;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The statements about objects other than tables and indexes (views, functions, triggers, sequences, types,
@@ -19,10 +20,16 @@ final class ObjectStatements {
             cursor.accept("if", "not", "exists");
             String name = cursor.qualifiedName();
             if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
-            while (!cursor.atEnd() && !cursor.peek().isWord("as")) cursor.next();
+            List<Operation> options = new ArrayList<>();
+            while (!cursor.atEnd() && !cursor.peek().isWord("as")) {
+                if (cursor.accept("with") && cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) viewOptions(statement, name, cursor, options);
+                else cursor.next();
+            }
             cursor.accept("as");
             out.add(Operation.of(Operation.Kind.CREATE_VIEW, name, "", replace ? "replace" : "", statement,
                     List.of(materialized ? "materialized" : "", render(cursor))));
+            // judged after the view is recorded: on a view this file creates they are exempt, on a replaced one they count
+            out.addAll(options);
         } else if (cursor.peek().isWord("function") || cursor.peek().isWord("procedure")) {
             cursor.next();
             function(statement, cursor, replace, out);
@@ -74,7 +81,7 @@ final class ObjectStatements {
     }
 
     private static void trigger(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
-        cursor.next();
+        String trigger = cursor.next().display();
         String timing = cursor.next().value();
         while (!cursor.atEnd() && !cursor.peek().isWord("on")) cursor.next();
         cursor.accept("on");
@@ -89,7 +96,7 @@ final class ObjectStatements {
                 cursor.next();
             }
         }
-        out.add(Operation.of(Operation.Kind.CREATE_TRIGGER, table, "", function, statement, List.of(timing, row ? "row" : "")));
+        out.add(Operation.of(Operation.Kind.CREATE_TRIGGER, table, "", function, statement, List.of(timing, row ? "row" : "", trigger)));
     }
 
     /** ALTER of views, sequences, functions, types, indexes and domains, from just after ALTER. */
@@ -98,8 +105,45 @@ final class ObjectStatements {
         cursor.accept("if", "exists");
         String name = cursor.qualifiedName();
         if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+        if (cursor.accept("owner", "to")) {
+            out.add(Operation.of(Operation.Kind.OWNER_CHANGE, name, "", cursor.next().display(), statement, List.of(kind)));
+            return;
+        }
         switch (kind) {
-            case "view", "materialized view", "sequence", "function", "procedure", "type" -> {
+            case "publication" -> AccessStatements.alterPublication(statement, name, cursor, out);
+            case "policy" -> {
+                cursor.accept("on");
+                String table = cursor.qualifiedName();
+                if (!cursor.peek().isWord("rename")) {
+                    out.add(Operation.of(Operation.Kind.DROP_POLICY, table, "", name, statement, List.of("alters")));
+                }
+            }
+            case "extension" -> {
+                if (cursor.accept("set", "schema")) {
+                    out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display() + "." + SchemaModel.bare(name),
+                            statement, List.of(kind)));
+                }
+            }
+            default -> { }
+        }
+        if ((kind.equals("function") || kind.equals("procedure") || kind.equals("routine")) && !cursor.peek().isWord("rename")
+                && !cursor.peek().isWord("owner") && !(cursor.peek().isWord("set") && cursor.peek(1).isWord("schema"))) {
+            List<String> changes = functionChanges(cursor);
+            if (!changes.isEmpty()) out.add(Operation.of(Operation.Kind.FUNCTION_CHANGE, name, "", String.join(", ", changes), statement));
+            return;
+        }
+        if (kind.equals("sequence") && !cursor.peek().isWord("rename") && !cursor.peek().isWord("set")) {
+            List<String> risks = SequenceOptions.risks(cursor);
+            if (!risks.isEmpty()) out.add(Operation.of(Operation.Kind.SEQUENCE_CHANGE, name, "", String.join(", ", risks), statement));
+            return;
+        }
+        if (kind.endsWith("view") && cursor.peek().isWord("set") && cursor.peek(1).kind() == SqlToken.Kind.LEFT_PAREN) {
+            cursor.next();
+            viewOptions(statement, name, cursor, out);
+            return;
+        }
+        switch (kind) {
+            case "view", "materialized view", "sequence", "function", "procedure", "type", "schema" -> {
                 if (cursor.accept("rename", "to")) {
                     out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display(), statement, List.of(kind)));
                 } else if (kind.endsWith("view") && cursor.accept("rename")) {
@@ -110,6 +154,14 @@ final class ObjectStatements {
                 } else if (cursor.accept("set", "schema")) {
                     out.add(Operation.of(Operation.Kind.RENAME_OBJECT, name, "", cursor.next().display() + "." + SchemaModel.bare(name),
                             statement, List.of(kind)));
+                } else if (kind.equals("type") && cursor.accept("rename", "attribute")) {
+                    // a composite type's attributes are read by name ((col).attr), like a table's columns
+                    String attribute = cursor.next().display();
+                    cursor.accept("to");
+                    out.add(Operation.of(Operation.Kind.RENAME_COLUMN, name, attribute, cursor.next().display(), statement));
+                } else if (kind.equals("type") && cursor.accept("drop", "attribute")) {
+                    cursor.accept("if", "exists");
+                    out.add(Operation.of(Operation.Kind.DROP_COLUMN, name, cursor.next().display(), "", statement));
                 } else if (kind.equals("type") && cursor.accept("rename", "value")) {
                     String oldValue = "'" + cursor.next().value() + "'";
                     cursor.accept("to");
@@ -121,6 +173,7 @@ final class ObjectStatements {
                 else if (cursor.accept("set", "tablespace")) out.add(Operation.of(Operation.Kind.REBUILD, name, "", "moves (SET TABLESPACE) index", statement));
             }
             case "domain" -> {
+                // a domain's name is rarely in a query (columns follow it by oid), so its rename is left alone
                 if (cursor.accept("set", "not", "null")) {
                     out.add(Operation.of(Operation.Kind.DOMAIN_ADD_CHECK, name, "", "", statement, List.of("")));
                 } else if (cursor.accept("add")) {
@@ -133,10 +186,49 @@ final class ObjectStatements {
         }
     }
 
+    /**
+     * The actions of ALTER FUNCTION that change what a call returns or may do: STRICT (NULL in, NULL out without running),
+     * CALLED ON NULL INPUT (runs on NULL where it answered NULL), SECURITY DEFINER / INVOKER (whose privileges the body
+     * runs with) and SET / RESET of a setting such as search_path (how its names resolve). Volatility, cost, rows,
+     * parallel safety and LEAKPROOF change plans, not answers.
+     */
+    private static List<String> functionChanges(TokenCursor cursor) {
+        List<String> changes = new ArrayList<>();
+        while (!cursor.atEnd()) {
+            if (cursor.accept("strict") || cursor.accept("returns", "null", "on", "null", "input")) changes.add("STRICT");
+            else if (cursor.accept("called", "on", "null", "input")) changes.add("CALLED ON NULL INPUT");
+            else if (cursor.accept("external")) continue;
+            else if (cursor.accept("security")) changes.add("SECURITY " + cursor.next().value().toUpperCase(java.util.Locale.ROOT));
+            else if (cursor.peek().isWord("set") || cursor.peek().isWord("reset")) {
+                changes.add(cursor.next().value().toUpperCase(java.util.Locale.ROOT) + " " + cursor.next().value());
+            } else cursor.next();
+        }
+        return changes;
+    }
+
+    /** ALTER VIEW ... SET (check_option = ..., security_invoker = ...): the options that change what old statements may do. */
+    private static void viewOptions(SqlStatement statement, String view, TokenCursor cursor, List<Operation> out) {
+        for (TokenCursor option : cursor.groupItems()) {
+            String key = option.next().value();
+            var value = new StringBuilder();
+            while (!option.atEnd()) value.append(option.next().value().toLowerCase(java.util.Locale.ROOT));
+            String set = value.toString().replace("=", "");
+            boolean on = set.isEmpty() || Set.of("true", "on", "1", "yes").contains(set);
+            if (key.equals("check_option")) {
+                out.add(Operation.of(Operation.Kind.VIEW_OPTION, view, "", "check_option",
+                        statement, List.of("the previous release's INSERTs and UPDATEs through it fail for rows outside its WHERE")));
+            } else if (key.equals("security_invoker") && on) {
+                out.add(Operation.of(Operation.Kind.VIEW_OPTION, view, "", "security_invoker",
+                        statement, List.of("the previous release's reads through it need privileges (and pass row security) on its tables as the caller")));
+            }
+        }
+    }
+
     /** REINDEX, CLUSTER, VACUUM FULL and REFRESH MATERIALIZED VIEW without CONCURRENTLY rebuild under a blocking lock. */
     static void maintenance(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
         if (cursor.accept("reindex")) {
-            if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) cursor.skipGroup();
+            // since PostgreSQL 14 CONCURRENTLY may also be written among the parenthesised options
+            if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN && groupHasWord(cursor, "concurrently")) return;
             String what = cursor.next().value();
             if (cursor.accept("concurrently")) return;
             out.add(Operation.of(Operation.Kind.REBUILD, cursor.qualifiedName(), "", "reindexes " + what, statement));

@@ -23,6 +23,8 @@ final class RuleChecker {
     private static final Pattern CHANGES_ROW = Pattern.compile("new\\s*\\.\\s*\"?\\w+\"?\\s*:?=(?!=)|return\\s+null");
     /** RAISE EXCEPTION (RAISE without a level raises one too) aborts the write that fired the trigger, AFTER ones included. */
     private static final Pattern REFUSES_ROW = Pattern.compile("raise\\s+(exception|sqlstate|'|using|;)");
+    /** A statement in a function body that writes rows of some table. */
+    private static final Pattern WRITES = Pattern.compile("\\b(insert\\s+into|update\\s+\\S+\\s+set|delete\\s+from)\\b");
     private static final Map<String, String> TYPE_ALIASES = Map.of("int", "integer", "int4", "integer", "int8", "bigint",
             "int2", "smallint", "bool", "boolean", "float8", "double precision", "float4", "real", "decimal", "numeric");
 
@@ -89,6 +91,11 @@ final class RuleChecker {
                 model.unique(op.column()).filter(SchemaModel.UniqueKey::constraint)
                         .ifPresent(key -> dropUnique(op, op.column(), key));
                 model.dropConstraint(table, op.column());
+                if (facts().dropPrimaryKey(table, op.column()) && facts().publishedForChanges(table)
+                        && facts().identityColumns(table).isEmpty()) {
+                    report(Rule.PUBLISHED_WITHOUT_IDENTITY, op, "drops the primary key " + op.column() + " of " + table
+                            + ", its replica identity in a publication", table);
+                }
             }
             case RENAME_CONSTRAINT -> {
                 if (model.unique(op.column()).filter(SchemaModel.UniqueKey::constraint).isPresent()) {
@@ -144,7 +151,218 @@ final class RuleChecker {
             }
             case ATTACH_PARTITION -> attachPartition(op);
             case DETACH_PARTITION -> report(Rule.DETACH_PARTITION, op, op.detail(), table, table);
+            case GRANT -> {
+                for (String role : op.args().subList(1, op.args().size())) facts().grant(table, role);
+            }
+            case REVOKE -> revoke(op);
+            case OWNER_CHANGE -> report(Rule.OWNER_CHANGED, op, op.arg(0) + " " + table, op.detail());
+            case ROW_SECURITY -> rowSecurity(op);
+            case CREATE_POLICY -> {
+                if (op.arg(0).isEmpty() && !op.arg(1).isEmpty()) facts().addOpenPolicy(table);
+                else if (!op.arg(0).isEmpty() && rowSecurityApplies(table)) {
+                    report(Rule.ROW_SECURITY, op, "adds restrictive policy " + op.detail() + " on " + table);
+                }
+            }
+            case DROP_POLICY -> {
+                if (rowSecurityApplies(table)) report(Rule.ROW_SECURITY, op, op.arg(0) + " policy " + op.detail() + " on " + table + ", whose row security is on");
+            }
+            case PUBLICATION -> publication(op);
+            case REPLICA_IDENTITY -> replicaIdentity(op);
+            case IDENTITY_CHANGE -> identityChange(op);
+            case SEQUENCE_CHANGE -> report(Rule.SEQUENCE_RANGE, op, column, op.detail());
+            case DROP_EXPRESSION -> {
+                if (!newColumns.contains(SchemaModel.bare(table) + "." + op.column())) report(Rule.DROP_EXPRESSION, op, column);
+            }
+            case CREATE_RULE -> {
+                boolean instead = !op.arg(0).isEmpty();
+                if (instead) report(Rule.INSTEAD_RULE, op, "creates", op.detail(), table);
+                facts().defineRule(table, op.detail(), instead);
+            }
+            case REMOVE_RULE -> {
+                if (facts().insteadRule(table, op.detail())) report(Rule.INSTEAD_RULE, op, op.arg(0), op.detail(), table);
+                if (op.arg(0).equals("drops")) facts().defineRule(table, op.detail(), false);
+            }
+            case REMOVE_TRIGGER -> removeTrigger(op);
+            case ENABLE_TRIGGER -> facts().trigger(table, op.detail()).ifPresent(t -> judgeTrigger(op, t.function(), false));
+            case VIEW_OPTION -> report(Rule.VIEW_OPTION, op, op.detail(), table, op.arg(0));
+            case FUNCTION_CHANGE -> report(Rule.FUNCTION_BEHAVIOUR, op, table, op.detail());
+            case INHERITANCE -> {
+                // the child is the table altered; its rows join or leave every query of the parent
+                if (op.arg(0).equals("no")) report(Rule.DETACH_PARTITION, op, table, op.detail(), op.detail());
+                else if (!created.contains(SchemaModel.bare(table))) report(Rule.INHERITANCE_ADDED, op, table, op.detail(), op.detail());
+            }
         }
+    }
+
+    /**
+     * A REVOKE takes away only what was granted: a role never granted anything on the object (nor on its schema's
+     * objects, nor by default privileges) loses nothing. PUBLIC holds EXECUTE on functions and USAGE on types and
+     * languages by default, so revoking those from it always counts.
+     */
+    private void revoke(Operation op) {
+        String object = op.target();
+        String kind = op.arg(0);
+        List<String> roles = op.args().subList(Math.min(1, op.args().size()), op.args().size());
+        boolean publicDefault = Set.of("function", "functions", "procedure", "procedures", "routine", "routines", "type", "domain", "language")
+                .contains(kind);
+        for (String role : roles) {
+            if (facts().granted(object, role) || role.equals("public") && publicDefault) {
+                String what = kind.equals("role") ? "membership in " + object.substring("role:".length())
+                        : op.detail() + " on " + (object.startsWith("schema:") ? "every " + kind + " in schema " + object.substring(7) : object);
+                report(Rule.PRIVILEGE_REVOKED, op, what, role);
+                return;
+            }
+        }
+    }
+
+    /** Row security filters someone: roles granted the table while it is enabled, the owner too once it is forced. */
+    private boolean rowSecurityApplies(String table) {
+        return facts().rowSecurity(table) && (facts().grantedToAnyRole(table) || facts().forcedRowSecurity(table));
+    }
+
+    private TableFacts facts() {
+        return model.facts();
+    }
+
+    /**
+     * ENABLE or FORCE ROW LEVEL SECURITY leaves the roles it applies to only the rows some permissive policy admits (none
+     * without a policy). Only a permissive policy for ALL commands that is true both ways proves the previous release
+     * still sees and writes every row; any other policy's expression is a filter the previous release never applied.
+     * ENABLE exempts the owner (the role the migrations run as), so it matters only when some other role was granted
+     * the table; FORCE takes the owner's exemption away.
+     */
+    private void rowSecurity(Operation op) {
+        String table = op.target();
+        switch (op.detail()) {
+            case "enable" -> {
+                if (!facts().rowSecurity(table) && !facts().hasOpenPolicy(table) && facts().grantedToAnyRole(table)) {
+                    report(Rule.ROW_SECURITY, op, "enables row-level security on " + table + ", which has no policy admitting every row");
+                }
+                facts().rowSecurity(table, true);
+            }
+            case "force" -> {
+                if (!facts().forcedRowSecurity(table) && !facts().hasOpenPolicy(table)) {
+                    report(Rule.ROW_SECURITY, op, "forces row-level security on " + table + " (its owner included), which has no policy admitting every row");
+                }
+                facts().forceRowSecurity(table, true);
+            }
+            case "disable" -> facts().rowSecurity(table, false);
+            default -> facts().forceRowSecurity(table, false);
+        }
+    }
+
+    /** A publication (created, extended, re-optioned) is judged on each table it publishes UPDATE and DELETE for. */
+    private void publication(Operation op) {
+        String name = op.target();
+        if (op.detail().equals("drop")) {
+            facts().dropPublication(name);
+            return;
+        }
+        Optional<TableFacts.Publication> old = facts().publication(name);
+        boolean changes = op.detail().equals("options") ? !op.arg(0).isEmpty() : old.map(TableFacts.Publication::updatesAndDeletes).orElse(true);
+        if (op.detail().equals("create")) changes = !op.arg(0).isEmpty();
+        boolean allTables = !op.arg(1).isEmpty() || old.map(TableFacts.Publication::allTables).orElse(false);
+        Set<String> tables = new LinkedHashSet<>(op.detail().equals("add") || op.detail().equals("options")
+                ? old.map(TableFacts.Publication::tables).orElse(Set.of()) : Set.of());
+        List<String[]> specs = new ArrayList<>();
+        for (String spec : op.args().subList(Math.min(2, op.args().size()), op.args().size())) {
+            String[] parts = spec.split("\\|", -1);
+            if (parts[0].startsWith("schema ")) continue;
+            specs.add(parts);
+            tables.add(parts[0]);
+        }
+        facts().publish(name, new TableFacts.Publication(changes, allTables, tables));
+        if (!changes) return;
+        if (op.detail().equals("options")) {
+            for (String table : tables) specs.add(new String[] {table, "", ""});
+        }
+        if (allTables) {
+            for (String table : model.tables()) if (!created.contains(table)) specs.add(new String[] {table, "", ""});
+        }
+        Set<String> judged = new HashSet<>();
+        for (String[] spec : specs) {
+            if (created.contains(spec[0]) || !judged.add(spec[0])) continue;
+            String problem = identityProblem(spec[0], spec[1], spec[2]);
+            if (!problem.isEmpty()) report(Rule.PUBLISHED_WITHOUT_IDENTITY, op, "publishes " + spec[0] + " in " + name + " " + problem, spec[0]);
+        }
+    }
+
+    /** Why the table's replica identity cannot serve a publication with this column list and row filter, or empty. */
+    private String identityProblem(String table, String columnList, String filter) {
+        List<String> identity = facts().identityColumns(table);
+        if (identity.isEmpty()) return "without a primary key or replica identity";
+        boolean full = identity.equals(List.of("*"));
+        Set<String> listed = columnList.isEmpty() ? Set.of() : Set.of(columnList.split(","));
+        if (!listed.isEmpty()) {
+            Set<String> needed = full ? model.columnsOf(table) : Set.copyOf(identity);
+            if (!listed.containsAll(needed)) return "with a column list that leaves out part of its replica identity";
+        }
+        if (!full && !filter.isEmpty()) {
+            Matcher words = WORD.matcher(filter);
+            Set<String> columns = model.columnsOf(table);
+            while (words.find()) {
+                if (columns.contains(words.group()) && !identity.contains(words.group())) {
+                    return "with a row filter on " + words.group() + ", which is not part of its replica identity";
+                }
+            }
+        }
+        return "";
+    }
+
+    private void replicaIdentity(Operation op) {
+        String table = op.target();
+        facts().replicaIdentity(table, new TableFacts.ReplicaIdentity(op.detail(),
+                model.unique(op.arg(0)).map(SchemaModel.UniqueKey::columns).orElse(List.of())));
+        if (facts().publishedForChanges(table) && facts().identityColumns(table).isEmpty()) {
+            report(Rule.PUBLISHED_WITHOUT_IDENTITY, op, "sets REPLICA IDENTITY " + op.detail().toUpperCase(java.util.Locale.ROOT)
+                    + " on " + table + ", which a publication publishes", table);
+        }
+    }
+
+    /**
+     * An identity added to an existing column: where the column was NOT NULL without a default the previous release's
+     * INSERTs always name it, so ALWAYS refuses them and BY DEFAULT changes nothing; otherwise they may omit it and now
+     * store a number where they stored NULL or the default. SET GENERATED ALWAYS on an existing BY DEFAULT identity is
+     * left alone: code written against an identity omits the column, and whether it ever sends an explicit id is not
+     * in the schema.
+     */
+    private void identityChange(Operation op) {
+        if (!op.detail().startsWith("add ")) return;
+        Optional<SchemaModel.Column> old = model.column(op.target(), op.column());
+        boolean alwaysNamed = old.map(c -> c.notNull() && c.defaultExpression().isEmpty()).orElse(false);
+        if (!alwaysNamed) report(Rule.SET_DEFAULT, op, op.qualifiedColumn());
+        else if (op.detail().equals("add always")) report(Rule.IDENTITY_ALWAYS, op, op.qualifiedColumn());
+    }
+
+    /** DROP TRIGGER or DISABLE TRIGGER (name, ALL or USER): judged by what the removed trigger's function did. */
+    private void removeTrigger(Operation op) {
+        String table = op.target();
+        String name = op.detail();
+        List<Map.Entry<String, TableFacts.Trigger>> removed = new ArrayList<>();
+        if (op.arg(0).equals("disables") && (name.equals("all") || name.equals("user"))) {
+            for (TableFacts.Trigger t : facts().triggers(table)) removed.add(Map.entry(t.function(), t));
+        } else {
+            facts().trigger(table, name).ifPresent(t -> removed.add(Map.entry(name, t)));
+        }
+        for (var entry : removed) {
+            String effect = triggerEffect(entry.getValue().function());
+            if (!effect.isEmpty()) {
+                report(Rule.TRIGGER_REMOVED, op, op.arg(0), name.equals("all") || name.equals("user") ? name.toUpperCase(java.util.Locale.ROOT) : name,
+                        table, entry.getValue().function() + " " + effect);
+                break;
+            }
+        }
+        if (op.arg(0).equals("drops")) facts().dropTrigger(table, name);
+    }
+
+    /** What a trigger function does to the writes that fire it, or empty when it does nothing the writer could notice. */
+    private String triggerEffect(String function) {
+        Optional<String> body = model.function(function).map(f -> f.body().toLowerCase(java.util.Locale.ROOT));
+        if (body.isEmpty()) return "is not known to the linter";
+        if (CHANGES_ROW.matcher(body.get()).find()) return "changes or skips the row";
+        if (REFUSES_ROW.matcher(body.get()).find()) return "refuses some rows";
+        if (WRITES.matcher(body.get()).find()) return "writes other rows";
+        return "";
     }
 
     private void addColumn(Operation op) {
@@ -177,6 +395,7 @@ final class RuleChecker {
                 List.of(definition.name()), true, true));
         if (!definition.references().isEmpty()) model.addForeignKey(table, List.of(definition.name()), definition.references());
         if (definition.inlineCheck()) model.addCheck(table, new SchemaModel.Check(prefix + "_check", "", Set.of(definition.name()), true));
+        if (definition.primaryKey()) facts().primaryKey(table, SchemaModel.bare(table) + "_pkey", List.of(definition.name()));
     }
 
     /**
@@ -305,6 +524,7 @@ final class RuleChecker {
         Optional<SchemaModel.UniqueKey> index = model.unique(usingIndex);
         List<String> keyColumns = index.map(SchemaModel.UniqueKey::columns).orElse(columns);
         if (kind.equals("PRIMARY KEY")) {
+            facts().primaryKey(table, name, keyColumns);
             // a primary key makes its columns NOT NULL: a nullable one is scanned under ACCESS EXCLUSIVE, as SET NOT NULL does
             for (String keyColumn : keyColumns) {
                 if (model.column(table, keyColumn).isPresent() && !provenNotNull(table, keyColumn)) {
@@ -324,7 +544,10 @@ final class RuleChecker {
         String name = op.detail();
         boolean unique = !op.arg(0).isEmpty();
         boolean plain = !op.arg(1).isEmpty();
-        boolean concurrently = !op.arg(2).isEmpty();
+        // CREATE INDEX ON ONLY a partitioned table builds nothing: the parent holds no rows, and the index stays invalid
+        // until each partition's index (built CONCURRENTLY) is attached
+        boolean buildsNothing = op.arg(2).equals("only") && model.partitionKey(table).isPresent();
+        boolean concurrently = op.arg(2).equals("concurrently") || buildsNothing;
         if (!concurrently) {
             report(Rule.CREATE_INDEX_LOCKING, op, name.isEmpty() ? "" : name + " ", table);
             writeLocked.add(SchemaModel.bare(table));
@@ -412,10 +635,18 @@ final class RuleChecker {
 
     private void trigger(Operation op) {
         boolean beforeRow = op.arg(0).equals("before") && !op.arg(1).isEmpty();
-        Optional<String> body = model.function(op.detail()).map(f -> f.body().toLowerCase(java.util.Locale.ROOT));
+        if (!op.arg(2).isEmpty()) facts().defineTrigger(op.arg(2), new TableFacts.Trigger(op.target(), op.detail()));
+        // an INSTEAD OF trigger on a view does the write in place of PostgreSQL: the previous release's writes through an
+        // automatically updatable view now do whatever its function does
+        if (op.arg(0).equals("instead")) report(Rule.ROW_TRIGGER_CHANGES_WRITES, op, op.target(), op.detail());
+        else judgeTrigger(op, op.detail(), beforeRow);
+    }
+
+    private void judgeTrigger(Operation op, String function, boolean beforeRow) {
+        Optional<String> body = model.function(function).map(f -> f.body().toLowerCase(java.util.Locale.ROOT));
         boolean refuses = body.map(b -> REFUSES_ROW.matcher(b).find()).orElse(false);
         boolean changes = beforeRow && body.map(b -> CHANGES_ROW.matcher(b).find()).orElse(true);
-        if (refuses || changes) report(Rule.ROW_TRIGGER_CHANGES_WRITES, op, op.target(), op.detail());
+        if (refuses || changes) report(Rule.ROW_TRIGGER_CHANGES_WRITES, op, op.target(), function);
     }
 
     /** ATTACH PARTITION scans the partition unless a valid CHECK on the partition key proves its bound. */

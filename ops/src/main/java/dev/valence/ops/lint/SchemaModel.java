@@ -48,6 +48,19 @@ final class SchemaModel {
     private final Map<String, Domain> domains = new HashMap<>();
     private final Map<String, String> partitionKeys = new HashMap<>();
     private final Set<String> withDefaultPartition = new HashSet<>();
+    private final TableFacts facts = new TableFacts();
+
+    TableFacts facts() {
+        return facts;
+    }
+
+    /** Every table with a known column. */
+    Set<String> tables() {
+        Set<String> names = new HashSet<>();
+        for (String key : columns.keySet()) names.add(key.substring(0, key.indexOf('.')));
+        names.removeAll(views.keySet());
+        return names;
+    }
 
     static String bare(String name) {
         return name.substring(name.lastIndexOf('.') + 1);

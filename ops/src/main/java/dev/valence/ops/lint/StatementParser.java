@@ -10,7 +10,7 @@ import java.util.Set;
  * operation. It reads tokens from {@link SqlLexer}, so quoted text and comments can never look like code.
  */
 final class StatementParser {
-    private static final Set<String> STATEMENT_VERBS = Set.of("create", "drop", "alter", "truncate", "delete", "update", "with");
+    private static final Set<String> STATEMENT_VERBS = Set.of("create", "drop", "alter", "truncate", "delete", "update", "with", "revoke", "grant");
 
     private StatementParser() {}
 
@@ -24,10 +24,13 @@ final class StatementParser {
         if (cursor.accept("create")) create(statement, cursor, out);
         else if (cursor.accept("drop")) drop(statement, cursor, out);
         else if (cursor.accept("alter", "table")) new AlterTableParser(statement, out::add).parse(cursor);
+        else if (cursor.accept("alter", "default", "privileges")) AccessStatements.defaultPrivileges(statement, cursor, out);
         else if (cursor.accept("alter")) ObjectStatements.alter(statement, cursor, out);
         else if (cursor.accept("truncate")) truncate(statement, cursor, out);
         else if (cursor.peek().isWord("with") || cursor.peek().isWord("delete") || cursor.peek().isWord("update")) dml(statement, cursor, out);
         else if (cursor.accept("do")) doBlock(statement, cursor, out);
+        else if (cursor.accept("revoke")) AccessStatements.privileges(statement, cursor, false, out);
+        else if (cursor.accept("grant")) AccessStatements.privileges(statement, cursor, true, out);
         else ObjectStatements.maintenance(statement, cursor, out);
     }
 
@@ -44,7 +47,7 @@ final class StatementParser {
             boolean unnamed = cursor.peek().isWord("on") && !cursor.peek(1).isWord("on");
             String index = unnamed ? "" : cursor.qualifiedName();
             cursor.accept("on");
-            cursor.accept("only");
+            boolean parentOnly = cursor.accept("only");
             String table = cursor.qualifiedName();
             if (cursor.accept("using")) cursor.next();
             List<String> columns = new ArrayList<>();
@@ -55,9 +58,12 @@ final class StatementParser {
                 columns.add(first.display());
             }
             if (cursor.restHasWord("where")) plain = false;
-            List<String> args = new ArrayList<>(List.of(unique ? "unique" : "", plain ? "plain" : "", concurrently ? "concurrently" : ""));
+            List<String> args = new ArrayList<>(List.of(unique ? "unique" : "", plain ? "plain" : "",
+                    concurrently ? "concurrently" : parentOnly ? "only" : ""));
             args.addAll(columns);
             out.add(Operation.of(Operation.Kind.CREATE_INDEX, table, "", index, statement, args));
+        } else if (!unique && AccessStatements.startsCreate(cursor)) {
+            AccessStatements.create(statement, cursor, out);
         } else if (!unique) {
             ObjectStatements.create(statement, cursor, replace, out);
         }
@@ -95,6 +101,10 @@ final class StatementParser {
     }
 
     private static void drop(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        if (AccessStatements.startsDrop(cursor)) {
+            AccessStatements.drop(statement, cursor, out);
+            return;
+        }
         String relation = cursor.accept("table") ? "table" : cursor.accept("schema") ? "schema" : cursor.accept("view") ? "view"
                 : cursor.accept("materialized", "view") ? "materialized view" : "";
         Operation.Kind kind = Operation.Kind.DROP_RELATION;

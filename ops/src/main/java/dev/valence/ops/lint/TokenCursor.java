@@ -121,6 +121,11 @@ final class TokenCursor {
         return false;
     }
 
+    /** The token {@code -offset} places before the cursor, such as the one just consumed for {@code -1}. */
+    SqlToken tokens(int offset) {
+        return tokens.get(index + offset);
+    }
+
     List<SqlToken> rest() {
         return tokens.subList(Math.min(index, tokens.size()), tokens.size());
     }
