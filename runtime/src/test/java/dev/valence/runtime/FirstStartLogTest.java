@@ -23,6 +23,9 @@ class FirstStartLogTest {
         // slf4j-simple looks System.err up at every line, so the runtime's log is read as an operator reads it
         System.setErr(new PrintStream(new Tee(original, log), true, StandardCharsets.UTF_8));
         try (var platform = TestPlatform.start("first_start_log")) {
+            // start returns once traffic is served; readiness follows when the last service (bring-up) has started
+            for (long deadline = System.nanoTime() + 10_000_000_000L; platform.get("/readyz").status() != 200
+                    && System.nanoTime() < deadline; ) Thread.sleep(50);
             assertEquals(200, platform.get("/readyz").status());
             // the deliverer polls its outbox every second: give it polls after the migrations too
             Thread.sleep(WebhookDeliverer.POLL.toMillis() * 3);
