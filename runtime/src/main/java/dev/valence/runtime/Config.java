@@ -61,6 +61,7 @@ public record Config(
         int heapHighWaterPct,
         EmailSettings email,
         long shutdownGraceMs,
+        long shutdownDelayMs,
         RateLimitSettings rateLimits,
         EdgeSettings edge,
         Optional<String> secretKey,
@@ -135,6 +136,7 @@ public record Config(
                 reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99),
                 email(reader),
                 reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000),
+                reader.integer("SHUTDOWN_DELAY_MS", 5_000, 0, 15 * 60_000),
                 new RateLimitSettings(
                         reader.integer("API_RATE_PER_TOKEN_PER_MINUTE", 600, 0, 100_000_000),
                         reader.integer("API_RATE_PER_ADDRESS_PER_MINUTE", 1200, 0, 100_000_000),

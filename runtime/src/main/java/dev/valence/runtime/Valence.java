@@ -186,7 +186,7 @@ public final class Valence implements AutoCloseable {
                 Service.blocking("routes", this::buildRoutes, this::closeRoutes),
                 Service.blocking("smtp", this::openSmtp, () -> closeQuietly(smtp)),
                 Service.blocking(TRAFFIC, () -> listener.serve(server.router()),
-                        () -> listener.drain(Duration.ofMillis(config.shutdownGraceMs())).await()),
+                        () -> listener.drain(Duration.ofMillis(config.shutdownDelayMs()), Duration.ofMillis(config.shutdownGraceMs())).await()),
                 Service.blocking(SCHEMA, this::bringUp, () -> {
                     closeQuietly(heartbeat);
                     closeQuietly(announcer);
@@ -535,7 +535,7 @@ public final class Valence implements AutoCloseable {
         }
         long stopNs = System.nanoTime();
         supervisor.close(); // what stops now is not to be restarted
-        services.stop(Duration.ofMillis(config.shutdownGraceMs()).plus(STOP_MARGIN));
+        services.stop(Duration.ofMillis(config.shutdownDelayMs() + config.shutdownGraceMs()).plus(STOP_MARGIN));
         closeStatusPage();
         for (int i = resources.size() - 1; i >= 0; i--) closeQuietly(resources.get(i));
         log.info("Valence stopped ({} ms)", (System.nanoTime() - stopNs) / 1_000_000);

@@ -63,6 +63,7 @@ class ConfigTest {
         assertEquals("https://status.example.com/",
                 Config.fromEnv(Map.of("STATUS_PAGE_URL", "https://status.example.com")).statusPageUrlFor(43121));
         assertEquals(10_000, config.shutdownGraceMs());
+        assertEquals(5_000, config.shutdownDelayMs());
     }
 
     @Test

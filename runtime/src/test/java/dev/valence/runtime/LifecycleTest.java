@@ -80,7 +80,8 @@ class LifecycleTest {
 
     @Test
     void a_stop_finishes_the_request_in_flight_with_connection_close_and_refuses_new_connections() throws Exception {
-        var platform = TestPlatform.start("drain", Map.of("SHUTDOWN_GRACE_MS", "8000"));
+        // nothing asks this instance for readiness, so the shutdown delay (for a balancer to notice) is skipped
+        var platform = TestPlatform.start("drain", Map.of("SHUTDOWN_GRACE_MS", "8000", "SHUTDOWN_DELAY_MS", "5000"));
         platform.createVal(platform.adminToken, "slow",
                 "export default async () => { await new Promise(r => setTimeout(r, 1500)); return new Response('finished'); }");
         int port = platform.valence.port();
@@ -106,6 +107,47 @@ class LifecycleTest {
             assertTrue(response.endsWith("\r\n\r\nfinished"), response);
             stopping.get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void a_stop_watched_by_a_balancer_serves_on_for_the_delay_with_readiness_503_then_closes_the_port() throws Exception {
+        var platform = TestPlatform.start("delay", Map.of("SHUTDOWN_GRACE_MS", "2000", "SHUTDOWN_DELAY_MS", "1500"));
+        platform.createVal(platform.adminToken, "hello", "export default () => new Response('hello');");
+        int port = platform.valence.port();
+        assertEquals("hello", get(port, "/v/admin/hello").body(), "warm: the request during the delay below does not compile the val");
+        assertEquals(200, get(port, "/readyz").statusCode(), "a balancer's check: this instance is now watched");
+        long stopNs = System.nanoTime();
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(platform::close);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        HttpResponse<String> readiness;
+        while ((readiness = get(port, "/readyz")).statusCode() == 200) {
+            assertTrue(System.nanoTime() < deadline, "readiness still 200 1 s into the stop");
+            Thread.sleep(5);
+        }
+        assertEquals(503, readiness.statusCode());
+        assertEquals("stopping", new JsonObject(readiness.body()).getString("verdict"), readiness.body());
+        // within the delay a request on a new connection is still served, and its connection ends with it
+        try (var socket = new Socket("localhost", port)) {
+            socket.getOutputStream().write("GET /v/admin/hello HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String response = readToEnd(socket.getInputStream());
+            assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
+            assertTrue(response.toLowerCase().contains("\r\nconnection: close\r\n"), response);
+            assertTrue(response.endsWith("\r\n\r\nhello"), response);
+        }
+        long servedMs = (System.nanoTime() - stopNs) / 1_000_000;
+        assertTrue(servedMs < 1400, "the request above was served " + servedMs + " ms into the stop, not within the delay");
+        while (true) {
+            try (var probe = new Socket("localhost", port)) {
+                assertTrue(System.nanoTime() - stopNs < TimeUnit.SECONDS.toNanos(5), "the port still takes connections 5 s into the stop");
+                Thread.sleep(5);
+            } catch (ConnectException refused) {
+                break;
+            }
+        }
+        long closedMs = (System.nanoTime() - stopNs) / 1_000_000;
+        assertTrue(closedMs >= 1400, "the port closed " + closedMs + " ms into the stop, before SHUTDOWN_DELAY_MS=1500");
+        stopping.get(10, TimeUnit.SECONDS);
     }
 
     @Test

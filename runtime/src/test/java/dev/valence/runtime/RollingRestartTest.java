@@ -89,7 +89,8 @@ class RollingRestartTest {
         // an external test database was migrated by newer code: this build only validates it (as TestPlatform does)
         return Map.of("DATABASE_URL", database, "MIGRATE_ON_START", Boolean.toString(!TestDatabase.external()), "VALENCE_DATA_DIR", data.toString(),
                 "INSTANCE_ID", "rolling-" + name, "EMBED_STATUS_PAGE", "false", "STATUS_PORT", "0", "SHUTDOWN_GRACE_MS", "10000",
-                "BIND_HOST", "127.0.0.1");
+                // HAProxy below marks a server down after 2 failed checks 200 ms apart: a second covers it
+                "SHUTDOWN_DELAY_MS", "1000", "BIND_HOST", "127.0.0.1");
     }
 
     /** Clients posting to the val through HAProxy in a loop, each on its own keep-alive connection. */

@@ -43,6 +43,8 @@ public final class TestPlatform implements AutoCloseable {
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-test-data").toString());
         // the suite asserts vals' own error messages as an anonymous caller; the default (brief) has its own test
         env.put("VAL_PUBLIC_ERRORS", "full");
+        // no balancer routes by the suite's /readyz polls: a stop need not wait for one (LifecycleTest tests the delay)
+        env.put("SHUTDOWN_DELAY_MS", "0");
         env.putAll(settings);
         return new TestPlatform(awaitUp(Valence.start(Config.fromEnv(env))), databaseUrl);
     }

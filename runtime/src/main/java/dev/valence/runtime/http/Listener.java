@@ -23,13 +23,18 @@ import java.util.function.Supplier;
 /**
  * The runtime's HTTP port for its whole life. It opens first, before the engine and the database,
  * and answers 503 {@code starting} until {@link #serve} hands it the route table; {@link #drain} ends
- * it: readiness turns 503 at once, the port stops taking connections, requests in flight finish
- * within the grace period, and each keep-alive connection is told {@code Connection: close} on its
- * current response and closed, so a load balancer in front never sends a request into a closing socket.
+ * it: readiness turns 503 at once; if something has been asking for readiness (a load balancer, an
+ * orchestrator) the port keeps serving for the shutdown delay so that it notices and sends no more;
+ * then the port stops taking connections, requests in flight finish within the grace period, and
+ * each keep-alive connection is told {@code Connection: close} on its current response and closed,
+ * so a load balancer in front never sends a request into a closing socket.
  */
 public final class Listener {
     /** Where the instance is in its life, as readiness reports it. */
     public enum Phase { STARTING, SERVING, STOPPING }
+
+    /** Readiness asked for within this long before a stop means someone routes by it: the stop waits for them to notice. */
+    static final Duration WATCHED_WITHIN = Duration.ofSeconds(60);
 
     static final String STOPPING_SENTENCE = "this instance is shutting down: it finishes the requests in flight and takes no new ones";
 
@@ -41,6 +46,8 @@ public final class Listener {
     private volatile Handler<HttpServerRequest> app;
     private volatile Phase phase = Phase.STARTING;
     private volatile boolean startedAll;
+    /** When /readyz was last asked for ({@link System#nanoTime}), or 0 when never. */
+    private volatile long readinessAskedNs;
     private HttpServer server;
     /** New connections whose first request head has not arrived yet, with the timer that closes them. */
     private final Map<HttpConnection, Long> headerDeadlines = new ConcurrentHashMap<>();
@@ -76,6 +83,7 @@ public final class Listener {
 
     /** The body of /readyz: 200 only once every service started, while serving and compatible; the answer's status follows {@code ready}. */
     JsonObject readiness(Verdict verdict) {
+        readinessAskedNs = System.nanoTime() | 1; // never 0, the value for "never asked"
         if (phase == Phase.STOPPING) {
             return new JsonObject().put("status", "not_ready").put("verdict", "stopping").put("message", STOPPING_SENTENCE);
         }
@@ -85,11 +93,16 @@ public final class Listener {
                 .put("verdict", verdict.code()).put("message", verdict.message()).put("since", verdict.since().toString());
     }
 
-    /** Every route table's first handler: once stopping, the current response ends the connection. */
+    /** Every route table's first handler: once stopping, the current response ends the connection (says so, and does). */
     void closeWhenStopping(RoutingContext ctx) {
+        HttpConnection connection = ctx.request().connection();
         if (phase == Phase.STOPPING) ctx.response().putHeader("Connection", "close");
         else ctx.addHeadersEndHandler(v -> {
             if (phase == Phase.STOPPING) ctx.response().putHeader("Connection", "close");
+        });
+        // Vert.x keeps a connection open after a response that only says close; end handlers cannot be added once it is written
+        ctx.addEndHandler(ended -> {
+            if ("close".equals(ctx.response().headers().get("Connection"))) connection.close();
         });
         ctx.next();
     }
@@ -161,13 +174,25 @@ public final class Listener {
     }
 
     /**
-     * Readiness 503 at once, then no new connections, then at most {@code grace} for the requests in
-     * flight (their responses carry {@code Connection: close}); whatever is still open after it is cut.
+     * Readiness 503 at once; while a load balancer may still be routing here (readiness was asked for
+     * in the last minute) the port serves on for {@code delay}, every response ending its connection,
+     * until the balancer's checks have seen the 503 and it sends no more. Then no new connections and
+     * at most {@code grace} for the requests in flight; whatever is still open after it is cut.
+     * Closing idle keep-alive connections while the balancer still counts this instance in would race
+     * its next request on them: the balancer gets no answer and its client an empty one.
      */
-    public Future<Void> drain(Duration grace) {
+    public Future<Void> drain(Duration delay, Duration grace) {
         phase = Phase.STOPPING;
         if (server == null) return Future.succeededFuture();
-        return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+        if (delay.isZero() || !watched()) return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+        return Future.<Void>future(p -> vertx.setTimer(delay.toMillis(), id -> p.complete()))
+                .compose(v -> server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Whether something asked for readiness within {@link #WATCHED_WITHIN}: a load balancer or an orchestrator routes by it. */
+    public boolean watched() {
+        long asked = readinessAskedNs;
+        return asked != 0 && System.nanoTime() - asked < WATCHED_WITHIN.toNanos();
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {
