@@ -7,8 +7,6 @@ import dev.valence.status.audit.AuditLog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /**
@@ -19,8 +17,6 @@ import java.util.Set;
  */
 final class AuditApi {
     private static final Set<String> FILTERS = Set.of("actor", "action", "target", "since", "before", "limit", "cursor");
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private final AuditLog log;
 
@@ -44,7 +40,7 @@ final class AuditApi {
         int limit = limit(query.get("limit"));
         Long cursor = cursor(query.get("cursor"));
         var filter = new AuditLog.Query(blankToNull(query.get("actor")), blankToNull(query.get("action")), blankToNull(query.get("target")),
-                instant(query.get("since"), "since"), instant(query.get("before"), "before"), cursor, limit + 1);
+                InstantParameter.parse(query.get("since"), "since"), InstantParameter.parse(query.get("before"), "before"), cursor, limit + 1);
         java.util.List<AuditEntry> page;
         try {
             page = log.list(filter);
@@ -93,19 +89,6 @@ final class AuditApi {
         throw ApiError.badRequest("'cursor' is not a cursor this API gave out; pass the 'nextCursor' of the previous page.");
     }
 
-    private static Instant instant(String raw, String name) {
-        if (raw == null) return null;
-        Instant instant;
-        try {
-            instant = Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw ApiError.badRequest("'" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '" + raw + "'.");
-        }
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-            throw ApiError.badRequest("'" + name + "' must be between the years 1 and 9999, got '" + raw + "'.");
-        }
-        return instant;
-    }
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();

@@ -22,7 +22,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -287,7 +286,7 @@ final class AuthorApi {
                 throw ApiError.badRequest("'outcome' must be one of success, error, timeout, cancelled, limit, schema; got '" + query.get("outcome") + "'.");
             }
         }
-        var filter = new RunStore.Filter(trigger, outcome, instant(query.get("since"), "since"), instant(query.get("before"), "before"),
+        var filter = new RunStore.Filter(trigger, outcome, InstantParameter.parse(query.get("since"), "since"), InstantParameter.parse(query.get("before"), "before"),
                 cursor(query.get("cursor")), limit + 1);
         recorder.flush(); // read your own runs
         var page = runs.list(val.id(), filter);
@@ -321,23 +320,7 @@ final class AuthorApi {
         return ownVal(ctx);
     }
 
-    /** What the database's timestamps can hold and a person means: years 1 to 9999 (Java's instants reach a billion). */
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-    private static Instant instant(String raw, String name) {
-        if (raw == null) return null;
-        Instant instant;
-        try {
-            instant = Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw ApiError.badRequest("'" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '" + raw + "'.");
-        }
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-            throw ApiError.badRequest("'" + name + "' must be between the years 1 and 9999, got '" + raw + "'.");
-        }
-        return instant;
-    }
 
     private static RunStore.Cursor cursor(String raw) {
         if (raw == null) return null;
@@ -345,7 +328,7 @@ final class AuthorApi {
             String text = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
             int bar = text.indexOf('|');
             Instant at = Instant.parse(text.substring(0, bar));
-            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) throw new IllegalArgumentException("out of range");
+            if (!InstantParameter.inRange(at)) throw new IllegalArgumentException("out of range");
             return new RunStore.Cursor(at, Long.parseLong(text.substring(bar + 1)));
         } catch (RuntimeException e) {
             throw ApiError.badRequest("'cursor' is not a cursor this API gave out; pass the 'nextCursor' of the previous page.");
