@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** The caller's environment variables, which every val of theirs reads with Deno.env / process.env. */
 @Command(name = "env", mixinStandardHelpOptions = true,
-        description = "Your environment variables, read by all your vals. Values are write-only: list shows names.",
+        description = {"Set, unset and list your environment variables.", "All your vals read them. Values are write-only: list shows names."},
         subcommands = {EnvCommand.Set.class, EnvCommand.Unset.class, EnvCommand.List.class})
 final class EnvCommand implements Runnable {
     @ParentCommand

@@ -7,8 +7,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** Checks a token against the server and keeps it, with the URL, in a file only the user can read. */
 @Command(name = "login", mixinStandardHelpOptions = true,
-        description = {"Sign in with an API token: it is checked against the server and kept, with the URL, in",
-                "$XDG_CONFIG_HOME/valence/credentials (~/.config/valence/credentials), readable only by you.",
+        description = {"Sign in with an API token, kept in a file only you can read.",
+                "The token is checked against the server and kept, with the URL, in",
+                "$XDG_CONFIG_HOME/valence/credentials (~/.config/valence/credentials).",
                 "The token is read from VALENCE_TOKEN or standard input (never an argument: those show in ps and shell history)."})
 final class LoginCommand implements Runnable {
     @ParentCommand

@@ -14,8 +14,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** A val's recent runs and their log lines, or the live tail (the server's event stream) with --follow. */
 @Command(name = "logs", mixinStandardHelpOptions = true,
-        description = {"Print a val's recent runs with their log lines, oldest first; with --follow, print runs and lines",
-                "as they happen (from any instance) until Ctrl-C."})
+        description = {"Print a val's runs and log lines; --follow prints them as they happen.",
+                "Without --follow: the recent runs, oldest first. With it: new runs on any instance, until Ctrl-C."})
 final class LogsCommand implements Runnable {
     @ParentCommand
     Vals parent;

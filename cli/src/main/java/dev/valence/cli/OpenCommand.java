@@ -8,8 +8,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** Prints where a val is: an HTTP val's URL, else its address in the API; without a val, the server's. */
 @Command(name = "open", mixinStandardHelpOptions = true,
-        description = {"Print a val's URL to open: an HTTP val's own address, another val's address in the API;",
-                "without VAL, the server's address."})
+        description = {"Print the URL of a val (or of the server).",
+                "An HTTP val's own address, another val's address in the API; without VAL, the server's address."})
 final class OpenCommand implements Runnable {
     @ParentCommand
     Vals parent;

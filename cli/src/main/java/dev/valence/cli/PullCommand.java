@@ -11,8 +11,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** Brings vals' latest versions into the folder, leaving local edits alone unless told otherwise. */
 @Command(name = "pull", mixinStandardHelpOptions = true,
-        description = {"Write your vals' latest code into the folder (NAME.ts) with what the folder knows of each",
-                "(.valence/NAME.json: owner, name, type, version). Files you edited and have not pushed are left alone unless --force."})
+        description = {"Write your vals' latest code into the folder.",
+                "Each val becomes NAME.ts, with what the folder knows of it in .valence/NAME.json (owner, name, type, version).",
+                "Files you edited and have not pushed are left alone unless --force."})
 final class PullCommand implements Runnable {
     @ParentCommand
     Vals parent;
@@ -39,6 +40,7 @@ final class PullCommand implements Runnable {
         }
         int pulled = 0;
         int kept = 0;
+        int current = 0;
         for (int i = 0; i < refs.size(); i++) {
             Session.ValRef ref = refs.get(i);
             String step = refs.size() > 1 ? "[" + (i + 1) + "/" + refs.size() + "] " : "";
@@ -58,6 +60,7 @@ final class PullCommand implements Runnable {
             }
             if (known.isPresent() && known.get().version() == version && workspace.read(known.get()).isPresent()) {
                 session.out.println(step + known.get().file() + " is up to date (version " + version + ").");
+                current++;
                 continue;
             }
             String file = known.map(Workspace.Meta::file).orElse(Workspace.fileName(ref.name(), code));
@@ -66,7 +69,10 @@ final class PullCommand implements Runnable {
             session.out.println(step + "Pulled " + ref + " version " + version + " into " + workspace.codeFile(meta) + ".");
             pulled++;
         }
-        if (refs.size() > 1) session.out.println("Pulled " + pulled + " of " + refs.size() + " vals into " + workspace.dir() + ".");
+        if (refs.size() > 1) {
+            session.out.println("Pulled " + pulled + " of " + refs.size() + " vals into " + workspace.dir() + " (" + current + " up to date, "
+                    + kept + " with local edits).");
+        }
         if (kept > 0) throw new CliException(ExitCodes.REFUSED, kept + " val(s) kept their local edits; see above.");
     }
 }

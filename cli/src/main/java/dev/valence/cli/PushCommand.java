@@ -10,7 +10,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** Saves the files edited since the last pull or push as new versions. */
 @Command(name = "push", mixinStandardHelpOptions = true,
-        description = {"Save every file you edited since the last pull or push as its val's next version.",
+        description = {"Save the files you edited as new versions.",
+                "Every file changed since the last pull or push becomes its val's next version.",
                 "A val someone else saved since is refused (exit code 1) unless --force, which overwrites it."})
 final class PushCommand implements Runnable {
     @ParentCommand

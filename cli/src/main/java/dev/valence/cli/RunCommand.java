@@ -13,8 +13,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** Runs a script val (or a cron val's tick) now and prints its result. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a script val now with the arguments given (each read as JSON when it is JSON, else as a string),",
-                "or a cron val's tick; its log lines go to standard error, its result (JSON) to standard output."})
+        description = {"Run a script val (or a cron val's tick) now and print its result.",
+                "Each argument is read as JSON when it is JSON, else as a string.",
+                "Log lines go to standard error, the result (JSON) to standard output."})
 final class RunCommand implements Runnable {
     @ParentCommand
     Vals parent;

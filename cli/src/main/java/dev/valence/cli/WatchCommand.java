@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
  * pushed once it has been quiet for the debounce time, not on every event.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Push each val's file when you save it (after it has been quiet for --debounce-ms), until Ctrl-C.",
+        description = {"Push each val's file when you save it, until Ctrl-C.",
+                "A file is pushed once it has been quiet for --debounce-ms.",
                 "Saves refused by the server (a syntax error, someone else's newer version) are reported and watching goes on."})
 final class WatchCommand implements Runnable {
     @ParentCommand
