@@ -52,13 +52,14 @@ final class PullCommand implements Runnable {
                 throw new CliException(ExitCodes.REFUSED, "This folder already holds " + known.get().owner() + "/" + ref.name()
                         + " as " + known.get().file() + "; pull " + ref + " into another folder with --dir.");
             }
-            if (known.isPresent() && workspace.edited(known.get()) && !force) {
+            boolean edited = known.isPresent() && workspace.edited(known.get());
+            if (edited && !force) {
                 session.out.println(step + known.get().file() + " has edits you have not pushed, so it was left alone (the server has version "
                         + version + "). Push them with 'valence vals push', or replace them with 'valence vals pull " + ref.name() + " --force'.");
                 kept++;
                 continue;
             }
-            if (known.isPresent() && known.get().version() == version && workspace.read(known.get()).isPresent()) {
+            if (!edited && known.isPresent() && known.get().version() == version && workspace.read(known.get()).isPresent()) {
                 session.out.println(step + known.get().file() + " is up to date (version " + version + ").");
                 current++;
                 continue;

@@ -178,6 +178,35 @@ class ValsCommandLineTest {
     }
 
     @Test
+    void pull_without_a_val_brings_all_of_the_users_vals_with_progress_and_force_replaces_local_edits() throws Exception {
+        String token = platform.createUser("puller");
+        platform.createVal(token, "one", "export default () => new Response('1')");
+        platform.createVal(token, new JsonObject().put("name", "two").put("type", "script").put("code", "export default () => 2"));
+        var machine = new Machine("pullall");
+        assertEquals(0, machine.runWithInput(token + "\n", "login", "--url", platform.baseUrl).exitCode());
+
+        var pulled = machine.run("pull", "--dir", "all");
+        Path dir = machine.work.resolve("all");
+        assertEquals(new Result(0, "[1/2] Pulled puller/one version 1 into " + dir.resolve("one.ts") + ".\n"
+                + "[2/2] Pulled puller/two version 1 into " + dir.resolve("two.ts") + ".\n"
+                + "Pulled 2 of 2 vals into " + dir + " (0 up to date, 0 with local edits).\n", ""), pulled);
+        assertEquals("script", json(Files.readString(dir.resolve(".valence/two.json"))).path("type").asText());
+
+        Files.writeString(dir.resolve("one.ts"), "local edit");
+        var kept = machine.run("pull", "--dir", "all");
+        assertEquals(1, kept.exitCode());
+        assertEquals("[1/2] one.ts has edits you have not pushed, so it was left alone (the server has version 1). Push them with"
+                + " 'valence vals push', or replace them with 'valence vals pull one --force'.\n"
+                + "[2/2] two.ts is up to date (version 1).\n"
+                + "Pulled 0 of 2 vals into " + dir + " (1 up to date, 1 with local edits).\n", kept.out());
+        assertEquals("valence vals: 1 val(s) kept their local edits; see above.\n", kept.err());
+        assertEquals("local edit", Files.readString(dir.resolve("one.ts")));
+
+        assertEquals(0, machine.run("pull", "one", "--force", "--dir", "all").exitCode());
+        assertEquals("export default () => new Response('1')", Files.readString(dir.resolve("one.ts")));
+    }
+
+    @Test
     void a_push_with_a_syntax_error_names_the_file_line_and_column() throws Exception {
         var machine = new Machine("syntax").signedIn();
         assertEquals(0, machine.run("new", "broken").exitCode());
