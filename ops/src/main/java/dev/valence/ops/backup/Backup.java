@@ -20,7 +20,8 @@ import org.postgresql.PGConnection;
 
 /**
  * Writes a backup: a zip file (deflated) whose first entry is the {@link Manifest} and whose other
- * entries are one {@code COPY ... TO STDOUT} (text format) per table, all read in one read-only
+ * entries are one {@code COPY (SELECT ...) TO STDOUT} (text format; a query, so a partitioned table
+ * is read through its parent) per table, all read in one read-only
  * REPEATABLE READ transaction, so the rows of every table are of the same instant. The file is made
  * 0600 under a temporary name and moved into place only when complete. The secret key is never read.
  */
@@ -75,7 +76,7 @@ public final class Backup {
             var copier = connection.unwrap(PGConnection.class).getCopyAPI();
             for (var table : tables) {
                 zip.putNextEntry(new ZipEntry(table.entry()));
-                long copied = copier.copyOut("COPY " + table.quoted() + " (" + table.columnList() + ") TO STDOUT", new Unclosed(zip));
+                long copied = copier.copyOut("COPY (SELECT " + table.columnList() + " FROM " + table.quoted() + ") TO STDOUT", new Unclosed(zip));
                 zip.closeEntry();
                 if (copied != table.rows()) {
                     throw new BackupException(false, "COPY of " + table.qualified() + " gave " + copied + " rows where the same snapshot counted "

@@ -18,14 +18,17 @@ final class Catalog {
 
     private Catalog() {}
 
-    /** Tables (not views, not partitions' parents' children twice) so that every table comes after those it references. */
+    /**
+     * Tables (a partitioned table once, through its parent, not again through each partition), each after
+     * the tables it references.
+     */
     static List<Manifest.Table> tables(Connection connection) throws SQLException {
         var columns = new LinkedHashMap<String, List<String>>();
         try (var statement = connection.prepareStatement("""
                 SELECT n.nspname || '.' || c.relname, a.attname
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-                WHERE c.relkind = 'r' AND NOT c.relispartition AND n.nspname = ANY (?)
+                WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY (?)
                 ORDER BY n.nspname, c.relname, a.attnum""")) {
             statement.setArray(1, connection.createArrayOf("text", SCHEMAS.toArray()));
             try (var rows = statement.executeQuery()) {
