@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 UsersCommand.class,
                 TeamTokensCommand.class,
                 SecretsCommand.class,
+                BackupCommand.class,
+                RestoreCommand.class,
                 dev.valence.ops.bench.BenchCommand.class,
         })
 public final class Ops implements Runnable {

@@ -68,7 +68,8 @@ public record Config(
         Path secretKeyFile,
         Val.ErrorDetail valPublicErrors,
         int heldWorkMaxPerOwner,
-        long heldWorkMaxBytesPerOwner) {
+        long heldWorkMaxBytesPerOwner,
+        int runRetentionDays) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -146,7 +147,8 @@ public record Config(
                 Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir.resolve("secret.key").toString())),
                 publicErrors(reader),
                 reader.integer("HELD_WORK_MAX_PER_OWNER", 100, 1, 1_000_000),
-                reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE));
+                reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                reader.integer("RUN_RETENTION_DAYS", 30, 0, 36_500));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"

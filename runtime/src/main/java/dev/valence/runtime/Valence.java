@@ -192,6 +192,7 @@ public final class Valence implements AutoCloseable {
                     closeQuietly(announcer);
                 }),
                 Service.blocking("background", this::startBackground, () -> closeQuietly(cron)),
+                dev.valence.runtime.retention.RunRetention.service(dataSource, config.runRetentionDays()),
                 Service.blocking("readiness", () -> listener.startedAll(), () -> listener.stopping()));
     }
 
