@@ -68,7 +68,8 @@ public record Config(
         Path secretKeyFile,
         Val.ErrorDetail valPublicErrors,
         int heldWorkMaxPerOwner,
-        long heldWorkMaxBytesPerOwner) {
+        long heldWorkMaxBytesPerOwner,
+        Optional<String> databaseDirectUrl) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -146,7 +147,8 @@ public record Config(
                 Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir.resolve("secret.key").toString())),
                 publicErrors(reader),
                 reader.integer("HELD_WORK_MAX_PER_OWNER", 100, 1, 1_000_000),
-                reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE));
+                reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                reader.optional("DATABASE_DIRECT_URL"));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
@@ -164,6 +166,18 @@ public record Config(
                 DatabaseUrl.parse(url);
             } catch (IllegalArgumentException e) {
                 reader.problems.add(e.getMessage());
+            }
+        });
+        config.databaseDirectUrl().ifPresent(url -> {
+            // a pooler sits in front of an external server only; the embedded one is reached directly anyway
+            if (config.databaseUrl().isEmpty()) {
+                reader.problems.add("DATABASE_DIRECT_URL is set but DATABASE_URL is not: set DATABASE_URL to the pooler's address"
+                        + " (or to the server's, without a pooler) and DATABASE_DIRECT_URL to the server's own");
+            }
+            try {
+                DatabaseUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                reader.problems.add(e.getMessage().replace("DATABASE_URL", "DATABASE_DIRECT_URL"));
             }
         });
         reader.failIfInvalid();
