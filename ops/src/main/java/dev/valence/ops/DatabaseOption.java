@@ -16,8 +16,9 @@ final class DatabaseOption {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--database", paramLabel = "URL", defaultValue = "${env:DATABASE_URL}",
-            description = "PostgreSQL: postgres://user:pass@host:5432/db or jdbc:postgresql://... (default: $DATABASE_URL).")
+    // DATABASE_DIRECT_URL first: with a transaction-pooling PgBouncer at DATABASE_URL, Flyway's session lock would not hold
+    @Option(names = "--database", paramLabel = "URL", defaultValue = "${env:DATABASE_DIRECT_URL:-${env:DATABASE_URL}}",
+            description = "PostgreSQL: postgres://user:pass@host:5432/db or jdbc:postgresql://... (default: $DATABASE_DIRECT_URL, else $DATABASE_URL).")
     String url;
 
     DataSource dataSource() {

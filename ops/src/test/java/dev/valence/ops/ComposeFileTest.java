@@ -1,6 +1,7 @@
 package dev.valence.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -47,8 +48,8 @@ class ComposeFileTest {
     }
 
     @Test
-    void the_layout_is_postgres_a_migrate_job_two_runtimes_and_the_status_page() {
-        assertEquals(List.of("postgres", "migrate", "status-page", "runtime-1", "runtime-2"), List.copyOf(services.keySet()));
+    void the_layout_is_postgres_a_migrate_job_two_runtimes_the_status_page_and_the_proxy() {
+        assertEquals(List.of("postgres", "migrate", "status-page", "runtime-1", "runtime-2", "proxy"), List.copyOf(services.keySet()));
         assertEquals("postgres:17", services.get("postgres").get("image"));
         assertEquals(List.of("pgdata:/var/lib/postgresql/data"), services.get("postgres").get("volumes"));
         assertEquals(List.of("CMD-SHELL", "pg_isready -U valence -d valence"), map(services.get("postgres"), "healthcheck").get("test"));
@@ -74,7 +75,7 @@ class ComposeFileTest {
 
     @Test
     void the_long_running_services_exit_on_out_of_memory_and_are_restarted() {
-        for (String service : List.of("postgres", "status-page", "runtime-1", "runtime-2")) {
+        for (String service : List.of("postgres", "status-page", "runtime-1", "runtime-2", "proxy")) {
             assertEquals("unless-stopped", services.get(service).get("restart"), service);
         }
         for (String stage : List.of("runtime", "status-page")) {
@@ -90,7 +91,7 @@ class ComposeFileTest {
         services.values().stream().filter(s -> s.containsKey("image")).forEach(s -> images.add((String) s.get("image")));
         Matcher from = Pattern.compile("(?m)^FROM (\\S+)").matcher(dockerfile);
         while (from.find()) images.add(from.group(1));
-        assertEquals(List.of("postgres:17", "node:22.12.0-bookworm-slim", "eclipse-temurin:25-jdk-noble", "eclipse-temurin:25-jdk-noble",
+        assertEquals(List.of("postgres:17", "nginx:1.28.0", "node:22.12.0-bookworm-slim", "eclipse-temurin:25-jdk-noble", "eclipse-temurin:25-jdk-noble",
                 "eclipse-temurin:25-jre-noble", "eclipse-temurin:25-jre-noble"), images);
         for (String image : images) assertTrue(image.matches("[a-z0-9./-]+:[0-9][\\w.-]*"), image + " is not pinned to a version tag");
     }
@@ -131,19 +132,26 @@ class ComposeFileTest {
     }
 
     @Test
-    void published_ports_lead_to_the_port_each_process_listens_on_and_the_status_page_url_matches() {
-        Map<String, String> listens = Map.of("runtime-1", "PORT", "runtime-2", "PORT", "status-page", "STATUS_PORT");
+    void published_ports_lead_to_the_port_each_process_listens_on_and_the_status_page_url_matches() throws IOException {
+        String nginx = Files.readString(ROOT.resolve("ops/proxy/nginx.conf"));
+        Matcher listen = Pattern.compile("(?m)^\\s*listen (\\d+);").matcher(nginx);
+        assertTrue(listen.find(), "nginx.conf listens on a port");
+        Map<String, String> listens = Map.of("proxy", listen.group(1), "status-page", env("status-page").get("STATUS_PORT"));
         Set<String> hostPorts = new TreeSet<>();
         for (var entry : listens.entrySet()) {
             @SuppressWarnings("unchecked")
             List<String> ports = (List<String>) services.get(entry.getKey()).get("ports");
             assertEquals(1, ports.size(), entry.getKey());
             String[] hostAndContainer = ports.getFirst().split(":");
-            assertEquals(env(entry.getKey()).get(entry.getValue()), hostAndContainer[1], entry.getKey() + " publishes " + ports.getFirst());
+            assertEquals(entry.getValue(), hostAndContainer[1], entry.getKey() + " publishes " + ports.getFirst());
             assertTrue(hostPorts.add(hostAndContainer[0]), "host port " + hostAndContainer[0] + " is published twice");
         }
-        assertEquals(Set.of("8080", "8081", "8082"), hostPorts);
-        for (String service : listens.keySet()) assertEquals("http://localhost:8081/", env(service).get("STATUS_PAGE_URL"), service);
+        assertEquals(Set.of("8080", "8081"), hostPorts);
+        // the runtimes are reached through the proxy only, which is what lets them trust its forwarding headers
+        for (String runtime : List.of("runtime-1", "runtime-2")) assertEquals(null, services.get(runtime).get("ports"), runtime + " publishes no port");
+        for (String service : List.of("runtime-1", "runtime-2", "status-page")) {
+            assertEquals("http://localhost:8081/", env(service).get("STATUS_PAGE_URL"), service);
+        }
         assertTrue(dockerfile.contains("EXPOSE 8080") && dockerfile.contains("EXPOSE 8081"));
     }
 
@@ -160,6 +168,40 @@ class ComposeFileTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void the_proxy_runs_the_shipped_nginx_conf_in_front_of_both_runtimes_which_trust_its_fixed_address() throws IOException {
+        var proxy = services.get("proxy");
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (Object volume : (List<Object>) proxy.get("volumes")) {
+            String[] parts = ((String) volume).split(":");
+            assertTrue(Files.isRegularFile(ROOT.resolve(parts[0])), "the proxy mounts a missing file " + parts[0]);
+            assertEquals("ro", parts[2], parts[0] + " is mounted read-only");
+            mounts.put(parts[1], parts[0]);
+        }
+        assertEquals(Map.of("/etc/nginx/valence/nginx.conf", "./ops/proxy/nginx.conf",
+                "/etc/nginx/valence/valence-edge.conf", "./ops/proxy/compose-edge.conf",
+                "/etc/nginx/valence/valence-runtimes.conf", "./ops/proxy/compose-runtimes.conf"), mounts);
+        assertEquals(List.of("nginx", "-p", "/tmp/nginx/", "-c", "/etc/nginx/valence/nginx.conf", "-g", "daemon off;"), proxy.get("command"));
+        assertEquals(List.of("/tmp/nginx"), proxy.get("tmpfs"));
+
+        // every runtime is in the ring, at the port it listens on
+        String ring = Files.readString(ROOT.resolve("ops/proxy/compose-runtimes.conf"));
+        for (String runtime : List.of("runtime-1", "runtime-2")) {
+            assertTrue(ring.contains("server " + runtime + ":" + env(runtime).get("PORT") + " "), runtime + " is in " + ring);
+        }
+        // the proxy's fixed address lies in the network's subnet and is the one address the runtimes trust
+        String address = (String) map(map(proxy, "networks"), "default").get("ipv4_address");
+        var subnet = (String) ((List<Map<String, Object>>) map(map(map(compose, "networks"), "default"), "ipam").get("config")).getFirst().get("subnet");
+        assertTrue(subnet.equals("172.28.0.0/24") && address.startsWith("172.28.0."), address + " in " + subnet);
+        for (String runtime : List.of("runtime-1", "runtime-2")) {
+            assertEquals(address, env(runtime).get("TRUSTED_PROXIES"), runtime);
+            var config = dev.valence.runtime.Config.fromEnv(env(runtime));
+            assertTrue(config.edge().trustedProxies().trusts(address), runtime + " trusts the proxy at " + address);
+            assertFalse(config.edge().trustedProxies().trusts("172.28.0.1"), runtime + " trusts nobody else, the network's gateway included");
+        }
+    }
+
+    @Test
     void depends_on_names_existing_services_and_waits_for_health_and_the_migration() {
         Map<String, Map<String, String>> expected = new LinkedHashMap<>();
         expected.put("migrate", Map.of("postgres", "service_healthy"));
@@ -167,6 +209,7 @@ class ComposeFileTest {
         Map<String, String> runtime = Map.of("postgres", "service_healthy", "migrate", "service_completed_successfully", "status-page", "service_started");
         expected.put("runtime-1", runtime);
         expected.put("runtime-2", runtime);
+        expected.put("proxy", Map.of("runtime-1", "service_started", "runtime-2", "service_started"));
         for (var service : services.entrySet()) {
             Map<String, String> actual = new HashMap<>();
             var dependsOn = service.getValue().containsKey("depends_on") ? map(service.getValue(), "depends_on") : Map.<String, Object>of();

@@ -69,7 +69,8 @@ public record Config(
         Val.ErrorDetail valPublicErrors,
         int heldWorkMaxPerOwner,
         long heldWorkMaxBytesPerOwner,
-        int runRetentionDays) {
+        int runRetentionDays,
+        Optional<String> databaseDirectUrl) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -148,7 +149,8 @@ public record Config(
                 publicErrors(reader),
                 reader.integer("HELD_WORK_MAX_PER_OWNER", 100, 1, 1_000_000),
                 reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                reader.integer("RUN_RETENTION_DAYS", 30, 0, 36_500));
+                reader.integer("RUN_RETENTION_DAYS", 30, 0, 36_500),
+                reader.optional("DATABASE_DIRECT_URL"));
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
@@ -166,6 +168,18 @@ public record Config(
                 DatabaseUrl.parse(url);
             } catch (IllegalArgumentException e) {
                 reader.problems.add(e.getMessage());
+            }
+        });
+        config.databaseDirectUrl().ifPresent(url -> {
+            // a pooler sits in front of an external server only; the embedded one is reached directly anyway
+            if (config.databaseUrl().isEmpty()) {
+                reader.problems.add("DATABASE_DIRECT_URL is set but DATABASE_URL is not: set DATABASE_URL to the pooler's address"
+                        + " (or to the server's, without a pooler) and DATABASE_DIRECT_URL to the server's own");
+            }
+            try {
+                DatabaseUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                reader.problems.add(e.getMessage().replace("DATABASE_URL", "DATABASE_DIRECT_URL"));
             }
         });
         reader.failIfInvalid();

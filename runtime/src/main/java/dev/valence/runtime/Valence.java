@@ -97,6 +97,7 @@ public final class Valence implements AutoCloseable {
     private final BuildInfo build;
     private final long startNs = System.nanoTime();
     private final DatabaseUrl url;
+    private final DatabaseUrl directUrl;
     /** Set when there is no DATABASE_URL: the embedded server's port, chosen now. */
     private final Optional<Integer> embeddedPort;
     private final HikariDataSource dataSource;
@@ -148,6 +149,8 @@ public final class Valence implements AutoCloseable {
         url = config.databaseUrl().map(DatabaseUrl::parse)
                 .orElseGet(() -> new DatabaseUrl("jdbc:postgresql://localhost:" + embeddedPort.orElseThrow() + "/postgres", "postgres",
                         PostgresServer.password(config.dataDir())));
+        // LISTEN, session advisory locks and Flyway need the server itself, not a transaction-pooling PgBouncer
+        directUrl = config.databaseDirectUrl().map(DatabaseUrl::parse).orElse(url);
         dataSource = dataSource(url);
         resources.add(dataSource);
         guard = new SchemaGuard(build, this::directConnection, Duration.ofMillis(config.schemaPollMs()));
@@ -352,7 +355,7 @@ public final class Valence implements AutoCloseable {
     }
 
     private java.sql.Connection directConnection() throws SQLException {
-        return DriverManager.getConnection(url.jdbcUrl(), credentials(url));
+        return DriverManager.getConnection(directUrl.jdbcUrl(), credentials(directUrl));
     }
 
     private static void closeQuietly(AutoCloseable resource) {
@@ -399,7 +402,7 @@ public final class Valence implements AutoCloseable {
     /** One attempt; false when the database did not answer (the bring-up tries again). */
     private boolean migrateOnce() {
         try {
-            Migrations.migrate(dataSource);
+            Migrations.migrate(directUrl == url ? dataSource : directDataSource());
             return true;
         } catch (FlywayException e) {
             if (isConnectionProblem(e)) {
@@ -444,6 +447,16 @@ public final class Valence implements AutoCloseable {
         hikari.setConnectionTimeout(5_000);
         hikari.setInitializationFailTimeout(-1); // do not connect now: the database may come later
         return new HikariDataSource(hikari);
+    }
+
+    /** Flyway's own connections when a pooler sits in front: its lock is a session advisory lock. */
+    private javax.sql.DataSource directDataSource() {
+        var direct = new org.postgresql.ds.PGSimpleDataSource();
+        direct.setUrl(directUrl.jdbcUrl());
+        if (directUrl.user() != null) direct.setUser(directUrl.user());
+        if (directUrl.password() != null) direct.setPassword(directUrl.password());
+        direct.setConnectTimeout(5);
+        return direct;
     }
 
     private static Properties credentials(DatabaseUrl url) {
