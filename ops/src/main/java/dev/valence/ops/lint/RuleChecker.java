@@ -39,6 +39,8 @@ final class RuleChecker {
     private final Set<String> newColumns = new HashSet<>();
     private final Map<String, Finding> renamedTables = new HashMap<>();
     private final List<Finding> findings = new ArrayList<>();
+    /** The operation each finding judged, for the deploy context that may settle it ({@link DeployContext}). */
+    private final Map<Finding, Operation> operations = new java.util.IdentityHashMap<>();
 
     /** {@code oneTransaction}: the file runs in one transaction, so every lock it takes is held to its end. */
     RuleChecker(String file, SchemaModel model, boolean oneTransaction) {
@@ -50,6 +52,11 @@ final class RuleChecker {
     List<Finding> check(List<Operation> operations) {
         for (Operation operation : operations) check(operation);
         return findings;
+    }
+
+    /** The operation {@code finding} (one this checker reported) judged; null for any other. */
+    Operation operationOf(Finding finding) {
+        return operations.get(finding);
     }
 
     private void check(Operation op) {
@@ -666,6 +673,7 @@ final class RuleChecker {
         if (created.contains(SchemaModel.bare(op.target()))) return Optional.empty();
         Finding finding = Finding.of(rule, file, op.statement(), rule.sentence(arguments));
         findings.add(finding);
+        operations.put(finding, op);
         return Optional.of(finding);
     }
 }
