@@ -94,7 +94,7 @@ public final class LintCommand implements Callable<Integer> {
                     || (strict && f.severity() == Severity.WARNING));
             return refused ? ExitCodes.REFUSED : ExitCodes.OK;
         } catch (SQLException e) {
-            err.println("lint: cannot read Flyway history or table sizes from --database: " + e.getMessage() + " (SQLSTATE " + e.getSQLState()
+            err.println("lint: cannot read Flyway history from --database: " + e.getMessage() + " (SQLSTATE " + e.getSQLState()
                     + "); check the URL and that the database is up");
             return ExitCodes.ENVIRONMENT;
         } catch (IOException e) {
