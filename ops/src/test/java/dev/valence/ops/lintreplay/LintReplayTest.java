@@ -29,11 +29,12 @@ class LintReplayTest {
      */
     private static final double FILES_ONLY_FALSE_POSITIVES_AT_MOST = 0.16;
     /**
-     * With the database and the previous release's SQL. The goal is 3 %; what stays flagged is what neither settles
-     * (README, "The replayed lint corpus"): a constraint or narrower type on a column the previous release writes,
-     * whose values only the running code knows, and a NOT NULL dropped on a column it reads.
+     * With the database and the previous release's SQL: 7 of 84. The goal is 3 %; what stays flagged is what neither
+     * settles (README, "The replayed lint corpus"): a CHECK, NOT VALID constraint or narrower type on a column the
+     * previous release writes (whether its values pass only the running code knows), a NOT NULL dropped on a column it
+     * reads, and a new default for a column its INSERTs leave out.
      */
-    private static final double IN_CONTEXT_FALSE_POSITIVES_AT_MOST = 0.16;
+    private static final double IN_CONTEXT_FALSE_POSITIVES_AT_MOST = 0.09;
 
     private static CorpusReplay corpus;
 
