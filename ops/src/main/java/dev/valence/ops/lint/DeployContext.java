@@ -36,6 +36,12 @@ final class DeployContext {
     private final Optional<LiveCatalog> catalog;
     private final Optional<OldReleaseUsage> usage;
     private final long smallTableRows;
+    /**
+     * Per name, how many statements of the earlier migration files name it. A name in more than one (its definition and
+     * something else: a view, a trigger's function, a default, a CHECK, an index) may be used by the previous release
+     * without its SQL naming it (its INSERT fires the trigger, its SELECT reads the view), so it counts as used.
+     */
+    private final java.util.Map<String, Integer> schemaMentions = new java.util.HashMap<>();
 
     DeployContext(Optional<LiveCatalog> catalog, Optional<OldReleaseUsage> usage, long smallTableRows) {
         this.catalog = catalog;
@@ -45,6 +51,23 @@ final class DeployContext {
 
     static DeployContext none() {
         return new DeployContext(Optional.empty(), Optional.empty(), 0);
+    }
+
+    /** Counts the names {@code statements} (one migration file, already judged) mention, once per statement. */
+    void recordSchema(List<SqlStatement> statements) {
+        for (SqlStatement statement : statements) {
+            Set<String> named = new HashSet<>();
+            for (SqlToken token : statement.tokens()) {
+                if (token.isIdentifier()) named.add(token.value());
+                else if (token.kind() == SqlToken.Kind.STRING) named.add(SchemaModel.bare(token.value().toLowerCase(Locale.ROOT)));
+            }
+            named.forEach(name -> schemaMentions.merge(name, 1, Integer::sum));
+        }
+    }
+
+    /** True if some earlier migration besides the one defining {@code name} names it: the schema itself may use it. */
+    private boolean usedBySchema(String name) {
+        return schemaMentions.getOrDefault(SchemaModel.bare(name), 0) > 1;
     }
 
     /** The findings, with those the context shows harmless turned into accepted notes saying why. */
@@ -101,6 +124,23 @@ final class DeployContext {
         String table = op.target();
         String column = op.column();
         String never = "the previous release's SQL (--old-queries) never ";
+        // a schema's objects are reached through search_path without its name, an extension's functions and types without
+        // the extension's; privileges and row security bind the role the release connects as, which its SQL does not show
+        if (op.detail().equals("schema") || op.detail().equals("extension") || op.arg(0).equals("schema") || op.arg(0).equals("extension")) {
+            return Optional.empty();
+        }
+        Optional<String> unused = unusedBySql(op, used, never, model);
+        String object = COLUMN_KINDS.contains(op.kind()) ? column : table;
+        return unused.filter(reason -> !usedBySchema(object));
+    }
+
+    private static final Set<Operation.Kind> COLUMN_KINDS = java.util.EnumSet.of(Operation.Kind.DROP_COLUMN, Operation.Kind.RENAME_COLUMN,
+            Operation.Kind.ALTER_COLUMN_TYPE, Operation.Kind.DROP_NOT_NULL, Operation.Kind.DROP_EXPRESSION, Operation.Kind.SET_NOT_NULL,
+            Operation.Kind.DROP_IDENTITY, Operation.Kind.IDENTITY_CHANGE, Operation.Kind.SET_DEFAULT, Operation.Kind.DROP_DEFAULT);
+
+    private Optional<String> unusedBySql(Operation op, OldReleaseUsage used, String never, SchemaModel model) {
+        String table = op.target();
+        String column = op.column();
         return switch (op.kind()) {
             case DROP_COLUMN, RENAME_COLUMN, ALTER_COLUMN_TYPE, DROP_NOT_NULL, DROP_EXPRESSION ->
                     used.usesColumn(table, column) ? Optional.empty() : Optional.of(never + "names " + op.qualifiedColumn());
@@ -109,9 +149,9 @@ final class DeployContext {
                             : Optional.of(never + "names " + op.qualifiedColumn() + " nor inserts into " + table + " without it");
             case SET_DEFAULT, DROP_DEFAULT -> used.insertsOmitting(table, column) ? Optional.empty()
                     : Optional.of(never + "inserts into " + table + " without naming " + column + ", so its default is never used");
-            case DROP_RELATION, RENAME_TABLE, DML_WITHOUT_WHERE, ADD_REQUIRED_COLUMN, OWNER_CHANGE, ROW_SECURITY,
-                 CREATE_POLICY, DROP_POLICY, REPLICA_IDENTITY, CREATE_RULE, REMOVE_RULE, REMOVE_TRIGGER, ENABLE_TRIGGER,
-                 CREATE_TRIGGER, VIEW_OPTION, CREATE_VIEW, RENAME_OBJECT, DROP_OBJECT, FUNCTION_CHANGE, CREATE_FUNCTION ->
+            case DROP_RELATION, RENAME_TABLE, DML_WITHOUT_WHERE, ADD_REQUIRED_COLUMN, REPLICA_IDENTITY, CREATE_RULE, REMOVE_RULE,
+                 REMOVE_TRIGGER, ENABLE_TRIGGER, CREATE_TRIGGER, VIEW_OPTION, CREATE_VIEW, RENAME_OBJECT, DROP_OBJECT, FUNCTION_CHANGE,
+                 CREATE_FUNCTION ->
                     table.contains(":") || used.names(table) ? Optional.empty() : Optional.of(never + "names " + table);
             case INHERITANCE, DETACH_PARTITION -> used.names(table) || used.names(op.detail()) ? Optional.empty()
                     : Optional.of(never + "names " + table + " nor " + op.detail());

@@ -80,6 +80,7 @@ final class Linter {
         for (SqlStatement statement : statements) operations.addAll(StatementParser.parse(statement));
         var checker = new RuleChecker(file.display(), model, runsInOneTransaction(statements));
         List<Finding> ruleFindings = context.judge(checker.check(operations), checker::operationOf, model);
+        context.recordSchema(statements);
         if (file.isUndo()) UndoScripts.check(file, statements, findings);
         findings.addAll(ProjectRules.apply(file, declaration, ruleFindings));
         findings.sort(Comparator.comparingInt(Finding::line));

@@ -48,18 +48,19 @@ final class OldReleaseUsage {
             }
             if (token.isWord("insert") && i + 2 < tokens.size() && tokens.get(i + 1).isWord("into")) insert(tokens, i + 2);
         }
+        // COPY without a column list reads or writes every column in order
+        if (!tokens.isEmpty() && tokens.getFirst().isWord("copy") && tokens.size() > 1 && tokens.get(1).isIdentifier()) {
+            int i = qualifiedNameEnd(tokens, 1);
+            if (i >= tokens.size() || tokens.get(i).kind() != SqlToken.Kind.LEFT_PAREN) everyColumnOf.add(tokens.get(i - 1).value());
+        }
         if (star) everyColumnOf.addAll(named);
     }
 
     /** {@code INSERT INTO name [AS alias] [(columns)]}: records which columns it names (null: no list, so none). */
     private void insert(List<SqlToken> tokens, int at) {
-        int i = at;
-        StringBuilder name = new StringBuilder();
-        while (i < tokens.size() && (tokens.get(i).isIdentifier() || tokens.get(i).kind() == SqlToken.Kind.DOT)) {
-            name.append(tokens.get(i).kind() == SqlToken.Kind.DOT ? "." : tokens.get(i).value());
-            i++;
-        }
-        if (name.isEmpty()) return;
+        if (at >= tokens.size() || !tokens.get(at).isIdentifier()) return;
+        int i = qualifiedNameEnd(tokens, at);
+        String name = tokens.get(i - 1).value();
         if (i < tokens.size() && tokens.get(i).isWord("as")) i += 2;
         else if (i < tokens.size() && tokens.get(i).isIdentifier() && !tokens.get(i).isWord("values")
                 && !tokens.get(i).isWord("select") && !tokens.get(i).isWord("default") && !tokens.get(i).isWord("overriding")
@@ -71,7 +72,16 @@ final class OldReleaseUsage {
                 if (tokens.get(i).isIdentifier()) columns.add(tokens.get(i).value());
             }
         }
-        inserts.computeIfAbsent(SchemaModel.bare(name.toString()), t -> new ArrayList<>()).add(columns);
+        // INSERT INTO t VALUES (...) or SELECT ... without a column list fills the columns in order: it uses every one
+        if (columns == null) everyColumnOf.add(name);
+        inserts.computeIfAbsent(name, t -> new ArrayList<>()).add(columns);
+    }
+
+    /** Just past {@code name[.name...]} starting at {@code at}, an identifier. */
+    private static int qualifiedNameEnd(List<SqlToken> tokens, int at) {
+        int i = at + 1;
+        while (i + 1 < tokens.size() && tokens.get(i).kind() == SqlToken.Kind.DOT && tokens.get(i + 1).isIdentifier()) i += 2;
+        return i;
     }
 
     /** Adds what the views and functions the release names read, as {@code model} defines them, until nothing new. */
