@@ -130,7 +130,7 @@ final class DeployContext {
             return Optional.empty();
         }
         Optional<String> unused = unusedBySql(op, used, never, model);
-        String object = COLUMN_KINDS.contains(op.kind()) ? column : table;
+        String object = COLUMN_KINDS.contains(op.kind()) || op.kind() == Operation.Kind.RENAME_CONSTRAINT ? column : table;
         return unused.filter(reason -> !usedBySchema(object));
     }
 

@@ -170,6 +170,25 @@ class LintDeployContextTest {
         assertEquals(true, err.toString().startsWith("lint: --old-queries: " + broken + " line 1: "), err.toString());
     }
 
+    @Test
+    void lint_help_documents_the_deploy_options() {
+        String help = ops("lint", "--help").out();
+        for (String option : new String[] {"--database=URL", "--small-table-rows=ROWS", "--old-queries=FILE|DIR", "LINT_SMALL_TABLE_ROWS"}) {
+            assertEquals(true, help.contains(option), option + " in:\n" + help);
+        }
+    }
+
+    @Test
+    void renaming_a_unique_constraint_that_no_old_upsert_names_is_accepted() throws IOException {
+        Path app = app("ALTER TABLE tags ADD CONSTRAINT tags_label_key UNIQUE (label);\n");
+        Files.writeString(app.resolve("V3__rename.sql"), "ALTER TABLE tags RENAME CONSTRAINT tags_label_key TO tags_label_unique;\n" + declaration(3));
+        Path naming = Files.writeString(dir.resolve("naming.sql"), "INSERT INTO tags (id, label) VALUES ($1, $2) ON CONFLICT ON CONSTRAINT tags_label_key DO NOTHING;");
+        Path other = Files.writeString(dir.resolve("other.sql"), "INSERT INTO tags (id, label) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING;");
+        String v3 = app.resolve("V3__rename.sql").toString();
+        assertEquals(true, ops("lint", "--old-queries", naming.toString(), app.toString()).out().contains(v3 + ":1: VL124 error"));
+        assertEquals(true, ops("lint", "--old-queries", other.toString(), app.toString()).out().contains(v3 + ":1: VL124 info"));
+    }
+
     record Run(int exitCode, String out) {}
 
     private static Run ops(String... args) {
