@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "lint", mixinStandardHelpOptions = true, subcommands = ExplainCommand.class,
         description = {"Lint SQL migrations: breaking and heavily locking operations, expand/contract declarations,",
                 "and (with --database) applied migrations that changed. Exit 1 on any error (or warning with --strict).",
+                "With --database, locking findings on tables under --small-table-rows rows become accepted notes;",
+                "with --old-queries, breaking findings on objects the previous release's SQL never uses do too.",
                 "Rule details: ops lint explain CODE."})
 public final class LintCommand implements Callable<Integer> {
     static final Path DEFAULT_MIGRATIONS = Path.of("migrations/src/main/resources/db/migration");
@@ -37,8 +39,19 @@ public final class LintCommand implements Callable<Integer> {
     boolean strict;
 
     @Option(names = "--database", paramLabel = "URL",
-            description = "A database (postgres://... or jdbc:postgresql://...) whose Flyway history files must still match.")
+            description = {"The database the migrations will run on (postgres://... or jdbc:postgresql://...): applied files must",
+                    "still match its Flyway history, and its table sizes (pg_class.reltuples) tell which locks are short."})
     String databaseUrl;
+
+    @Option(names = "--small-table-rows", paramLabel = "ROWS", defaultValue = "${env:LINT_SMALL_TABLE_ROWS:-10000}",
+            description = "With --database: a table with fewer rows is locked only for moments (default: $LINT_SMALL_TABLE_ROWS or ${DEFAULT-VALUE}).")
+    long smallTableRows;
+
+    @Option(names = "--old-queries", paramLabel = "FILE|DIR",
+            description = {"SQL the previous release sends (its .sql files, or statements captured from pg_stat_statements),",
+                    "a file or a directory of .sql files (repeat the option for more): breaking findings on objects it never uses are accepted.",
+                    "Without it every object counts as used."})
+    List<Path> oldQueries;
 
     @Override
     public Integer call() {
@@ -56,9 +69,25 @@ public final class LintCommand implements Callable<Integer> {
                 return ExitCodes.ENVIRONMENT;
             }
         }
-        try (AppliedChecksums applied = databaseUrl == null ? null : AppliedChecksums.connect(databaseUrl)) {
+        if (smallTableRows < 0) {
+            err.println("--small-table-rows must be 0 or more, got " + smallTableRows);
+            return ExitCodes.USAGE;
+        }
+        Optional<OldReleaseUsage> usage;
+        try {
+            usage = oldQueries == null ? Optional.empty() : Optional.of(readOldQueries(oldQueries));
+        } catch (SqlSyntaxException e) {
+            err.println("lint: --old-queries: " + e.getMessage() + "; pass the previous release's SQL as complete statements");
+            return ExitCodes.USAGE;
+        } catch (IOException e) {
+            err.println("lint: --old-queries: cannot read " + e.getMessage() + "; check the path and its permissions");
+            return ExitCodes.ENVIRONMENT;
+        }
+        try (AppliedChecksums applied = databaseUrl == null ? null : AppliedChecksums.connect(databaseUrl);
+             LiveCatalog catalog = databaseUrl == null ? null : LiveCatalog.connect(databaseUrl, smallTableRows)) {
             List<Path> files = Linter.migrationFiles(inputs);
-            List<Finding> findings = new Linter(Optional.ofNullable(applied)).lintFiles(files);
+            var context = new DeployContext(Optional.ofNullable(catalog), usage, smallTableRows);
+            List<Finding> findings = new Linter(Optional.ofNullable(applied), context).lintFiles(files);
             spec.commandLine().getOut().print(findingFormat.render(findings, files.size()));
             spec.commandLine().getOut().flush();
             boolean refused = findings.stream().anyMatch(f -> f.severity() == Severity.ERROR
@@ -75,5 +104,25 @@ public final class LintCommand implements Callable<Integer> {
             err.println("lint: " + e.getMessage().replace("DATABASE_URL", "--database"));
             return ExitCodes.USAGE;
         }
+    }
+
+    /** Every statement of the files named, and of the .sql files under the directories named. */
+    private static OldReleaseUsage readOldQueries(List<Path> inputs) throws IOException {
+        var usage = new OldReleaseUsage();
+        for (Path input : inputs) {
+            if (!Files.exists(input)) throw new java.nio.file.NoSuchFileException(input.toString());
+            List<Path> files;
+            try (var walk = Files.walk(input)) {
+                files = walk.filter(p -> Files.isRegularFile(p) && (p.equals(input) || p.toString().endsWith(".sql"))).sorted().toList();
+            }
+            for (Path file : files) {
+                try {
+                    usage.add(Files.readString(file));
+                } catch (SqlSyntaxException e) {
+                    throw new SqlSyntaxException(e.line(), file + " line " + e.line() + ": " + e.getMessage());
+                }
+            }
+        }
+        return usage;
     }
 }

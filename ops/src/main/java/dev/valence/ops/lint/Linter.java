@@ -17,10 +17,17 @@ import java.util.stream.Stream;
  */
 final class Linter {
     private final Optional<AppliedChecksums> applied;
+    private final DeployContext context;
     private final SchemaModel model = new SchemaModel();
 
     Linter(Optional<AppliedChecksums> applied) {
+        this(applied, DeployContext.none());
+    }
+
+    /** {@code context}: what the database and the previous release's SQL say, to settle findings the files cannot. */
+    Linter(Optional<AppliedChecksums> applied, DeployContext context) {
         this.applied = applied;
+        this.context = context;
     }
 
     /** The .sql files named, or found under the directories named, in version order within each directory. */
@@ -71,7 +78,9 @@ final class Linter {
         Optional<Declaration> declaration = file.mustDeclare() ? Declaration.check(file, statements, findings) : Optional.empty();
         List<Operation> operations = new ArrayList<>();
         for (SqlStatement statement : statements) operations.addAll(StatementParser.parse(statement));
-        List<Finding> ruleFindings = new RuleChecker(file.display(), model, runsInOneTransaction(statements)).check(operations);
+        var checker = new RuleChecker(file.display(), model, runsInOneTransaction(statements));
+        List<Finding> ruleFindings = context.judge(checker.check(operations), checker::operationOf, model);
+        context.recordSchema(statements);
         if (file.isUndo()) UndoScripts.check(file, statements, findings);
         findings.addAll(ProjectRules.apply(file, declaration, ruleFindings));
         findings.sort(Comparator.comparingInt(Finding::line));

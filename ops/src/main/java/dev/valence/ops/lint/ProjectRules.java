@@ -16,7 +16,7 @@ final class ProjectRules {
     static List<Finding> apply(MigrationFile file, Optional<Declaration> declaration, List<Finding> ruleFindings) {
         List<Finding> out = new ArrayList<>();
         for (Finding finding : ruleFindings) {
-            if (!finding.rule().breaksPreviousRelease()) {
+            if (!finding.rule().breaksPreviousRelease() || finding.severity() == Severity.INFO) {
                 out.add(finding);
             } else if (file.isUndo() && file.place() == MigrationFile.Place.APP) {
                 // undoing removes what the migration added, which newer code uses: that is the point of an undo, and

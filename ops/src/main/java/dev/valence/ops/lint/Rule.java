@@ -199,7 +199,11 @@ enum Rule {
     INHERITANCE_ADDED("VL146", Severity.ERROR, true, false,
             "makes %s a child of %s (INHERIT), so the previous release's queries of %s also return its rows",
             "query the parent with ONLY, or add the child once no running release reads the parent without it",
-            "A query of a table that has inheritance children scans the children too (unless it says ONLY); INHERIT adds a populated table's rows to every such query at once, and NO INHERIT (VL133) removes them.");
+            "A query of a table that has inheritance children scans the children too (unless it says ONLY); INHERIT adds a populated table's rows to every such query at once, and NO INHERIT (VL133) removes them."),
+    TIME_ZONE_TYPE_CHANGE("VL147", Severity.ERROR, true, false,
+            "changes column %s to %s, which the UTC session does without a rewrite, but the previous release reads and writes it as the other type",
+            "add a column of the new type beside it, write both, switch reads, then drop the old one in a contract migration",
+            "Since PostgreSQL 12, ALTER COLUMN TYPE between timestamp and timestamptz skips the table rewrite when the session's TimeZone has an offset of zero at all times (UTC): the stored microseconds are the same. What the previous release sees still changes: timestamptz values are shown in the session's time zone with an offset, timestamp values without one, and the values it writes are converted by another rule. Without a SET TIME ZONE to UTC earlier in the migration the session's zone is unknown, and the change counts as a rewrite (VL105).");
 
     private final String code;
     private final Severity severity;

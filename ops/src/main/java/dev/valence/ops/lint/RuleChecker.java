@@ -38,7 +38,14 @@ final class RuleChecker {
     /** Every column this file adds, with or without a default: no query of the previous release names them. */
     private final Set<String> newColumns = new HashSet<>();
     private final Map<String, Finding> renamedTables = new HashMap<>();
+    /** Zones whose offset is zero at all times, so timestamp and timestamptz hold the same microseconds in them. */
+    private static final Set<String> UTC_ZONES = Set.of("utc", "etc/utc", "uct", "etc/uct", "gmt", "etc/gmt", "gmt0", "etc/gmt0",
+            "universal", "etc/universal", "zulu", "etc/zulu", "greenwich", "etc/greenwich", "z");
+    /** True once the file set the session's TimeZone to UTC; Flyway's session zone is otherwise the JVM's, unknown here. */
+    private boolean utcSession;
     private final List<Finding> findings = new ArrayList<>();
+    /** The operation each finding judged, for the deploy context that may settle it ({@link DeployContext}). */
+    private final Map<Finding, Operation> operations = new java.util.IdentityHashMap<>();
 
     /** {@code oneTransaction}: the file runs in one transaction, so every lock it takes is held to its end. */
     RuleChecker(String file, SchemaModel model, boolean oneTransaction) {
@@ -50,6 +57,11 @@ final class RuleChecker {
     List<Finding> check(List<Operation> operations) {
         for (Operation operation : operations) check(operation);
         return findings;
+    }
+
+    /** The operation {@code finding} (one this checker reported) judged; null for any other. */
+    Operation operationOf(Finding finding) {
+        return operations.get(finding);
     }
 
     private void check(Operation op) {
@@ -76,6 +88,7 @@ final class RuleChecker {
                 finding.ifPresent(f -> renamedTables.put(SchemaModel.bare(table), f));
             }
             case ALTER_COLUMN_TYPE -> typeChange(op);
+            case SESSION_TIME_ZONE -> utcSession = UTC_ZONES.contains(op.detail());
             case SET_NOT_NULL -> {
                 if (!provenNotNull(table, op.column())) report(Rule.SET_NOT_NULL, op, column);
                 model.setNotNull(table, op.column(), true);
@@ -432,7 +445,9 @@ final class RuleChecker {
         // a domain is stored as its base type, so a change between a domain and its base type is only a relabelling
         String oldBase = old.map(c -> model.domain(c.type()).map(SchemaModel.Domain::base).orElse(normalType(c.type()))).orElse("");
         boolean noRewrite = plainCast && old.isPresent() && (oldBase.equals(base) || SchemaModel.isBinaryCoercibleWidening(oldBase, base));
-        if (!noRewrite) {
+        if (plainCast && utcSession && !noRewrite && zoneSwap(oldBase, base)) {
+            report(Rule.TIME_ZONE_TYPE_CHANGE, op, op.qualifiedColumn(), written);
+        } else if (!noRewrite) {
             report(Rule.ALTER_COLUMN_TYPE, op, op.qualifiedColumn(), written);
         } else {
             Set<String> rechecked = new LinkedHashSet<>();
@@ -443,6 +458,26 @@ final class RuleChecker {
             if (!rechecked.isEmpty()) report(Rule.TYPE_CHANGE_RECHECKS, op, op.qualifiedColumn(), written, String.join(" and ", rechecked));
         }
         model.retype(table, op.column(), newType);
+    }
+
+    /** timestamp to timestamptz or back (with or without the long spellings), the precision unchanged. */
+    private static boolean zoneSwap(String oldType, String newType) {
+        String from = zoneless(oldType);
+        String to = zoneless(newType);
+        return from != null && from.equals(to) && !oldType.replace(" ", "").equals(newType.replace(" ", ""))
+                && withZone(oldType) != withZone(newType);
+    }
+
+    private static boolean withZone(String type) {
+        String t = type.replace(" ", "");
+        return t.startsWith("timestamptz") || t.endsWith("withtimezone");
+    }
+
+    /** "timestamp" plus the precision, for either timestamp type; null for any other type. */
+    private static String zoneless(String type) {
+        String t = type.replace(" ", "").replace("withouttimezone", "").replace("withtimezone", "");
+        if (t.startsWith("timestamptz")) t = "timestamp" + t.substring("timestamptz".length());
+        return t.matches("timestamp(\\(\\d+\\))?") ? t : null;
     }
 
     private static String normalType(String type) {
@@ -666,6 +701,7 @@ final class RuleChecker {
         if (created.contains(SchemaModel.bare(op.target()))) return Optional.empty();
         Finding finding = Finding.of(rule, file, op.statement(), rule.sentence(arguments));
         findings.add(finding);
+        operations.put(finding, op);
         return Optional.of(finding);
     }
 }

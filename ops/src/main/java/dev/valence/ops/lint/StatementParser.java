@@ -31,7 +31,18 @@ final class StatementParser {
         else if (cursor.accept("do")) doBlock(statement, cursor, out);
         else if (cursor.accept("revoke")) AccessStatements.privileges(statement, cursor, false, out);
         else if (cursor.accept("grant")) AccessStatements.privileges(statement, cursor, true, out);
+        else if (cursor.accept("set")) timeZone(statement, cursor, out);
         else ObjectStatements.maintenance(statement, cursor, out);
+    }
+
+    /** {@code SET [SESSION | LOCAL] TIME ZONE zone} or {@code SET ... timezone TO | = zone}: the zone, lower case. */
+    private static void timeZone(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        cursor.acceptAny("session", "local");
+        if (!cursor.accept("time", "zone") && !cursor.accept("timezone")) return;
+        if (!cursor.accept("to") && cursor.peek().kind() == SqlToken.Kind.OPERATOR && cursor.peek().value().equals("=")) cursor.next();
+        if (cursor.atEnd()) return;
+        String zone = cursor.next().value().toLowerCase(java.util.Locale.ROOT);
+        out.add(Operation.of(Operation.Kind.SESSION_TIME_ZONE, "", "", zone, statement));
     }
 
     private static void create(SqlStatement statement, TokenCursor cursor, List<Operation> out) {

@@ -142,6 +142,11 @@ class LintMoreRulesTest {
                 codes("renaming a function is VL125, not a behaviour change", "ALTER FUNCTION app.touch() RENAME TO touch2;", "VL125"),
                 codes("a populated table made a child adds its rows to the parent's queries", "ALTER TABLE app.logs INHERIT app.keyed;", "VL146"),
                 codes("a child that leaves takes its rows with it", "ALTER TABLE app.logs NO INHERIT app.keyed;", "VL133"),
+                codes("timestamptz to timestamp in a UTC session keeps the bytes but not what old code reads", "SET TIME ZONE 'UTC';\n"
+                        + "ALTER TABLE app.logs ALTER COLUMN at TYPE timestamp;", "VL147"),
+                codes("SET timezone = 'Etc/UTC' is UTC too", "SET timezone = 'Etc/UTC';\nALTER TABLE app.logs ALTER COLUMN at TYPE timestamp without time zone;", "VL147"),
+                codes("in another zone the same change rewrites", "SET TIME ZONE 'Europe/Amsterdam';\nALTER TABLE app.logs ALTER COLUMN at TYPE timestamp;", "VL105"),
+                codes("with the session's zone unknown it counts as a rewrite", "ALTER TABLE app.logs ALTER COLUMN at TYPE timestamp;", "VL105"),
                 codes("a table this file creates may join a parent", "CREATE TABLE app.more (code text NOT NULL, label text);\n"
                         + "ALTER TABLE app.more INHERIT app.keyed;"),
                 codes("renaming a schema breaks every qualified name in it", "ALTER SCHEMA app RENAME TO core;", "VL125"),
@@ -201,7 +206,7 @@ class LintMoreRulesTest {
     }
 
     @ParameterizedTest(name = "ops lint explain {0} names the rule, its traits, why and the fix")
-    @ValueSource(strings = {"VL135", "VL136", "VL137", "VL138", "VL139", "VL140", "VL141", "VL142", "VL143", "VL144", "VL145", "VL146"})
+    @ValueSource(strings = {"VL135", "VL136", "VL137", "VL138", "VL139", "VL140", "VL141", "VL142", "VL143", "VL144", "VL145", "VL146", "VL147"})
     void every_new_rule_is_explained(String code) {
         var out = new StringWriter();
         var line = Ops.commandLine();

@@ -24,7 +24,7 @@ final class LintComparison {
     private final List<String> details = new ArrayList<>();
 
     void add(ReplayCase c, Set<Category> replayed, List<LintBlackBox.Finding> findings) {
-        var operations = findings.stream().filter(LintBlackBox.Finding::aboutOperations).toList();
+        var operations = findings.stream().filter(LintBlackBox.Finding::flags).toList();
         boolean flagged = !operations.isEmpty();
         var codes = new TreeSet<String>();
         operations.forEach(f -> codes.add(f.code()));
@@ -69,14 +69,27 @@ final class LintComparison {
         return safe == 0 ? 0.0 : (double) safeFlagged / safe;
     }
 
-    String report() {
-        var text = new StringBuilder("ops lint against the replayed corpus (verdicts from PostgreSQL, findings VL1xx):\n");
+    private final String title;
+
+    /** {@code title}: how ops lint was run, for the report. */
+    LintComparison(String title) {
+        this.title = title;
+    }
+
+    /** The totals per category, naming no case. */
+    String summary() {
+        var text = new StringBuilder(title + " (verdicts from PostgreSQL, findings VL1xx that are errors or warnings):\n");
         text.append(line("breaking", breakingFlagged, breaking, "flagged")).append(", ")
                 .append(percent(breakingAsBreaking, breaking)).append(" with a finding marked breaking\n");
         text.append(line("locking", lockingFlagged, locking, "flagged")).append(", ")
                 .append(percent(lockingAsLocking, locking)).append(" with a finding marked locking\n");
         text.append(line("breaking or locking", unsafeFlagged, unsafe, "flagged (recall)")).append('\n');
         text.append(line("safe", safeFlagged, safe, "flagged (false positives)")).append('\n');
+        return text.toString();
+    }
+
+    String report() {
+        var text = new StringBuilder(summary());
         text.append("per corpus file (breaking or locking flagged / total; safe flagged / total):\n");
         perFile.forEach((file, n) -> text.append(String.format(Locale.ROOT, "  %-32s %3d / %3d unsafe caught, %3d / %3d safe flagged%n",
                 file, n[1], n[0], n[3], n[2])));

@@ -47,7 +47,16 @@ final class Replayer {
     /** A populated table that existed before the case: its oid, name and the oids of its indexes. */
     private record Table(long oid, String name, List<Long> indexes) {}
 
+    /** Run once the schema before the case is in place, before the case is applied: how an operator lints before a deploy. */
+    interface BeforeMigration {
+        void inspect(String database);
+    }
+
     Observation replay(ReplayCase c) throws SQLException {
+        return replay(c, database -> { });
+    }
+
+    Observation replay(ReplayCase c, BeforeMigration beforeMigration) throws SQLException {
         String database = postgres.copy();
         try (Connection migration = postgres.connect(database); Connection watcher = postgres.connect(database)) {
             try (var s = migration.createStatement()) {
@@ -56,6 +65,7 @@ final class Replayer {
                     s.execute(statement);
                 }
             }
+            beforeMigration.inspect(database);
             Map<String, String> queries = OldRelease.queries(sharedQueries, c.oldQueries(), c.name());
             Map<String, String> before = OldRelease.run(migration, queries);
             var evidence = new ArrayList<String>();

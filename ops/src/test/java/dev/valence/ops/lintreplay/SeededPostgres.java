@@ -61,6 +61,11 @@ final class SeededPostgres implements AutoCloseable {
         execute("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
 
+    /** The address {@code ops lint --database} takes for {@code database}. */
+    String url(String database) {
+        return "postgres://postgres@localhost:" + postgres.getPort() + "/" + database;
+    }
+
     Connection connect(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database, "postgres", "");
     }
