@@ -1,0 +1,67 @@
+package dev.valence.runtime.http;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * The web editor's page at {@code /} and its bundle at {@code /editor/assets/}, built at build time
+ * (runtime/editor: CodeMirror and the editor's own script, bundled by esbuild) and served from the
+ * class path: nothing is fetched from anywhere else at run time. Served on the API's origin only:
+ * a request by a val's host name never reaches here. The policy allows this origin's script, style and
+ * fetches, and frames only from the vals' origins (the preview); nothing may frame the editor.
+ */
+final class EditorPage {
+    static final String ASSETS = "dev/valence/runtime/editor";
+
+    private final String index;
+    private final Supplier<String> frameSources;
+
+    /** @param frameSources the CSP source list for the vals' origins, such as {@code http://*.localhost:8080} */
+    EditorPage(Supplier<String> frameSources) {
+        this.frameSources = frameSources;
+        this.index = resource(ASSETS + "/index.html");
+    }
+
+    void mount(Router router, EditorSessions sessions, io.vertx.core.Handler<RoutingContext> jsonBodies) {
+        router.get("/").handler(this::index);
+        router.get("/editor/session").handler(sessions::current);
+        router.post("/editor/session").handler(jsonBodies).handler(sessions::signIn);
+        router.delete("/editor/session").handler(sessions::signOut);
+        router.get("/editor/assets/*").handler(ctx -> {
+            headers(ctx.response()).putHeader("Cache-Control", "no-cache");
+            ctx.next();
+        }).handler(StaticHandler.create(ASSETS).setCachingEnabled(false).setDirectoryListing(false).setIndexPage("-"));
+    }
+
+    private void index(RoutingContext ctx) {
+        headers(ctx.response()).putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache").end(index);
+    }
+
+    private HttpServerResponse headers(HttpServerResponse response) {
+        return response.putHeader("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self';"
+                        + " connect-src 'self'; img-src 'self' data:; frame-src " + frameSources.get()
+                        + "; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("X-Frame-Options", "DENY")
+                .putHeader("Referrer-Policy", "same-origin");
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = EditorPage.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is missing from the class path: the build bundles the editor"
+                        + " (runtime/editor/bundle.sh); build again with ./valence build");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
