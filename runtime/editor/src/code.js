@@ -8,12 +8,18 @@ import { javascript } from "@codemirror/lang-javascript";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import { MergeView } from "@codemirror/merge";
 
+// The page's policy admits inline style only with this response's nonce: CodeMirror puts it on the
+// <style> elements it writes.
+const nonce = document.querySelector('meta[name="valence-style-nonce"]')?.content ?? "";
+const styleNonce = EditorView.cspNonce.of(nonce);
+
 export function codeEditor(parent, doc, { onSave, label }) {
   const view = new EditorView({
     parent,
     state: EditorState.create({
       doc,
       extensions: [
+        styleNonce,
         keymap.of([{ key: "Mod-s", preventDefault: true, run: () => (onSave(), true) }]),
         basicSetup,
         javascript({ typescript: true, jsx: true }),
@@ -40,6 +46,6 @@ export function clearErrors(view) {
 
 /** Two versions side by side, read-only, changes highlighted. */
 export function diffView(parent, older, newer) {
-  const readOnly = [basicSetup, javascript({ typescript: true, jsx: true }), EditorState.readOnly.of(true), EditorView.editable.of(false)];
+  const readOnly = [styleNonce, basicSetup, javascript({ typescript: true, jsx: true }), EditorState.readOnly.of(true), EditorView.editable.of(false)];
   return new MergeView({ parent, a: { doc: older, extensions: readOnly }, b: { doc: newer, extensions: readOnly } });
 }

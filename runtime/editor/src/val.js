@@ -96,7 +96,7 @@ function runNow(val) {
 }
 
 async function history(val, body) {
-  const versions = (await api("GET", path(val) + "/versions")).data.slice().reverse();
+  const versions = (await api("GET", path(val) + "/versions")).data.slice().sort((a, b) => b.version - a.version);
   const status = statusLine("history-status");
   const pick = (id, label, chosen) => h("div", { class: "field" }, h("label", { for: id }, label),
     h("select", { id }, versions.map((v) => h("option", { value: v.version, selected: v.version === chosen }, `v${v.version}`))));
@@ -115,8 +115,8 @@ async function history(val, body) {
         try {
           const old = await api("GET", `${path(val)}/versions/${v.version}`);
           const saved = await api("PUT", path(val), { code: old.code });
-          say(status, `Version ${v.version} restored as version ${saved.version}.`, "ok");
           await valPage(val.name, "history");
+          say(document.getElementById("history-status"), `Version ${v.version} restored as version ${saved.version}.`, "ok");
         } catch (e) {
           say(status, e.message, "error");
         }
@@ -141,7 +141,7 @@ async function runs(val, body) {
     if (outcome.value) q.set("outcome", outcome.value);
     const { data } = await api("GET", `${path(val)}/runs?${q}`);
     list.replaceChildren(...data.map((run) => h("tr", {},
-      h("td", {}, h("button", { type: "button", class: "link", onclick: () => showRun(val, run.id, detail) }, when(run.startedAt))),
+      h("td", {}, h("button", { type: "button", class: "link", "data-run": run.id, onclick: () => showRun(val, run.id, detail) }, when(run.startedAt))),
       h("td", {}, run.trigger), h("td", {}, h("span", { class: "outcome " + run.outcome }, run.outcome)),
       h("td", {}, run.status ?? ""), h("td", {}, `${run.durationMs} ms`))));
     if (data.length === 0) list.replaceChildren(h("tr", {}, h("td", { colspan: 5 }, "No runs match.")));
@@ -154,7 +154,7 @@ async function runs(val, body) {
     if (type === "open") say(tailStatus, "Live: new runs and their log lines appear below as they happen.", "ok");
     else if (type === "log") tail.append(h("li", {}, h("span", { class: "muted" }, `${data.trigger} #${data.runId} `), data.line));
     else if (type === "run") {
-      tail.append(h("li", { class: "run-line" }, h("span", { class: "outcome " + data.outcome }, data.outcome),
+      tail.append(h("li", { class: "run-line", "data-run": data.runId }, h("span", { class: "outcome " + data.outcome }, data.outcome),
         ` ${data.trigger} run #${data.runId}` + (data.status ? ` → ${data.status}` : "") + (data.error ? `: ${data.error}` : "")));
     }
     tail.scrollTop = tail.scrollHeight;
@@ -163,7 +163,7 @@ async function runs(val, body) {
   body.append(h("section", { class: "card", "aria-labelledby": "tail-title" }, h("h2", { id: "tail-title" }, "Live tail"), tailStatus, tail),
     h("div", { class: "row" }, h("div", { class: "field" }, h("label", { for: "filter-trigger" }, "Trigger"), trigger),
       h("div", { class: "field" }, h("label", { for: "filter-outcome" }, "Outcome"), outcome),
-      h("button", { type: "button", onclick: load }, "Refresh")),
+      h("button", { type: "button", id: "refresh-runs", onclick: load }, "Refresh")),
     h("table", { class: "runs" }, h("caption", {}, "Recent runs, newest first"),
       h("thead", {}, h("tr", {}, ["Started", "Trigger", "Outcome", "Status", "Duration"].map((t) => h("th", { scope: "col" }, t)))), list),
     detail);

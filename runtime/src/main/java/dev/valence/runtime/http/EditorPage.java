@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +21,8 @@ import java.util.function.Supplier;
  */
 final class EditorPage {
     static final String ASSETS = "dev/valence/runtime/editor";
+    private static final String NONCE_PLACEHOLDER = "{{style-nonce}}";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String index;
     private final Supplier<String> frameSources;
@@ -40,12 +44,24 @@ final class EditorPage {
         }).handler(StaticHandler.create(ASSETS).setCachingEnabled(false).setDirectoryListing(false).setIndexPage("-"));
     }
 
+    /**
+     * The page, with a fresh nonce for the styles CodeMirror writes into {@code <style>} elements as it
+     * mounts (its themes and highlighting): the only inline style the policy lets in.
+     */
     private void index(RoutingContext ctx) {
-        headers(ctx.response()).putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache").end(index);
+        byte[] random = new byte[18];
+        RANDOM.nextBytes(random);
+        String nonce = Base64.getEncoder().encodeToString(random);
+        headers(ctx.response(), " 'nonce-" + nonce + "'").putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("Cache-Control", "no-store").end(index.replace(NONCE_PLACEHOLDER, nonce));
     }
 
     private HttpServerResponse headers(HttpServerResponse response) {
-        return response.putHeader("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self';"
+        return headers(response, "");
+    }
+
+    private HttpServerResponse headers(HttpServerResponse response, String styleNonce) {
+        return response.putHeader("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'" + styleNonce + ";"
                         + " connect-src 'self'; img-src 'self' data:; frame-src " + frameSources.get()
                         + "; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
                 .putHeader("X-Content-Type-Options", "nosniff")
