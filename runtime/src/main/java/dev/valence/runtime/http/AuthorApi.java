@@ -194,7 +194,7 @@ final class AuthorApi {
     Reply getVal(RoutingContext ctx) {
         Val val = visibleVal(ctx);
         String code = vals.version(val.id(), val.latestVersion()).map(ValVersion::code).orElse("");
-        return Reply.ok(valJson(val).put("code", code));
+        return Reply.ok(valJson(val).put("code", code)).withHeader("ETag", IfMatch.etag(val.latestVersion()));
     }
 
     Reply updateVal(RoutingContext ctx) {
@@ -204,13 +204,21 @@ final class AuthorApi {
         String privacyWire = JsonBodies.oneOf(body, "privacy", PRIVACY, val.privacy().wire());
         String schedule = body.containsKey("schedule") ? schedule(val.type(), JsonBodies.string(body, "schedule", false)) : null;
         String publicErrors = JsonBodies.oneOf(body, "publicErrors", PUBLIC_ERRORS, ""); // "": keep
-        Val saved = vals.saveVersion(val.id(), code, Val.Privacy.fromWire(privacyWire), schedule)
-                .orElseThrow(() -> ApiError.notFound("The val " + val.fullName() + " was deleted meanwhile."));
+        var expected = IfMatch.versions(ctx.request().getHeader("If-Match"));
+        Val saved = switch (vals.saveVersionIf(val.id(), code, Val.Privacy.fromWire(privacyWire), schedule, expected)) {
+            case ValStore.Conditional.Saved done -> done.val();
+            case ValStore.Conditional.Missing gone -> throw ApiError.notFound("The val " + val.fullName() + " was deleted meanwhile.");
+            case ValStore.Conditional.Stale stale -> throw new ApiError(412, "stale_version", val.fullName() + " is at version "
+                    + stale.currentVersion() + ", not what If-Match: " + ctx.request().getHeader("If-Match").trim()
+                    + " expected: someone saved it since you read it. Nothing was saved. Read version "
+                    + stale.currentVersion() + ", merge your change and save with If-Match: \"" + stale.currentVersion()
+                    + "\", or save without If-Match to overwrite it.", new JsonObject().put("currentVersion", stale.currentVersion()));
+        };
         if (!publicErrors.isEmpty()) saved = vals.setPublicErrors(val.id(), errorDetail(publicErrors)).orElse(saved);
         directory.invalidate(saved.owner(), saved.name());
         audit.record(ctx, caller(ctx), "val.update", saved.fullName(), saved.privacy().wire() + ", version " + saved.latestVersion());
         prepare(saved);
-        return Reply.ok(valJson(saved));
+        return Reply.ok(valJson(saved)).withHeader("ETag", IfMatch.etag(saved.latestVersion()));
     }
 
     /**

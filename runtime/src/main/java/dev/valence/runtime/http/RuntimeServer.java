@@ -283,6 +283,7 @@ public final class RuntimeServer {
                     return;
                 }
                 Reply reply = done.result();
+                reply.headers().forEach(ctx.response()::putHeader);
                 if (reply.json() == null) {
                     ctx.response().setStatusCode(reply.status()).end();
                 } else {

@@ -78,24 +78,61 @@ public final class ValStore {
 
     /** Saves new code (source, compiled JavaScript, imports) as the next version; see the other overload. */
     public Optional<Val> saveVersion(long valId, Code code, Val.Privacy privacy, String schedule) {
-        boolean found = jdbc.inTransaction(connection -> {
+        return switch (saveVersionIf(valId, code, privacy, schedule, null)) {
+            case Conditional.Saved saved -> Optional.of(saved.val());
+            case Conditional.Stale stale -> throw new IllegalStateException("an unconditional save cannot be stale");
+            case Conditional.Missing missing -> Optional.empty();
+        };
+    }
+
+    /** What a save made on a condition found: the saved val, a newer version than expected, or no val at all. */
+    public sealed interface Conditional {
+        record Saved(Val val) implements Conditional {}
+        /** Another save came first: the val is at {@code currentVersion}, which was not among those expected. */
+        record Stale(int currentVersion) implements Conditional {}
+        record Missing() implements Conditional {}
+    }
+
+    /**
+     * Saves new code as the next version only while the val's latest version is one of {@code expected}
+     * (null: whatever it is), an HTTP If-Match. The condition is part of the UPDATE that takes the row lock,
+     * so a save that committed meanwhile is seen: two writers expecting the same version never both win.
+     */
+    public Conditional saveVersionIf(long valId, Code code, Val.Privacy privacy, String schedule, java.util.Collection<Integer> expected) {
+        Conditional result = jdbc.inTransaction(connection -> {
             int version;
             try (var update = connection.prepareStatement("""
                     UPDATE app.vals SET latest_version = latest_version + 1, updated_at = now(),
                            privacy = coalesce(?, privacy), schedule = coalesce(?, schedule)
-                    WHERE id = ? RETURNING latest_version""")) {
+                    WHERE id = ? AND (?::int[] IS NULL OR latest_version = ANY (?::int[])) RETURNING latest_version""")) {
                 setNullable(update, 1, privacy == null ? null : privacy.wire());
                 setNullable(update, 2, schedule);
                 update.setLong(3, valId);
+                java.sql.Array versions = expected == null ? null : connection.createArrayOf("integer", expected.toArray());
+                for (int index : new int[] {4, 5}) {
+                    if (versions == null) update.setNull(index, Types.ARRAY);
+                    else update.setArray(index, versions);
+                }
                 try (var rows = update.executeQuery()) {
-                    if (!rows.next()) return false;
+                    if (!rows.next()) return current(connection, valId);
                     version = rows.getInt(1);
                 }
             }
             insertVersion(connection, valId, version, code);
-            return true;
+            return null;
         });
-        return found ? byId(valId) : Optional.empty();
+        if (result != null) return result;
+        return byId(valId).<Conditional>map(Conditional.Saved::new).orElseGet(Conditional.Missing::new);
+    }
+
+    /** Why a conditional UPDATE changed nothing: the val moved on, or it is gone. */
+    private static Conditional current(java.sql.Connection connection, long valId) throws SQLException {
+        try (var select = connection.prepareStatement("SELECT latest_version FROM app.vals WHERE id = ?")) {
+            select.setLong(1, valId);
+            try (var rows = select.executeQuery()) {
+                return rows.next() ? new Conditional.Stale(rows.getInt(1)) : new Conditional.Missing();
+            }
+        }
     }
 
     /** Sets what strangers see of the val's errors (null: the operator's default); empty when the val is gone. */
