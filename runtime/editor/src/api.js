@@ -16,8 +16,8 @@ export class ApiFailure extends Error {
   }
 }
 
-export async function api(method, path, body) {
-  const headers = {};
+export async function api(method, path, body, extraHeaders = {}) {
+  const headers = { ...extraHeaders };
   if (csrfToken) headers["X-CSRF-Token"] = csrfToken;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const res = await fetch(path, {

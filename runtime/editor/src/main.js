@@ -4,7 +4,7 @@ import { api, useCsrf, enc, ApiFailure } from "./api.js";
 import { h, statusLine, say } from "./dom.js";
 import { dashboard } from "./dashboard.js";
 import { valPage } from "./val.js";
-import { envPage, blobsPage } from "./owner.js";
+import { envPage, blobsPage, usersPage } from "./owner.js";
 
 const main = document.getElementById("main");
 const top = document.getElementById("top");
@@ -34,6 +34,7 @@ function signedIn(s) {
   useCsrf(s.csrfToken);
   top.hidden = false;
   document.getElementById("who").textContent = `Signed in as ${s.user}`;
+  document.getElementById("users-link").hidden = s.role !== "admin";
 }
 
 function signInPage() {
@@ -96,6 +97,7 @@ async function route() {
     if (parts[0] === "val" && parts[1]) await valPage(parts[1], parts[2] ?? "code");
     else if (parts[0] === "env") await envPage();
     else if (parts[0] === "blobs") await blobsPage();
+    else if (parts[0] === "users" && session.role === "admin") await usersPage();
     else await dashboard();
   } catch (e) {
     const shown = problem(e);

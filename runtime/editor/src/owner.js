@@ -67,3 +67,14 @@ export async function blobsPage(prefix = "", cursor = null) {
     nextCursor ? h("button", { type: "button", onclick: () => blobsPage(prefix, nextCursor) }, "Next page") : null,
     status, viewer), "Blobs");
 }
+
+/** Admins only: the users there are, with their role and address. */
+export async function usersPage() {
+  const { data } = await api("GET", "/api/v1/users");
+  show(h("div", {}, h("h1", {}, "Users"),
+    h("p", {}, "A new user and their first token: POST /api/v1/users {\"name\": \"...\"} (see the README)."),
+    h("table", { class: "users" }, h("caption", {}, `Users (${data.length})`),
+      h("thead", {}, h("tr", {}, ["Name", "Role", "Email", "Since"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, data.map((u) => h("tr", {}, h("th", { scope: "row" }, u.name), h("td", {}, u.role), h("td", {}, u.email ?? ""),
+        h("td", {}, when(u.createdAt))))))), "Users");
+}

@@ -36,14 +36,20 @@ function code(val, body) {
     const body = { code: editor.state.doc.toString(), privacy: privacy.value };
     if (schedule) body.schedule = schedule.value;
     try {
-      current = await api("PUT", path(val), body);
+      // only over the version this page loaded or last saved: a newer save elsewhere is not silently undone
+      current = await api("PUT", path(val), body, { "If-Match": `"${current.version}"` });
       clearErrors(editor);
       version.textContent = `version ${current.version}`;
       say(status, `Saved as version ${current.version}.`, "ok");
       if (preview) preview.src = hostUrl(val);
     } catch (e) {
       if (e.details.line) markError(editor, e.details.line, e.details.column ?? 1, e.message);
-      say(status, e.message, "error");
+      if (e.code === "stale_version") {
+        say(status, `Not saved: version ${e.details.currentVersion} was saved elsewhere after the version ${current.version} you are editing.`
+          + " Copy your changes, reload the page to get the newer code, and apply them there (History compares the two).", "error");
+      } else {
+        say(status, e.message, "error");
+      }
     }
   };
   const editor = codeEditor(holder, val.code, { onSave: save, label: `Code of ${val.name}` });
@@ -174,10 +180,10 @@ async function showRun(val, id, detail) {
   try {
     const run = await api("GET", `${path(val)}/runs/${enc(id)}`);
     detail.hidden = false;
-    detail.replaceChildren(h("h2", {}, `Run #${run.id}`),
+    detail.replaceChildren(...[h("h2", {}, `Run #${run.id}`),
       h("p", {}, `${run.trigger}, ${run.outcome}${run.status ? ", status " + run.status : ""}, ${run.durationMs} ms, version ${run.version}, ${when(run.startedAt)}`),
       run.error ? h("pre", { class: "error" }, run.error) : null,
-      h("h3", {}, "Logs"), h("pre", { class: "logs" }, run.logs || "(no log lines)"));
+      h("h3", {}, "Logs"), h("pre", { class: "logs" }, run.logs || "(no log lines)")].filter(Boolean));
     detail.focus?.();
   } catch (e) {
     detail.replaceChildren(problem(e) ?? "");

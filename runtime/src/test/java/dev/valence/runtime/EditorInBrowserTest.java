@@ -53,12 +53,16 @@ class EditorInBrowserTest {
     }
 
     private static void signIn(String token) {
+        signIn(token, "alice");
+    }
+
+    private static void signIn(String token, String user) {
         browser.get(platform.baseUrl + "/");
         browser.manage().deleteAllCookies();
         browser.navigate().refresh();
         visible("#token").sendKeys(token);
         browser.findElement(By.id("sign-in")).click();
-        textAppears("#who", "Signed in as alice");
+        textAppears("#who", "Signed in as " + user);
     }
 
     /** Replaces the editor's text by typing, as a person does (Ctrl+A, then the keys). */
@@ -157,9 +161,10 @@ class EditorInBrowserTest {
 
     @Test
     void every_page_loads_on_a_warm_runtime_and_fits_a_phone() throws Exception {
-        platform.createVal(alice, new JsonObject().put("name", "job").put("type", "script").put("code", """
+        String job = """
                 import { blob } from "https://esm.town/v/std/blob";
-                export default async (who) => { await blob.set("greeted/" + who, "yes"); console.log("hi", who); return { who }; };"""));
+                export default async (who) => { await blob.set("greeted/" + who, "yes"); console.log("hi", who); return { who }; };""";
+        platform.createVal(alice, new JsonObject().put("name", "job").put("type", "script").put("code", job));
         platform.put("/api/v1/env/API_KEY", alice, "{\"value\":\"s3cret\"}");
         signIn(alice);
         // Run now with arguments, shown on the page
@@ -170,6 +175,14 @@ class EditorInBrowserTest {
         browser.findElement(By.id("run")).click();
         textAppears("#run-result", "\"who\": \"ann\"");
         EditorBrowser.screenshot(browser, "08-run-now");
+
+        // a save elsewhere meanwhile (the command line, another tab) is not silently undone
+        var elsewhere = platform.put("/api/v1/vals/alice/job", alice,
+                new JsonObject().put("code", job + "\n// saved elsewhere").encode());
+        assertEquals(200, elsewhere.status(), elsewhere.body());
+        browser.findElement(By.id("save")).click();
+        textAppears("#save-status", "Not saved: version 2 was saved elsewhere after the version 1 you are editing.");
+        assertEquals(job + "\n// saved elsewhere", platform.get("/api/v1/vals/alice/job", alice).json().getString("code"));
 
         var pages = new LinkedHashMap<String, String>();
         pages.put("dashboard", "/#/|table.vals");
@@ -215,5 +228,12 @@ class EditorInBrowserTest {
         visible(".cm-content");
         EditorBrowser.screenshot(browser, "13-phone-editor");
         browser.manage().window().setSize(new Dimension(1280, 900));
+
+        // only an admin sees the users
+        assertTrue(browser.findElements(By.cssSelector("#users-link")).stream().noneMatch(WebElement::isDisplayed));
+        signIn(platform.adminToken, "admin");
+        visible("#users-link").click();
+        textAppears("table.users", "alice");
+        EditorBrowser.screenshot(browser, "14-users");
     }
 }
