@@ -26,15 +26,21 @@ final class EditorPage {
 
     private final String index;
     private final Supplier<String> frameSources;
+    private final java.util.Optional<String> valsDomain;
 
-    /** @param frameSources the CSP source list for the vals' origins, such as {@code http://*.localhost:8080} */
-    EditorPage(Supplier<String> frameSources) {
+    /**
+     * @param frameSources the CSP source list for the vals' origins, such as {@code http://*.localhost:8080}
+     * @param valsDomain VALS_DOMAIN: the editor is never served on a host under it
+     */
+    EditorPage(Supplier<String> frameSources, java.util.Optional<String> valsDomain) {
         this.frameSources = frameSources;
+        this.valsDomain = valsDomain.map(d -> d.toLowerCase(java.util.Locale.ROOT));
         this.index = resource(ASSETS + "/index.html");
     }
 
     void mount(Router router, EditorSessions sessions, io.vertx.core.Handler<RoutingContext> jsonBodies) {
-        router.get("/").handler(this::index);
+        router.get("/").handler(this::notUnderValsDomain).handler(this::index);
+        router.route("/editor/*").handler(this::notUnderValsDomain);
         router.get("/editor/session").handler(sessions::current);
         router.post("/editor/session").handler(jsonBodies).handler(sessions::signIn);
         router.delete("/editor/session").handler(sessions::signOut);
@@ -42,6 +48,21 @@ final class EditorPage {
             headers(ctx.response()).putHeader("Cache-Control", "no-cache");
             ctx.next();
         }).handler(StaticHandler.create(ASSETS).setCachingEnabled(false).setDirectoryListing(false).setIndexPage("-"));
+    }
+
+    /**
+     * A host under VALS_DOMAIN that names no val ({@code www.}, {@code api.}) is a sibling of every
+     * val's origin, the same site as they are: the editor and its cookie stay off it, and such a
+     * request goes on to the route table's "nothing here".
+     */
+    private void notUnderValsDomain(RoutingContext ctx) {
+        var authority = ctx.request().authority();
+        String host = authority == null ? "" : authority.host().toLowerCase(java.util.Locale.ROOT);
+        if (valsDomain.isPresent() && host.endsWith("." + valsDomain.get())) {
+            ctx.fail(ApiError.notFound("Nothing at " + ctx.request().path() + ". Vals live at /v/{owner}/{val}, the API at /api/v1."));
+        } else {
+            ctx.next();
+        }
     }
 
     /**

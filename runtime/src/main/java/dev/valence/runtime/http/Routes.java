@@ -70,6 +70,6 @@ public final class Routes {
         Supplier<String> frameSources = () -> valOrigin.get() == null ? "'none'" : valOrigin.get().formatted("*");
         var sessions = new EditorSessions(stores.sessions(), auth, users, dbWorkers, publicUrl, valUrlTemplate);
         return new AuthoringRoutes(new BlobApi(auth, stores.blobs(), audit), new SearchApi(auth, vals, stores.search(), api::valJson),
-                sessions, new EditorPage(frameSources));
+                sessions, new EditorPage(frameSources, config.valsDomain()));
     }
 }

@@ -171,5 +171,14 @@ class EditorSessionTest {
             assertTrue(raw.startsWith("HTTP/1.1 200"), raw);
             assertTrue(raw.endsWith("\r\n\r\nthe val, not the editor"), raw);
         }
+        // a host under the vals' domain that names no val is the vals' site: no editor there either
+        for (String path : new String[] {"/", "/editor/assets/app.js", "/editor/session"}) {
+            try (var http = new RawHttp(platform.valence.port())) {
+                String raw = http.write(("GET " + path + " HTTP/1.1\r\nHost: www.localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).read(5_000);
+                assertTrue(raw.startsWith("HTTP/1.1 404"), path + ": " + raw);
+                assertTrue(raw.contains("Nothing at " + path + ". Vals live at /v/{owner}/{val}, the API at /api/v1."), path + ": " + raw);
+            }
+        }
     }
 }
