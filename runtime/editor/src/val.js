@@ -59,7 +59,7 @@ function code(val, body) {
     schedule ? h("div", { class: "field" }, h("label", { for: "schedule" }, "Schedule"), schedule) : null,
     h("div", { class: "field" }, h("span", { class: "label" }, "Latest"), version),
     h("button", { type: "button", id: "save", onclick: save, title: "Save (Ctrl+S / ⌘S)" }, "Save"));
-  body.append(settings, h("p", { class: "hint" }, "Ctrl+S (⌘S) saves; Ctrl+F searches; Tab indents, Esc then Tab leaves the editor."),
+  body.append(settings, h("p", { class: "hint" }, "Ctrl+S (⌘S) saves; Ctrl+F searches; Ctrl+] and Ctrl+[ indent; Tab moves on to the next control, as everywhere on the page."),
     holder, status);
   if (preview) {
     const url = hostUrl(val);
