@@ -25,13 +25,19 @@ import java.util.function.Supplier;
  * {@code Authorization} header must say {@code Sec-Fetch-Site: same-origin}, carry an {@code Origin}
  * of this server if any, and the session's CSRF token in {@value #CSRF_HEADER}; a val's page (another
  * origin of the same site, which SameSite=Strict lets through) has none of these. Then the request
- * goes on as if it carried the session as its credential ({@value #SCHEME}{@code <id>}, which only this
- * class writes: the same header from outside is refused).
+ * goes on as if it carried the session as its credential ({@link #SCHEME}{@code <id>}, which only this
+ * class writes: a {@code Session} header from outside is refused).
  */
 final class EditorSessions {
     static final String COOKIE = "valence_editor_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
-    static final String SCHEME = "Session ";
+    static final String SCHEME_NAME = "Session ";
+    /**
+     * What the bridge writes in front of a checked session id: the scheme and a random mark made when
+     * the process starts and never sent anywhere, so a header from outside (to the API or to a
+     * private val) can never pass for one.
+     */
+    static final String SCHEME = SCHEME_NAME + randomMark() + " ";
 
     private final Sessions sessions;
     private final Authenticator auth;
@@ -56,7 +62,7 @@ final class EditorSessions {
     void bridge(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String authorization = request.getHeader("Authorization");
-        if (authorization != null && authorization.startsWith(SCHEME)) {
+        if (authorization != null && authorization.startsWith(SCHEME_NAME)) {
             ctx.fail(ApiError.unauthorized("The 'Session' scheme is the web editor's own; scripts send 'Authorization: Bearer <token>'."));
             return;
         }
@@ -173,6 +179,12 @@ final class EditorSessions {
             if (done.result() == null) response.end();
             else response.putHeader("Content-Type", "application/json").end(done.result().encode());
         });
+    }
+
+    private static String randomMark() {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     private boolean secure(HttpServerRequest request) {

@@ -133,6 +133,12 @@ class EditorSessionTest {
         assertEquals(401, reply.status());
         assertEquals("The 'Session' scheme is the web editor's own; scripts send 'Authorization: Bearer <token>'.",
                 reply.json().getJsonObject("error").getString("message"));
+        // nor does a session id in the header open the owner's private val
+        platform.createVal(alice, new JsonObject().put("name", "diary").put("privacy", "private")
+                .put("code", "export default () => new Response('dear diary')"));
+        var privateVal = platform.send("GET", "/v/alice/diary", null, null, Map.of("Authorization", "Session " + session.cookie()));
+        assertEquals(401, privateVal.status(), privateVal.body());
+        assertTrue(!privateVal.body().contains("dear diary"), privateVal.body());
     }
 
     @Test
