@@ -37,6 +37,7 @@ import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.UserStore;
 import dev.valence.runtime.store.RunNotices;
 import dev.valence.runtime.store.TriggerResultStore;
+import dev.valence.runtime.store.ValSearch;
 import dev.valence.runtime.store.ValStore;
 import dev.valence.runtime.triggers.CronVals;
 import dev.valence.runtime.triggers.TriggerRunner;
@@ -322,7 +323,8 @@ public final class Valence implements AutoCloseable {
         supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
         supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
         server = Routes.server(vertx, config, listener, info, guard, registry, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
-                currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor, statusPage.audit());
+                currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor, statusPage.audit(),
+                new Routes.Authoring(new BlobStore(dataSource), new ValSearch(dataSource), statusPage.sessions()));
         server.failLivenessWhen(() -> postgresSupervisor == null ? Optional.empty() : postgresSupervisor.livenessProblem());
     }
 

@@ -18,6 +18,8 @@ public final class Authenticator {
 
     private final TokenStore tokens;
     private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+    /** The user behind a web editor session id; set only where the editor is served. */
+    private volatile java.util.function.Function<String, Optional<User>> sessionUsers = id -> Optional.empty();
 
     public Authenticator(TokenStore tokens) {
         this.tokens = tokens;
@@ -26,6 +28,7 @@ public final class Authenticator {
     /** The user behind the header; empty when there is no header. Throws 401 for a malformed or unknown token. */
     public Optional<User> optional(String authorization) {
         if (authorization == null || authorization.isBlank()) return Optional.empty();
+        if (authorization.startsWith(EditorSessions.SCHEME)) return Optional.of(sessionUser(authorization));
         if (authorization.trim().equalsIgnoreCase("Bearer")) {
             throw ApiError.unauthorized("The Authorization header has no token after 'Bearer'.");
         }
@@ -49,6 +52,24 @@ public final class Authenticator {
     public User required(String authorization) {
         return optional(authorization).orElseThrow(() -> ApiError.unauthorized(
                 "This needs an API token: send 'Authorization: Bearer <token>'."));
+    }
+
+    /** Lets {@link EditorSessions} stand a checked editor session in for a token (see there). */
+    void acceptSessions(java.util.function.Function<String, Optional<User>> users) {
+        this.sessionUsers = users;
+    }
+
+    private User sessionUser(String authorization) {
+        String id = authorization.substring(EditorSessions.SCHEME.length());
+        String key = "session:" + HexFormat.of().formatHex(TokenStore.hash(id));
+        long now = System.nanoTime();
+        Entry entry = cache.get(key);
+        if (entry == null || now - entry.fetchedNs > TTL_NS) {
+            entry = new Entry(sessionUsers.apply(id), now);
+            cache.put(key, entry);
+        }
+        return entry.user.orElseThrow(() -> new ApiError(401, "session_ended",
+                "Your editor session has ended (signed out, expired or revoked); sign in again at /."));
     }
 
     public void forgetAll() {

@@ -471,7 +471,7 @@ final class AuthorApi {
         return wire.equals("default") ? null : Val.ErrorDetail.fromWire(wire);
     }
 
-    private JsonObject valJson(Val val) {
+    JsonObject valJson(Val val) {
         var json = new JsonObject()
                 .put("id", String.valueOf(val.id()))
                 .put("owner", val.owner())

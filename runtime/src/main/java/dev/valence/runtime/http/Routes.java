@@ -10,7 +10,10 @@ import dev.valence.runtime.health.Supervisor;
 import dev.valence.runtime.ratelimit.RateLimits;
 import dev.valence.status.audit.AuditLog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.EnvStore;
+import dev.valence.runtime.store.ValSearch;
+import dev.valence.status.session.Sessions;
 import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.UserStore;
@@ -19,6 +22,7 @@ import dev.valence.runtime.triggers.Triggers;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.function.Supplier;
 
 /** Wires the HTTP handlers to the stores and the engine. */
@@ -30,7 +34,7 @@ public final class Routes {
                                        WorkerExecutor dbWorkers, UserStore users, TokenStore tokens, ValStore vals,
                                        RunStore runs, EnvStore env, JsEngine engine, ValDirectory directory,
                                        ValRunner runner, RunRecorder recorder, Triggers triggers, Supervisor supervisor,
-                                       AuditLog audit) {
+                                       AuditLog audit, Authoring authoring) {
         var auth = new Authenticator(tokens);
         var limits = new RateLimits(config.rateLimits(), registry);
         Supplier<String> publicUrl = () -> config.publicUrlFor(listener.actualPort());
@@ -46,7 +50,26 @@ public final class Routes {
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback, limits,
                 config.valPublicErrors());
         valRoute.edge(config.edge());
-        return new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
+        var server = new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
                 config.benchUnguardedRoute(), triggerApi, logTail, listener, supervisor, limits, auth, config.edge());
+        server.authoring(authoring(config, listener, auth, users, vals, dbWorkers, api, new AuditApi(audit), authoring));
+        return server;
+    }
+
+    /** The stores the blob and search API and the web editor's sign-in need. */
+    public record Authoring(BlobStore blobs, ValSearch search, Sessions sessions) {}
+
+    private static AuthoringRoutes authoring(Config config, Listener listener, Authenticator auth, UserStore users, ValStore vals,
+                                             WorkerExecutor dbWorkers, AuthorApi api, AuditApi audit, Authoring stores) {
+        Supplier<String> publicUrl = () -> config.publicUrlFor(listener.actualPort());
+        // a val's own origin: the public address's scheme and port, the host {owner}--{val}.{VALS_DOMAIN}
+        Supplier<URI> base = () -> URI.create(publicUrl.get());
+        Supplier<String> valOrigin = () -> config.valsDomain().map(domain -> base.get().getScheme() + "://%s." + domain
+                + (base.get().getPort() < 0 ? "" : ":" + base.get().getPort())).orElse(null);
+        Supplier<String> valUrlTemplate = () -> valOrigin.get() == null ? null : valOrigin.get().formatted("{owner}--{val}") + "/";
+        Supplier<String> frameSources = () -> valOrigin.get() == null ? "'none'" : valOrigin.get().formatted("*");
+        var sessions = new EditorSessions(stores.sessions(), auth, users, dbWorkers, publicUrl, valUrlTemplate);
+        return new AuthoringRoutes(new BlobApi(auth, stores.blobs(), audit), new SearchApi(auth, vals, stores.search(), api::valJson),
+                sessions, new EditorPage(frameSources, config.valsDomain()));
     }
 }

@@ -50,6 +50,7 @@ public final class RuntimeServer {
     private final Authenticator auth;
     private final Uploads uploads;
     private final TrustedProxies trustedProxies;
+    private AuthoringRoutes authoring;
 
     RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
                   SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute,
@@ -74,6 +75,11 @@ public final class RuntimeServer {
         this.guard = guard;
         this.fallback = fallback;
         this.registry = registry;
+    }
+
+    /** The blob and search API, the web editor and its session (set once, before {@link #router}). */
+    void authoring(AuthoringRoutes authoring) {
+        this.authoring = authoring;
     }
 
     /** The route table the listener serves once the engine is up. */
@@ -107,6 +113,7 @@ public final class RuntimeServer {
 
         // rate limits per client address and per token, before any body is read or query made
         router.route("/api/*").handler(limits::api);
+        router.route("/api/*").handler(authoring::sessionBridge);
 
         // script runs and inbound email are held, not refused, while the schema is incompatible
         router.post("/api/v1/vals/:owner/:val/run").handler(this::authenticatedFirst).handler(bodies).handler(triggers::runNow);
@@ -137,6 +144,7 @@ public final class RuntimeServer {
         route(router, HttpMethod.PUT, "/api/v1/env/:key", api::putEnv);
         route(router, HttpMethod.DELETE, "/api/v1/env/:key", api::deleteEnv);
         route(router, HttpMethod.GET, "/api/v1/audit", api::listAudit);
+        authoring.api((method, path, handler) -> route(router, method, path, handler));
         router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound(
                 "No API route " + ctx.request().method() + " " + ctx.request().path() + ".")));
 
@@ -146,6 +154,9 @@ public final class RuntimeServer {
             // off by default: the guard benchmark compares the request path with and without the guard
             router.route("/__unguarded/v/:owner/:val").handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
         }
+
+        // the web editor, on the API's origin (a val's host name never gets here)
+        authoring.pages(router, bodies);
 
         router.route().last().handler(ctx -> ctx.fail(ApiError.notFound("Nothing at " + ctx.request().path()
                 + ". Vals live at /v/{owner}/{val}, the API at /api/v1.")));

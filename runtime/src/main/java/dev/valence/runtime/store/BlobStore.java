@@ -99,6 +99,34 @@ public final class BlobStore {
         }) == 1;
     }
 
+    /**
+     * One page of the owner's keys that start with {@code prefix}, in key order (byte order, as
+     * {@link #list}), after {@code afterKey} when it is not null: what the blob API's cursor pages through.
+     */
+    public List<Entry> page(long ownerId, String prefix, String afterKey, int limit) {
+        if (afterKey == null) return list(ownerId, prefix, limit);
+        checkedKey(afterKey);
+        return jdbc.list("""
+                SELECT key, octet_length(value) AS size, updated_at FROM app.blobs
+                WHERE owner_id = ? AND starts_with(key, ?) AND key COLLATE "C" > ? ORDER BY key COLLATE "C" LIMIT ?""", s -> {
+            s.setLong(1, ownerId);
+            s.setString(2, prefix);
+            s.setString(3, afterKey);
+            s.setInt(4, limit);
+        }, r -> new Entry(r.getString("key"), r.getLong("size"), r.getTimestamp("updated_at").toInstant()));
+    }
+
+    /** One key's value with its size and last write, for the owner's own reading (the blob API). */
+    public record Stored(String key, byte[] value, String contentType, Instant updatedAt) {}
+
+    public Optional<Stored> read(long ownerId, String key) {
+        checkedKey(key);
+        return jdbc.one("SELECT key, value, content_type, updated_at FROM app.blobs WHERE owner_id = ? AND key = ?", s -> {
+            s.setLong(1, ownerId);
+            s.setString(2, key);
+        }, r -> new Stored(r.getString("key"), r.getBytes("value"), r.getString("content_type"), r.getTimestamp("updated_at").toInstant()));
+    }
+
     /** The owner's keys that start with {@code prefix}, in key order, at most {@code limit} of them. */
     public List<Entry> list(long ownerId, String prefix, int limit) {
         if (prefix.indexOf('\0') >= 0) {
