@@ -317,8 +317,10 @@ public final class Valence implements AutoCloseable {
         supervisor.watch("webhook deliverer", statusPage.webhooks()::loopAlive, statusPage.webhooks()::restartLoop);
         supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
         supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
-        server = Routes.server(vertx, config, listener, info, guard, registry, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
-                currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor, statusPage.audit());
+        server = Routes.server(
+                new Routes.Host(vertx, config, listener, info, guard, registry, supervisor, jsWorkers, dbWorkers),
+                new Routes.Stores(users, tokens, vals, runs, env, statusPage.audit()),
+                new Routes.Running(currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers));
         server.failLivenessWhen(() -> postgresSupervisor == null ? Optional.empty() : postgresSupervisor.livenessProblem());
     }
 
