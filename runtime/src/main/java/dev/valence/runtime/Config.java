@@ -8,7 +8,7 @@ import dev.valence.runtime.http.EdgeSettings;
 import dev.valence.runtime.http.TrustedProxies;
 import dev.valence.runtime.secrets.SecretKeys;
 import dev.valence.runtime.store.Val;
-import dev.valence.status.webhooks.AllowList;
+import dev.valence.foundation.outbound.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
