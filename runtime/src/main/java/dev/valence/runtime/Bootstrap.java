@@ -3,7 +3,7 @@ package dev.valence.runtime;
 import dev.valence.runtime.store.TokenStore;
 import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.UserStore;
-import dev.valence.status.SecretHandout;
+import dev.valence.foundation.secrets.SecretHandout;
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -8,71 +8,191 @@ import dev.valence.runtime.http.EdgeSettings;
 import dev.valence.runtime.http.TrustedProxies;
 import dev.valence.runtime.secrets.SecretKeys;
 import dev.valence.runtime.store.Val;
-import dev.valence.status.webhooks.AllowList;
+import dev.valence.foundation.outbound.AllowList;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every setting of the runtime, read once from the environment and validated in one place.
  * Each setting has a default that works on one machine; a bad value stops startup with a message
  * naming the variable, the rule and the value.
+ *
+ * <p>Settings are assigned by name in the constructor, in the order the README's table lists them;
+ * adding one is a field, one line there and its accessor. {@link #names()} lists every variable read,
+ * taken from the reading itself so it cannot drift from the code.
  */
-public record Config(
-        Optional<String> databaseUrl,
-        Path dataDir,
-        int embeddedPostgresPort,
-        long embeddedPostgresDownLimitMs,
-        String bindHost,
-        int port,
-        Optional<String> publicUrl,
-        Optional<String> valsDomain,
-        Optional<String> statusPageUrl,
-        long valTimeoutMs,
-        long valMemoryLimitBytes,
-        long maxBodyBytes,
-        int jsWorkers,
-        int dbPoolSize,
-        int logLimitBytes,
-        int contextsPerVersion,
-        int maxWarmVersions,
-        boolean recordRuns,
-        boolean migrateOnStart,
-        long schemaPollMs,
-        long heartbeatMs,
-        String instanceId,
-        boolean benchUnguardedRoute,
-        int statusPort,
-        boolean embedStatusPage,
-        AllowList webhookAllowHosts,
-        int valMaxConcurrency,
-        long cronPollMs,
-        long cronSyncMs,
-        int cronMinIntervalSeconds,
-        long logStreamHeartbeatMs,
-        AllowList fetchAllow,
-        long fetchTimeoutMs,
-        long fetchMaxResponseBytes,
-        long maxResponseBytes,
-        long blobMaxBytes,
-        long blobQuotaBytes,
-        int heapHighWaterPct,
-        EmailSettings email,
-        long shutdownGraceMs,
-        long shutdownDelayMs,
-        RateLimitSettings rateLimits,
-        EdgeSettings edge,
-        Optional<String> secretKey,
-        Path secretKeyFile,
-        Val.ErrorDetail valPublicErrors,
-        int heldWorkMaxPerOwner,
-        long heldWorkMaxBytesPerOwner,
-        int runRetentionDays,
-        Optional<String> databaseDirectUrl) {
-
+public final class Config {
     public static final int DEFAULT_PORT = 8080;
+
+    private final Optional<String> databaseUrl;
+    private final Path dataDir;
+    private final int embeddedPostgresPort;
+    private final long embeddedPostgresDownLimitMs;
+    private final String bindHost;
+    private final int port;
+    private final Optional<String> publicUrl;
+    private final Optional<String> valsDomain;
+    private final Optional<String> statusPageUrl;
+    private final long valTimeoutMs;
+    private final long valMemoryLimitBytes;
+    private final long maxBodyBytes;
+    private final int jsWorkers;
+    private final int dbPoolSize;
+    private final int logLimitBytes;
+    private final int contextsPerVersion;
+    private final int maxWarmVersions;
+    private final boolean recordRuns;
+    private final boolean migrateOnStart;
+    private final long schemaPollMs;
+    private final long heartbeatMs;
+    private final String instanceId;
+    private final boolean benchUnguardedRoute;
+    private final int statusPort;
+    private final boolean embedStatusPage;
+    private final AllowList webhookAllowHosts;
+    private final int valMaxConcurrency;
+    private final long cronPollMs;
+    private final long cronSyncMs;
+    private final int cronMinIntervalSeconds;
+    private final long logStreamHeartbeatMs;
+    private final AllowList fetchAllow;
+    private final long fetchTimeoutMs;
+    private final long fetchMaxResponseBytes;
+    private final long maxResponseBytes;
+    private final long blobMaxBytes;
+    private final long blobQuotaBytes;
+    private final int heapHighWaterPct;
+    private final EmailSettings email;
+    private final long shutdownGraceMs;
+    private final long shutdownDelayMs;
+    private final RateLimitSettings rateLimits;
+    private final EdgeSettings edge;
+    private final Optional<String> secretKey;
+    private final Path secretKeyFile;
+    private final Val.ErrorDetail valPublicErrors;
+    private final int heldWorkMaxPerOwner;
+    private final long heldWorkMaxBytesPerOwner;
+    private final int runRetentionDays;
+    private final Optional<String> databaseDirectUrl;
+
+    /** Reads every setting by name; the order of reading is the order problems are listed in. */
+    private Config(Reader reader, Map<String, String> env) {
+        port = reader.integer("PORT", DEFAULT_PORT, 0, 65535);
+        bindHost = reader.string("BIND_HOST", "127.0.0.1");
+        int cores = Runtime.getRuntime().availableProcessors();
+        valTimeoutMs = reader.integer("VAL_TIMEOUT_MS", 10_000, 10, 15 * 60_000);
+        dataDir = Path.of(reader.string("VALENCE_DATA_DIR",
+                Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".valence").toString()));
+        databaseUrl = reader.optional("DATABASE_URL");
+        embeddedPostgresPort = reader.integer("EMBEDDED_PG_PORT", 0, 0, 65535);
+        embeddedPostgresDownLimitMs = reader.integer("EMBEDDED_PG_DOWN_LIMIT_MS", 60_000, 1_000, 24 * 3_600_000);
+        publicUrl = reader.optional("PUBLIC_URL").map(Config::stripSlash);
+        // every val gets its own origin out of the box: browsers resolve *.localhost to loopback (RFC 6761)
+        valsDomain = Optional.of(reader.string("VALS_DOMAIN", "localhost").toLowerCase());
+        statusPageUrl = reader.optional("STATUS_PAGE_URL");
+        valMemoryLimitBytes = reader.integer("VAL_MEMORY_LIMIT_MB", 256, 1, 64 * 1024) * 1024L * 1024L;
+        maxBodyBytes = reader.integer("MAX_BODY_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE);
+        jsWorkers = reader.integer("JS_WORKERS", Math.max(4, cores * 2), 1, 1024);
+        dbPoolSize = reader.integer("DB_POOL_SIZE", 10, 1, 500);
+        logLimitBytes = reader.integer("VAL_LOG_LIMIT_BYTES", 64 * 1024, 0, 16 * 1024 * 1024);
+        contextsPerVersion = reader.integer("CONTEXTS_PER_VERSION", Math.max(2, cores * 2), 1, 1024);
+        maxWarmVersions = reader.integer("MAX_WARM_VERSIONS", 2000, 1, 1_000_000);
+        recordRuns = reader.bool("RECORD_RUNS", true);
+        migrateOnStart = reader.bool("MIGRATE_ON_START", true);
+        schemaPollMs = reader.integer("SCHEMA_POLL_MS", 2000, 50, 600_000);
+        heartbeatMs = reader.integer("HEARTBEAT_MS", 3000, 100, 600_000);
+        instanceId = reader.string("INSTANCE_ID", defaultInstanceId());
+        benchUnguardedRoute = reader.bool("BENCH_UNGUARDED_ROUTE", false);
+        statusPort = reader.integer("STATUS_PORT", 8081, 0, 65535);
+        embedStatusPage = reader.bool("EMBED_STATUS_PAGE", true);
+        webhookAllowHosts = reader.allowList("WEBHOOK_ALLOW_HOSTS");
+        valMaxConcurrency = reader.integer("VAL_MAX_CONCURRENCY", 16, 1, 10_000);
+        cronPollMs = reader.integer("CRON_POLL_MS", 1000, 50, 600_000);
+        cronSyncMs = reader.integer("CRON_SYNC_MS", 5000, 50, 600_000);
+        cronMinIntervalSeconds = reader.integer("CRON_MIN_INTERVAL_SECONDS", 60, 1, 86_400);
+        logStreamHeartbeatMs = reader.integer("LOG_STREAM_HEARTBEAT_MS", 15_000, 100, 600_000);
+        fetchAllow = reader.allowList("VAL_FETCH_ALLOW");
+        fetchTimeoutMs = reader.integer("VAL_FETCH_TIMEOUT_MS", 30_000, 100, 15 * 60_000);
+        fetchMaxResponseBytes = reader.integer("VAL_FETCH_MAX_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE);
+        maxResponseBytes = reader.integer("VAL_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE);
+        blobMaxBytes = reader.integer("VAL_BLOB_MAX_MB", 10, 1, 1024) * 1024L * 1024L;
+        blobQuotaBytes = reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L;
+        heapHighWaterPct = reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99);
+        email = email(reader);
+        shutdownGraceMs = reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000);
+        shutdownDelayMs = reader.integer("SHUTDOWN_DELAY_MS", 5_000, 0, 15 * 60_000);
+        rateLimits = new RateLimitSettings(
+                reader.integer("API_RATE_PER_TOKEN_PER_MINUTE", 600, 0, 100_000_000),
+                reader.integer("API_RATE_PER_ADDRESS_PER_MINUTE", 1200, 0, 100_000_000),
+                reader.integer("VAL_RATE_PER_MINUTE", 60_000, 0, 100_000_000));
+        edge = edge(reader, valTimeoutMs);
+        secretKey = reader.optional("VALENCE_SECRET_KEY");
+        secretKeyFile = Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir.resolve("secret.key").toString()));
+        valPublicErrors = publicErrors(reader);
+        heldWorkMaxPerOwner = reader.integer("HELD_WORK_MAX_PER_OWNER", 100, 1, 1_000_000);
+        heldWorkMaxBytesPerOwner = reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE);
+        runRetentionDays = reader.integer("RUN_RETENTION_DAYS", 30, 0, 36_500);
+        databaseDirectUrl = reader.optional("DATABASE_DIRECT_URL");
+    }
+
+    /** Reads the configuration from environment variables (see the README's table). */
+    public static Config fromEnv(Map<String, String> env) {
+        var reader = new Reader(env);
+        var config = new Config(reader, env);
+        config.checkTogether(reader.problems);
+        reader.failIfInvalid();
+        return config;
+    }
+
+    /**
+     * Every environment variable the runtime reads, in reading order: what a deployment may set.
+     * Taken from a reading of an empty environment, so a setting added above is listed without more work.
+     */
+    public static List<String> names() {
+        var reader = new Reader(Map.of());
+        new Config(reader, Map.of());
+        return List.copyOf(reader.names);
+    }
+
+    /** Rules that span settings, or need a parser of their own; run after every setting is read. */
+    private void checkTogether(List<String> problems) {
+        if (publicUrl.isPresent() && statusPageUrl.isEmpty()) {
+            // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
+            problems.add("PUBLIC_URL is set (" + publicUrl.get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
+                    + " to the status page's public address (for example https://status.example.com/), the page the 503s link to");
+        }
+        secretKey.ifPresent(keys -> {
+            try {
+                SecretKeys.parse(keys, "VALENCE_SECRET_KEY");
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        });
+        databaseUrl.ifPresent(url -> {
+            try {
+                DatabaseUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        });
+        databaseDirectUrl.ifPresent(url -> {
+            // a pooler sits in front of an external server only; the embedded one is reached directly anyway
+            if (databaseUrl.isEmpty()) {
+                problems.add("DATABASE_DIRECT_URL is set but DATABASE_URL is not: set DATABASE_URL to the pooler's address"
+                        + " (or to the server's, without a pooler) and DATABASE_DIRECT_URL to the server's own");
+            }
+            try {
+                DatabaseUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage().replace("DATABASE_URL", "DATABASE_DIRECT_URL"));
+            }
+        });
+    }
 
     /** The address vals are reached at: PUBLIC_URL, or this machine's address on the port actually bound. */
     public String publicUrlFor(int actualPort) {
@@ -88,103 +208,57 @@ public record Config(
         return url.endsWith("/") ? url : url + "/";
     }
 
-    /** Reads the configuration from environment variables (see the README's table). */
-    public static Config fromEnv(Map<String, String> env) {
-        var reader = new Reader(env);
-        int port = reader.integer("PORT", DEFAULT_PORT, 0, 65535);
-        String bindHost = reader.string("BIND_HOST", "127.0.0.1");
-        int cores = Runtime.getRuntime().availableProcessors();
-        int valTimeoutMs = reader.integer("VAL_TIMEOUT_MS", 10_000, 10, 15 * 60_000);
-        Path dataDir = Path.of(reader.string("VALENCE_DATA_DIR", Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".valence").toString()));
-        var config = new Config(
-                reader.optional("DATABASE_URL"),
-                dataDir,
-                reader.integer("EMBEDDED_PG_PORT", 0, 0, 65535),
-                reader.integer("EMBEDDED_PG_DOWN_LIMIT_MS", 60_000, 1_000, 24 * 3_600_000),
-                bindHost,
-                port,
-                reader.optional("PUBLIC_URL").map(Config::stripSlash),
-                // every val gets its own origin out of the box: browsers resolve *.localhost to loopback (RFC 6761)
-                Optional.of(reader.string("VALS_DOMAIN", "localhost").toLowerCase()),
-                reader.optional("STATUS_PAGE_URL"),
-                valTimeoutMs,
-                reader.integer("VAL_MEMORY_LIMIT_MB", 256, 1, 64 * 1024) * 1024L * 1024L,
-                reader.integer("MAX_BODY_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                reader.integer("JS_WORKERS", Math.max(4, cores * 2), 1, 1024),
-                reader.integer("DB_POOL_SIZE", 10, 1, 500),
-                reader.integer("VAL_LOG_LIMIT_BYTES", 64 * 1024, 0, 16 * 1024 * 1024),
-                reader.integer("CONTEXTS_PER_VERSION", Math.max(2, cores * 2), 1, 1024),
-                reader.integer("MAX_WARM_VERSIONS", 2000, 1, 1_000_000),
-                reader.bool("RECORD_RUNS", true),
-                reader.bool("MIGRATE_ON_START", true),
-                reader.integer("SCHEMA_POLL_MS", 2000, 50, 600_000),
-                reader.integer("HEARTBEAT_MS", 3000, 100, 600_000),
-                reader.string("INSTANCE_ID", defaultInstanceId()),
-                reader.bool("BENCH_UNGUARDED_ROUTE", false),
-                reader.integer("STATUS_PORT", 8081, 0, 65535),
-                reader.bool("EMBED_STATUS_PAGE", true),
-                reader.allowList("WEBHOOK_ALLOW_HOSTS"),
-                reader.integer("VAL_MAX_CONCURRENCY", 16, 1, 10_000),
-                reader.integer("CRON_POLL_MS", 1000, 50, 600_000),
-                reader.integer("CRON_SYNC_MS", 5000, 50, 600_000),
-                reader.integer("CRON_MIN_INTERVAL_SECONDS", 60, 1, 86_400),
-                reader.integer("LOG_STREAM_HEARTBEAT_MS", 15_000, 100, 600_000),
-                reader.allowList("VAL_FETCH_ALLOW"),
-                reader.integer("VAL_FETCH_TIMEOUT_MS", 30_000, 100, 15 * 60_000),
-                reader.integer("VAL_FETCH_MAX_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                reader.integer("VAL_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                reader.integer("VAL_BLOB_MAX_MB", 10, 1, 1024) * 1024L * 1024L,
-                reader.integer("VAL_BLOB_QUOTA_MB", 100, 1, 1024 * 1024) * 1024L * 1024L,
-                reader.integer("HEAP_HIGH_WATER_PCT", 85, 1, 99),
-                email(reader),
-                reader.integer("SHUTDOWN_GRACE_MS", 10_000, 0, 15 * 60_000),
-                reader.integer("SHUTDOWN_DELAY_MS", 5_000, 0, 15 * 60_000),
-                new RateLimitSettings(
-                        reader.integer("API_RATE_PER_TOKEN_PER_MINUTE", 600, 0, 100_000_000),
-                        reader.integer("API_RATE_PER_ADDRESS_PER_MINUTE", 1200, 0, 100_000_000),
-                        reader.integer("VAL_RATE_PER_MINUTE", 60_000, 0, 100_000_000)),
-                edge(reader, valTimeoutMs),
-                reader.optional("VALENCE_SECRET_KEY"),
-                Path.of(reader.string("VALENCE_SECRET_KEY_FILE", dataDir.resolve("secret.key").toString())),
-                publicErrors(reader),
-                reader.integer("HELD_WORK_MAX_PER_OWNER", 100, 1, 1_000_000),
-                reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                reader.integer("RUN_RETENTION_DAYS", 30, 0, 36_500),
-                reader.optional("DATABASE_DIRECT_URL"));
-        if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
-            // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
-            reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
-                    + " to the status page's public address (for example https://status.example.com/), the page the 503s link to");
-        }
-        config.secretKey().ifPresent(keys -> {
-            try {
-                SecretKeys.parse(keys, "VALENCE_SECRET_KEY");
-            } catch (IllegalArgumentException e) {
-                reader.problems.add(e.getMessage());
-            }
-        });
-        config.databaseUrl().ifPresent(url -> {
-            try {
-                DatabaseUrl.parse(url);
-            } catch (IllegalArgumentException e) {
-                reader.problems.add(e.getMessage());
-            }
-        });
-        config.databaseDirectUrl().ifPresent(url -> {
-            // a pooler sits in front of an external server only; the embedded one is reached directly anyway
-            if (config.databaseUrl().isEmpty()) {
-                reader.problems.add("DATABASE_DIRECT_URL is set but DATABASE_URL is not: set DATABASE_URL to the pooler's address"
-                        + " (or to the server's, without a pooler) and DATABASE_DIRECT_URL to the server's own");
-            }
-            try {
-                DatabaseUrl.parse(url);
-            } catch (IllegalArgumentException e) {
-                reader.problems.add(e.getMessage().replace("DATABASE_URL", "DATABASE_DIRECT_URL"));
-            }
-        });
-        reader.failIfInvalid();
-        return config;
-    }
+    // ---- accessors, in the order of the fields
+    public Optional<String> databaseUrl() { return databaseUrl; }
+    public Path dataDir() { return dataDir; }
+    public int embeddedPostgresPort() { return embeddedPostgresPort; }
+    public long embeddedPostgresDownLimitMs() { return embeddedPostgresDownLimitMs; }
+    public String bindHost() { return bindHost; }
+    public int port() { return port; }
+    public Optional<String> publicUrl() { return publicUrl; }
+    public Optional<String> valsDomain() { return valsDomain; }
+    public Optional<String> statusPageUrl() { return statusPageUrl; }
+    public long valTimeoutMs() { return valTimeoutMs; }
+    public long valMemoryLimitBytes() { return valMemoryLimitBytes; }
+    public long maxBodyBytes() { return maxBodyBytes; }
+    public int jsWorkers() { return jsWorkers; }
+    public int dbPoolSize() { return dbPoolSize; }
+    public int logLimitBytes() { return logLimitBytes; }
+    public int contextsPerVersion() { return contextsPerVersion; }
+    public int maxWarmVersions() { return maxWarmVersions; }
+    public boolean recordRuns() { return recordRuns; }
+    public boolean migrateOnStart() { return migrateOnStart; }
+    public long schemaPollMs() { return schemaPollMs; }
+    public long heartbeatMs() { return heartbeatMs; }
+    public String instanceId() { return instanceId; }
+    public boolean benchUnguardedRoute() { return benchUnguardedRoute; }
+    public int statusPort() { return statusPort; }
+    public boolean embedStatusPage() { return embedStatusPage; }
+    public AllowList webhookAllowHosts() { return webhookAllowHosts; }
+    public int valMaxConcurrency() { return valMaxConcurrency; }
+    public long cronPollMs() { return cronPollMs; }
+    public long cronSyncMs() { return cronSyncMs; }
+    public int cronMinIntervalSeconds() { return cronMinIntervalSeconds; }
+    public long logStreamHeartbeatMs() { return logStreamHeartbeatMs; }
+    public AllowList fetchAllow() { return fetchAllow; }
+    public long fetchTimeoutMs() { return fetchTimeoutMs; }
+    public long fetchMaxResponseBytes() { return fetchMaxResponseBytes; }
+    public long maxResponseBytes() { return maxResponseBytes; }
+    public long blobMaxBytes() { return blobMaxBytes; }
+    public long blobQuotaBytes() { return blobQuotaBytes; }
+    public int heapHighWaterPct() { return heapHighWaterPct; }
+    public EmailSettings email() { return email; }
+    public long shutdownGraceMs() { return shutdownGraceMs; }
+    public long shutdownDelayMs() { return shutdownDelayMs; }
+    public RateLimitSettings rateLimits() { return rateLimits; }
+    public EdgeSettings edge() { return edge; }
+    public Optional<String> secretKey() { return secretKey; }
+    public Path secretKeyFile() { return secretKeyFile; }
+    public Val.ErrorDetail valPublicErrors() { return valPublicErrors; }
+    public int heldWorkMaxPerOwner() { return heldWorkMaxPerOwner; }
+    public long heldWorkMaxBytesPerOwner() { return heldWorkMaxBytesPerOwner; }
+    public int runRetentionDays() { return runRetentionDays; }
+    public Optional<String> databaseDirectUrl() { return databaseDirectUrl; }
 
     /** SMTP_PORT, MAIL_DOMAIN, EMAIL_MAX_BYTES, SMTP_URL, EMAIL_FROM, EMAIL_ALLOW_ANY_RECIPIENT, EMAIL_SENDS_PER_MINUTE. */
     private static EmailSettings email(Reader reader) {
@@ -265,12 +339,14 @@ public record Config(
     private static final class Reader {
         private final Map<String, String> env;
         private final List<String> problems = new ArrayList<>();
+        private final Set<String> names = new LinkedHashSet<>();
 
         Reader(Map<String, String> env) {
             this.env = env;
         }
 
         Optional<String> optional(String name) {
+            names.add(name);
             String value = env.get(name);
             return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
         }
@@ -309,6 +385,7 @@ public record Config(
         }
 
         AllowList allowList(String name) {
+            names.add(name);
             try {
                 return AllowList.parse(env.get(name), name);
             } catch (IllegalArgumentException e) {

@@ -60,11 +60,13 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,10 +117,10 @@ public final class Valence implements AutoCloseable {
     private final Services services;
     /** Restarts the background loops an error ended; /healthz fails while one is down. */
     private final Supervisor supervisor = new Supervisor();
-    /** Closed last (the services stop in reverse); what the start set up before the services. */
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    /** What the start set up before the services, newest first: closed after the services, in that order. */
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
-    private final java.util.concurrent.atomic.AtomicBoolean statusPageClosed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean statusPageClosed = new AtomicBoolean();
     private volatile boolean closed;
     private volatile Vertx vertx;
     private volatile Listener listener;
@@ -153,13 +155,13 @@ public final class Valence implements AutoCloseable {
         // LISTEN, session advisory locks and Flyway need the server itself, not a transaction-pooling PgBouncer
         directUrl = config.databaseDirectUrl().map(DatabaseUrl::parse).orElse(url);
         dataSource = dataSource(url);
-        resources.add(dataSource);
+        resources.push(dataSource);
         guard = new SchemaGuard(build, this::directConnection, Duration.ofMillis(config.schemaPollMs()));
         guard.bindMetrics(registry);
-        resources.add(guard);
+        resources.push(guard);
         if (embeddedPort.isEmpty()) guard.explainUnreachable(error -> Verdict.cannotReach(url.hostAndPort(), error, guard.retryMs()));
         heldWork = new HeldWork(dataSource, guard, config.instanceId(), 5_000);
-        resources.add(heldWork);
+        resources.push(heldWork);
         // the status page's address is known before anything listens, so every 503 links to the port it will bind
         statusPort = config.embedStatusPage() && config.statusPort() == 0 ? freePort() : config.statusPort();
         statusPage = new StatusPage(dataSource, this::directConnection, new StatusPage.Settings(config.statusPageUrlFor(statusPort),
@@ -170,7 +172,7 @@ public final class Valence implements AutoCloseable {
         runs = new RunStore(dataSource);
         // env values are sealed with a key kept outside the database; plaintext an older release left is sealed once it is alone
         env = new EnvStore(dataSource, new EnvCipher(SecretKeys.from(config.secretKey(), config.secretKeyFile())));
-        resources.add(new EnvSealing(env, 1_000, 10_000));
+        resources.push(new EnvSealing(env, 1_000, 10_000));
         services = new Services(services());
     }
 
@@ -322,8 +324,10 @@ public final class Valence implements AutoCloseable {
         supervisor.watch("webhook deliverer", statusPage.webhooks()::loopAlive, statusPage.webhooks()::restartLoop);
         supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
         supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
-        server = Routes.server(vertx, config, listener, info, guard, registry, jsWorkers, dbWorkers, users, tokens, vals, runs, env,
-                currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers, supervisor, statusPage.audit(),
+        server = Routes.server(
+                new Routes.Host(vertx, config, listener, info, guard, registry, supervisor, jsWorkers, dbWorkers),
+                new Routes.Stores(users, tokens, vals, runs, env, statusPage.audit()),
+                new Routes.Running(currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers),
                 new Routes.Authoring(new BlobStore(dataSource), new ValSearch(dataSource), statusPage.sessions()));
         server.failLivenessWhen(() -> postgresSupervisor == null ? Optional.empty() : postgresSupervisor.livenessProblem());
     }
@@ -553,7 +557,7 @@ public final class Valence implements AutoCloseable {
         supervisor.close(); // what stops now is not to be restarted
         services.stop(Duration.ofMillis(config.shutdownDelayMs() + config.shutdownGraceMs()).plus(STOP_MARGIN));
         closeStatusPage();
-        for (int i = resources.size() - 1; i >= 0; i--) closeQuietly(resources.get(i));
+        while (!resources.isEmpty()) closeQuietly(resources.pop());
         log.info("Valence stopped ({} ms)", (System.nanoTime() - stopNs) / 1_000_000);
     }
 }

@@ -2,6 +2,7 @@ package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import dev.valence.runtime.guard.BuildInfo;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,15 +42,6 @@ class AutomaticIncidentTest {
         env.put("INSTANCE_ID", instance);
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-auto").toString());
         return TestPlatform.awaitUp(Valence.start(Config.fromEnv(env), build));
-    }
-
-    private static void eventually(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(10);
-        }
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for: " + what);
     }
 
     private static String componentStatus(JsonObject components, String name) {
@@ -82,7 +73,9 @@ class AutomaticIncidentTest {
             });
             long openedMs = (System.nanoTime() - committed) / 1_000_000;
             System.out.println("automatic incident visible " + openedMs + " ms after the migration's commit");
-            Thread.sleep(500); // both instances have reacted by now
+            // both instances have reacted: each one's heartbeat reports the verdict its announcer was handed
+            eventually("both instances report the incompatible verdict", 10_000, () -> flips.count(
+                    "SELECT count(*) FROM control.instances WHERE instance_id IN ('auto-a', 'auto-b') AND verdict = 'incompatible'") == 2);
 
             assertEquals(1, flips.count("SELECT count(*) FROM control.incidents WHERE resolved_at IS NULL"), "one incident for two instances");
             var summary = getJson(statusPort, "/api/v2/summary.json");
@@ -108,7 +101,14 @@ class AutomaticIncidentTest {
 
             flips.removeContractRow(900);
             eventually("resolved after recovery", 10_000, () -> flips.count("SELECT count(*) FROM control.incidents WHERE resolved_at IS NULL") == 0);
-            Thread.sleep(300);
+            eventually("the status page shows the resolution", 10_000, () -> {
+                try {
+                    return getJson(statusPort, "/api/v2/incidents.json").getJsonArray("incidents").getJsonObject(0)
+                            .getString("status").equals("resolved");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
             var after = getJson(statusPort, "/api/v2/incidents.json").getJsonArray("incidents").getJsonObject(0);
             assertEquals("resolved", after.getString("status"));
             var updates = after.getJsonArray("incident_updates");

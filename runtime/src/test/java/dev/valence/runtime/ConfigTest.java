@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.valence.runtime.db.DatabaseUrl;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -75,5 +81,21 @@ class ConfigTest {
                 public address (for example https://status.example.com/), the page the 503s link to""", e.getMessage());
         assertEquals("https://status.example.com/", Config.fromEnv(Map.of("PUBLIC_URL", "https://vals.example.com",
                 "STATUS_PAGE_URL", "https://status.example.com/")).statusPageUrlFor(8081));
+    }
+
+    @Test
+    void the_names_a_deployment_may_set_are_exactly_the_configuration_table_of_the_readme() throws IOException {
+        String readme = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("README.md"));
+        String table = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
+        Set<String> documented = new TreeSet<>();
+        var row = Pattern.compile("(?m)^\\| `([A-Z_]+)`").matcher(table);
+        while (row.find()) documented.add(row.group(1));
+        // the run script reads these two itself; the benchmark's unguarded route is not for deployments
+        documented.removeAll(Set.of("VALENCE_JAVA_OPTS", "VALENCE_RUN_CLASSPATH"));
+        Set<String> read = new TreeSet<>(Config.names());
+        read.remove("BENCH_UNGUARDED_ROUTE");
+        assertEquals(documented, read);
+        assertEquals(List.of("PORT", "BIND_HOST", "VAL_TIMEOUT_MS", "VALENCE_DATA_DIR"), Config.names().subList(0, 4));
+        assertEquals(Config.names().size(), Set.copyOf(Config.names()).size(), "no name twice: " + Config.names());
     }
 }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,15 +28,6 @@ class CronAndHeldWorkTest {
         env.put("INSTANCE_ID", instanceId);
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-cron-b").toString());
         return TestPlatform.awaitUp(Valence.start(Config.fromEnv(env)));
-    }
-
-    private static void eventually(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 
     private static Map<String, String> with(String instanceId) {

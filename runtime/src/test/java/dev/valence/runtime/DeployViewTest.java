@@ -2,6 +2,7 @@ package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import dev.valence.runtime.guard.BuildInfo;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,9 @@ class DeployViewTest {
              var neu = start(db, "new-1", new BuildInfo(2, 1, "bbbb2222"), TestDatabase.tempDir("valence-deploy-2"))) {
             String base = "http://localhost:" + old.statusPage().port();
             String team = Files.readString(dataDir.resolve("status-team-token")).trim();
-            Thread.sleep(500); // both heartbeats written
+            var flips = new SchemaFlips(db);
+            eventually("both heartbeats written", 10_000, () -> flips.count(
+                    "SELECT count(*) FROM control.instances WHERE instance_id IN ('old-1', 'new-1')") == 2);
 
             var anonymous = client.send(HttpRequest.newBuilder(URI.create(base + "/ops/deploy.json")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, anonymous.statusCode());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import dev.valence.runtime.guard.BuildInfo;
 import dev.valence.status.http.HtmlPage;
@@ -24,7 +25,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.jsoup.Jsoup;
@@ -59,7 +59,7 @@ class FallbackPageTest {
     static void startOnASchemaTooNewWithTheIncidentOpen() throws Exception {
         platform = TestPlatform.start("fallback_page", Map.of("STATUS_PAGE_URL", STATUS_PAGE_URL, "HEARTBEAT_MS", "200"));
         new SchemaFlips(platform.databaseUrl).applyTestContractMigration();
-        eventually("the automatic incident is open on the status page", () -> {
+        eventually("the automatic incident is open on the status page", 15_000, () -> {
             var open = statusJson("/api/v2/incidents/unresolved.json").getJsonArray("incidents");
             return open.size() == 1 && platform.get("/v/admin/shop").status() == 503;
         });
@@ -162,7 +162,7 @@ class FallbackPageTest {
         }
         try (var tooOld = TestPlatform.awaitUp(start(empty, level1, Map.of("MIGRATE_ON_START", "false")));
              var unreachable = start("postgres://postgres@localhost:" + closedPort + "/postgres", level1, Map.of())) {
-            eventually("unreachable reported", () -> unreachable.guard().current().code().equals("database_unreachable"));
+            eventually("unreachable reported", 15_000, () -> unreachable.guard().current().code().equals("database_unreachable"));
             var sentences = new HashSet<String>();
             for (var expected : List.of(new String[] {"schema_too_old", TOO_OLD, "http://localhost:" + tooOld.port()},
                     new String[] {"database_unreachable", UNREACHABLE, "http://localhost:" + unreachable.port()},
@@ -224,14 +224,5 @@ class FallbackPageTest {
 
     private static String sha256(String text) throws Exception {
         return "sha256-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 }

@@ -2,12 +2,12 @@ package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -54,10 +54,10 @@ class HeapHighWaterTest {
             }
             assertTrue(kept >= 1, "the hog ran: " + reply.status() + " " + reply.body());
             System.gc();
-            eventually("the hog is evicted", () -> metric(platform, "valence_heap_evicted_versions_total") >= 1);
+            eventually("the hog is evicted", 30_000, () -> metric(platform, "valence_heap_evicted_versions_total") >= 1);
             assertTrue(platform.valence.runner().idleContexts(smallId) > 0, "the small val stays warm: the largest allocator goes first");
             assertEquals("small", platform.get("/v/admin/small").body(), "warm contexts keep serving");
-            eventually("the hog loads again, with its module state gone", () -> {
+            eventually("the hog loads again, with its module state gone", 30_000, () -> {
                 var again = platform.get("/v/admin/hog");
                 return again.status() == 200 && again.body().equals("1");
             });
@@ -68,7 +68,7 @@ class HeapHighWaterTest {
             long markBytes = maxBytes / 100 * percent;
             ballast = new byte[(int) Math.max(64 * MB, markBytes - used + 200 * MB)];
             System.gc();
-            eventually("above the mark", () -> metric(platform, "valence_heap_above_high_water") == 1);
+            eventually("above the mark", 30_000, () -> metric(platform, "valence_heap_above_high_water") == 1);
             platform.createVal(token, "fresh", "export default () => new Response('fresh')");
             var refused = platform.get("/v/admin/fresh");
             assertEquals(503, refused.status(), refused.body());
@@ -88,7 +88,7 @@ class HeapHighWaterTest {
 
             ballast = null;
             System.gc();
-            eventually("loads resume below the mark", () -> platform.get("/v/admin/fresh").status() == 200);
+            eventually("loads resume below the mark", 30_000, () -> platform.get("/v/admin/fresh").status() == 200);
             assertEquals(0, metric(platform, "valence_heap_above_high_water"));
         } finally {
             ballast = null;
@@ -106,14 +106,5 @@ class HeapHighWaterTest {
         Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? (\\S+)$").matcher(text);
         if (!m.find()) throw new AssertionError(name + " is not in /metrics");
         return Double.parseDouble(m.group(1));
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 }

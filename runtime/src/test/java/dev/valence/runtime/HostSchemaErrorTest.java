@@ -2,6 +2,7 @@ package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,14 +52,14 @@ class HostSchemaErrorTest {
                  var statement = gate.createStatement()) {
                 statement.execute("SELECT pg_advisory_lock(4901)");
                 var migration = CompletableFuture.runAsync(flips::applyBlobRenameUnderLock);
-                eventually("the migration holds app.blobs' ACCESS EXCLUSIVE lock", () -> flips.count(
+                eventually("the migration holds app.blobs' ACCESS EXCLUSIVE lock", 20_000, () -> flips.count(
                         "SELECT count(*) FROM pg_locks WHERE relation = 'app.blobs'::regclass AND mode = 'AccessExclusiveLock' AND granted") == 1);
                 var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 for (int i = 0; i < REQUESTS; i++) {
                     var request = HttpRequest.newBuilder(URI.create(platform.baseUrl + "/v/admin/shelf")).timeout(Duration.ofSeconds(20)).build();
                     replies.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
                 }
-                eventually("every request's std/blob query waits for the lock", () -> flips.count(waiting) == REQUESTS);
+                eventually("every request's std/blob query waits for the lock", 20_000, () -> flips.count(waiting) == REQUESTS);
                 statement.execute("SELECT pg_advisory_unlock(4901)"); // the migration renames the column and commits
                 migration.get(30, TimeUnit.SECONDS);
             }
@@ -76,7 +76,7 @@ class HostSchemaErrorTest {
 
             // taking the contract back makes the schema compatible again, so the runs can be listed
             flips.removeContractRow(901);
-            eventually("compatible again", () -> platform.valence.guard().current().compatible());
+            eventually("compatible again", 20_000, () -> platform.valence.guard().current().compatible());
             var runs = platform.get("/api/v1/vals/admin/shelf/runs?outcome=schema", platform.adminToken);
             assertEquals(200, runs.status(), runs.body());
             var data = runs.json().getJsonArray("data");
@@ -112,14 +112,14 @@ class HostSchemaErrorTest {
                  var statement = gate.createStatement()) {
                 statement.execute("SELECT pg_advisory_lock(4901)");
                 var migration = CompletableFuture.runAsync(flips::applyBlobRenameUnderLock);
-                eventually("the migration holds app.blobs' ACCESS EXCLUSIVE lock", () -> flips.count(
+                eventually("the migration holds app.blobs' ACCESS EXCLUSIVE lock", 20_000, () -> flips.count(
                         "SELECT count(*) FROM pg_locks WHERE relation = 'app.blobs'::regclass AND mode = 'AccessExclusiveLock' AND granted") == 1);
                 var request = HttpRequest.newBuilder(URI.create(platform.baseUrl + "/api/v1/vals/admin/restock/run"))
                         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                         .header("Idempotency-Key", "restock-7").timeout(Duration.ofSeconds(20))
                         .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [7]}")).build();
                 reply = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString());
-                eventually("the run's std/blob query waits for the lock", () -> flips.count(
+                eventually("the run's std/blob query waits for the lock", 20_000, () -> flips.count(
                         "SELECT count(*) FROM pg_locks WHERE relation = 'app.blobs'::regclass AND NOT granted") == 1);
                 statement.execute("SELECT pg_advisory_unlock(4901)");
                 migration.get(30, TimeUnit.SECONDS);
@@ -136,7 +136,7 @@ class HostSchemaErrorTest {
             flips.sql("ALTER TABLE app.blobs RENAME COLUMN stored_value TO value; DELETE FROM control.schema_contract WHERE version = 901");
             var location = answer.getString("location");
             // "ran" comes with the key's claim, the run record once the run ended
-            eventually("the held run ran", () -> platform.valence.guard().current().compatible()
+            eventually("the held run ran", 20_000, () -> platform.valence.guard().current().compatible()
                     && platform.get(location, token).json().containsKey("run"));
             var run = platform.get(location, token).json().getJsonObject("run");
             assertEquals("success", run.getString("outcome"));
@@ -195,22 +195,22 @@ class HostSchemaErrorTest {
                             };"""));
             long cronId = Long.parseLong(cron.getString("id"));
             var flips = new SchemaFlips(platform.databaseUrl);
-            eventually("the cron val ticks", () -> flips.count("SELECT count(*) FROM app.runs WHERE val_id = " + cronId) > 0);
+            eventually("the cron val ticks", 20_000, () -> flips.count("SELECT count(*) FROM app.runs WHERE val_id = " + cronId) > 0);
             try (var gate = DriverManager.getConnection(TestDatabase.jdbcUrl(platform.databaseUrl), "postgres", "");
                  var statement = gate.createStatement()) {
                 statement.execute("SELECT pg_advisory_lock(4901)");
                 var migration = CompletableFuture.runAsync(flips::applyBlobRenameUnderLock);
-                eventually("a tick's std/blob query waits for the migration's lock", () -> flips.count(
+                eventually("a tick's std/blob query waits for the migration's lock", 20_000, () -> flips.count(
                         "SELECT count(*) FROM pg_locks WHERE relation = 'app.blobs'::regclass AND NOT granted") >= 1);
                 statement.execute("SELECT pg_advisory_unlock(4901)");
                 migration.get(30, TimeUnit.SECONDS);
             }
-            eventually("the failed tick is held", () -> flips.count("SELECT count(*) FROM control.held_work WHERE kind = 'cron'"
+            eventually("the failed tick is held", 20_000, () -> flips.count("SELECT count(*) FROM control.held_work WHERE kind = 'cron'"
                     + " AND reason_code = 'schema_too_new' AND done_at IS NULL AND (payload->>'valId')::bigint = " + cronId) >= 1);
             String firstHeld = "(SELECT idempotency_key FROM control.held_work WHERE kind = 'cron' ORDER BY id LIMIT 1)";
 
             flips.sql("ALTER TABLE app.blobs RENAME COLUMN stored_value TO value; DELETE FROM control.schema_contract WHERE version = 901");
-            eventually("every held tick ran", () -> flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL") == 0);
+            eventually("every held tick ran", 20_000, () -> flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL") == 0);
             platform.valence.cron().close();
             assertEquals("ok", flips.string("SELECT outcome FROM control.held_work WHERE idempotency_key = " + firstHeld));
             var runs = platform.get("/api/v1/vals/admin/meter/runs?limit=1000", platform.adminToken).json().getJsonArray("data");
@@ -227,14 +227,5 @@ class HostSchemaErrorTest {
             assertEquals("success", platform.get("/api/v1/vals/admin/meter/runs/" + flips.count(heldRun), platform.adminToken).json().getString("outcome"),
                     "the held tick ran again, under its own key, after the repair");
         }
-    }
-
-    static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 }

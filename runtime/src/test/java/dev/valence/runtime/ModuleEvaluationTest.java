@@ -3,6 +3,7 @@ package dev.valence.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,15 +53,6 @@ class ModuleEvaluationTest {
         var runs = platform.get("/api/v1/vals/admin/" + name + "/runs?limit=1", admin);
         assertEquals(200, runs.status(), runs.body());
         return runs.json().getJsonArray("data").getJsonObject(0);
-    }
-
-    private static void eventually(String what, long timeoutMs, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 
     // ---------------------------------------------------------------- top-level await

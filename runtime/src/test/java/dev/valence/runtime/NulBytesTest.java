@@ -2,13 +2,13 @@ package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,7 +55,7 @@ class NulBytesTest {
                     .put("code", "export default (email) => console.log('subject', email.subject)"));
             var flips = new SchemaFlips(platform.databaseUrl);
             flips.applyTestContractMigration();
-            eventually("incompatible", () -> !platform.valence.guard().current().compatible());
+            eventually("incompatible", 20_000, () -> !platform.valence.guard().current().compatible());
 
             var held = platform.send("POST", "/api/v1/email/admin/inbox", platform.adminToken,
                     new JsonObject().put("from", "ann@example.com").put("to", "inbox@valence.test").put("subject", "hi\u0000there").encode(),
@@ -64,7 +64,7 @@ class NulBytesTest {
             String heldId = held.json().getString("heldId");
 
             flips.removeContractRow(900);
-            eventually("the held message ran", () -> platform.valence.guard().current().compatible()
+            eventually("the held message ran", 20_000, () -> platform.valence.guard().current().compatible()
                     && flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL") == 0);
             var outcome = platform.get("/api/v1/vals/admin/inbox/held/" + heldId, platform.adminToken);
             assertEquals("ran", outcome.json().getString("status"), outcome.body());
@@ -79,13 +79,5 @@ class NulBytesTest {
         var reply = platform.get("/api/v1/vals/" + owner + "/" + val + "/runs?limit=100", token);
         assertEquals(200, reply.status(), reply.body());
         return reply.json().getJsonArray("data");
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
-            Thread.sleep(50);
-        }
     }
 }

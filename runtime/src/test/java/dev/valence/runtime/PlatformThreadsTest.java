@@ -2,11 +2,11 @@ package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +36,7 @@ class PlatformThreadsTest {
             flips.sql(FAILED_ROW); // the guard's next check finds it; its listener then ends the guard's thread
             long killedNs = System.nanoTime();
 
-            var failing = eventually("/healthz fails", () -> platform.get("/healthz").status() == 503);
+            var failing = eventually("/healthz fails", 15_000, () -> platform.get("/healthz").status() == 503);
             var body = platform.get("/healthz");
             assertEquals(503, body.status(), body.body());
             assertEquals("no-store", body.header("cache-control"));
@@ -50,16 +50,16 @@ class PlatformThreadsTest {
             assertTrue(failing < 2_000, "/healthz failed " + failing + " ms after the guard's thread died");
 
             flips.sql("DELETE FROM app.flyway_schema_history WHERE version = '900'"); // repaired while the guard is down
-            long healthyAgainMs = eventually("/healthz is 200 again", () -> platform.get("/healthz").status() == 200);
+            long healthyAgainMs = eventually("/healthz is 200 again", 15_000, () -> platform.get("/healthz").status() == 200);
             assertTrue((System.nanoTime() - killedNs) / 1_000_000 >= 1_000, "restarted after the first backoff of 1 s, not at once");
             assertTrue(healthyAgainMs < 5_000, "restarted within " + healthyAgainMs + " ms");
             System.out.println("/healthz failed " + failing + " ms after the failed row was written; 200 again "
                     + (System.nanoTime() - killedNs) / 1_000_000 + " ms after it");
-            eventually("compatible again", () -> platform.valence.guard().current().compatible());
+            eventually("compatible again", 15_000, () -> platform.valence.guard().current().compatible());
             assertEquals(200, platform.get("/v/admin/hello").status());
 
             flips.applyTestContractMigration();
-            eventually("the restarted guard detects the contract migration",
+            eventually("the restarted guard detects the contract migration", 15_000,
                     () -> "schema_too_new".equals(platform.valence.guard().current().code()));
             var val = platform.get("/v/admin/hello");
             assertEquals(503, val.status(), val.body());
@@ -70,15 +70,5 @@ class PlatformThreadsTest {
     /** A real StackOverflowError: recursion until the thread's stack is gone. */
     private static int overflow(int depth) {
         return overflow(depth + 1) + 1;
-    }
-
-    /** Waits up to 15 s; returns how many milliseconds it took. */
-    private static long eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long startNs = System.nanoTime();
-        while (System.nanoTime() - startNs < 15_000_000_000L) {
-            if (condition.getAsBoolean()) return (System.nanoTime() - startNs) / 1_000_000;
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 }

@@ -3,6 +3,7 @@ package dev.valence.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import dev.valence.runtime.guard.BuildInfo;
 import dev.valence.runtime.guard.HeldWork;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The runtime never exits over the schema: it starts, serves the fallback with the right reason, and recovers. */
@@ -52,15 +52,6 @@ class SchemaGuardTest {
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-guard").toString());
         env.putAll(extra);
         return Valence.start(Config.fromEnv(env), build);
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 
     private static final BuildInfo LEVEL_1 = new BuildInfo(1, 1, "level-1");
@@ -105,9 +96,9 @@ class SchemaGuardTest {
             assertTrue(html.body().contains("schema_too_new") && html.body().contains("http://localhost:" + valence.statusPage().port() + "/"), html.body());
 
             flips.removeContractRow(900);
-            eventually("compatible after the repair", () -> valence.guard().current().compatible());
+            eventually("compatible after the repair", 15_000, () -> valence.guard().current().compatible());
             assertEquals(200, get(valence, "/readyz").status());
-            eventually("the admin is created once the schema is compatible", () -> valence.bootstrapToken().isPresent());
+            eventually("the admin is created once the schema is compatible", 15_000, () -> valence.bootstrapToken().isPresent());
         }
     }
 
@@ -130,8 +121,8 @@ class SchemaGuardTest {
             assertFallback(get(valence, "/v/admin/x"), "schema_too_old",
                     "schema is at app v0, but this build (level 1) needs at least app v1; apply the pending migrations (ops migrate)");
             new SchemaFlips(db).applyMigrations();
-            eventually("compatible after migrating", () -> valence.guard().current().compatible());
-            eventually("the admin is created once the schema is there", () -> valence.bootstrapToken().isPresent());
+            eventually("compatible after migrating", 15_000, () -> valence.guard().current().compatible());
+            eventually("the admin is created once the schema is there", 15_000, () -> valence.bootstrapToken().isPresent());
             var me = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + valence.port() + "/api/v1/me"))
                     .header("Authorization", "Bearer " + valence.bootstrapToken().get()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, me.statusCode());
@@ -151,7 +142,7 @@ class SchemaGuardTest {
                     "migration app v2 (add index concurrently) failed, so the schema is half applied; fix the migration, then repair"
                             + " the history (flyway repair) and migrate again");
             flips.sql("DELETE FROM app.flyway_schema_history WHERE NOT success");
-            eventually("compatible after the repair", () -> valence.guard().current().compatible());
+            eventually("compatible after the repair", 15_000, () -> valence.guard().current().compatible());
         }
     }
 
@@ -163,7 +154,7 @@ class SchemaGuardTest {
         }
         String db = "postgres://postgres@localhost:" + port + "/postgres";
         try (var valence = startOn(db, LEVEL_1, Map.of())) {
-            eventually("unreachable reported", () -> valence.guard().current().code().equals("database_unreachable"));
+            eventually("unreachable reported", 15_000, () -> valence.guard().current().code().equals("database_unreachable"));
             var got = get(valence, "/v/admin/x");
             assertFallback(got, "database_unreachable", null);
             assertTrue(got.json().getJsonObject("error").getString("message").startsWith("the database cannot be reached ("), got.body());
@@ -172,13 +163,13 @@ class SchemaGuardTest {
 
             try (var postgres = EmbeddedPostgres.builder().setPort(port).start()) {
                 assertTrue(TestPlatform.awaitUp(valence) == valence);
-                eventually("compatible once the database is up", () -> valence.guard().current().compatible());
+                eventually("compatible once the database is up", 15_000, () -> valence.guard().current().compatible());
                 assertTrue(valence.bootstrapToken().isPresent(), "first start on the empty database created the admin");
 
                 // the database goes away while serving, and comes back
                 postgres.close();
             }
-            eventually("unreachable after the database stopped", () -> valence.guard().current().code().equals("database_unreachable"));
+            eventually("unreachable after the database stopped", 15_000, () -> valence.guard().current().code().equals("database_unreachable"));
             assertFallback(get(valence, "/api/v1/vals"), "database_unreachable", null);
         }
     }
@@ -192,7 +183,7 @@ class SchemaGuardTest {
         try (var valence = TestPlatform.awaitUp(startOn(db, codeFirst, Map.of("MIGRATE_ON_START", "false")))) {
             assertTrue(valence.guard().current().compatible(), valence.guard().current().message());
             flips.applyTestContractMigration();
-            eventually("sees app v900", () -> valence.guard().current().state().schemaVersion() == 900);
+            eventually("sees app v900", 15_000, () -> valence.guard().current().state().schemaVersion() == 900);
             assertTrue(valence.guard().current().compatible(), valence.guard().current().message());
         }
         // the same build without the lowered minimum cannot run on the old schema
@@ -226,12 +217,12 @@ class SchemaGuardTest {
         String db = TestDatabase.newDatabase("heartbeats");
         var flips = new SchemaFlips(db);
         try (var valence = TestPlatform.awaitUp(startOn(db, LEVEL_1, Map.of("INSTANCE_ID", "runtime-a")))) {
-            eventually("heartbeat written", () -> flips.count("SELECT count(*) FROM control.instances WHERE instance_id = 'runtime-a' AND verdict = 'compatible'") == 1);
+            eventually("heartbeat written", 15_000, () -> flips.count("SELECT count(*) FROM control.instances WHERE instance_id = 'runtime-a' AND verdict = 'compatible'") == 1);
             flips.applyTestContractMigration();
-            eventually("verdict in the heartbeat", () -> flips.count(
+            eventually("verdict in the heartbeat", 15_000, () -> flips.count(
                     "SELECT count(*) FROM control.instances WHERE instance_id = 'runtime-a' AND verdict = 'incompatible' AND reason_code = 'schema_too_new'") == 1);
             long seen = flips.count("SELECT (extract(epoch FROM last_seen_at) * 1000)::bigint FROM control.instances WHERE instance_id = 'runtime-a'");
-            eventually("still beating", () -> flips.count(
+            eventually("still beating", 15_000, () -> flips.count(
                     "SELECT (extract(epoch FROM last_seen_at) * 1000)::bigint FROM control.instances WHERE instance_id = 'runtime-a'") > seen);
             assertEquals(1, flips.count("SELECT count(*) FROM control.instances WHERE instance_id = 'runtime-a' AND code_level = 1 AND code_minimum = 1 AND build_id = 'level-1'"));
         }
@@ -250,7 +241,7 @@ class SchemaGuardTest {
             assertEquals(List.of("{\"n\":0}"), ran);
 
             flips.applyTestContractMigration();
-            eventually("both incompatible", () -> !a.guard().current().compatible() && !b.guard().current().compatible());
+            eventually("both incompatible", 15_000, () -> !a.guard().current().compatible() && !b.guard().current().compatible());
             for (int i = 1; i <= 20; i++) {
                 Valence via = i % 2 == 0 ? a : b;
                 assertEquals(HeldWork.Submitted.HELD, via.heldWork().submit("test", "tick-" + i, "{\"n\":" + i + "}"));
@@ -260,7 +251,7 @@ class SchemaGuardTest {
             assertEquals(20, flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL"));
 
             flips.removeContractRow(900);
-            eventually("all held work ran", () -> flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL") == 0);
+            eventually("all held work ran", 15_000, () -> flips.count("SELECT count(*) FROM control.held_work WHERE done_at IS NULL") == 0);
             Thread.sleep(300);
             assertEquals(21, ran.size(), ran.toString());
             assertEquals(21, ran.stream().distinct().count(), "each item ran exactly once");
@@ -281,7 +272,7 @@ class SchemaGuardTest {
             assertTrue(metrics.contains("valence_fallback_responses_total{reason=\"schema_too_new\"} 1.0"), metrics);
             assertTrue(metrics.contains("valence_schema_transitions_total{to=\"schema_too_new\"} 1.0"), metrics);
             flips.removeContractRow(900);
-            eventually("compatible", () -> valence.guard().current().compatible());
+            eventually("compatible", 15_000, () -> valence.guard().current().compatible());
             metrics = get(valence, "/metrics").body();
             assertTrue(metrics.contains("valence_schema_compatible 1.0"), metrics);
             assertTrue(metrics.contains("valence_schema_detection_latency_seconds_count 1"), metrics);
@@ -294,7 +285,7 @@ class SchemaGuardTest {
             // the contract row lands a second before its transaction commits, as in a migration that goes on working
             new SchemaFlips(platform.databaseUrl).sql("BEGIN; INSERT INTO control.schema_contract (version, kind, min_code_level, description)"
                     + " VALUES (900, 'contract', 900, 'test: committed a second after it was written'); SELECT pg_sleep(1); COMMIT");
-            eventually("incompatible", () -> !platform.valence.guard().current().compatible());
+            eventually("incompatible", 15_000, () -> !platform.valence.guard().current().compatible());
             var transition = platform.valence.guard().transitions().getFirst();
             assertEquals("schema_too_new", transition.to().code());
             System.out.printf("guard detection: %d ms from the commit%n", transition.detectionMs());

@@ -2,6 +2,7 @@ package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,18 +71,9 @@ class SmtpListenerTest {
         return reply.json().getJsonArray("data");
     }
 
-    static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
-    }
-
     /** The logged message of the newest email run once there are {@code count}. */
     static JsonObject newestSeen(int count) throws InterruptedException {
-        eventually(count + " email runs", () -> runs().size() >= count);
+        eventually(count + " email runs", 10_000, () -> runs().size() >= count);
         var run = runs().getJsonObject(0);
         assertEquals("success", run.getString("outcome"), run.encode());
         return new JsonObject(run.getString("logs").substring("[log] ".length()));
@@ -190,7 +181,7 @@ class SmtpListenerTest {
         int before = runs().size();
         flips.applyTestContractMigration();
         try {
-            eventually("the runtime sees the mismatch", () -> !platform.valence.guard().current().compatible());
+            eventually("the runtime sees the mismatch", 10_000, () -> !platform.valence.guard().current().compatible());
             try (var smtp = new RawSmtp(smtpPort)) {
                 smtp.reply();
                 smtp.command("HELO sender.example.com");
@@ -213,7 +204,7 @@ class SmtpListenerTest {
         } finally {
             flips.removeContractRow(900);
         }
-        eventually("the runtime is compatible again", () -> platform.valence.guard().current().compatible());
+        eventually("the runtime is compatible again", 10_000, () -> platform.valence.guard().current().compatible());
         MimeMessage retry = new MimeMessage(session());
         retry.setFrom("later@example.com");
         retry.setRecipients(Message.RecipientType.TO, "admin.inbox@" + DOMAIN);

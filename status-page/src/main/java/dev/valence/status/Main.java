@@ -2,8 +2,8 @@ package dev.valence.status;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.valence.status.webhooks.AllowList;
-import dev.valence.status.webhooks.OutboundGuard;
+import dev.valence.foundation.outbound.AllowList;
+import dev.valence.foundation.outbound.OutboundGuard;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;

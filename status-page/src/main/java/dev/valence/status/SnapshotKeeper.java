@@ -2,13 +2,13 @@ package dev.valence.status;
 
 import dev.valence.status.model.Snapshot;
 import dev.valence.status.store.StatusStore;
+import dev.valence.foundation.listen.ListenLoop;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +24,7 @@ public final class SnapshotKeeper implements AutoCloseable {
 
     /** Opens a new, unpooled connection for listening. */
     @FunctionalInterface
-    public interface ConnectionFactory {
-        Connection open() throws SQLException;
-    }
+    public interface ConnectionFactory extends ListenLoop.Connector {}
 
     /** The snapshot to serve and whether it is stale (the database could not be read). */
     public record View(Snapshot snapshot, boolean stale) {}
@@ -37,9 +35,9 @@ public final class SnapshotKeeper implements AutoCloseable {
     private final long pollMs;
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private volatile View view;
-    private volatile boolean running = true;
     private volatile boolean reloadRequested = true;
-    private volatile Thread thread;
+    private final ListenLoop loop;
+    private long nextPollNs;
 
     public SnapshotKeeper(StatusStore store, ConnectionFactory connections, java.nio.file.Path snapshotFile, long pollMs) {
         this.store = store;
@@ -47,19 +45,18 @@ public final class SnapshotKeeper implements AutoCloseable {
         this.file = new SnapshotFile(snapshotFile);
         this.pollMs = pollMs;
         this.view = file.read().map(s -> new View(s, true)).orElse(null);
-        this.thread = Thread.ofPlatform().daemon().name("valence-status-snapshot").start(this::loop);
+        this.loop = new ListenLoop("valence-status-snapshot", connections, () -> List.of(CHANNEL), 50, new Turns());
+        loop.start();
     }
 
     /** Whether the keeper's thread runs (also true after {@link #close}): a supervisor asks. */
     public boolean loopAlive() {
-        return !running || thread.isAlive();
+        return loop.loopAlive();
     }
 
     /** Starts the keeper's loop on a new thread after an error ended the last one; does nothing while one runs. */
     public synchronized void restartLoop() {
-        if (!running || thread.isAlive()) return;
-        reloadRequested = true;
-        thread = Thread.ofPlatform().daemon().name("valence-status-snapshot").start(this::loop);
+        loop.restartLoop();
     }
 
     /** The current view, or null before the first snapshot was ever taken. */
@@ -78,56 +75,32 @@ public final class SnapshotKeeper implements AutoCloseable {
         return view;
     }
 
-    private void loop() {
-        Connection connection = null;
-        long nextPollNs = 0;
-        while (running) {
-            try {
-                if (connection == null) {
-                    connection = connections.open();
-                    try (var s = connection.createStatement()) {
-                        s.execute("LISTEN " + CHANNEL);
-                    }
-                    reloadRequested = true;
-                }
-                if (reloadRequested || System.nanoTime() >= nextPollNs) {
-                    reloadRequested = false;
-                    synchronized (this) {
-                        reload();
-                    }
-                    nextPollNs = System.nanoTime() + pollMs * 1_000_000L;
-                }
-                var notifications = connection.unwrap(PGConnection.class).getNotifications(50);
-                if (notifications != null && notifications.length > 0) reloadRequested = true;
-            } catch (SQLException | RuntimeException e) {
-                if (connection != null) {
-                    try {
-                        connection.close();
-                    } catch (SQLException ignored) {
-                        // gone anyway
-                    }
-                    connection = null;
-                }
-                markStale(e);
-                sleep(Math.min(pollMs, 1000));
-            } catch (Error e) {
-                // this thread ends (a supervisor starts another): its connection goes with it
-                if (connection != null) {
-                    try {
-                        connection.close();
-                    } catch (SQLException ignored) {
-                        // gone anyway
-                    }
-                }
-                throw e;
-            }
+    /** Reloads when notified, when (re)connected and at least every poll interval; marks the view stale while it cannot. */
+    private final class Turns implements ListenLoop.Handler {
+        @Override
+        public void connected(Connection connection) {
+            reloadRequested = true;
         }
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing
+
+        @Override
+        public void beforeWait(Connection connection) {
+            if (!reloadRequested && System.nanoTime() < nextPollNs) return;
+            reloadRequested = false;
+            synchronized (SnapshotKeeper.this) {
+                reload();
             }
+            nextPollNs = System.nanoTime() + pollMs * 1_000_000L;
+        }
+
+        @Override
+        public void notices(Connection connection, List<PGNotification> notices) {
+            reloadRequested = true;
+        }
+
+        @Override
+        public long failed(Exception cause) {
+            markStale(cause);
+            return Math.min(pollMs, 1000);
         }
     }
 
@@ -164,22 +137,8 @@ public final class SnapshotKeeper implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.valence.status;
 
+import dev.valence.foundation.secrets.SecretHandout;
 import dev.valence.status.audit.AuditLog;
 import dev.valence.status.http.StatusServer;
 import dev.valence.status.session.Sessions;
@@ -7,8 +8,8 @@ import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
 import dev.valence.status.store.WebhookOutbox;
-import dev.valence.status.webhooks.AllowList;
-import dev.valence.status.webhooks.OutboundGuard;
+import dev.valence.foundation.outbound.AllowList;
+import dev.valence.foundation.outbound.OutboundGuard;
 import dev.valence.status.webhooks.WebhookDeliverer;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.valence.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.valence.foundation.testing.Eventually.eventually;
 
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -12,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.util.function.BooleanSupplier;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -27,15 +27,6 @@ class StatusSurvivalTest {
 
     private static EmbeddedPostgres postgres(Path data, int port) throws Exception {
         return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 
     @Test
@@ -66,7 +57,7 @@ class StatusSurvivalTest {
             incidentId = new JsonObject(created.body()).getJsonObject("incident").getString("id");
 
             postgres.close();
-            eventually("the snapshot is marked stale", () -> served.page().keeper().view().stale());
+            eventually("the snapshot is marked stale", 20_000, () -> served.page().keeper().view().stale());
             var summary = get(served.baseUrl(), "/api/v2/summary.json");
             assertEquals(200, summary.statusCode());
             assertEquals("true", summary.headers().firstValue("x-snapshot-stale").orElse(null));
@@ -91,7 +82,7 @@ class StatusSurvivalTest {
             assertEquals(incidentId, new JsonObject(summary.body()).getJsonArray("incidents").getJsonObject(0).getString("id"));
 
             try (var back = postgres(pgData, port)) {
-                eventually("fresh again", () -> !restarted.page().keeper().view().stale());
+                eventually("fresh again", 20_000, () -> !restarted.page().keeper().view().stale());
                 var fresh = get(restarted.baseUrl(), "/api/v2/summary.json");
                 assertTrue(fresh.headers().firstValue("x-snapshot-stale").isEmpty());
                 try (var c = DriverManager.getConnection(jdbc, "postgres", "")) {

@@ -3,8 +3,8 @@ package dev.valence.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.valence.status.store.WebhookOutbox;
-import dev.valence.status.webhooks.AllowList;
-import dev.valence.status.webhooks.OutboundGuard;
+import dev.valence.foundation.outbound.AllowList;
+import dev.valence.foundation.outbound.OutboundGuard;
 import dev.valence.status.webhooks.WebhookDeliverer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

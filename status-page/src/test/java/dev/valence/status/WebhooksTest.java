@@ -1,12 +1,12 @@
 package dev.valence.status;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.valence.foundation.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.valence.status.model.ComponentStatus;
@@ -15,8 +15,8 @@ import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
 import dev.valence.status.store.WebhookOutbox;
-import dev.valence.status.webhooks.AllowList;
-import dev.valence.status.webhooks.OutboundGuard;
+import dev.valence.foundation.outbound.AllowList;
+import dev.valence.foundation.outbound.OutboundGuard;
 import dev.valence.status.webhooks.WebhookDeliverer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -43,8 +43,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
@@ -157,7 +155,7 @@ class WebhooksTest {
         assertEquals(served, last, "the resolution's incident is exactly what the read API serves");
 
         // the receiver has the last request a moment before the outbox records the answer
-        JsonArray log = eventually(() -> deliveries(sub.id()), l -> l.stream().allMatch(r -> ((JsonObject) r).getString("state").equals("delivered")));
+        JsonArray log = eventually("the delivery log as expected", DEADLINE.toMillis(), () -> deliveries(sub.id()), l -> l.stream().allMatch(r -> ((JsonObject) r).getString("state").equals("delivered")));
         assertEquals(4, log.size());
         for (int i = 0; i < 4; i++) {
             JsonObject row = log.getJsonObject(i);
@@ -233,19 +231,19 @@ class WebhooksTest {
         Subscription sub = subscribe("/hooks/flaky");
         String id = createIncident("Flaky receiver");
 
-        JsonObject first = eventually(() -> latestDelivery(sub.id()), r -> r.getInteger("attempts") == 1 && r.getInteger("last_status") != null);
+        JsonObject first = eventually("the delivery log as expected", DEADLINE.toMillis(), () -> latestDelivery(sub.id()), r -> r.getInteger("attempts") == 1 && r.getInteger("last_status") != null);
         assertEquals("pending", first.getString("state"));
         assertEquals(500, first.getInteger("last_status"));
         assertEquals("answered HTTP 500", first.getString("last_error"));
         assertEquals(Duration.ofSeconds(1), between(first.getString("last_attempt_at"), first.getString("next_attempt_at")));
 
-        JsonObject second = eventually(() -> latestDelivery(sub.id()),
+        JsonObject second = eventually("the delivery log as expected", DEADLINE.toMillis(), () -> latestDelivery(sub.id()),
                 r -> r.getInteger("attempts") == 2 && !r.getString("last_attempt_at").equals(first.getString("last_attempt_at")));
         assertEquals("pending", second.getString("state"));
         assertEquals("answered HTTP 500", second.getString("last_error"));
         assertEquals(Duration.ofSeconds(2), between(second.getString("last_attempt_at"), second.getString("next_attempt_at")));
 
-        JsonObject done = eventually(() -> latestDelivery(sub.id()), r -> r.getString("state").equals("delivered"));
+        JsonObject done = eventually("the delivery log as expected", DEADLINE.toMillis(), () -> latestDelivery(sub.id()), r -> r.getString("state").equals("delivered"));
         assertEquals(3, done.getInteger("attempts"));
         assertEquals(200, done.getInteger("last_status"));
         assertNull(done.getString("last_error"));
@@ -267,11 +265,11 @@ class WebhooksTest {
         allowed.script("/hooks/down", 503, 503, 503);
         Subscription sub = subscribe("/hooks/down");
         createIncident("Receiver down");
-        JsonObject first = eventually(() -> latestDelivery(sub.id()), r -> r.getInteger("attempts") == 1 && r.getInteger("last_status") != null);
+        JsonObject first = eventually("the delivery log as expected", DEADLINE.toMillis(), () -> latestDelivery(sub.id()), r -> r.getInteger("attempts") == 1 && r.getInteger("last_status") != null);
         assertEquals(List.of("1"), rows("UPDATE control.webhook_deliveries SET attempts = 9 WHERE id = " + first.getLong("id")
                 + " AND claimed_by IS NULL RETURNING 1"));
 
-        JsonObject failed = eventually(() -> latestDelivery(sub.id()), r -> r.getString("state").equals("failed"));
+        JsonObject failed = eventually("the delivery log as expected", DEADLINE.toMillis(), () -> latestDelivery(sub.id()), r -> r.getString("state").equals("failed"));
         assertEquals(10, failed.getInteger("attempts"));
         assertEquals(503, failed.getInteger("last_status"));
         assertEquals("answered HTTP 503; gave up after 10 attempts", failed.getString("last_error"));
@@ -289,7 +287,7 @@ class WebhooksTest {
         }
         Subscription sub = subscribeUrl("http://127.0.0.1:" + closedPort + "/hooks/nobody");
         createIncident("Nobody listens");
-        JsonObject first = eventually(() -> latestDelivery(sub.id()), r -> r.getString("last_attempt_at") != null);
+        JsonObject first = eventually("the delivery log as expected", DEADLINE.toMillis(), () -> latestDelivery(sub.id()), r -> r.getString("last_attempt_at") != null);
         assertEquals("pending", first.getString("state"));
         assertEquals(1, first.getInteger("attempts"));
         assertNull(first.getValue("last_status"));
@@ -344,7 +342,7 @@ class WebhooksTest {
         String id = createIncident("Nobody private hears this");
 
         for (var c : cases.entrySet()) {
-            JsonObject row = eventually(() -> latestDelivery(ids.get(c.getKey())), r -> !r.getString("state").equals("pending"));
+            JsonObject row = eventually("the delivery log as expected", DEADLINE.toMillis(), () -> latestDelivery(ids.get(c.getKey())), r -> !r.getString("state").equals("pending"));
             assertEquals("failed", row.getString("state"), c.getKey());
             assertEquals(c.getValue(), row.getString("last_error"), c.getKey());
             assertEquals(1, row.getInteger("attempts"), c.getKey());
@@ -506,26 +504,6 @@ class WebhooksTest {
         return new Response(response.statusCode(), response.body());
     }
 
-    private static <T> T eventually(Supplier<T> probe, Predicate<T> done) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (last != null && done.test(last)) return last;
-            pause(20);
-        }
-        return fail("not reached within " + DEADLINE + "; last seen: " + last);
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static Duration between(String from, String to) {
         return Duration.between(Instant.from(java.time.OffsetDateTime.parse(from)), Instant.from(java.time.OffsetDateTime.parse(to)));
     }
@@ -606,8 +584,8 @@ class WebhooksTest {
             return received.stream().filter(r -> r.path().equals(path)).toList();
         }
 
-        List<Received> await(String path, int count) {
-            List<Received> got = eventually(() -> received(path), list -> list.size() >= count);
+        List<Received> await(String path, int count) throws InterruptedException {
+            List<Received> got = eventually(count + " requests at " + path, DEADLINE.toMillis(), () -> received(path), list -> list.size() >= count);
             assertEquals(count, got.size(), "requests at " + path);
             return got;
         }

@@ -1,7 +1,7 @@
 package dev.valence.runtime.engine;
 
-import dev.valence.status.webhooks.AllowList;
-import dev.valence.status.webhooks.OutboundGuard;
+import dev.valence.foundation.outbound.AllowList;
+import dev.valence.foundation.outbound.OutboundGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;

@@ -3,6 +3,7 @@ package dev.valence.runtime.guard;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.valence.foundation.listen.ListenLoop;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +38,7 @@ public final class SchemaGuard implements AutoCloseable {
 
     /** Opens a new, unpooled connection to the database. */
     @FunctionalInterface
-    public interface ConnectionFactory {
-        Connection open() throws SQLException;
-    }
+    public interface ConnectionFactory extends ListenLoop.Connector {}
 
     private final BuildInfo build;
     private final ConnectionFactory connections;
@@ -53,8 +51,9 @@ public final class SchemaGuard implements AutoCloseable {
     private volatile java.util.function.UnaryOperator<String> unreachableSentence = Verdict::cannotBeReached;
     private volatile boolean recheckRequested;
     private volatile boolean running;
-    private volatile Thread thread;
-    private Connection connection;
+    private final ListenLoop loop;
+    private long nextPollNs;
+    private long backoffMs = 100;
     private double notifiedAtEpochSec = -1;
     private double committedAtEpochSec = -1;
 
@@ -66,6 +65,7 @@ public final class SchemaGuard implements AutoCloseable {
         this.connections = connections;
         this.pollMs = pollInterval.toMillis();
         this.current = Verdict.starting(build, Instant.now());
+        this.loop = new ListenLoop("valence-schema-guard", connections, () -> List.of(CHANNEL), (int) SLICE_MS, new Turns());
     }
 
     /** Publishes the verdict, transitions and detection latency as metrics. */
@@ -132,65 +132,57 @@ public final class SchemaGuard implements AutoCloseable {
         if (running) return;
         running = true;
         recheckRequested = true;
-        thread = Thread.ofPlatform().daemon().name("valence-schema-guard").start(this::loop);
+        loop.start();
     }
 
     /** Whether the guard's thread runs (also true before {@link #start} and after {@link #close}): the supervisor asks. */
     public boolean loopAlive() {
-        Thread t = thread;
-        return !running || (t != null && t.isAlive());
+        return loop.loopAlive();
     }
 
     /** Starts the guard's loop on a new thread after an error ended the last one; does nothing while one runs. */
     public synchronized void restartLoop() {
-        if (!running || thread.isAlive()) return;
-        closeConnection(); // left by the thread that died, in a state nobody knows
-        recheckRequested = true;
-        thread = Thread.ofPlatform().daemon().name("valence-schema-guard").start(this::loop);
+        loop.restartLoop();
     }
 
-    private void loop() {
-        long nextPollNs = 0;
-        long backoffMs = 100;
-        while (running) {
-            try {
-                if (connection == null) {
-                    connection = connections.open();
-                    connection.setAutoCommit(true);
-                    try (var statement = connection.createStatement()) {
-                        statement.execute("LISTEN " + CHANNEL);
-                    }
-                    recheckRequested = true;
-                    backoffMs = 100;
-                }
-                if (recheckRequested || System.nanoTime() >= nextPollNs) {
-                    recheckRequested = false;
-                    SchemaState state = SchemaProbe.read(connection);
-                    // from the commit when the notice says when it was; else (triggers not yet installed) from the statement
-                    double changedAtEpochSec = committedAtEpochSec >= 0 ? committedAtEpochSec : notifiedAtEpochSec;
-                    long detectionMs = changedAtEpochSec < 0 ? -1
-                            : Math.max(0, System.currentTimeMillis() - Math.round(changedAtEpochSec * 1000));
-                    notifiedAtEpochSec = -1;
-                    committedAtEpochSec = -1;
-                    publish(Verdict.of(build, state, Instant.now()), detectionMs);
-                    completeWaiting();
-                    nextPollNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pollMs);
-                }
-                PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications((int) SLICE_MS);
-                if (notifications != null && notifications.length > 0) {
-                    for (PGNotification notification : notifications) noteNotification(notification.getParameter());
-                    recheckRequested = true;
-                }
-            } catch (SQLException | RuntimeException e) {
-                closeConnection();
-                if (!running) break;
-                publish(Verdict.unreachableBecause(build, unreachableSentence.apply(describe(e)), Instant.now()), -1);
-                completeWaiting();
-                sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, retryMs());
-            }
+    /** What the guard does on its listening connection: check when asked, notified or due; say unreachable when it breaks. */
+    private final class Turns implements ListenLoop.Handler {
+        @Override
+        public void connected(Connection connection) {
+            recheckRequested = true;
+            backoffMs = 100;
         }
-        closeConnection();
+
+        @Override
+        public void beforeWait(Connection connection) throws SQLException {
+            if (!recheckRequested && System.nanoTime() < nextPollNs) return;
+            recheckRequested = false;
+            SchemaState state = SchemaProbe.read(connection);
+            // from the commit when the notice says when it was; else (triggers not yet installed) from the statement
+            double changedAtEpochSec = committedAtEpochSec >= 0 ? committedAtEpochSec : notifiedAtEpochSec;
+            long detectionMs = changedAtEpochSec < 0 ? -1
+                    : Math.max(0, System.currentTimeMillis() - Math.round(changedAtEpochSec * 1000));
+            notifiedAtEpochSec = -1;
+            committedAtEpochSec = -1;
+            publish(Verdict.of(build, state, Instant.now()), detectionMs);
+            completeWaiting();
+            nextPollNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pollMs);
+        }
+
+        @Override
+        public void notices(Connection connection, List<PGNotification> notices) {
+            for (PGNotification notification : notices) noteNotification(notification.getParameter());
+            recheckRequested = true;
+        }
+
+        @Override
+        public long failed(Exception cause) {
+            publish(Verdict.unreachableBecause(build, unreachableSentence.apply(describe(cause)), Instant.now()), -1);
+            completeWaiting();
+            long wait = backoffMs;
+            backoffMs = Math.min(backoffMs * 2, retryMs());
+            return wait;
+        }
     }
 
     private void noteNotification(String payload) {
@@ -259,35 +251,10 @@ public final class SchemaGuard implements AutoCloseable {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private void closeConnection() {
-        if (connection == null) return;
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // it is gone either way
-        }
-        connection = null;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
         completeWaiting();
     }
 }

@@ -1,6 +1,6 @@
 package dev.valence.runtime.http;
 
-import dev.valence.status.http.HtmlEscape;
+import dev.valence.foundation.html.HtmlEscape;
 import dev.valence.status.http.PageLook;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.Snapshot;

@@ -1,6 +1,6 @@
 package dev.valence.runtime.http;
 
-import dev.valence.status.http.HtmlEscape;
+import dev.valence.foundation.html.HtmlEscape;
 import io.vertx.core.http.HttpServerRequest;
 
 /** The few HTML bits the runtime writes itself (error pages): always escaped, no scripts. */

@@ -25,34 +25,52 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.function.Supplier;
 
-/** Wires the HTTP handlers to the stores and the engine. */
+/**
+ * Wires the HTTP handlers to the stores and the engine. What it is handed travels in three small
+ * records, one per kind of collaborator, so a new one is added by name where it belongs.
+ */
 public final class Routes {
     private Routes() {}
 
-    public static RuntimeServer server(Vertx vertx, Config config, Listener listener, JsonObject info, SchemaGuard guard,
-                                       PrometheusMeterRegistry registry, WorkerExecutor jsWorkers,
-                                       WorkerExecutor dbWorkers, UserStore users, TokenStore tokens, ValStore vals,
-                                       RunStore runs, EnvStore env, JsEngine engine, ValDirectory directory,
-                                       ValRunner runner, RunRecorder recorder, Triggers triggers, Supervisor supervisor,
-                                       AuditLog audit, Authoring authoring) {
-        var auth = new Authenticator(tokens);
-        var limits = new RateLimits(config.rateLimits(), registry);
+    /** What every part of the server shares: the event loops, the settings, the listener, the guard, the pools. */
+    public record Host(Vertx vertx, Config config, Listener listener, JsonObject info, SchemaGuard guard,
+                       PrometheusMeterRegistry registry, Supervisor supervisor, WorkerExecutor jsWorkers,
+                       WorkerExecutor dbWorkers) {}
+
+    /** Where the API's answers are kept. */
+    public record Stores(UserStore users, TokenStore tokens, ValStore vals, RunStore runs, EnvStore env, AuditLog audit) {}
+
+    /** What runs vals: the engine, the directory of versions, the runner, its recorder and the triggers. */
+    public record Running(JsEngine engine, ValDirectory directory, ValRunner runner, RunRecorder recorder, Triggers triggers) {}
+
+    /** The handlers the route table calls, made here from the collaborators above. */
+    record Handlers(AuthorApi api, ValRoute vals, TriggerApi triggers, LogTail logTail, Fallback fallback, RateLimits limits,
+                    Authenticator auth) {}
+
+    public static RuntimeServer server(Host host, Stores stores, Running running, Authoring authoring) {
+        Config config = host.config();
+        Listener listener = host.listener();
+        var auth = new Authenticator(stores.tokens());
+        var limits = new RateLimits(config.rateLimits(), host.registry());
         Supplier<String> publicUrl = () -> config.publicUrlFor(listener.actualPort());
-        var api = new AuthorApi(auth, users, tokens, vals, runs, env, engine, directory, runner, recorder, publicUrl,
-                triggers.minimumCronInterval(), new AuditApi(audit));
-        var logTail = new LogTail(vertx, config.logStreamHeartbeatMs());
+        var api = new AuthorApi(auth, stores.users(), stores.tokens(), stores.vals(), stores.runs(), stores.env(), running.engine(),
+                running.directory(), running.runner(), running.recorder(), publicUrl, running.triggers().minimumCronInterval(),
+                new AuditApi(stores.audit()));
+        var logTail = new LogTail(host.vertx(), config.logStreamHeartbeatMs());
+        var recorder = running.recorder();
+        var triggers = running.triggers();
         recorder.onWritten(logTail::publishAll);
         recorder.onWritten(triggers.runNotices()::announce);
         triggers.runNotices().listen(triggers.noticeConnector(), logTail::wanted, logTail::publish);
         var fallback = listener.fallback();
-        var triggerApi = new TriggerApi(guard, fallback, auth, vals, runs, recorder, triggers, jsWorkers, config.email().maxBytes(),
-                config.heldWorkMaxPerOwner(), config.heldWorkMaxBytesPerOwner());
-        var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback, limits,
-                config.valPublicErrors());
+        var triggerApi = new TriggerApi(host.guard(), fallback, auth, stores.vals(), stores.runs(), recorder, triggers,
+                host.jsWorkers(), config.email().maxBytes(), config.heldWorkMaxPerOwner(), config.heldWorkMaxBytesPerOwner());
+        var valRoute = new ValRoute(running.directory(), running.runner(), auth, host.jsWorkers(), config.valsDomain(), fallback,
+                limits, config.valPublicErrors());
         valRoute.edge(config.edge());
-        var server = new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
-                config.benchUnguardedRoute(), triggerApi, logTail, listener, supervisor, limits, auth, config.edge());
-        server.authoring(authoring(config, listener, auth, users, vals, dbWorkers, api, new AuditApi(audit), authoring));
+        var server = new RuntimeServer(host, new Handlers(api, valRoute, triggerApi, logTail, fallback, limits, auth));
+        server.authoring(authoring(config, listener, auth, stores.users(), stores.vals(), host.dbWorkers(), api, new AuditApi(stores.audit()),
+                authoring));
         return server;
     }
 

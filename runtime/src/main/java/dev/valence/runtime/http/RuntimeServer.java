@@ -52,29 +52,27 @@ public final class RuntimeServer {
     private final TrustedProxies trustedProxies;
     private AuthoringRoutes authoring;
 
-    RuntimeServer(Vertx vertx, AuthorApi api, ValRoute vals, WorkerExecutor dbWorkers, long maxBodyBytes, JsonObject info,
-                  SchemaGuard guard, Fallback fallback, PrometheusMeterRegistry registry, boolean benchUnguardedRoute,
-                  TriggerApi triggers, LogTail logTail, Listener listener, Supervisor supervisor, RateLimits limits,
-                  Authenticator auth, EdgeSettings edge) {
-        this.limits = limits;
-        this.auth = auth;
+    RuntimeServer(Routes.Host host, Routes.Handlers handlers) {
+        var edge = host.config().edge();
+        this.vertx = host.vertx();
+        this.listener = host.listener();
+        this.info = host.info();
+        this.guard = host.guard();
+        this.registry = host.registry();
+        this.supervisor = host.supervisor();
+        this.dbWorkers = host.dbWorkers();
+        this.maxBodyBytes = host.config().maxBodyBytes();
+        this.benchUnguardedRoute = host.config().benchUnguardedRoute();
+        this.api = handlers.api();
+        this.vals = handlers.vals();
+        this.triggers = handlers.triggers();
+        this.logTail = handlers.logTail();
+        this.fallback = handlers.fallback();
+        this.limits = handlers.limits();
+        this.auth = handlers.auth();
         this.uploads = new Uploads(edge.maxConcurrentUploads(), edge.bodyTimeoutMs());
         this.trustedProxies = edge.trustedProxies();
         registry.gauge("valence.http.uploads.in_flight", uploads, Uploads::inFlight);
-        this.listener = listener;
-        this.supervisor = supervisor;
-        this.triggers = triggers;
-        this.logTail = logTail;
-        this.benchUnguardedRoute = benchUnguardedRoute;
-        this.vertx = vertx;
-        this.api = api;
-        this.vals = vals;
-        this.dbWorkers = dbWorkers;
-        this.maxBodyBytes = maxBodyBytes;
-        this.info = info;
-        this.guard = guard;
-        this.fallback = fallback;
-        this.registry = registry;
     }
 
     /** The blob and search API, the web editor and its session (set once, before {@link #router}). */

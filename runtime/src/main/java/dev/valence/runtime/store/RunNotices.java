@@ -1,7 +1,7 @@
 package dev.valence.runtime.store;
 
+import dev.valence.foundation.listen.ListenLoop;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +30,7 @@ public final class RunNotices implements AutoCloseable {
 
     /** Opens the listener's own connection (not from the pool: it stays in LISTEN for good). */
     @FunctionalInterface
-    public interface Connector {
-        Connection open() throws SQLException;
-    }
+    public interface Connector extends ListenLoop.Connector {}
 
     /** Receives the notices of one more channel, on the listener thread; must return quickly. */
     public interface Subscriber {
@@ -50,9 +47,7 @@ public final class RunNotices implements AutoCloseable {
     private final RunStore runs;
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final String instanceId;
-    private volatile boolean running;
-    private volatile Thread listener;
-    private Runnable listening;
+    private volatile ListenLoop loop;
 
     public RunNotices(DataSource dataSource, RunStore runs, String instanceId) {
         this.jdbc = new Jdbc(dataSource);
@@ -98,66 +93,52 @@ public final class RunNotices implements AutoCloseable {
      * handed to {@code deliver} on the listener thread.
      */
     public synchronized void listen(Connector connector, LongPredicate wanted, Consumer<Run> deliver) {
-        if (running) return;
-        running = true;
-        listening = () -> loop(connector, wanted, deliver);
-        listener = Thread.ofPlatform().daemon().name("valence-run-notices").start(listening);
+        if (loop != null) return;
+        loop = new ListenLoop("valence-run-notices", connector, this::channels, 500, new ListenLoop.Handler() {
+            @Override
+            public void connected(Connection connection) {
+                subscribers.values().forEach(Subscriber::subscribed);
+            }
+
+            @Override
+            public void notices(Connection connection, List<PGNotification> notices) {
+                for (PGNotification notification : notices) {
+                    Subscriber subscriber = subscribers.get(notification.getName());
+                    if (subscriber != null) subscriber.notice(notification.getParameter());
+                    else for (Run run : wantedRuns(notification.getParameter(), wanted)) deliver.accept(run);
+                }
+            }
+
+            @Override
+            public void disconnected() {
+                subscribers.values().forEach(Subscriber::unsubscribed);
+            }
+
+            @Override
+            public long failed(Exception cause) {
+                log.debug("Run notices paused: {}", cause.toString());
+                return 1000;
+            }
+        });
+        loop.start();
+    }
+
+    private List<String> channels() {
+        var channels = new ArrayList<String>();
+        channels.add(CHANNEL);
+        channels.addAll(subscribers.keySet());
+        return channels;
     }
 
     /** Whether the listener thread runs (also true before {@link #listen} and after {@link #close}): the supervisor asks. */
     public boolean loopAlive() {
-        Thread t = listener;
-        return !running || (t != null && t.isAlive());
+        ListenLoop current = loop;
+        return current == null || current.loopAlive();
     }
 
     /** Starts listening again on a new thread after an error ended the last one; does nothing while one runs. */
     public synchronized void restartLoop() {
-        if (!running || listener.isAlive()) return;
-        listener = Thread.ofPlatform().daemon().name("valence-run-notices").start(listening);
-    }
-
-    private void loop(Connector connector, LongPredicate wanted, Consumer<Run> deliver) {
-        Connection connection = null;
-        while (running) {
-            try {
-                if (connection == null) {
-                    connection = connector.open();
-                    connection.setAutoCommit(true);
-                    try (var statement = connection.createStatement()) {
-                        statement.execute("LISTEN " + CHANNEL);
-                        for (String channel : subscribers.keySet()) statement.execute("LISTEN " + channel);
-                    }
-                    subscribers.values().forEach(Subscriber::subscribed);
-                }
-                PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(500);
-                if (notifications == null) continue;
-                for (PGNotification notification : notifications) {
-                    Subscriber subscriber = subscribers.get(notification.getName());
-                    if (subscriber != null) {
-                        subscriber.notice(notification.getParameter());
-                        continue;
-                    }
-                    for (Run run : wantedRuns(notification.getParameter(), wanted)) deliver.accept(run);
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (connection != null) subscribers.values().forEach(Subscriber::unsubscribed);
-                close(connection);
-                connection = null;
-                if (!running) break;
-                log.debug("Run notices paused: {}", e.toString());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    break;
-                }
-            } catch (Error e) {
-                // this thread ends (the supervisor starts another): what it listened on goes with it
-                if (connection != null) subscribers.values().forEach(Subscriber::unsubscribed);
-                close(connection);
-                throw e;
-            }
-        }
-        close(connection);
+        if (loop != null) loop.restartLoop();
     }
 
     private List<Run> wantedRuns(String payload, LongPredicate wanted) {
@@ -180,18 +161,8 @@ public final class RunNotices implements AutoCloseable {
         return ids.isEmpty() && groupIds.isEmpty() ? List.of() : runs.byIds(ids, groupIds);
     }
 
-    private static void close(Connection connection) {
-        if (connection == null) return;
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // going away anyway
-        }
-    }
-
     @Override
-    public void close() {
-        running = false;
-        if (listener != null) listener.interrupt();
+    public synchronized void close() {
+        if (loop != null) loop.stop();
     }
 }

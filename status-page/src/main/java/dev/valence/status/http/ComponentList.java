@@ -1,5 +1,6 @@
 package dev.valence.status.http;
 
+import dev.valence.foundation.html.HtmlEscape;
 import dev.valence.status.model.Component;
 import dev.valence.status.model.ComponentStatus;
 import dev.valence.status.model.Snapshot;

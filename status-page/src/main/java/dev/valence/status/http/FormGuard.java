@@ -1,5 +1,6 @@
 package dev.valence.status.http;
 
+import dev.valence.foundation.html.HtmlEscape;
 import dev.valence.status.session.Sessions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;

@@ -50,7 +50,7 @@ public final class StatusServer {
     private OpsRoutes ops;
     private volatile AuditLog audit;
     /** What webhook subscriptions are checked against: the deliverer's guard (see {@link #withWebhookGuard}). */
-    private dev.valence.status.webhooks.OutboundGuard webhookGuard;
+    private dev.valence.foundation.outbound.OutboundGuard webhookGuard;
     private volatile boolean deployInProgress;
     private long deployTimer = -1;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
@@ -102,7 +102,7 @@ public final class StatusServer {
 
         if (ops != null) ops.mount(router);
         WebhookRoutes.mount(router, vertx, tokens, store.webhookSubscribers(), webhookGuard != null ? webhookGuard
-                : new dev.valence.status.webhooks.OutboundGuard(dev.valence.status.webhooks.AllowList.NONE));
+                : new dev.valence.foundation.outbound.OutboundGuard(dev.valence.foundation.outbound.AllowList.NONE));
         TeamTokenRoutes.mount(router, vertx, tokens, () -> audit);
 
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "Nothing at " + ctx.request().path() + "."));
@@ -454,7 +454,7 @@ public final class StatusServer {
     }
 
     /** Checks webhook subscriptions against the deliverer's guard, so both refuse the same addresses. */
-    public StatusServer withWebhookGuard(dev.valence.status.webhooks.OutboundGuard guard) {
+    public StatusServer withWebhookGuard(dev.valence.foundation.outbound.OutboundGuard guard) {
         this.webhookGuard = guard;
         return this;
     }

@@ -3,7 +3,7 @@ package dev.valence.status.http;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
 import dev.valence.status.store.WebhookSubscribers;
-import dev.valence.status.webhooks.OutboundGuard;
+import dev.valence.foundation.outbound.OutboundGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;

@@ -1,5 +1,6 @@
 package dev.valence.status.webhooks;
 
+import dev.valence.foundation.outbound.OutboundGuard;
 import dev.valence.status.store.Ids;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.WebhookOutbox;

@@ -2,7 +2,7 @@ package dev.valence.status.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.valence.status.webhooks.AllowList;
+import dev.valence.foundation.outbound.AllowList;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

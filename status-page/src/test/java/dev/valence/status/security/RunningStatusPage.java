@@ -2,7 +2,7 @@ package dev.valence.status.security;
 
 import dev.valence.status.StatusPage;
 import dev.valence.status.store.TeamTokens;
-import dev.valence.status.webhooks.AllowList;
+import dev.valence.foundation.outbound.AllowList;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

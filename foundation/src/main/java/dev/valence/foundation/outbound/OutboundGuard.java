@@ -1,4 +1,4 @@
-package dev.valence.status.webhooks;
+package dev.valence.foundation.outbound;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -271,7 +271,8 @@ public final class OutboundGuard {
         return scheme + text.substring(scheme.length());
     }
 
-    static String host(URI url) {
+    /** The host of a URL as the guard compares it: lower case, without IPv6 brackets or a trailing dot. */
+    public static String host(URI url) {
         String host = url.getHost().toLowerCase(Locale.ROOT);
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
         return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;

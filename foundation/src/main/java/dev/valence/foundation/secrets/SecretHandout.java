@@ -1,4 +1,4 @@
-package dev.valence.status;
+package dev.valence.foundation.secrets;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.valence.status.webhooks;
+package dev.valence.foundation.outbound;
 
 import java.net.InetAddress;
 

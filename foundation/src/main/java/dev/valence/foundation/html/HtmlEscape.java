@@ -1,4 +1,4 @@
-package dev.valence.status.http;
+package dev.valence.foundation.html;
 
 /** Escaping for text and double- or single-quoted attribute values: everything shown on a page passes here (the runtime's pages too). */
 public final class HtmlEscape {

@@ -1,4 +1,4 @@
-package dev.valence.status.webhooks;
+package dev.valence.foundation.outbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
