@@ -109,7 +109,7 @@ final class Soak {
                 Instant loadEnded = Instant.now();
                 long requests = load.sentTotal() - sentBefore;
                 judgeMemory(replicas.size());
-                judgeLatency(load.errors() - errorsBefore, load.firstErrors());
+                judgeLatency(load.errors() - errorsBefore, load.problems());
                 judgeRuns(database, load);
                 judgeCron(database, cronSaved, loadEnded);
                 judgeTails(tails);
@@ -201,13 +201,13 @@ final class Soak {
         }
     }
 
-    private void judgeLatency(long errors, List<String> firstErrors) {
+    private void judgeLatency(long errors, List<String> problems) {
         var p99 = report.add("soak", "through nginx", "p99 per " + SAMPLE_SECONDS + " s window", "ms", samples.stream().map(Sample::p99Ms).toList());
         report.add("soak", "through nginx", "p50 per " + SAMPLE_SECONDS + " s window", "ms", samples.stream().map(Sample::p50Ms).toList());
         report.add("soak", "through nginx", "requests per " + SAMPLE_SECONDS + " s window", "", samples.stream().map(s -> (double) s.requests()).toList());
         report.add("soak", "through nginx", "errors per " + SAMPLE_SECONDS + " s window", "", samples.stream().map(s -> (double) s.errors()).toList());
         report.target("soak: errors", errors, "", "0", errors == 0,
-                errors == 0 ? "wrong status or body, or no answer, over the whole soak" : "first: " + String.join("; ", firstErrors));
+                errors == 0 ? "wrong status or body, or no answer, over the whole soak" : "kinds seen (warm-up included): " + String.join("; ", problems));
         double ratio = Trend.lastThirdOverFirst(p99.values());
         report.target("soak: p99 last third vs first third", ratio, "×", "≤ " + STABLE_P99_RATIO + "×", ratio <= STABLE_P99_RATIO,
                 "median of the windows' p99 in each third; latency counted from when each request was due (open loop)");

@@ -64,7 +64,8 @@ final class SoakLoad {
     private final Map<Kind, AtomicLong> answered = new EnumMap<>(Kind.class);
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
-    private final ConcurrentLinkedQueue<String> firstErrors = new ConcurrentLinkedQueue<>();
+    /** Each distinct problem (kind, status and body, or the exception) with how often it happened; the first ten kinds kept. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> problems = new java.util.concurrent.ConcurrentHashMap<>();
 
     SoakLoad(String base) {
         this.base = base;
@@ -122,7 +123,8 @@ final class SoakLoad {
         if (problem != null) {
             w.errors.incrementAndGet();
             errors.incrementAndGet();
-            if (firstErrors.size() < ERRORS_KEPT) firstErrors.add(problem);
+            var count = problems.size() < ERRORS_KEPT ? problems.computeIfAbsent(problem, p -> new AtomicLong()) : problems.get(problem);
+            if (count != null) count.incrementAndGet();
         }
     }
 
@@ -147,8 +149,12 @@ final class SoakLoad {
         return errors.get();
     }
 
-    List<String> firstErrors() {
-        return new ArrayList<>(firstErrors);
+    /** The distinct problems seen, most frequent first, each with its count. */
+    List<String> problems() {
+        var out = new ArrayList<String>();
+        problems.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()))
+                .forEach(e -> out.add(e.getValue().get() + " × " + e.getKey()));
+        return out;
     }
 
     void close() {
