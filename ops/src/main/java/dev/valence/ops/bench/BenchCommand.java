@@ -53,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
             + " (postgres://user:pass@host:5432/db); default: an embedded one of its own.")
     String database;
 
-    @Option(names = "--warmup", defaultValue = "30", description = "Seconds of warm-up per system before a scenario's rounds (default ${DEFAULT-VALUE}; the Graal JIT needs it).")
+    @Option(names = "--warmup", defaultValue = "30", description = "Seconds of warm-up per system before a scenario's rounds, and of load before the soak's measured part (default ${DEFAULT-VALUE}; the Graal JIT needs it).")
     int warmup;
 
     @Option(names = "--connections", defaultValue = "32", description = "Connections for the throughput scenarios (default ${DEFAULT-VALUE}).")
@@ -200,7 +200,8 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
                 .put("loadGenerator", load.name())
                 .put("rounds", rounds).put("durationSeconds", seconds)
-                .put("soakRequestsPerSecond", scenarios.contains("soak") ? soakRate : null).put("warmupSeconds", warmup).put("connections", connections)
+                .put("soakRequestsPerSecond", scenarios.contains("soak") ? soakRate : null)
+                .put("soakSeconds", scenarios.contains("soak") ? (duration == null ? 600 : seconds) : null).put("warmupSeconds", warmup).put("connections", connections)
                 .put("runtimeJvmOptions", jvmOptions).put("runtimeEnv", new JsonObject(new LinkedHashMap<>(runtimeEnv)));
         if (scenarios.contains("variant")) {
             env.put("variant", new JsonObject().put("repo", (variantRepo == null ? repo : variantRepo).toAbsolutePath().toString())
