@@ -25,6 +25,11 @@ final class ApiClient {
         send("POST", "/api/v1/vals", new JsonObject().put("name", name).put("code", code), 201);
     }
 
+    /** Creates a val from a full request body (type, schedule...). */
+    void createJson(JsonObject body) throws IOException, InterruptedException {
+        send("POST", "/api/v1/vals", body, 201);
+    }
+
     /** Saves a new version of {@code admin/name}. */
     void update(String name, String code) throws IOException, InterruptedException {
         send("PUT", "/api/v1/vals/admin/" + name, new JsonObject().put("code", code), 200);

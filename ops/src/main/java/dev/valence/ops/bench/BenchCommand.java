@@ -28,10 +28,10 @@ import picocli.CommandLine.Spec;
                 "Run from the repository root after ./valence build; takes about 10 minutes with the defaults."})
 public final class BenchCommand implements Callable<Integer> {
     /** Every scenario, in the order they run. */
-    public static final List<String> SCENARIOS = List.of("trivial", "realistic", "fib", "guard", "recording", "cold-start", "memory", "startup", "variant");
+    public static final List<String> SCENARIOS = List.of("trivial", "realistic", "fib", "guard", "recording", "cold-start", "memory", "startup", "variant", "soak");
 
-    /** What runs without --scenarios: everything but the tuning comparison. */
-    static final List<String> DEFAULT_SCENARIOS = SCENARIOS.subList(0, SCENARIOS.size() - 1);
+    /** What runs without --scenarios: everything but the tuning comparison and the soak (minutes to hours, not for CI). */
+    static final List<String> DEFAULT_SCENARIOS = SCENARIOS.subList(0, SCENARIOS.size() - 2);
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -39,10 +39,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Measured runs per system and scenario (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--duration", defaultValue = "8", description = "Seconds per measured run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", description = "Length of each measured run: seconds (8, 90s), minutes (10m) or hours (2h);"
+            + " default 8 s, and 10 minutes for the soak.")
+    String duration;
+
+    /** --duration in seconds, for the throughput scenarios. */
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "30", description = "Seconds of warm-up per system before a scenario's rounds (default ${DEFAULT-VALUE}; the Graal JIT needs it).")
+    @Option(names = "--rate", defaultValue = "200", description = "For the soak: requests a second sent through the proxy (default ${DEFAULT-VALUE}).")
+    int soakRate;
+
+    @Option(names = "--database", paramLabel = "URL", description = "For the soak: an empty PostgreSQL both replicas use"
+            + " (postgres://user:pass@host:5432/db); default: an embedded one of its own.")
+    String database;
+
+    @Option(names = "--warmup", defaultValue = "30", description = "Seconds of warm-up per system before a scenario's rounds, and of load before the soak's measured part (default ${DEFAULT-VALUE}; the Graal JIT needs it).")
     int warmup;
 
     @Option(names = "--connections", defaultValue = "32", description = "Connections for the throughput scenarios (default ${DEFAULT-VALUE}).")
@@ -98,8 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (String s : scenarios) {
             if (!SCENARIOS.contains(s)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown scenario '" + s + "'. Known: " + String.join(", ", SCENARIOS) + ".");
         }
-        if (rounds < 1 || seconds < 1 || warmup < 0 || connections < 1 || coldSaves < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rounds, --duration, --connections and --cold-saves must be at least 1 and --warmup at least 0.");
+        seconds = duration == null ? 8 : seconds(duration);
+        if (rounds < 1 || seconds < 1 || soakRate < 1 || warmup < 0 || connections < 1 || coldSaves < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rounds, --duration, --rate, --connections and --cold-saves must be at least 1 and --warmup at least 0.");
         }
         if (!RuntimeProcess.built(repo)) {
             err.println("error: no built runtime under " + repo.toAbsolutePath() + "/runtime/target: run ./valence build first.");
@@ -115,11 +127,32 @@ public final class BenchCommand implements Callable<Integer> {
         var environment = environment(load);
         var report = new Report(environment);
         var bench = new Bench(settings, load, report, err);
+        if (scenarios.stream().anyMatch(s -> !s.equals("soak"))) runAgainstOneRuntime(bench, environment);
+        if (scenarios.contains("soak")) {
+            var soak = new Soak.Settings(repo, java.time.Duration.ofSeconds(duration == null ? 600 : seconds), java.time.Duration.ofSeconds(warmup),
+                    soakRate, words(jvmOptions), runtimeEnv, database);
+            new Soak(soak, report, err).run();
+        }
+        environment.put("loadAverageAtEnd", loadAverage());
+        var finished = new Report(environment);
+        report.series().forEach(s -> finished.add(s.scenario(), s.system(), s.metric(), s.unit(), s.values()));
+        report.targets().forEach(t -> finished.target(t.name(), t.measured(), t.unit(), t.target(), t.met(), t.detail()));
+        report.notes().forEach(finished::note);
+        out.println();
+        out.print(finished.table());
+        Files.writeString(json, finished.json().encodePrettily() + "\n");
+        out.println("\nwrote " + json.toAbsolutePath());
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The scenarios that share one main runtime (all but the soak, which starts its own). */
+    private void runAgainstOneRuntime(Bench bench, JsonObject environment) throws IOException, InterruptedException {
         try {
             bench.setUp(!noNode);
             environment.put("node", bench.nodeVersion());
             for (String scenario : SCENARIOS) {
-                if (!scenarios.contains(scenario)) continue;
+                if (!scenarios.contains(scenario) || scenario.equals("soak")) continue;
                 switch (scenario) {
                     case "trivial" -> bench.trivial();
                     case "realistic" -> bench.realistic();
@@ -136,17 +169,20 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             bench.tearDown();
         }
-        environment.put("loadAverageAtEnd", loadAverage());
-        var finished = new Report(environment);
-        report.series().forEach(s -> finished.add(s.scenario(), s.system(), s.metric(), s.unit(), s.values()));
-        report.targets().forEach(t -> finished.target(t.name(), t.measured(), t.unit(), t.target(), t.met(), t.detail()));
-        report.notes().forEach(finished::note);
-        out.println();
-        out.print(finished.table());
-        Files.writeString(json, finished.json().encodePrettily() + "\n");
-        out.println("\nwrote " + json.toAbsolutePath());
-        out.flush();
-        return ExitCodes.OK;
+    }
+
+    /** A --duration: a whole number of seconds, or one followed by s, m or h. */
+    int seconds(String text) {
+        var m = java.util.regex.Pattern.compile("([0-9]{1,7})([smh]?)").matcher(text.trim());
+        if (!m.matches()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--duration '" + text + "' is not a length of time: write 8, 90s, 10m or 2h.");
+        }
+        int n = Integer.parseInt(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> n * 60;
+            case "h" -> n * 3600;
+            default -> n;
+        };
     }
 
     private static List<String> words(String options) {
@@ -156,14 +192,16 @@ public final class BenchCommand implements Callable<Integer> {
     private JsonObject environment(LoadGenerator load) throws IOException {
         var env = new JsonObject()
                 .put("date", Instant.now().toString())
-                .put("command", "./valence ops " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .put("command", dev.valence.runtime.db.DatabaseUrl.redact("./valence ops " + String.join(" ", spec.commandLine().getParseResult().originalArgs())))
                 .put("nproc", Runtime.getRuntime().availableProcessors())
                 .put("cpu", firstMatch(Path.of("/proc/cpuinfo"), "model name"))
                 .put("memory", firstMatch(Path.of("/proc/meminfo"), "MemTotal"))
                 .put("loadAverageAtStart", loadAverage())
                 .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
                 .put("loadGenerator", load.name())
-                .put("rounds", rounds).put("durationSeconds", seconds).put("warmupSeconds", warmup).put("connections", connections)
+                .put("rounds", rounds).put("durationSeconds", seconds)
+                .put("soakRequestsPerSecond", scenarios.contains("soak") ? soakRate : null)
+                .put("soakSeconds", scenarios.contains("soak") ? (duration == null ? 600 : seconds) : null).put("warmupSeconds", warmup).put("connections", connections)
                 .put("runtimeJvmOptions", jvmOptions).put("runtimeEnv", new JsonObject(new LinkedHashMap<>(runtimeEnv)));
         if (scenarios.contains("variant")) {
             env.put("variant", new JsonObject().put("repo", (variantRepo == null ? repo : variantRepo).toAbsolutePath().toString())

@@ -151,6 +151,15 @@ final class RuntimeProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    int port() {
+        return port;
+    }
+
+    /** {@link System#nanoTime()} when the JVM was launched: its GC log's uptime counts from about then. */
+    long launchedNanos() {
+        return launchedNanos;
+    }
+
     String token() {
         return token;
     }

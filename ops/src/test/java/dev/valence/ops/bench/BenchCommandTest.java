@@ -26,14 +26,37 @@ class BenchCommandTest {
     void unknownScenarioIsAUsageError() {
         var r = run("bench", "--scenarios", "trivial,nope");
         assertEquals(ExitCodes.USAGE, r.exit());
-        assertTrue(r.err().contains("Unknown scenario 'nope'. Known: trivial, realistic, fib, guard, recording, cold-start, memory, startup, variant."), r.err());
+        assertTrue(r.err().contains("Unknown scenario 'nope'. Known: trivial, realistic, fib, guard, recording, cold-start, memory, startup, variant, soak."), r.err());
     }
 
     @Test
     void roundsMustBePositive() {
         var r = run("bench", "--rounds", "0");
         assertEquals(ExitCodes.USAGE, r.exit());
-        assertTrue(r.err().contains("--rounds, --duration, --connections and --cold-saves must be at least 1"), r.err());
+        assertTrue(r.err().contains("--rounds, --duration, --rate, --connections and --cold-saves must be at least 1"), r.err());
+    }
+
+    @Test
+    void aDurationThatIsNoLengthOfTimeIsAUsageError() {
+        var r = run("bench", "--scenarios", "soak", "--duration", "10 minutes");
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertTrue(r.err().contains("--duration '10 minutes' is not a length of time: write 8, 90s, 10m or 2h."), r.err());
+    }
+
+    @Test
+    void durationsAreReadInSecondsMinutesOrHours() {
+        var command = new BenchCommand();
+        assertEquals(8, command.seconds("8"));
+        assertEquals(90, command.seconds("90s"));
+        assertEquals(600, command.seconds("10m"));
+        assertEquals(7200, command.seconds("2h"));
+    }
+
+    @Test
+    void aSoakRateOfZeroIsAUsageError() {
+        var r = run("bench", "--scenarios", "soak", "--rate", "0");
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertTrue(r.err().contains("--rounds, --duration, --rate, --connections and --cold-saves must be at least 1"), r.err());
     }
 
     @Test
