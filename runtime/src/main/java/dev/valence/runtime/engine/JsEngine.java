@@ -78,7 +78,7 @@ public final class JsEngine implements AutoCloseable {
      * The Java functions the prelude closes over; {@code logs} receives this context's console output.
      * The map stays mutable so a spare context's owner functions can be added when it is claimed.
      */
-    private java.util.HashMap<String, Object> hostFunctions(LogBuffer logs, Map<String, Object> extra) {
+    private java.util.HashMap<String, Object> hostFunctions(LogBuffer logs, HostScope scope, Map<String, Object> extra) {
         var functions = new java.util.HashMap<String, Object>(extra);
         // performance.now() counts from the context's making, on the monotonic clock; timeOrigin is that
         // moment on the wall clock, in milliseconds with a fraction (as Deno gives it)
@@ -101,7 +101,7 @@ public final class JsEngine implements AutoCloseable {
                     return ByteBuffer.wrap(bytes);
                 },
                 "decodeUtf8", (ProxyExecutable) args -> decodeUtf8(args[0].asHostObject()),
-                "web", WebHost.FUNCTIONS,
+                "web", WebHost.functions(scope),
                 "crypto", dev.valence.runtime.engine.crypto.WebCrypto.FUNCTIONS,
                 "loadUrl", (ProxyExecutable) args -> {
                     Context.getCurrent().eval(urlBundle.orElseThrow(() -> new IllegalStateException(
@@ -211,9 +211,12 @@ public final class JsEngine implements AutoCloseable {
         private final Value internal;
         private final LateFileSystem files;
         private final java.util.HashMap<String, Object> functions;
+        private final HostScope scope;
         private boolean claimed;
 
-        private Spare(LogBuffer logs, Context context, Value internal, LateFileSystem files, java.util.HashMap<String, Object> functions) {
+        private Spare(LogBuffer logs, Context context, Value internal, LateFileSystem files, java.util.HashMap<String, Object> functions,
+                      HostScope scope) {
+            this.scope = scope;
             this.logs = logs;
             this.context = context;
             this.internal = internal;
@@ -230,11 +233,12 @@ public final class JsEngine implements AutoCloseable {
     Spare newSpare(int logLimitBytes) {
         var logs = new LogBuffer(logLimitBytes);
         var files = new LateFileSystem();
-        var functions = hostFunctions(logs, Map.of());
+        var scope = new HostScope();
+        var functions = hostFunctions(logs, scope, Map.of());
         Context context = build(IOAccess.newBuilder().fileSystem(files).build());
         try {
             Value internal = context.eval(prelude).execute(ProxyObject.fromMap(functions));
-            return new Spare(logs, context, internal, files, functions);
+            return new Spare(logs, context, internal, files, functions, scope);
         } catch (RuntimeException e) {
             context.close(true);
             throw e;
@@ -252,9 +256,10 @@ public final class JsEngine implements AutoCloseable {
         }
         try {
             spare.files.bind(sandbox.modules());
-            sandbox.ownerFunctions().forEach(spare.functions::putIfAbsent);
-            if (!sandbox.ownerFunctions().isEmpty()) spare.context.eval(ownerApis).execute(ProxyObject.fromMap(spare.functions));
-            return new ContextAndInternal(spare.context, spare.internal);
+            Map<String, Object> owned = sandbox.ownerFunctions().apply(spare.scope);
+            owned.forEach(spare.functions::putIfAbsent);
+            if (!owned.isEmpty()) spare.context.eval(ownerApis).execute(ProxyObject.fromMap(spare.functions));
+            return new ContextAndInternal(spare.context, spare.internal, spare.scope);
         } catch (RuntimeException e) {
             spare.context.close(true);
             throw e;
@@ -284,20 +289,30 @@ public final class JsEngine implements AutoCloseable {
      * What a val's contexts get beyond the prelude: a read-only module file system serving the val's
      * resolved imports (null: no imports at all) and host functions bound to the val's owner (blob,
      * env), which {@code owner-apis.js} turns into {@code Deno.env}, {@code process.env} and std/blob.
+     * The owner functions are made per context, from the context's {@link HostScope}, so what they
+     * note (a database error) lands on the invocation running in that context.
      */
-    public record Sandbox(org.graalvm.polyglot.io.FileSystem modules, Map<String, Object> ownerFunctions) {
+    public record Sandbox(org.graalvm.polyglot.io.FileSystem modules,
+                          java.util.function.Function<HostScope, Map<String, Object>> ownerFunctions) {
         /** No imports, no owner functions. */
         public static final Sandbox CLOSED = new Sandbox(null, Map.of());
+
+        /** A sandbox whose owner functions need no invocation. */
+        public Sandbox(org.graalvm.polyglot.io.FileSystem modules, Map<String, Object> fixedFunctions) {
+            this(modules, scope -> fixedFunctions);
+        }
     }
 
     /** A fresh sandboxed context for one val; see {@link Sandbox}. */
     ContextAndInternal newContext(LogBuffer logs, Sandbox sandbox) {
         Context context = build(sandbox.modules() == null ? IOAccess.NONE : IOAccess.newBuilder().fileSystem(sandbox.modules()).build());
         try {
-            ProxyObject host = ProxyObject.fromMap(hostFunctions(logs, sandbox.ownerFunctions()));
+            var scope = new HostScope();
+            Map<String, Object> owned = sandbox.ownerFunctions().apply(scope);
+            ProxyObject host = ProxyObject.fromMap(hostFunctions(logs, scope, owned));
             Value internal = context.eval(prelude).execute(host);
-            if (!sandbox.ownerFunctions().isEmpty()) context.eval(ownerApis).execute(host);
-            return new ContextAndInternal(context, internal);
+            if (!owned.isEmpty()) context.eval(ownerApis).execute(host);
+            return new ContextAndInternal(context, internal, scope);
         } catch (RuntimeException e) {
             context.close(true);
             throw e;
@@ -323,7 +338,8 @@ public final class JsEngine implements AutoCloseable {
                 .build();
     }
 
-    record ContextAndInternal(Context context, Value internal) {}
+    /** A context, the prelude's {@code internal} handle, and the door its host functions reach the invocation through. */
+    record ContextAndInternal(Context context, Value internal, HostScope scope) {}
 
     /** The module source of one val version; its name appears in stack traces. */
     public static Source moduleSource(String name, String code) {

@@ -13,6 +13,8 @@ import org.graalvm.polyglot.Value;
 final class ValContext implements EventLoop.Timers {
     final Context context;
     final LogBuffer logs;
+    /** Where the runner enters each invocation, for the host functions of this context. */
+    final HostScope scope;
     final Value http;
     final Value state;
     final Value value;
@@ -48,6 +50,7 @@ final class ValContext implements EventLoop.Timers {
     ValContext(LogBuffer logs, JsEngine.ContextAndInternal created) {
         this.logs = logs;
         this.context = created.context();
+        this.scope = created.scope();
         Value internal = created.internal();
         this.handlerOf = internal.getMember("handlerOf");
         this.http = internal.getMember("http");

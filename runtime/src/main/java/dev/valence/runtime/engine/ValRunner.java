@@ -266,22 +266,24 @@ public final class ValRunner implements AutoCloseable {
         Value wire = null;
         boolean reusable = !freshContext;
         Head head = null;
-        EventLoop loop = new EventLoop(out, limits.maxResponseBytes(), limits.fetcher(), schemaRecheck).bind();
+        var caller = new CallScope.Caller(val.id(), val.ownerId(), program.name, program.version);
+        CallScope scope = context.scope.enter(new CallScope(caller, deadlineNs, out,
+                new CallScope.Web(limits.fetcher(), limits.maxResponseBytes()), schemaRecheck));
         try {
             if (!context.loaded()) {
                 if (program.graph.error().isPresent()) throw new ImportFailed(program.graph.error().get());
                 reusable = false; // a module that failed to load (or never finished) is not retried in this context
-                if (!load(context, program, freshContext, loop, deadlineNs, watch)) throw new LoadTimedOut();
+                if (!load(context, program, freshContext, scope, watch)) throw new LoadTimedOut();
                 reusable = !freshContext;
             }
             wire = call.apply(context);
-            if (wire.isNull()) wire = awaitSettled(context, loop, deadlineNs, watch);
+            if (wire.isNull()) wire = awaitSettled(context, scope, watch);
             outcome = wire == null ? Run.Outcome.TIMEOUT : Run.Outcome.SUCCESS;
             if (out != null && wire != null && wire.getArrayElement(3).isBoolean()) {
                 head = new Head(wire.getArrayElement(0).asInt(), wire.getArrayElement(1).asString(), wire.getArrayElement(2).asString());
                 wire = null;
                 out.head(head.status(), head.statusText(), head.rawHeaders());
-                outcome = stream(context, loop, deadlineNs, watch);
+                outcome = stream(context, scope, watch);
                 if (outcome == Run.Outcome.LIMIT) {
                     error = new Invocation.ValError("the val's streamed response passed the limit of " + limits.maxResponseBytes()
                             + " bytes (" + Web.MAX_RESPONSE_VARIABLE + ") and was cut off", 0, 0, "");
@@ -322,10 +324,11 @@ public final class ValRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
             outcome = Run.Outcome.TIMEOUT;
         } finally {
-            loop.close();
+            scope.close();
+            context.scope.leave();
         }
         // module state may hold what a failed read left behind: the next invocation starts afresh
-        if (loop.schemaFailure() != null) reusable = false;
+        if (scope.schemaFailure() != null) reusable = false;
 
         boolean inTime = watch.finish();
         program.allocatedBytes.add(watch.allocatedBytes());
@@ -356,7 +359,7 @@ public final class ValRunner implements AutoCloseable {
                 context.close();
             }
         }
-        HostDatabaseErrors.Failure schemaFailure = loop.schemaFailure();
+        HostDatabaseErrors.Failure schemaFailure = scope.schemaFailure();
         if (schemaFailure != null) {
             // whatever the val made of the error (its own 500, a 200 without the data), the platform answers
             outcome = Run.Outcome.SCHEMA;
@@ -389,24 +392,23 @@ public final class ValRunner implements AutoCloseable {
      *
      * @return false when the deadline passed first
      */
-    private static boolean load(ValContext context, ValProgram program, boolean script, EventLoop loop, long deadlineNs,
-                                Watchdog.Watch watch) throws InterruptedException {
+    private static boolean load(ValContext context, ValProgram program, boolean script, CallScope scope, Watchdog.Watch watch)
+            throws InterruptedException {
         context.startLoad(program.specifier, script);
-        Value handler = awaitSettled(context, loop, deadlineNs, watch, NeverSettled.MODULE);
+        Value handler = awaitSettled(context, scope, watch, NeverSettled.MODULE);
         if (handler == null) return false;
         context.loaded(handler);
         return true;
     }
 
     /** Runs the event loop until the handler's promise settles; null when the deadline passed first. */
-    private static Value awaitSettled(ValContext context, EventLoop loop, long deadlineNs, Watchdog.Watch watch)
-            throws InterruptedException {
-        return awaitSettled(context, loop, deadlineNs, watch, NeverSettled.HANDLER);
+    private static Value awaitSettled(ValContext context, CallScope scope, Watchdog.Watch watch) throws InterruptedException {
+        return awaitSettled(context, scope, watch, NeverSettled.HANDLER);
     }
 
-    private static Value awaitSettled(ValContext context, EventLoop loop, long deadlineNs, Watchdog.Watch watch, String neverSettled)
+    private static Value awaitSettled(ValContext context, CallScope scope, Watchdog.Watch watch, String neverSettled)
             throws InterruptedException {
-        EventLoop.Exit exit = loop.run(() -> context.state.execute().asInt() != 0, context, deadlineNs, watch::cancelled);
+        EventLoop.Exit exit = scope.loop.run(() -> context.state.execute().asInt() != 0, context, scope.deadlineNs, watch::cancelled);
         switch (exit) {
             case DEADLINE -> {
                 return null;
@@ -424,17 +426,16 @@ public final class ValRunner implements AutoCloseable {
      * {@code host.web.write}; the loop runs until the stream ends, errors, passes the size limit, the
      * client leaves, or the deadline passes.
      */
-    private static Run.Outcome stream(ValContext context, EventLoop loop, long deadlineNs, Watchdog.Watch watch)
-            throws InterruptedException {
+    private static Run.Outcome stream(ValContext context, CallScope scope, Watchdog.Watch watch) throws InterruptedException {
         context.pump.execute();
-        EventLoop.Exit exit = loop.run(() -> context.streamState.execute().asInt() != 0 || loop.overLimit || loop.sink.gone(),
-                context, deadlineNs, watch::cancelled);
+        EventLoop.Exit exit = scope.loop.run(() -> context.streamState.execute().asInt() != 0 || scope.overLimit() || scope.clientGone(),
+                context, scope.deadlineNs, watch::cancelled);
         if (exit == EventLoop.Exit.DEADLINE) return Run.Outcome.TIMEOUT;
         if (exit == EventLoop.Exit.STUCK) {
             context.cancelStream.execute("the stream never ended");
             throw new NeverSettled("the response stream never ended: it waits for something that will never happen");
         }
-        if (loop.overLimit) {
+        if (scope.overLimit()) {
             context.cancelStream.execute("the response passed the size limit");
             return Run.Outcome.LIMIT;
         }
@@ -550,20 +551,23 @@ public final class ValRunner implements AutoCloseable {
             }
             long deadlineNs = System.nanoTime() + settings.timeoutMs() * 1_000_000L;
             Watchdog.Watch watch = watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
-            EventLoop loop = new EventLoop(null, web.maxResponseBytes(), web.fetcher(), schemaRecheck).bind();
+            var caller = new CallScope.Caller(val.id(), val.ownerId(), program.name, program.version);
+            CallScope scope = context.scope.enter(new CallScope(caller, deadlineNs, null,
+                    new CallScope.Web(web.fetcher(), web.maxResponseBytes()), schemaRecheck));
             boolean loaded = false;
             try {
-                loaded = load(context, program, false, loop, deadlineNs, watch);
+                loaded = load(context, program, false, scope, watch);
             } catch (PolyglotException | IllegalStateException | NeverSettled e) {
                 // the first request loads it again and reports it
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                loop.close();
+                scope.close();
+                context.scope.leave();
             }
             boolean inTime = watch.finish();
             program.allocatedBytes.add(watch.allocatedBytes());
-            if (loaded && inTime && watch.cause() == null && loop.schemaFailure() == null) {
+            if (loaded && inTime && watch.cause() == null && scope.schemaFailure() == null) {
                 context.reset.execute(); // timers the module left behind do not run in the first request
                 program.release(context);
             } else {

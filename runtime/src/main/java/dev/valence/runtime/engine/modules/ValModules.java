@@ -1,7 +1,6 @@
 package dev.valence.runtime.engine.modules;
 
 import dev.valence.runtime.email.Outbox;
-import dev.valence.runtime.engine.HostDatabaseErrors;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.EnvStore;
@@ -78,10 +77,13 @@ public final class ValModules {
 
     /** The sandbox of one context of {@code val}: its owner's functions, std/email's sending as this val. */
     public JsEngine.Sandbox sandbox(Val val, ModuleGraph graph) {
-        var functions = new java.util.HashMap<>(OwnerFunctions.forOwner(val.ownerId(), blobs, env, limits));
-        if (outbox != null) functions.put("emailSend", OutboxFunction.forVal(outbox, new Outbox.Sender(val.ownerId(), val.owner(), val.name())));
-        functions.put("base64Into", OutboxFunction.BASE64_INTO);
-        return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null, functions);
+        var sender = new Outbox.Sender(val.ownerId(), val.owner(), val.name());
+        return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null, scope -> {
+            var functions = new java.util.HashMap<>(OwnerFunctions.forOwner(val.ownerId(), blobs, env, limits, scope));
+            if (outbox != null) functions.put("emailSend", OutboxFunction.forVal(outbox, sender, scope));
+            functions.put("base64Into", OutboxFunction.BASE64_INTO);
+            return functions;
+        });
     }
 
     /**
@@ -94,8 +96,8 @@ public final class ValModules {
         try {
             values = env.maskable(ownerId);
         } catch (StoreException e) {
-            HostDatabaseErrors.note("Deno.env", e);
-            // unmasked text could show a secret: keep none of it
+            // unmasked text could show a secret: keep none of it (the runner masks after the invocation
+            // ended, so there is no invocation left to mark)
             return "[withheld: the owner's environment variables, which this text is masked with, could not be read (SQLSTATE "
                     + e.sqlState() + ")]";
         }
