@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -168,9 +169,10 @@ public final class JsEngine implements AutoCloseable {
                 byte[] body = "{\"items\":[{\"name\":\"a\",\"price\":2,\"quantity\":3},{\"name\":\"b\",\"price\":1.5,\"quantity\":2}]}"
                         .getBytes(StandardCharsets.UTF_8);
                 while (done < calls && !closed) {
-                    warmCall(trivial, "GET", "http://localhost/", "accept\0*/*\0host\0localhost\0", null);
-                    warmCall(json, "POST", "http://localhost/orders/" + (done & 7), "content-type\0application/json\0x-id\0w\0", body);
-                    warmCall(url, "GET", "http://localhost/a/b?q=" + (done & 3), "accept\0*/*\0", null);
+                    warmCall(trivial, "GET", "http://localhost/", List.of(new Header("accept", "*/*"), new Header("host", "localhost")), null);
+                    warmCall(json, "POST", "http://localhost/orders/" + (done & 7),
+                            List.of(new Header("content-type", "application/json"), new Header("x-id", "w")), body);
+                    warmCall(url, "GET", "http://localhost/a/b?q=" + (done & 3), List.of(new Header("accept", "*/*")), null);
                     done += 3;
                 }
                 org.slf4j.LoggerFactory.getLogger(JsEngine.class).info("JIT warm-up: {} calls in {} ms", done,
@@ -190,14 +192,14 @@ public final class JsEngine implements AutoCloseable {
     }
 
     /** One invocation the way the runner makes it (a synchronous answer, or a promise settled by its microtasks). */
-    private static void warmCall(ValContext context, String method, String url, String rawHeaders, byte[] body) {
-        Value wire = context.http.execute(context.handler(), method, url, rawHeaders, body == null ? null : ByteBuffer.wrap(body));
-        if (wire.isNull() && context.state.execute().asInt() == 1) wire = context.value.execute();
-        if (!wire.isNull()) {
-            wire.getArrayElement(0).asInt();
-            wire.getArrayElement(2).asString();
+    private static void warmCall(ValContext context, String method, String url, List<Header> headers, byte[] body) {
+        boolean answered = context.callHttp(new ValRunner.HttpCall(method, url, headers, body));
+        if (!answered && context.settlement() == ValContext.Settlement.FULFILLED) {
+            context.takeSettled();
+            answered = true;
         }
-        context.reset.execute();
+        if (answered) context.answerHead();
+        context.reset();
         context.logs.take();
     }
 

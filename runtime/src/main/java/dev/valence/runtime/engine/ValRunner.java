@@ -5,18 +5,16 @@ import dev.valence.runtime.engine.modules.ValModules;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.Val;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
-import org.graalvm.polyglot.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +58,8 @@ public final class ValRunner implements AutoCloseable {
         this.spares = new SpareContexts(engine, settings.logLimitBytes(), SPARE_CONTEXTS);
     }
 
-    /** One HTTP request as the val will see it. {@code rawHeaders}: name NUL value NUL ..., names in lower case. */
-    public record HttpCall(String method, String url, String rawHeaders, byte[] body) {}
+    /** One HTTP request as the val will see it: header names in lower case; body null when there is none. */
+    public record HttpCall(String method, String url, List<Header> headers, byte[] body) {}
 
     /** Limits of the web APIs: the fetch client (null: fetch is unavailable) and the largest response a val may send. */
     public record Web(Fetcher fetcher, long maxResponseBytes) {
@@ -104,26 +102,26 @@ public final class ValRunner implements AutoCloseable {
         var buffered = sink == null ? new BufferingSink() : null;
         ResponseSink out = sink == null ? buffered : sink;
         Settled<Invocation> settled = invoke(val, code, Run.Trigger.HTTP, false, false, out, limits,
-                context -> context.http.execute(context.handler(), call.method(), call.url(), call.rawHeaders(),
-                        call.body() == null ? null : ByteBuffer.wrap(call.body())),
-                (wire, logs, durationMs) -> toResponse(wire, logs, durationMs, limits.maxResponseBytes()));
-        Head head = settled.head();
+                context -> context.callHttp(call),
+                (context, logs, durationMs) -> toResponse(context.httpAnswer(limits.maxResponseBytes()), logs, durationMs,
+                        limits.maxResponseBytes()));
+        ResponseHead head = settled.head();
         Invocation result;
         if (settled.outcome() == Run.Outcome.SUCCESS && head != null) {
-            result = new Invocation(Run.Outcome.SUCCESS, head.status(), head.statusText(), head.rawHeaders(),
-                    buffered != null ? buffered.bytes() : ResponseSink.STREAMED, settled.logs(), null, settled.durationMs());
+            result = new Invocation(Run.Outcome.SUCCESS, head, buffered != null ? new Body.Bytes(buffered.bytes()) : Body.STREAMED,
+                    settled.logs(), null, settled.durationMs());
         } else if (settled.outcome() == Run.Outcome.SUCCESS) {
             result = settled.value(); // may itself be a LIMIT answer (a body over the size limit)
         } else if (settled.outcome() == Run.Outcome.SCHEMA) {
-            result = new Invocation(Run.Outcome.SCHEMA, 503, "", "", null, settled.logs(), settled.error(), settled.durationMs(),
-                    settled.schemaFailure());
+            result = new Invocation(Run.Outcome.SCHEMA, ResponseHead.of(503), Body.NONE, settled.logs(), settled.error(),
+                    settled.durationMs(), settled.schemaFailure());
         } else {
             int status = switch (settled.outcome()) {
                 case TIMEOUT -> 504;
                 case LIMIT -> settled.overConcurrency() ? 429 : refusedForMemory(settled.error()) ? 503 : 500;
                 default -> 500;
             };
-            result = new Invocation(settled.outcome(), status, "", "", null, settled.logs(), settled.error(), settled.durationMs());
+            result = new Invocation(settled.outcome(), ResponseHead.of(status), Body.NONE, settled.logs(), settled.error(), settled.durationMs());
         }
         if (head != null) {
             if (result.succeeded()) {
@@ -132,8 +130,8 @@ public final class ValRunner implements AutoCloseable {
                 out.cut();
                 if (sink != null) {
                     // the head went out already: the run keeps the status the client saw and the reason of the cut
-                    result = new Invocation(result.outcome(), head.status(), head.statusText(), head.rawHeaders(), ResponseSink.STREAMED,
-                            result.logs(), result.error(), result.durationMs(), result.schemaFailure());
+                    result = new Invocation(result.outcome(), head, Body.STREAMED, result.logs(), result.error(), result.durationMs(),
+                            result.schemaFailure());
                 }
             }
         }
@@ -169,11 +167,8 @@ public final class ValRunner implements AutoCloseable {
         if (trigger == Run.Trigger.HTTP) throw new IllegalArgumentException("HTTP runs go through runHttp");
         boolean script = trigger == Run.Trigger.SCRIPT;
         Settled<String> settled = invoke(val, code, trigger, script, waitForSlot, null, web,
-                context -> context.invoke.execute(context.handler(), argsJson, trigger.wire()),
-                (wire, logs, durationMs) -> {
-                    Value json = wire.getArrayElement(0);
-                    return json.isNull() ? null : json.asString();
-                });
+                context -> context.callTrigger(argsJson, trigger),
+                (context, logs, durationMs) -> context.answerJson());
         record(val, settled.version(), trigger, runId, settled.outcome(), null, settled.startedAt(), settled.durationMs(),
                 settled.logs(), settled.error());
         return new TriggerRun(runId, settled.version(), settled.outcome(), settled.value(), settled.logs(), settled.error(),
@@ -190,7 +185,7 @@ public final class ValRunner implements AutoCloseable {
     /** Reads the settled handler's value out of its context (before the context goes back to the pool). */
     @FunctionalInterface
     private interface Reader<R> {
-        R read(Value wire, String logs, double durationMs);
+        R read(ValContext settled, String logs, double durationMs);
     }
 
     /**
@@ -198,7 +193,7 @@ public final class ValRunner implements AutoCloseable {
      * {@code head} when the answer was a streamed body (already sent through the sink).
      */
     private record Settled<R>(Run.Outcome outcome, R value, String logs, Invocation.ValError error, int version,
-                              Instant startedAt, double durationMs, boolean overConcurrency, Head head,
+                              Instant startedAt, double durationMs, boolean overConcurrency, ResponseHead head,
                               HostDatabaseErrors.Failure schemaFailure) {}
 
     static final String CONCURRENCY_MESSAGE = "the val already runs";
@@ -223,7 +218,7 @@ public final class ValRunner implements AutoCloseable {
      * @param out where a streamed HTTP body goes; null for triggers without a response
      */
     private <R> Settled<R> invoke(Val val, String code, Run.Trigger trigger, boolean freshContext, boolean waitForSlot,
-                                  ResponseSink out, Web limits, Function<ValContext, Value> call, Reader<R> reader) {
+                                  ResponseSink out, Web limits, Predicate<ValContext> call, Reader<R> reader) {
         Instant startedAt = Instant.now();
         long startNs = System.nanoTime();
         Optional<String> refusal = needsNewContext(val, freshContext) ? loads.refusal() : Optional.empty();
@@ -246,7 +241,7 @@ public final class ValRunner implements AutoCloseable {
     }
 
     private <R> Settled<R> invokeWithSlot(Val val, String code, boolean freshContext, ResponseSink out, Web limits,
-                                          Function<ValContext, Value> call, Reader<R> reader, Instant startedAt, long startNs) {
+                                          Predicate<ValContext> call, Reader<R> reader, Instant startedAt, long startNs) {
         ValProgram program;
         try {
             program = programFor(val, code); // resolving imports reads other vals' versions
@@ -263,9 +258,9 @@ public final class ValRunner implements AutoCloseable {
         long deadlineNs = startNs + settings.timeoutMs() * 1_000_000L;
         Invocation.ValError error = null;
         Run.Outcome outcome;
-        Value wire = null;
+        boolean answered = false;
         boolean reusable = !freshContext;
-        Head head = null;
+        ResponseHead head = null;
         var caller = new CallScope.Caller(val.id(), val.ownerId(), program.name, program.version);
         CallScope scope = context.scope.enter(new CallScope(caller, deadlineNs, out,
                 new CallScope.Web(limits.fetcher(), limits.maxResponseBytes()), schemaRecheck));
@@ -276,13 +271,11 @@ public final class ValRunner implements AutoCloseable {
                 if (!load(context, program, freshContext, scope, watch)) throw new LoadTimedOut();
                 reusable = !freshContext;
             }
-            wire = call.apply(context);
-            if (wire.isNull()) wire = awaitSettled(context, scope, watch);
-            outcome = wire == null ? Run.Outcome.TIMEOUT : Run.Outcome.SUCCESS;
-            if (out != null && wire != null && wire.getArrayElement(3).isBoolean()) {
-                head = new Head(wire.getArrayElement(0).asInt(), wire.getArrayElement(1).asString(), wire.getArrayElement(2).asString());
-                wire = null;
-                out.head(head.status(), head.statusText(), head.rawHeaders());
+            answered = call.test(context) || awaitSettled(context, scope, watch);
+            outcome = answered ? Run.Outcome.SUCCESS : Run.Outcome.TIMEOUT;
+            if (out != null && answered && context.answerStreams()) {
+                head = context.answerHead();
+                out.head(head);
                 outcome = stream(context, scope, watch);
                 if (outcome == Run.Outcome.LIMIT) {
                     error = new Invocation.ValError("the val's streamed response passed the limit of " + limits.maxResponseBytes()
@@ -346,14 +339,14 @@ public final class ValRunner implements AutoCloseable {
         } else {
             if (outcome == Run.Outcome.SUCCESS && head == null) {
                 try {
-                    value = reader.read(wire, logs, millisSince(startNs));
+                    value = reader.read(context, logs, millisSince(startNs));
                 } catch (RuntimeException e) {
                     outcome = Run.Outcome.ERROR;
                     error = new Invocation.ValError("the val's response could not be read: " + e.getMessage(), 0, 0, "");
                 }
             }
             if (reusable) {
-                context.reset.execute();
+                context.reset();
                 program.release(context);
             } else {
                 context.close();
@@ -371,8 +364,6 @@ public final class ValRunner implements AutoCloseable {
         }
         return new Settled<>(outcome, value, logs, error, program.version, startedAt, millisSince(startNs), false, head, schemaFailure);
     }
-
-    private record Head(int status, String statusText, String rawHeaders) {}
 
     /**
      * The error with the owner's env values replaced by their names. A schema run's error is not passed
@@ -395,30 +386,31 @@ public final class ValRunner implements AutoCloseable {
     private static boolean load(ValContext context, ValProgram program, boolean script, CallScope scope, Watchdog.Watch watch)
             throws InterruptedException {
         context.startLoad(program.specifier, script);
-        Value handler = awaitSettled(context, scope, watch, NeverSettled.MODULE);
-        if (handler == null) return false;
-        context.loaded(handler);
+        if (!awaitSettled(context, scope, watch, NeverSettled.MODULE)) return false;
+        context.finishLoad();
         return true;
     }
 
-    /** Runs the event loop until the handler's promise settles; null when the deadline passed first. */
-    private static Value awaitSettled(ValContext context, CallScope scope, Watchdog.Watch watch) throws InterruptedException {
+    /**
+     * Runs the event loop until the handler's promise settles and takes its value (throwing its
+     * rejection); false when the deadline passed first.
+     */
+    private static boolean awaitSettled(ValContext context, CallScope scope, Watchdog.Watch watch) throws InterruptedException {
         return awaitSettled(context, scope, watch, NeverSettled.HANDLER);
     }
 
-    private static Value awaitSettled(ValContext context, CallScope scope, Watchdog.Watch watch, String neverSettled)
+    private static boolean awaitSettled(ValContext context, CallScope scope, Watchdog.Watch watch, String neverSettled)
             throws InterruptedException {
-        EventLoop.Exit exit = scope.loop.run(() -> context.state.execute().asInt() != 0, context, scope.deadlineNs, watch::cancelled);
-        switch (exit) {
-            case DEADLINE -> {
-                return null;
-            }
+        EventLoop.Exit exit = scope.loop.run(() -> context.settlement() != ValContext.Settlement.PENDING, context, scope.deadlineNs,
+                watch::cancelled);
+        return switch (exit) {
+            case DEADLINE -> false;
             case STUCK -> throw new NeverSettled(neverSettled);
-            default -> {
-                if (context.state.execute().asInt() == 2) context.rethrow.execute(); // throws the rejection
-                return context.value.execute();
+            case DONE -> {
+                context.takeSettled();
+                yield true;
             }
-        }
+        };
     }
 
     /**
@@ -427,21 +419,21 @@ public final class ValRunner implements AutoCloseable {
      * client leaves, or the deadline passes.
      */
     private static Run.Outcome stream(ValContext context, CallScope scope, Watchdog.Watch watch) throws InterruptedException {
-        context.pump.execute();
-        EventLoop.Exit exit = scope.loop.run(() -> context.streamState.execute().asInt() != 0 || scope.overLimit() || scope.clientGone(),
-                context, scope.deadlineNs, watch::cancelled);
+        context.pump();
+        EventLoop.Exit exit = scope.loop.run(() -> context.streamSettlement() != ValContext.Settlement.PENDING || scope.overLimit()
+                || scope.clientGone(), context, scope.deadlineNs, watch::cancelled);
         if (exit == EventLoop.Exit.DEADLINE) return Run.Outcome.TIMEOUT;
         if (exit == EventLoop.Exit.STUCK) {
-            context.cancelStream.execute("the stream never ended");
+            context.cancelStream("the stream never ended");
             throw new NeverSettled("the response stream never ended: it waits for something that will never happen");
         }
         if (scope.overLimit()) {
-            context.cancelStream.execute("the response passed the size limit");
+            context.cancelStream("the response passed the size limit");
             return Run.Outcome.LIMIT;
         }
-        int state = context.streamState.execute().asInt();
-        if (state == 2) context.streamError.execute(); // throws the stream's error
-        if (state == 0) context.cancelStream.execute("the client went away");
+        ValContext.Settlement state = context.streamSettlement();
+        if (state == ValContext.Settlement.REJECTED) context.rethrowStreamError(); // throws the stream's error
+        if (state == ValContext.Settlement.PENDING) context.cancelStream("the client went away");
         return Run.Outcome.SUCCESS;
     }
 
@@ -450,7 +442,7 @@ public final class ValRunner implements AutoCloseable {
         private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 
         @Override
-        public void head(int status, String statusText, String rawHeaders) {}
+        public void head(ResponseHead head) {}
 
         @Override
         public void chunk(byte[] chunk) {
@@ -473,38 +465,13 @@ public final class ValRunner implements AutoCloseable {
         }
     }
 
-    private static Invocation toResponse(Value wire, String logs, double durationMs, long maxBytes) {
-        int status = wire.getArrayElement(0).asInt();
-        String statusText = wire.getArrayElement(1).asString();
-        String headers = wire.getArrayElement(2).asString();
-        Value bodyValue = wire.getArrayElement(3);
-        Object body;
-        long size;
-        if (bodyValue.isNull()) {
-            body = null;
-            size = 0;
-        } else if (bodyValue.isString()) {
-            String text = bodyValue.asString();
-            body = text;
-            size = (long) text.length() * 3 <= maxBytes ? text.length() : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        } else if (bodyValue.hasBufferElements()) {
-            size = bodyValue.getBufferSize();
-            if (size > maxBytes) {
-                body = null;
-            } else {
-                byte[] bytes = new byte[Math.toIntExact(size)];
-                bodyValue.readBuffer(0, bytes, 0, bytes.length);
-                body = bytes;
-            }
-        } else {
-            throw new IllegalStateException("unexpected body of type " + bodyValue);
+    private static Invocation toResponse(ValContext.HttpAnswer answer, String logs, double durationMs, long maxBytes) {
+        if (answer.body() == null) {
+            var error = new Invocation.ValError("the val's response body is " + answer.bodyBytes() + " bytes, more than the limit of "
+                    + maxBytes + " bytes (" + Web.MAX_RESPONSE_VARIABLE + ")", 0, 0, "");
+            return new Invocation(Run.Outcome.LIMIT, ResponseHead.of(500), Body.NONE, logs, error, durationMs);
         }
-        if (size > maxBytes) {
-            var error = new Invocation.ValError("the val's response body is " + size + " bytes, more than the limit of " + maxBytes
-                    + " bytes (" + Web.MAX_RESPONSE_VARIABLE + ")", 0, 0, "");
-            return new Invocation(Run.Outcome.LIMIT, 500, "", "", null, logs, error, durationMs);
-        }
-        return new Invocation(Run.Outcome.SUCCESS, status, statusText, headers, body, logs, null, durationMs);
+        return new Invocation(Run.Outcome.SUCCESS, answer.head(), answer.body(), logs, null, durationMs);
     }
 
     /** The guest's error: its message, the first line of the val's own code on its stack, the stack. */
@@ -568,7 +535,7 @@ public final class ValRunner implements AutoCloseable {
             boolean inTime = watch.finish();
             program.allocatedBytes.add(watch.allocatedBytes());
             if (loaded && inTime && watch.cause() == null && scope.schemaFailure() == null) {
-                context.reset.execute(); // timers the module left behind do not run in the first request
+                context.reset(); // timers the module left behind do not run in the first request
                 program.release(context);
             } else {
                 context.close();

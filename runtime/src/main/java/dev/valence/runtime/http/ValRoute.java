@@ -1,5 +1,7 @@
 package dev.valence.runtime.http;
 
+import dev.valence.runtime.engine.Body;
+import dev.valence.runtime.engine.Header;
 import dev.valence.runtime.engine.Invocation;
 import dev.valence.runtime.engine.ResponseSink;
 import dev.valence.runtime.engine.ValDirectory;
@@ -17,6 +19,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -162,7 +165,7 @@ final class ValRoute {
         String query = request.query();
         Forwarded.View seen = forwarded.of(request);
         String url = seen.scheme() + "://" + seen.host() + rest + (query == null ? "" : "?" + query);
-        var headers = new StringBuilder();
+        var headers = new ArrayList<Header>(request.headers().size() + 4);
         for (Map.Entry<String, String> header : request.headers()) {
             String name = header.getKey().toLowerCase();
             String value = header.getValue();
@@ -170,17 +173,17 @@ final class ValRoute {
             if (name.equals("authorization") && PlatformCredentials.isValenceToken(value)) continue;
             if (name.equals("cookie") && (value = PlatformCredentials.withoutValenceCookies(value)) == null) continue;
             if (Forwarded.HEADERS.contains(name)) continue;
-            headers.append(name).append('\0').append(value).append('\0');
+            headers.add(new Header(name, value));
         }
         // each forwarding header once, as Valence decided it (see Forwarded)
-        if (seen.clientAddress() != null) headers.append("x-forwarded-for\0").append(seen.clientAddress()).append('\0');
-        headers.append("x-forwarded-proto\0").append(seen.scheme()).append('\0');
-        headers.append("x-forwarded-host\0").append(seen.host()).append('\0');
+        if (seen.clientAddress() != null) headers.add(new Header("x-forwarded-for", seen.clientAddress()));
+        headers.add(new Header("x-forwarded-proto", seen.scheme()));
+        headers.add(new Header("x-forwarded-host", seen.host()));
         String fullPrefix = seen.prefix() + prefix;
-        if (!fullPrefix.isEmpty()) headers.append("x-forwarded-prefix\0").append(fullPrefix).append('\0');
+        if (!fullPrefix.isEmpty()) headers.add(new Header("x-forwarded-prefix", fullPrefix));
         Buffer body = ctx.get(RawBody.KEY);
         if (body == null) body = ctx.body().buffer();
-        var call = new ValRunner.HttpCall(request.method().name(), url, headers.toString(),
+        var call = new ValRunner.HttpCall(request.method().name(), url, headers,
                 body == null || body.length() == 0 ? null : body.getBytes());
         String authorization = request.getHeader("Authorization");
         var sink = new StreamingSink(ctx, edge.maxResponseHeaderBytes(), candidates.getFirst().owner() + "/" + candidates.getFirst().name());
@@ -190,7 +193,7 @@ final class ValRoute {
         jsWorkers.executeBlocking(work, false).onComplete(done -> {
             if (done.failed()) {
                 ctx.fail(done.cause());
-            } else if (done.result().invocation().schemaFailure() != null && done.result().invocation().body() != ResponseSink.STREAMED) {
+            } else if (done.result().invocation().schemaFailure() != null && !(done.result().invocation().body() instanceof Body.Streamed)) {
                 // a host function met a schema-class error: answered as the API answers one, whatever the val said
                 ctx.fail(done.result().invocation().schemaFailure().error());
             } else {
@@ -245,28 +248,34 @@ final class ValRoute {
 
     private void write(RoutingContext ctx, Served served) {
         Invocation invocation = served.invocation();
-        if (invocation.body() == ResponseSink.STREAMED) return; // written (or cut) by the StreamingSink as the val produced it
+        if (invocation.body() instanceof Body.Streamed) return; // written (or cut) by the StreamingSink as the val produced it
         HttpServerResponse response = ctx.response();
-        String badHead = invocation.succeeded() ? ResponseHead.problem(invocation.rawHeaders(), edge.maxResponseHeaderBytes()) : null;
+        String badHead = invocation.succeeded() ? ResponseHead.problem(invocation.head().headers(), edge.maxResponseHeaderBytes()) : null;
         if (badHead != null) {
             writeBadHead(ctx, served.val().fullName(), badHead);
             return;
         }
         if (invocation.succeeded()) {
-            response.setStatusCode(invocation.status());
-            if (!invocation.statusText().isEmpty()) response.setStatusMessage(invocation.statusText());
-            String[] parts = invocation.rawHeaders().split("\0", -1);
-            for (int i = 0; i + 1 < parts.length; i += 2) {
-                if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
+            writeHead(response, invocation.head(), ctx.pathParam("val") != null);
+            switch (invocation.body()) {
+                case Body.Text text -> response.end(text.text());
+                case Body.Bytes bytes -> response.end(Buffer.buffer(bytes.bytes()));
+                case Body.None none -> response.end();
+                case Body.Streamed streamed -> throw new IllegalStateException("a streamed body was written as it came");
             }
-            PlatformCredentials.scrub(response.headers(), ctx.pathParam("val") != null);
-            Object body = invocation.body();
-            if (body == null) response.end();
-            else if (body instanceof String text) response.end(text);
-            else response.end(Buffer.buffer((byte[]) body));
             return;
         }
         writeFailure(ctx, served.val(), invocation, served.errorDetails());
+    }
+
+    /** The val's status line and headers, without hop-by-hop headers and the platform's credentials. */
+    private static void writeHead(HttpServerResponse response, dev.valence.runtime.engine.ResponseHead head, boolean byPath) {
+        response.setStatusCode(head.status());
+        if (!head.statusText().isEmpty()) response.setStatusMessage(head.statusText());
+        for (Header header : head.headers()) {
+            if (!HOP_BY_HOP.contains(header.name())) response.headers().add(header.name(), header.value());
+        }
+        PlatformCredentials.scrub(response.headers(), byPath);
     }
 
     /** The val's response head cannot be sent ({@link ResponseHead}): a 500 naming the val and why. */
@@ -353,21 +362,15 @@ final class ValRoute {
         }
 
         @Override
-        public void head(int status, String statusText, String rawHeaders) {
-            String badHead = ResponseHead.problem(rawHeaders, maxHeadBytes);
+        public void head(dev.valence.runtime.engine.ResponseHead head) {
+            String badHead = ResponseHead.problem(head.headers(), maxHeadBytes);
             if (badHead != null) {
                 gone = true; // the runner cancels the val's stream; its chunks are dropped
                 eventLoop.runOnContext(v -> writeBadHead(ctx, valName, badHead));
                 return;
             }
             eventLoop.runOnContext(v -> {
-                response.setStatusCode(status);
-                if (!statusText.isEmpty()) response.setStatusMessage(statusText);
-                String[] parts = rawHeaders.split("\0", -1);
-                for (int i = 0; i + 1 < parts.length; i += 2) {
-                    if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
-                }
-                PlatformCredentials.scrub(response.headers(), byPath);
+                writeHead(response, head, byPath);
                 response.setChunked(true);
                 response.writeHead();
             });
