@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,6 +28,9 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * The one GraalJS engine of the process and the sandbox every val context is built in: no host
  * classes, no files, no threads, no processes, no environment. The only host objects a val can ever
  * hold are byte buffers (request bodies, random bytes), and only their bytes are reachable.
+ *
+ * <p>Longer than most classes here on purpose: the context builder, the host functions the prelude
+ * closes over and the spare contexts' claim are one security boundary, read and reviewed together.
  */
 public final class JsEngine implements AutoCloseable {
     private static final String PRELUDE = "dev/valence/runtime/js/prelude.js";
@@ -140,67 +142,12 @@ public final class JsEngine implements AutoCloseable {
     }
 
     /**
-     * Warms the JIT on a background thread: runs a few typical handlers (a string answer, a JSON body in
-     * and out, a parsed URL) {@code calls} times in total through a context of its own, the same entry
-     * points the runner uses, so the prelude's hot paths (Request, Headers, Response, the wire
-     * conversion, the host-to-guest call) reach the optimizing tier before real traffic pays for it.
-     * The thread holds no JS worker and stops early when the engine closes.
+     * Warms the JIT on a background thread ({@link JitWarmUp}); it stops early when the engine closes.
      *
      * @return the thread (already started)
      */
     public Thread warmUpInBackground(int calls) {
-        return Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("valence-jit-warm-up").start(() -> {
-            long startNs = System.nanoTime();
-            int done = 0;
-            ValContext trivial = null, json = null, url = null;
-            try {
-                trivial = warmContext("export default () => new Response('hello')");
-                json = warmContext("""
-                        export default async (req) => {
-                          const body = await req.json();
-                          const items = body.items.map((x, i) => ({ i, name: x.name, total: x.price * x.quantity }));
-                          return Response.json({ path: req.url, count: items.length, items }, { headers: { 'x-warm': req.headers.get('x-id') } });
-                        }""");
-                url = warmContext("""
-                        export default (req) => {
-                          const u = new URL(req.url);
-                          return new Response(u.pathname + u.searchParams.get('q'), { status: 200, headers: { 'content-type': 'text/plain' } });
-                        }""");
-                byte[] body = "{\"items\":[{\"name\":\"a\",\"price\":2,\"quantity\":3},{\"name\":\"b\",\"price\":1.5,\"quantity\":2}]}"
-                        .getBytes(StandardCharsets.UTF_8);
-                while (done < calls && !closed) {
-                    warmCall(trivial, "GET", "http://localhost/", List.of(new Header("accept", "*/*"), new Header("host", "localhost")), null);
-                    warmCall(json, "POST", "http://localhost/orders/" + (done & 7),
-                            List.of(new Header("content-type", "application/json"), new Header("x-id", "w")), body);
-                    warmCall(url, "GET", "http://localhost/a/b?q=" + (done & 3), List.of(new Header("accept", "*/*")), null);
-                    done += 3;
-                }
-                org.slf4j.LoggerFactory.getLogger(JsEngine.class).info("JIT warm-up: {} calls in {} ms", done,
-                        (System.nanoTime() - startNs) / 1_000_000);
-            } catch (RuntimeException e) {
-                if (!closed) org.slf4j.LoggerFactory.getLogger(JsEngine.class).warn("JIT warm-up stopped after {} calls: {}", done, e.toString());
-            } finally {
-                for (ValContext c : new ValContext[] {trivial, json, url}) if (c != null) c.close();
-            }
-        });
-    }
-
-    private ValContext warmContext(String code) {
-        var context = new ValContext(this, 1024);
-        context.load(moduleSource("valence/warm-up", code));
-        return context;
-    }
-
-    /** One invocation the way the runner makes it (a synchronous answer, or a promise settled by its microtasks). */
-    private static void warmCall(ValContext context, String method, String url, List<Header> headers, byte[] body) {
-        boolean answered = context.callHttp(new ValRunner.HttpCall(method, url, headers, body));
-        if (!answered && context.settlement() == ValContext.Settlement.FULFILLED) {
-            context.takeSettled();
-            answered = true;
-        }
-        if (answered) context.answerHead();
-        context.reset();
-        context.logs.take();
+        return JitWarmUp.start(this, calls, () -> closed);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.valence.runtime.engine.modules;
 
 import dev.valence.runtime.email.Outbox;
 import dev.valence.runtime.engine.JsEngine;
+import dev.valence.runtime.engine.OwnerModules;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunNotices;
@@ -19,7 +20,7 @@ import java.util.Map;
  * {@code latestTtlMs} whether an import taken at "latest" has a newer version since (the graph is
  * then stale and the runner loads the val afresh), and builds each context's sandbox here.
  */
-public final class ValModules {
+public final class ValModules implements OwnerModules {
     /** Blob limits: the largest value and an owner's total, in bytes. */
     public record Limits(long blobMaxBytes, long blobQuotaBytes) {}
 
@@ -57,6 +58,7 @@ public final class ValModules {
     }
 
     /** The imports of {@code val}'s latest version (whose JavaScript is {@code code}), resolved now. */
+    @Override
     public ModuleGraph resolve(Val val, String code) {
         return resolver.resolve(val, code);
     }
@@ -66,6 +68,7 @@ public final class ValModules {
      * resolving failed (a missing val may exist by now). Asks the database at most once per
      * {@code latestTtlMs} per graph, and only one caller at a time.
      */
+    @Override
     public boolean stale(ModuleGraph graph) {
         if (graph.error().isEmpty() && graph.latest().isEmpty()) return false;
         long now = System.nanoTime();
@@ -76,6 +79,7 @@ public final class ValModules {
     }
 
     /** The sandbox of one context of {@code val}: its owner's functions, std/email's sending as this val. */
+    @Override
     public JsEngine.Sandbox sandbox(Val val, ModuleGraph graph) {
         var sender = new Outbox.Sender(val.ownerId(), val.owner(), val.name());
         return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null, scope -> {
@@ -90,6 +94,7 @@ public final class ValModules {
      * {@code text} with the owner's environment values replaced by {@code [env KEY]}, longest first:
      * the values as they are now, and those replaced or deleted lately (a run may have read them).
      */
+    @Override
     public String maskSecrets(long ownerId, String text) {
         if (text == null || text.isEmpty()) return text;
         List<Map.Entry<String, String>> values;
