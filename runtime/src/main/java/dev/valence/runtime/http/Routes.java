@@ -46,7 +46,7 @@ public final class Routes {
         var valRoute = new ValRoute(directory, runner, auth, jsWorkers, config.valsDomain(), fallback, limits,
                 config.valPublicErrors());
         valRoute.edge(config.edge());
-        return new RuntimeServer(vertx, api, valRoute, dbWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
+        return new RuntimeServer(vertx, api, valRoute, dbWorkers, jsWorkers, config.maxBodyBytes(), info, guard, fallback, registry,
                 config.benchUnguardedRoute(), triggerApi, logTail, listener, supervisor, limits, auth, config.edge());
     }
 }
