@@ -104,7 +104,7 @@ final class Invoker {
         boolean reusable = attempt.reusable() && scope.schemaFailure() == null;
         boolean inTime = watch.finish();
         program.allocatedBytes.add(watch.allocatedBytes());
-        long ownerId = call.val().ownerId();
+        long ownerId = scope.caller.ownerId();
         String logs = modules.maskSecrets(ownerId, context.logs.take());
         R value = null;
         if (watch.cause() == Watchdog.Cause.MEMORY) {
