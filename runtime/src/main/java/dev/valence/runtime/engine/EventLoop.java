@@ -11,11 +11,10 @@ import java.util.function.BooleanSupplier;
  * responses, body chunks) post completions to its queue from any thread; the loop runs them on the
  * guest's thread, fires due timers one at a time (GraalJS runs the microtasks each host call queued
  * when it returns, so microtasks run after every completion and every timer), and stops when the
- * awaited condition holds, the deadline passes, or nothing at all can make progress.
+ * awaited condition holds, the deadline passes, or nothing at all can make progress. It is the I/O
+ * part of a {@link CallScope}.
  */
 final class EventLoop implements AutoCloseable {
-    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
-
     /** How a run of the loop ended. */
     enum Exit { DONE, DEADLINE, STUCK }
 
@@ -39,53 +38,12 @@ final class EventLoop implements AutoCloseable {
     private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
     private final Map<Integer, Operation> pending = new ConcurrentHashMap<>();
 
+    private int nextId = 1;
+    private volatile boolean closed;
+
     /** Host operations of this invocation still in flight. */
     int pendingOperations() {
         return pending.size();
-    }
-    private int nextId = 1;
-    private volatile boolean closed;
-    final ResponseSink sink;
-    final long maxResponseBytes;
-    final Fetcher fetcher;
-    long streamedBytes;
-    boolean overLimit;
-    private final Runnable schemaRecheck;
-    private HostDatabaseErrors.Failure schemaFailure;
-
-    EventLoop(ResponseSink sink, long maxResponseBytes, Fetcher fetcher) {
-        this(sink, maxResponseBytes, fetcher, () -> {});
-    }
-
-    /** @param schemaRecheck asks the schema guard to recheck at once (called on the first schema-class failure) */
-    EventLoop(ResponseSink sink, long maxResponseBytes, Fetcher fetcher, Runnable schemaRecheck) {
-        this.sink = sink;
-        this.maxResponseBytes = maxResponseBytes;
-        this.fetcher = fetcher;
-        this.schemaRecheck = schemaRecheck;
-    }
-
-    /** Notes the first schema-class database failure a host function met in this invocation. */
-    void schemaFailed(HostDatabaseErrors.Failure failure) {
-        if (schemaFailure != null) return;
-        schemaFailure = failure;
-        schemaRecheck.run();
-    }
-
-    /** The first schema-class database failure of this invocation, or null. */
-    HostDatabaseErrors.Failure schemaFailure() {
-        return schemaFailure;
-    }
-
-    /** The loop of the invocation running on this thread, or null outside of one. */
-    static EventLoop current() {
-        return CURRENT.get();
-    }
-
-    /** Makes this the current thread's loop until {@link #close()}. */
-    EventLoop bind() {
-        CURRENT.set(this);
-        return this;
     }
 
     /** Posts a completion from any thread; dropped once the invocation ended. */
@@ -145,7 +103,6 @@ final class EventLoop implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (CURRENT.get() == this) CURRENT.remove();
         for (Operation operation : pending.values()) {
             try {
                 operation.cancel();

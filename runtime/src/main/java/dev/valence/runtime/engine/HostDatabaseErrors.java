@@ -5,8 +5,8 @@ import dev.valence.runtime.store.StoreException;
 /**
  * Database errors that reach a val through a host function (std/blob, env, imports, std/email) pass
  * the same check as the API's: one that means the schema changed under this build or the database
- * went away ({@link StoreException#isSchemaOrConnectionProblem()}) marks the invocation running on
- * this thread, and asks the schema guard to recheck at once. The val still gets its error (it may
+ * went away ({@link StoreException#isSchemaOrConnectionProblem()}) marks the invocation it happened in
+ * ({@link HostScope#noteDatabaseError}), and asks the schema guard to recheck at once. The val still gets its error (it may
  * catch it), but whatever it then answers is replaced: the fallback 503 for HTTP, held work for cron,
  * script and email, outcome {@code schema} for the run.
  */
@@ -25,15 +25,4 @@ public final class HostDatabaseErrors {
     }
 
     private HostDatabaseErrors() {}
-
-    /**
-     * Notes {@code error}, met by the host function {@code what}, against the current invocation when it
-     * is schema-class. Returns whether it was; the caller goes on to give the val its error either way.
-     */
-    public static boolean note(String what, StoreException error) {
-        if (!error.isSchemaOrConnectionProblem()) return false;
-        EventLoop loop = EventLoop.current();
-        if (loop != null) loop.schemaFailed(new Failure(what, error));
-        return true;
-    }
 }

@@ -28,6 +28,9 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * The one GraalJS engine of the process and the sandbox every val context is built in: no host
  * classes, no files, no threads, no processes, no environment. The only host objects a val can ever
  * hold are byte buffers (request bodies, random bytes), and only their bytes are reachable.
+ *
+ * <p>Longer than most classes here on purpose: the context builder, the host functions the prelude
+ * closes over and the spare contexts' claim are one security boundary, read and reviewed together.
  */
 public final class JsEngine implements AutoCloseable {
     private static final String PRELUDE = "dev/valence/runtime/js/prelude.js";
@@ -78,7 +81,7 @@ public final class JsEngine implements AutoCloseable {
      * The Java functions the prelude closes over; {@code logs} receives this context's console output.
      * The map stays mutable so a spare context's owner functions can be added when it is claimed.
      */
-    private java.util.HashMap<String, Object> hostFunctions(LogBuffer logs, Map<String, Object> extra) {
+    private java.util.HashMap<String, Object> hostFunctions(LogBuffer logs, HostScope scope, Map<String, Object> extra) {
         var functions = new java.util.HashMap<String, Object>(extra);
         // performance.now() counts from the context's making, on the monotonic clock; timeOrigin is that
         // moment on the wall clock, in milliseconds with a fraction (as Deno gives it)
@@ -101,7 +104,7 @@ public final class JsEngine implements AutoCloseable {
                     return ByteBuffer.wrap(bytes);
                 },
                 "decodeUtf8", (ProxyExecutable) args -> decodeUtf8(args[0].asHostObject()),
-                "web", WebHost.FUNCTIONS,
+                "web", WebHost.functions(scope),
                 "crypto", dev.valence.runtime.engine.crypto.WebCrypto.FUNCTIONS,
                 "loadUrl", (ProxyExecutable) args -> {
                     Context.getCurrent().eval(urlBundle.orElseThrow(() -> new IllegalStateException(
@@ -139,66 +142,12 @@ public final class JsEngine implements AutoCloseable {
     }
 
     /**
-     * Warms the JIT on a background thread: runs a few typical handlers (a string answer, a JSON body in
-     * and out, a parsed URL) {@code calls} times in total through a context of its own, the same entry
-     * points the runner uses, so the prelude's hot paths (Request, Headers, Response, the wire
-     * conversion, the host-to-guest call) reach the optimizing tier before real traffic pays for it.
-     * The thread holds no JS worker and stops early when the engine closes.
+     * Warms the JIT on a background thread ({@link JitWarmUp}); it stops early when the engine closes.
      *
      * @return the thread (already started)
      */
     public Thread warmUpInBackground(int calls) {
-        return Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("valence-jit-warm-up").start(() -> {
-            long startNs = System.nanoTime();
-            int done = 0;
-            ValContext trivial = null, json = null, url = null;
-            try {
-                trivial = warmContext("export default () => new Response('hello')");
-                json = warmContext("""
-                        export default async (req) => {
-                          const body = await req.json();
-                          const items = body.items.map((x, i) => ({ i, name: x.name, total: x.price * x.quantity }));
-                          return Response.json({ path: req.url, count: items.length, items }, { headers: { 'x-warm': req.headers.get('x-id') } });
-                        }""");
-                url = warmContext("""
-                        export default (req) => {
-                          const u = new URL(req.url);
-                          return new Response(u.pathname + u.searchParams.get('q'), { status: 200, headers: { 'content-type': 'text/plain' } });
-                        }""");
-                byte[] body = "{\"items\":[{\"name\":\"a\",\"price\":2,\"quantity\":3},{\"name\":\"b\",\"price\":1.5,\"quantity\":2}]}"
-                        .getBytes(StandardCharsets.UTF_8);
-                while (done < calls && !closed) {
-                    warmCall(trivial, "GET", "http://localhost/", "accept\0*/*\0host\0localhost\0", null);
-                    warmCall(json, "POST", "http://localhost/orders/" + (done & 7), "content-type\0application/json\0x-id\0w\0", body);
-                    warmCall(url, "GET", "http://localhost/a/b?q=" + (done & 3), "accept\0*/*\0", null);
-                    done += 3;
-                }
-                org.slf4j.LoggerFactory.getLogger(JsEngine.class).info("JIT warm-up: {} calls in {} ms", done,
-                        (System.nanoTime() - startNs) / 1_000_000);
-            } catch (RuntimeException e) {
-                if (!closed) org.slf4j.LoggerFactory.getLogger(JsEngine.class).warn("JIT warm-up stopped after {} calls: {}", done, e.toString());
-            } finally {
-                for (ValContext c : new ValContext[] {trivial, json, url}) if (c != null) c.close();
-            }
-        });
-    }
-
-    private ValContext warmContext(String code) {
-        var context = new ValContext(this, 1024);
-        context.load(moduleSource("valence/warm-up", code));
-        return context;
-    }
-
-    /** One invocation the way the runner makes it (a synchronous answer, or a promise settled by its microtasks). */
-    private static void warmCall(ValContext context, String method, String url, String rawHeaders, byte[] body) {
-        Value wire = context.http.execute(context.handler(), method, url, rawHeaders, body == null ? null : ByteBuffer.wrap(body));
-        if (wire.isNull() && context.state.execute().asInt() == 1) wire = context.value.execute();
-        if (!wire.isNull()) {
-            wire.getArrayElement(0).asInt();
-            wire.getArrayElement(2).asString();
-        }
-        context.reset.execute();
-        context.logs.take();
+        return JitWarmUp.start(this, calls, () -> closed);
     }
 
     /**
@@ -211,9 +160,12 @@ public final class JsEngine implements AutoCloseable {
         private final Value internal;
         private final LateFileSystem files;
         private final java.util.HashMap<String, Object> functions;
+        private final HostScope scope;
         private boolean claimed;
 
-        private Spare(LogBuffer logs, Context context, Value internal, LateFileSystem files, java.util.HashMap<String, Object> functions) {
+        private Spare(LogBuffer logs, Context context, Value internal, LateFileSystem files, java.util.HashMap<String, Object> functions,
+                      HostScope scope) {
+            this.scope = scope;
             this.logs = logs;
             this.context = context;
             this.internal = internal;
@@ -230,11 +182,12 @@ public final class JsEngine implements AutoCloseable {
     Spare newSpare(int logLimitBytes) {
         var logs = new LogBuffer(logLimitBytes);
         var files = new LateFileSystem();
-        var functions = hostFunctions(logs, Map.of());
+        var scope = new HostScope();
+        var functions = hostFunctions(logs, scope, Map.of());
         Context context = build(IOAccess.newBuilder().fileSystem(files).build());
         try {
             Value internal = context.eval(prelude).execute(ProxyObject.fromMap(functions));
-            return new Spare(logs, context, internal, files, functions);
+            return new Spare(logs, context, internal, files, functions, scope);
         } catch (RuntimeException e) {
             context.close(true);
             throw e;
@@ -252,9 +205,10 @@ public final class JsEngine implements AutoCloseable {
         }
         try {
             spare.files.bind(sandbox.modules());
-            sandbox.ownerFunctions().forEach(spare.functions::putIfAbsent);
-            if (!sandbox.ownerFunctions().isEmpty()) spare.context.eval(ownerApis).execute(ProxyObject.fromMap(spare.functions));
-            return new ContextAndInternal(spare.context, spare.internal);
+            Map<String, Object> owned = sandbox.ownerFunctions().apply(spare.scope);
+            owned.forEach(spare.functions::putIfAbsent);
+            if (!owned.isEmpty()) spare.context.eval(ownerApis).execute(ProxyObject.fromMap(spare.functions));
+            return new ContextAndInternal(spare.context, spare.internal, spare.scope);
         } catch (RuntimeException e) {
             spare.context.close(true);
             throw e;
@@ -284,20 +238,30 @@ public final class JsEngine implements AutoCloseable {
      * What a val's contexts get beyond the prelude: a read-only module file system serving the val's
      * resolved imports (null: no imports at all) and host functions bound to the val's owner (blob,
      * env), which {@code owner-apis.js} turns into {@code Deno.env}, {@code process.env} and std/blob.
+     * The owner functions are made per context, from the context's {@link HostScope}, so what they
+     * note (a database error) lands on the invocation running in that context.
      */
-    public record Sandbox(org.graalvm.polyglot.io.FileSystem modules, Map<String, Object> ownerFunctions) {
+    public record Sandbox(org.graalvm.polyglot.io.FileSystem modules,
+                          java.util.function.Function<HostScope, Map<String, Object>> ownerFunctions) {
         /** No imports, no owner functions. */
         public static final Sandbox CLOSED = new Sandbox(null, Map.of());
+
+        /** A sandbox whose owner functions need no invocation. */
+        public Sandbox(org.graalvm.polyglot.io.FileSystem modules, Map<String, Object> fixedFunctions) {
+            this(modules, scope -> fixedFunctions);
+        }
     }
 
     /** A fresh sandboxed context for one val; see {@link Sandbox}. */
     ContextAndInternal newContext(LogBuffer logs, Sandbox sandbox) {
         Context context = build(sandbox.modules() == null ? IOAccess.NONE : IOAccess.newBuilder().fileSystem(sandbox.modules()).build());
         try {
-            ProxyObject host = ProxyObject.fromMap(hostFunctions(logs, sandbox.ownerFunctions()));
+            var scope = new HostScope();
+            Map<String, Object> owned = sandbox.ownerFunctions().apply(scope);
+            ProxyObject host = ProxyObject.fromMap(hostFunctions(logs, scope, owned));
             Value internal = context.eval(prelude).execute(host);
-            if (!sandbox.ownerFunctions().isEmpty()) context.eval(ownerApis).execute(host);
-            return new ContextAndInternal(context, internal);
+            if (!owned.isEmpty()) context.eval(ownerApis).execute(host);
+            return new ContextAndInternal(context, internal, scope);
         } catch (RuntimeException e) {
             context.close(true);
             throw e;
@@ -323,7 +287,8 @@ public final class JsEngine implements AutoCloseable {
                 .build();
     }
 
-    record ContextAndInternal(Context context, Value internal) {}
+    /** A context, the prelude's {@code internal} handle, and the door its host functions reach the invocation through. */
+    record ContextAndInternal(Context context, Value internal, HostScope scope) {}
 
     /** The module source of one val version; its name appears in stack traces. */
     public static Source moduleSource(String name, String code) {

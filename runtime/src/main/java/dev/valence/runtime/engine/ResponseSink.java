@@ -2,19 +2,12 @@ package dev.valence.runtime.engine;
 
 /**
  * Where a streamed response goes while the val produces it: the head first, then each chunk as the
- * guest enqueues it, then the end (or a cut). Called on the invocation's worker thread.
+ * guest enqueues it, then the end (or a cut). Called on the invocation's worker thread; the
+ * invocation's body is then {@link Body#STREAMED}.
  */
 public interface ResponseSink {
-    /** The body of an {@link Invocation} whose response was streamed through its sink. */
-    Object STREAMED = new Object() {
-        @Override
-        public String toString() {
-            return "(streamed)";
-        }
-    };
-
-    /** Sends the status line and headers (name NUL value NUL ...); the body follows in chunks. */
-    void head(int status, String statusText, String rawHeaders);
+    /** Sends the status line and headers; the body follows in chunks. */
+    void head(ResponseHead head);
 
     /** Sends one chunk of the body. */
     void chunk(byte[] bytes);

@@ -17,7 +17,7 @@ import org.graalvm.polyglot.proxy.ProxyObject;
 /**
  * The host side of the prelude's web APIs ({@code host.web}): loading the streams and URLPattern bundles, digests, compression,
  * fetch and the output of streamed responses. Functions that need the invocation find it through
- * {@link EventLoop#current()}; outside of an invocation they answer "unavailable" (null or -1).
+ * the context's {@link HostScope}; outside of an invocation they answer "unavailable" (false or -1).
  * Only strings, numbers, byte buffers and guest functions cross.
  */
 final class WebHost {
@@ -26,44 +26,38 @@ final class WebHost {
     /** Bundles a context evaluates the first time a val needs them. */
     private static final Map<String, Source> LAZY_BUNDLES = Map.of("urlpattern", load("dev/valence/runtime/js/urlpattern.js"));
 
-    static final ProxyObject FUNCTIONS = ProxyObject.fromMap(Map.of(
-            "load", (ProxyExecutable) args -> {
-                Context.getCurrent().eval(WEB);
-                return null;
-            },
-            "bundle", (ProxyExecutable) args -> {
-                Source bundle = LAZY_BUNDLES.get(args[0].asString());
-                if (bundle == null) throw new IllegalArgumentException("no bundle named " + args[0]);
-                return Context.getCurrent().eval(bundle);
-            },
-            "zip", ZipCodec.OPEN,
-            "digest", (ProxyExecutable) args -> digest(args[0].asString(), bytes(args[1])),
-            "fetch", (ProxyExecutable) args -> {
-                EventLoop loop = EventLoop.current();
-                if (loop == null || loop.fetcher == null) return -1;
-                return loop.fetcher.start(loop, args[0].asString(), args[1].asString(), args[2].asString(),
-                        args[3].isNull() ? null : bytes(args[3]), args[4].asString(), args[5]);
-            },
-            "abort", (ProxyExecutable) args -> {
-                EventLoop loop = EventLoop.current();
-                if (loop != null) loop.cancel(args[0].asInt());
-                return null;
-            },
-            "write", (ProxyExecutable) args -> write(bytes(args[0]))));
-
     private WebHost() {}
 
-    /** One chunk of a streamed response; false when the stream must stop (over the limit, or the client left). */
-    private static boolean write(byte[] chunk) {
-        EventLoop loop = EventLoop.current();
-        if (loop == null || loop.sink == null || loop.sink.gone()) return false;
-        loop.streamedBytes += chunk.length;
-        if (loop.streamedBytes > loop.maxResponseBytes) {
-            loop.overLimit = true;
-            return false;
-        }
-        loop.sink.chunk(chunk);
-        return true;
+    /** The functions of one context, reaching its invocation through {@code scope}. */
+    static ProxyObject functions(HostScope scope) {
+        return ProxyObject.fromMap(Map.of(
+                "load", (ProxyExecutable) args -> {
+                    Context.getCurrent().eval(WEB);
+                    return null;
+                },
+                "bundle", (ProxyExecutable) args -> {
+                    Source bundle = LAZY_BUNDLES.get(args[0].asString());
+                    if (bundle == null) throw new IllegalArgumentException("no bundle named " + args[0]);
+                    return Context.getCurrent().eval(bundle);
+                },
+                "zip", ZipCodec.OPEN,
+                "digest", (ProxyExecutable) args -> digest(args[0].asString(), bytes(args[1])),
+                "fetch", (ProxyExecutable) args -> {
+                    CallScope call = scope.current();
+                    if (call == null) return -1;
+                    return call.fetch(args[0].asString(), args[1].asString(), args[2].asString(),
+                            args[3].isNull() ? null : bytes(args[3]), args[4].asString(), args[5]);
+                },
+                "abort", (ProxyExecutable) args -> {
+                    CallScope call = scope.current();
+                    if (call != null) call.loop.cancel(args[0].asInt());
+                    return null;
+                },
+                // one chunk of a streamed response; false when the stream must stop (over the limit, or the client left)
+                "write", (ProxyExecutable) args -> {
+                    CallScope call = scope.current();
+                    return call != null && call.write(bytes(args[0]));
+                }));
     }
 
     private static ByteBuffer digest(String algorithm, byte[] data) {

@@ -1,5 +1,8 @@
 package dev.valence.runtime.http;
 
+import dev.valence.runtime.engine.Header;
+import java.util.List;
+
 /**
  * Checks the head of a val's response before it is sent: at most VAL_MAX_RESPONSE_HEADER_BYTES (a
  * head that large breaks proxies and clients, which refuse or cut it), and only characters HTTP
@@ -10,20 +13,15 @@ package dev.valence.runtime.http;
 final class ResponseHead {
     private ResponseHead() {}
 
-    /**
-     * Null when the head may be sent, else the sentence the val's caller (and its owner) read.
-     *
-     * @param rawHeaders name, NUL, value, NUL, ... as the engine hands them over
-     */
-    static String problem(String rawHeaders, int maxBytes) {
-        String[] parts = rawHeaders.split("\0", -1);
+    /** Null when the head may be sent, else the sentence the val's caller (and its owner) read. */
+    static String problem(List<Header> headers, int maxBytes) {
         long bytes = 0;
-        for (int i = 0; i + 1 < parts.length; i += 2) {
-            bytes += parts[i].length() + 2 + parts[i + 1].length() + 2; // "name: value\r\n"
-            for (String text : new String[] {parts[i], parts[i + 1]}) {
+        for (Header header : headers) {
+            bytes += header.name().length() + 2 + header.value().length() + 2; // "name: value\r\n"
+            for (String text : new String[] {header.name(), header.value()}) {
                 for (int c = 0; c < text.length(); c++) {
                     if (text.charAt(c) > 0xFF) {
-                        return "The val's response header '" + parts[i] + "' has the character "
+                        return "The val's response header '" + header.name() + "' has the character "
                                 + String.format("U+%04X", text.codePointAt(c)) + ", which HTTP headers cannot carry (only Latin-1,"
                                 + " U+0000-U+00FF); percent-encode the value (encodeURIComponent) or send it in the body.";
                     }

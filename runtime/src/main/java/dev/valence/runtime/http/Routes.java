@@ -26,7 +26,7 @@ import java.net.URI;
 import java.util.function.Supplier;
 
 /**
- * Wires the HTTP handlers to the stores and the engine. What it is handed travels in three small
+ * Wires the HTTP handlers to the stores and the engine. What it is handed travels in four small
  * records, one per kind of collaborator, so a new one is added by name where it belongs.
  */
 public final class Routes {

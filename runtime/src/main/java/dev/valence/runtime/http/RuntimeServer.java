@@ -34,6 +34,8 @@ public final class RuntimeServer {
     private final AuthorApi api;
     private final ValRoute vals;
     private final WorkerExecutor dbWorkers;
+    /** Where saves run: they compile TypeScript and load the val's module, guest work that is not the database pool's. */
+    private final WorkerExecutor jsWorkers;
     private final long maxBodyBytes;
     private final JsonObject info;
     private final SchemaGuard guard;
@@ -61,6 +63,7 @@ public final class RuntimeServer {
         this.registry = host.registry();
         this.supervisor = host.supervisor();
         this.dbWorkers = host.dbWorkers();
+        this.jsWorkers = host.jsWorkers();
         this.maxBodyBytes = host.config().maxBodyBytes();
         this.benchUnguardedRoute = host.config().benchUnguardedRoute();
         this.api = handlers.api();
@@ -128,9 +131,9 @@ public final class RuntimeServer {
         route(router, HttpMethod.POST, "/api/v1/tokens", api::createToken);
         route(router, HttpMethod.DELETE, "/api/v1/tokens/:id", api::deleteToken);
         route(router, HttpMethod.GET, "/api/v1/vals", api::listVals);
-        route(router, HttpMethod.POST, "/api/v1/vals", api::createVal);
+        route(router, HttpMethod.POST, "/api/v1/vals", api::createVal, jsWorkers);
         route(router, HttpMethod.GET, "/api/v1/vals/:owner/:val", api::getVal);
-        route(router, HttpMethod.PUT, "/api/v1/vals/:owner/:val", api::updateVal);
+        route(router, HttpMethod.PUT, "/api/v1/vals/:owner/:val", api::updateVal, jsWorkers);
         route(router, HttpMethod.DELETE, "/api/v1/vals/:owner/:val", api::deleteVal);
         route(router, HttpMethod.GET, "/api/v1/vals/:owner/:val/versions", api::listVersions);
         route(router, HttpMethod.GET, "/api/v1/vals/:owner/:val/versions/:version", api::getVersion);
@@ -271,11 +274,16 @@ public final class RuntimeServer {
                 .put("transitions", transitions);
     }
 
-    /** Every API route: authentication, the store and JSON rendering run on the database workers. */
+    /** An API route: authentication, the store and JSON rendering run on the database workers (saves: see {@link #jsWorkers}). */
     private void route(Router router, HttpMethod method, String path, Function<RoutingContext, Reply> handler) {
+        route(router, method, path, handler, dbWorkers);
+    }
+
+    /** A route whose handler runs on {@code workers}. */
+    private void route(Router router, HttpMethod method, String path, Function<RoutingContext, Reply> handler, WorkerExecutor workers) {
         router.route(method, path).handler(ctx -> {
             Callable<Reply> work = () -> handler.apply(ctx);
-            dbWorkers.executeBlocking(work, false).onComplete(done -> {
+            workers.executeBlocking(work, false).onComplete(done -> {
                 if (done.failed()) {
                     ctx.fail(done.cause());
                     return;

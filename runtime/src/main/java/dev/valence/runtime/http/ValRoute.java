@@ -1,22 +1,20 @@
 package dev.valence.runtime.http;
 
+import dev.valence.runtime.engine.Body;
+import dev.valence.runtime.engine.Header;
 import dev.valence.runtime.engine.Invocation;
 import dev.valence.runtime.engine.ResponseSink;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.ratelimit.RateLimits;
-import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,12 +24,9 @@ import java.util.concurrent.Callable;
 /**
  * Serves HTTP vals at {@code /v/{owner}/{val}/...} (and by host name under {@code VALS_DOMAIN}). The
  * event loop only converts the request; finding the val, checking access and running it happen in
- * one task on the JS worker pool, and the event loop writes the answer.
+ * one task on the JS worker pool, and the event loop writes the answer ({@link ValAnswers}).
  */
 final class ValRoute {
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding",
-            "content-length", "upgrade", "proxy-connection", "te", "trailer");
-
     private final ValDirectory directory;
     private final ValRunner runner;
     private final Authenticator auth;
@@ -162,7 +157,7 @@ final class ValRoute {
         String query = request.query();
         Forwarded.View seen = forwarded.of(request);
         String url = seen.scheme() + "://" + seen.host() + rest + (query == null ? "" : "?" + query);
-        var headers = new StringBuilder();
+        var headers = new ArrayList<Header>(request.headers().size() + 4);
         for (Map.Entry<String, String> header : request.headers()) {
             String name = header.getKey().toLowerCase();
             String value = header.getValue();
@@ -170,31 +165,33 @@ final class ValRoute {
             if (name.equals("authorization") && PlatformCredentials.isValenceToken(value)) continue;
             if (name.equals("cookie") && (value = PlatformCredentials.withoutValenceCookies(value)) == null) continue;
             if (Forwarded.HEADERS.contains(name)) continue;
-            headers.append(name).append('\0').append(value).append('\0');
+            headers.add(new Header(name, value));
         }
         // each forwarding header once, as Valence decided it (see Forwarded)
-        if (seen.clientAddress() != null) headers.append("x-forwarded-for\0").append(seen.clientAddress()).append('\0');
-        headers.append("x-forwarded-proto\0").append(seen.scheme()).append('\0');
-        headers.append("x-forwarded-host\0").append(seen.host()).append('\0');
+        if (seen.clientAddress() != null) headers.add(new Header("x-forwarded-for", seen.clientAddress()));
+        headers.add(new Header("x-forwarded-proto", seen.scheme()));
+        headers.add(new Header("x-forwarded-host", seen.host()));
         String fullPrefix = seen.prefix() + prefix;
-        if (!fullPrefix.isEmpty()) headers.append("x-forwarded-prefix\0").append(fullPrefix).append('\0');
+        if (!fullPrefix.isEmpty()) headers.add(new Header("x-forwarded-prefix", fullPrefix));
         Buffer body = ctx.get(RawBody.KEY);
         if (body == null) body = ctx.body().buffer();
-        var call = new ValRunner.HttpCall(request.method().name(), url, headers.toString(),
+        var call = new ValRunner.HttpCall(request.method().name(), url, headers,
                 body == null || body.length() == 0 ? null : body.getBytes());
         String authorization = request.getHeader("Authorization");
-        var sink = new StreamingSink(ctx, edge.maxResponseHeaderBytes(), candidates.getFirst().owner() + "/" + candidates.getFirst().name());
+        var sink = new ValAnswers.StreamingSink(ctx, edge.maxResponseHeaderBytes(),
+                candidates.getFirst().owner() + "/" + candidates.getFirst().name());
         ValStore.Deployed admitted = ctx.get(ADMITTED);
 
         Callable<Served> work = () -> run(admitted != null ? admitted : admitted(candidates, authorization), call, sink, authorization);
         jsWorkers.executeBlocking(work, false).onComplete(done -> {
             if (done.failed()) {
                 ctx.fail(done.cause());
-            } else if (done.result().invocation().schemaFailure() != null && done.result().invocation().body() != ResponseSink.STREAMED) {
+            } else if (done.result().invocation().schemaFailure() != null && !(done.result().invocation().body() instanceof Body.Streamed)) {
                 // a host function met a schema-class error: answered as the API answers one, whatever the val said
                 ctx.fail(done.result().invocation().schemaFailure().error());
             } else {
-                write(ctx, done.result());
+                Served served = done.result();
+                ValAnswers.write(ctx, served.val(), served.invocation(), served.errorDetails(), edge.maxResponseHeaderBytes());
             }
         });
     }
@@ -243,160 +240,4 @@ final class ValRoute {
         }
     }
 
-    private void write(RoutingContext ctx, Served served) {
-        Invocation invocation = served.invocation();
-        if (invocation.body() == ResponseSink.STREAMED) return; // written (or cut) by the StreamingSink as the val produced it
-        HttpServerResponse response = ctx.response();
-        String badHead = invocation.succeeded() ? ResponseHead.problem(invocation.rawHeaders(), edge.maxResponseHeaderBytes()) : null;
-        if (badHead != null) {
-            writeBadHead(ctx, served.val().fullName(), badHead);
-            return;
-        }
-        if (invocation.succeeded()) {
-            response.setStatusCode(invocation.status());
-            if (!invocation.statusText().isEmpty()) response.setStatusMessage(invocation.statusText());
-            String[] parts = invocation.rawHeaders().split("\0", -1);
-            for (int i = 0; i + 1 < parts.length; i += 2) {
-                if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
-            }
-            PlatformCredentials.scrub(response.headers(), ctx.pathParam("val") != null);
-            Object body = invocation.body();
-            if (body == null) response.end();
-            else if (body instanceof String text) response.end(text);
-            else response.end(Buffer.buffer((byte[]) body));
-            return;
-        }
-        writeFailure(ctx, served.val(), invocation, served.errorDetails());
-    }
-
-    /** The val's response head cannot be sent ({@link ResponseHead}): a 500 naming the val and why. */
-    private static void writeBadHead(RoutingContext ctx, String valName, String sentence) {
-        HttpServerResponse response = ctx.response().setStatusCode(500).putHeader("Cache-Control", "no-store");
-        if (Html.prefersHtml(ctx.request())) {
-            SecurityHeaders.page(response).putHeader("Content-Type", "text/html; charset=utf-8").end(Html.page("500 · " + valName,
-                    "<h1>The val " + Html.escape(valName) + " failed</h1><p><strong>" + Html.escape(sentence) + "</strong></p>"));
-            return;
-        }
-        var error = new JsonObject().put("code", "val_error").put("message", sentence).put("val", valName);
-        SecurityHeaders.json(response).putHeader("Content-Type", "application/json").end(new JsonObject().put("error", error).encode());
-    }
-
-    /**
-     * The val ran but produced no response: a short page naming the val, the run, and (with
-     * {@code details}) the error and where; else the platform's sentence for a time or resource limit.
-     */
-    private static void writeFailure(RoutingContext ctx, Val val, Invocation invocation, boolean details) {
-        var error = invocation.error();
-        if (!details) error = brief(val, invocation);
-        String code = switch (invocation.outcome()) {
-            case TIMEOUT -> "val_timeout";
-            case LIMIT -> invocation.status() == 429 ? "val_busy" : "val_limit";
-            default -> "val_error";
-        };
-        HttpServerResponse response = ctx.response().setStatusCode(invocation.status()).putHeader("Cache-Control", "no-store");
-        if (Html.prefersHtml(ctx.request())) SecurityHeaders.page(response);
-        else SecurityHeaders.json(response);
-        if (invocation.status() == 429) response.putHeader("Retry-After", "1"); // the val's concurrency limit
-        if (invocation.status() == 503) response.putHeader("Retry-After", "5"); // the heap's high-water mark: until a collection frees memory
-        if (Html.prefersHtml(ctx.request())) {
-            String where = error.line() > 0 ? " at " + error.where() : "";
-            response.putHeader("Content-Type", "text/html; charset=utf-8").end(Html.page(
-                    invocation.status() + " · " + val.fullName(),
-                    "<h1>The val " + Html.escape(val.fullName()) + " failed</h1>"
-                            + "<p><strong>" + Html.escape(error.message()) + "</strong>" + Html.escape(where) + "</p>"
-                            + (error.stack().isEmpty() ? "" : "<pre>" + Html.escape(error.stack()) + "</pre>")
-                            + "<p>Its owner can read the run's logs with <code>GET /api/v1/vals/" + Html.escape(val.fullName()) + "/runs"
-                            + (invocation.runId() > 0 ? "/" + invocation.runId() : "") + "</code>.</p>"));
-            return;
-        }
-        var json = new JsonObject().put("code", code).put("message", error.message()).put("val", val.fullName());
-        if (error.line() > 0) json.put("line", error.line()).put("column", error.column());
-        if (!error.stack().isEmpty()) json.put("stack", error.stack());
-        if (invocation.runId() > 0) json.put("runId", String.valueOf(invocation.runId()));
-        response.putHeader("Content-Type", "application/json").end(new JsonObject().put("error", json).encode());
-    }
-
-    /**
-     * What a stranger reads of a failure: for a val's own error (what it threw, which may hold anything it
-     * had) one sentence naming the run; a time or resource limit's sentence is the platform's and stays.
-     */
-    private static Invocation.ValError brief(Val val, Invocation invocation) {
-        if (invocation.outcome() != Run.Outcome.ERROR) {
-            return new Invocation.ValError(invocation.error().message(), 0, 0, "");
-        }
-        String run = invocation.runId() > 0 ? " in run " + invocation.runId() : " in its runs";
-        return new Invocation.ValError("The val " + val.fullName() + " failed. Its owner can read what happened" + run + ".", 0, 0, "");
-    }
-
-    /**
-     * Writes a streamed response as the val produces it: the head at once, then each chunk with chunked
-     * transfer encoding, on the request's event loop. A client that goes away is noticed through the
-     * connection's close handler, and the runner then cancels the val's stream.
-     */
-    private static final class StreamingSink implements ResponseSink {
-        private final HttpServerResponse response;
-        private final Context eventLoop;
-        private final RoutingContext ctx;
-        private final int maxHeadBytes;
-        private final String valName;
-        private volatile boolean gone;
-        private final boolean byPath;
-
-        StreamingSink(RoutingContext ctx, int maxHeadBytes, String valName) {
-            this.ctx = ctx;
-            this.maxHeadBytes = maxHeadBytes;
-            this.valName = valName;
-            this.response = ctx.response();
-            this.byPath = ctx.pathParam("val") != null;
-            this.eventLoop = Vertx.currentContext();
-            response.closeHandler(v -> gone = true);
-        }
-
-        @Override
-        public void head(int status, String statusText, String rawHeaders) {
-            String badHead = ResponseHead.problem(rawHeaders, maxHeadBytes);
-            if (badHead != null) {
-                gone = true; // the runner cancels the val's stream; its chunks are dropped
-                eventLoop.runOnContext(v -> writeBadHead(ctx, valName, badHead));
-                return;
-            }
-            eventLoop.runOnContext(v -> {
-                response.setStatusCode(status);
-                if (!statusText.isEmpty()) response.setStatusMessage(statusText);
-                String[] parts = rawHeaders.split("\0", -1);
-                for (int i = 0; i + 1 < parts.length; i += 2) {
-                    if (!HOP_BY_HOP.contains(parts[i])) response.headers().add(parts[i], parts[i + 1]);
-                }
-                PlatformCredentials.scrub(response.headers(), byPath);
-                response.setChunked(true);
-                response.writeHead();
-            });
-        }
-
-        @Override
-        public void chunk(byte[] bytes) {
-            eventLoop.runOnContext(v -> {
-                if (!gone && !response.ended() && !response.closed()) response.write(Buffer.buffer(bytes));
-            });
-        }
-
-        @Override
-        public void end() {
-            eventLoop.runOnContext(v -> {
-                if (!response.ended() && !response.closed()) response.end();
-            });
-        }
-
-        @Override
-        public void cut() {
-            eventLoop.runOnContext(v -> {
-                if (!response.ended() && !response.closed()) response.reset();
-            });
-        }
-
-        @Override
-        public boolean gone() {
-            return gone;
-        }
-    }
 }

@@ -31,10 +31,10 @@ class SpareContextsTest {
     }
 
     private static String call(ValContext context) {
-        Value wire = context.http.execute(context.handler(), "GET", "http://localhost/", "", null);
-        if (wire.isNull()) wire = context.value.execute();
-        context.reset.execute();
-        return wire.getArrayElement(3).asString();
+        if (!context.callHttp(new ValRunner.HttpCall("GET", "http://localhost/", List.of(), null))) context.takeSettled();
+        String body = ((Body.Text) context.httpAnswer(1024).body()).text();
+        context.reset();
+        return body;
     }
 
     @Test

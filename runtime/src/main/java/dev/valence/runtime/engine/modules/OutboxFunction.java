@@ -1,7 +1,7 @@
 package dev.valence.runtime.engine.modules;
 
 import dev.valence.runtime.email.Outbox;
-import dev.valence.runtime.engine.HostDatabaseErrors;
+import dev.valence.runtime.engine.HostScope;
 import dev.valence.runtime.store.StoreException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -43,7 +43,8 @@ final class OutboxFunction {
 
     private OutboxFunction() {}
 
-    static ProxyExecutable forVal(Outbox outbox, Outbox.Sender sender) {
+    /** @param scope the context's door to its invocation, which a schema-class database error marks */
+    static ProxyExecutable forVal(Outbox outbox, Outbox.Sender sender, HostScope scope) {
         return args -> {
             if (args.length < 1 || !args[0].isString()) return "std/email: the message must be passed as JSON text.";
             try {
@@ -55,7 +56,7 @@ final class OutboxFunction {
             } catch (DecodeException e) {
                 return "std/email: the message is not valid JSON: " + e.getMessage();
             } catch (StoreException e) {
-                HostDatabaseErrors.note("std/email", e);
+                scope.noteDatabaseError("std/email", e);
                 return "std/email: the user store is unavailable right now; try again.";
             }
         };

@@ -1,6 +1,6 @@
 package dev.valence.runtime.engine.modules;
 
-import dev.valence.runtime.engine.HostDatabaseErrors;
+import dev.valence.runtime.engine.HostScope;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.StoreException;
 import io.vertx.core.json.JsonArray;
@@ -30,11 +30,12 @@ final class OwnerFunctions {
 
     private OwnerFunctions() {}
 
-    static Map<String, Object> forOwner(long ownerId, BlobStore blobs, EnvCache env, ValModules.Limits limits) {
+    /** @param scope the context's door to its invocation, which a schema-class database error marks */
+    static Map<String, Object> forOwner(long ownerId, BlobStore blobs, EnvCache env, ValModules.Limits limits, HostScope scope) {
         return Map.of(
-                "envGet", (ProxyExecutable) args -> args[0].isString() ? envValues(env, ownerId).get(args[0].asString()) : null,
-                "envAll", (ProxyExecutable) args -> new JsonObject(new TreeMap<String, Object>(envValues(env, ownerId))).encode(),
-                "blobGet", (ProxyExecutable) args -> !args[0].isString() ? null : guarded(() -> blobs.get(ownerId, args[0].asString())
+                "envGet", (ProxyExecutable) args -> args[0].isString() ? envValues(env, ownerId, scope).get(args[0].asString()) : null,
+                "envAll", (ProxyExecutable) args -> new JsonObject(new TreeMap<String, Object>(envValues(env, ownerId, scope))).encode(),
+                "blobGet", (ProxyExecutable) args -> !args[0].isString() ? null : guarded(scope, () -> blobs.get(ownerId, args[0].asString())
                         .map(b -> (Object) ProxyArray.fromArray(b.contentType(), ByteBuffer.wrap(b.value())))
                         .orElse(null)),
                 "blobSet", (ProxyExecutable) args -> {
@@ -42,10 +43,10 @@ final class OwnerFunctions {
                     if (args[2].asString().length() > MAX_CONTENT_TYPE) {
                         return "A blob's content type may have at most " + MAX_CONTENT_TYPE + " characters.";
                     }
-                    return guarded(() -> set(ownerId, blobs, limits, args[0].asString(), args[1], args[2].asString()));
+                    return guarded(scope, () -> set(ownerId, blobs, limits, args[0].asString(), args[1], args[2].asString()));
                 },
-                "blobDelete", (ProxyExecutable) args -> !args[0].isString() ? "blob.delete needs a string key." : guarded(() -> blobs.delete(ownerId, args[0].asString())),
-                "blobList", (ProxyExecutable) args -> guarded(() -> {
+                "blobDelete", (ProxyExecutable) args -> !args[0].isString() ? "blob.delete needs a string key." : guarded(scope, () -> blobs.delete(ownerId, args[0].asString())),
+                "blobList", (ProxyExecutable) args -> guarded(scope, () -> {
                     var listed = new JsonArray();
                     String prefix = args[0].isString() ? args[0].asString() : "";
                     for (var entry : blobs.list(ownerId, prefix, MAX_LISTED)) {
@@ -97,23 +98,23 @@ final class OwnerFunctions {
      * Database trouble becomes the val's error (a sentence), not a host exception; a schema-class one also
      * marks the invocation. A key the store cannot hold is the val's own mistake, said as such.
      */
-    private static Object guarded(Work work) {
+    private static Object guarded(HostScope scope, Work work) {
         try {
             return work.run();
         } catch (BlobStore.BadKey e) {
             return e.getMessage();
         } catch (StoreException e) {
-            HostDatabaseErrors.note("std/blob", e);
+            scope.noteDatabaseError("std/blob", e);
             return "The blob store is unavailable right now; try again.";
         }
     }
 
     /** The owner's variables; a failed read reaches the val as an error after marking the invocation. */
-    private static Map<String, String> envValues(EnvCache env, long ownerId) {
+    private static Map<String, String> envValues(EnvCache env, long ownerId, HostScope scope) {
         try {
             return env.values(ownerId);
         } catch (StoreException e) {
-            HostDatabaseErrors.note("Deno.env", e);
+            scope.noteDatabaseError("Deno.env", e);
             throw e;
         }
     }

@@ -1,8 +1,8 @@
 package dev.valence.runtime.engine.modules;
 
 import dev.valence.runtime.email.Outbox;
-import dev.valence.runtime.engine.HostDatabaseErrors;
 import dev.valence.runtime.engine.JsEngine;
+import dev.valence.runtime.engine.OwnerModules;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunNotices;
@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code latestTtlMs} whether an import taken at "latest" has a newer version since (the graph is
  * then stale and the runner loads the val afresh), and builds each context's sandbox here.
  */
-public final class ValModules {
+public final class ValModules implements OwnerModules {
     /** Blob limits: the largest value and an owner's total, in bytes. */
     public record Limits(long blobMaxBytes, long blobQuotaBytes) {}
 
@@ -58,6 +58,7 @@ public final class ValModules {
     }
 
     /** The imports of {@code val}'s latest version (whose JavaScript is {@code code}), resolved now. */
+    @Override
     public ModuleGraph resolve(Val val, String code) {
         return resolver.resolve(val, code);
     }
@@ -67,6 +68,7 @@ public final class ValModules {
      * resolving failed (a missing val may exist by now). Asks the database at most once per
      * {@code latestTtlMs} per graph, and only one caller at a time.
      */
+    @Override
     public boolean stale(ModuleGraph graph) {
         if (graph.error().isEmpty() && graph.latest().isEmpty()) return false;
         long now = System.nanoTime();
@@ -77,25 +79,30 @@ public final class ValModules {
     }
 
     /** The sandbox of one context of {@code val}: its owner's functions, std/email's sending as this val. */
+    @Override
     public JsEngine.Sandbox sandbox(Val val, ModuleGraph graph) {
-        var functions = new java.util.HashMap<>(OwnerFunctions.forOwner(val.ownerId(), blobs, env, limits));
-        if (outbox != null) functions.put("emailSend", OutboxFunction.forVal(outbox, new Outbox.Sender(val.ownerId(), val.owner(), val.name())));
-        functions.put("base64Into", OutboxFunction.BASE64_INTO);
-        return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null, functions);
+        var sender = new Outbox.Sender(val.ownerId(), val.owner(), val.name());
+        return new JsEngine.Sandbox(graph.importsAnything() ? new VirtualFileSystem(graph) : null, scope -> {
+            var functions = new java.util.HashMap<>(OwnerFunctions.forOwner(val.ownerId(), blobs, env, limits, scope));
+            if (outbox != null) functions.put("emailSend", OutboxFunction.forVal(outbox, sender, scope));
+            functions.put("base64Into", OutboxFunction.BASE64_INTO);
+            return functions;
+        });
     }
 
     /**
      * {@code text} with the owner's environment values replaced by {@code [env KEY]}, longest first:
      * the values as they are now, and those replaced or deleted lately (a run may have read them).
      */
+    @Override
     public String maskSecrets(long ownerId, String text) {
         if (text == null || text.isEmpty()) return text;
         List<Map.Entry<String, String>> values;
         try {
             values = env.maskable(ownerId);
         } catch (StoreException e) {
-            HostDatabaseErrors.note("Deno.env", e);
-            // unmasked text could show a secret: keep none of it
+            // unmasked text could show a secret: keep none of it (the runner masks after the invocation
+            // ended, so there is no invocation left to mark)
             return "[withheld: the owner's environment variables, which this text is masked with, could not be read (SQLSTATE "
                     + e.sqlState() + ")]";
         }
