@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,6 +159,9 @@ public final class SchemaGuard implements AutoCloseable {
             if (!recheckRequested && System.nanoTime() < nextPollNs) return;
             recheckRequested = false;
             SchemaState state = SchemaProbe.read(connection);
+            // a change the poll found may have been announced too: the notice, already on this connection, says when it committed
+            PGNotification[] pending = connection.unwrap(PGConnection.class).getNotifications();
+            if (pending != null) for (PGNotification notification : pending) noteNotification(notification.getParameter());
             // from the commit when the notice says when it was; else (triggers not yet installed) from the statement
             double changedAtEpochSec = committedAtEpochSec >= 0 ? committedAtEpochSec : notifiedAtEpochSec;
             long detectionMs = changedAtEpochSec < 0 ? -1

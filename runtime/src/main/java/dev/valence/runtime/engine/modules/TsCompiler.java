@@ -151,6 +151,11 @@ public final class TsCompiler implements AutoCloseable {
                 + " with h and Fragment defined in the val or imported from another val.", pragmaLine, 1);
     }
 
+    /** Whether any val so far needed Babel, so its bundle was read (tests: it is loaded on first need only). */
+    boolean babelBundleRead() {
+        return babelBundle != null;
+    }
+
     private Source babelBundle() {
         Source loaded = babelBundle;
         if (loaded == null) {

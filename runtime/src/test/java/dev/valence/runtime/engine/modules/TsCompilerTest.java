@@ -1,6 +1,7 @@
 package dev.valence.runtime.engine.modules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,31 +139,19 @@ class TsCompilerTest {
     }
 
     @Test
-    void the_fallback_compiler_is_loaded_on_first_need_and_its_costs_are_measured() throws Exception {
+    void the_fallback_compiler_is_loaded_on_first_need_only() throws Exception {
         try (var fresh = new TsCompiler()) {
             long start = System.nanoTime();
             fresh.compile("cold", "export default (req: Request) => new Response('x');");
             long sucraseColdMs = (System.nanoTime() - start) / 1_000_000;
+            assertFalse(fresh.babelBundleRead(), "a val Sucrase compiles does not load Babel");
             start = System.nanoTime();
             fresh.compile("first-babel", NAMESPACE_AND_DECORATOR);
             long babelFirstMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(fresh.babelBundleRead(), "a runtime namespace with decorators needs Babel, read on that first need");
+            // what each costs is for the benchmarks to say (a shared machine makes any bound here a coin toss): printed only
             System.out.printf("TsCompiler: first compile %d ms; first namespace/decorator compile (loads Babel) %d ms%n",
                     sucraseColdMs, babelFirstMs);
         }
-        // fewer rounds for Babel: each costs ten times a Sucrase compile, and saves that need it are rare
-        int runs = 100;
-        int babelRuns = 10;
-        for (int i = 0; i < runs; i++) compiler.compile("warm", TSX);
-        for (int i = 0; i < babelRuns; i++) compiler.compile("warm", NAMESPACE_AND_DECORATOR);
-        long start = System.nanoTime();
-        for (int i = 0; i < runs; i++) compiler.compile("measured", TSX);
-        double tsxMs = (System.nanoTime() - start) / 1e6 / runs;
-        start = System.nanoTime();
-        for (int i = 0; i < babelRuns; i++) compiler.compile("measured", NAMESPACE_AND_DECORATOR);
-        double babelMs = (System.nanoTime() - start) / 1e6 / babelRuns;
-        System.out.printf("TsCompiler: warm %.2f ms per TSX val (mean of %d), %.2f ms per namespace/decorator val (mean of %d)%n",
-                tsxMs, runs, babelMs, babelRuns);
-        // relative, not absolute: both share whatever else the machine is running (Babel is about ten times Sucrase here)
-        assertTrue(babelMs < 40 * tsxMs, "Babel's mean " + babelMs + " ms against Sucrase's " + tsxMs + " ms for TSX");
     }
 }
