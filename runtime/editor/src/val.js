@@ -25,7 +25,11 @@ function hostUrl(val) {
 function code(val, body) {
   const status = statusLine("save-status");
   const privacy = h("select", { id: "privacy" }, ["public", "unlisted", "private"].map((p) => h("option", { value: p, selected: p === val.privacy }, p)));
-  const schedule = val.type === "cron" ? h("input", { id: "schedule", value: val.schedule ?? "", autocomplete: "off" }) : null;
+  const type = h("select", { id: "type" }, ["http", "script", "cron", "email"].map((t) => h("option", { value: t, selected: t === val.type }, t)));
+  // the schedule is asked for only while cron is chosen; the server clears it from a val that stops being one
+  const schedule = h("input", { id: "schedule", value: val.schedule ?? "every 1h", autocomplete: "off" });
+  const scheduleField = h("div", { class: "field", hidden: val.type !== "cron" }, h("label", { for: "schedule" }, "Schedule"), schedule);
+  type.addEventListener("change", () => (scheduleField.hidden = type.value !== "cron"));
   const version = h("span", { id: "version" }, `version ${val.version}`);
   const holder = h("div", { class: "code", id: "code" });
   let current = val;
@@ -33,11 +37,17 @@ function code(val, body) {
     sandbox: "allow-scripts allow-forms" }) : null;
   const save = async () => {
     say(status, "Saving…");
-    const body = { code: editor.state.doc.toString(), privacy: privacy.value };
-    if (schedule) body.schedule = schedule.value;
+    const body = { code: editor.state.doc.toString(), privacy: privacy.value, type: type.value };
+    if (type.value === "cron") body.schedule = schedule.value;
     try {
       // only over the version this page loaded or last saved: a newer save elsewhere is not silently undone
       current = await api("PUT", path(val), body, { "If-Match": `"${current.version}"` });
+      if (current.type !== val.type) {
+        // another type has another page: the preview for http, Run now for the others
+        await valPage(val.name, "code");
+        say(document.getElementById("save-status"), `Saved as version ${current.version}; it is now a ${current.type} val.`, "ok");
+        return;
+      }
       clearErrors(editor);
       version.textContent = `version ${current.version}`;
       say(status, `Saved as version ${current.version}.`, "ok");
@@ -54,9 +64,9 @@ function code(val, body) {
   };
   const editor = codeEditor(holder, val.code, { onSave: save, label: `Code of ${val.name}` });
   const settings = h("div", { class: "row settings" },
-    h("div", { class: "field" }, h("span", { class: "label" }, "Type"), h("span", { id: "type" }, val.type)),
+    h("div", { class: "field" }, h("label", { for: "type" }, "Type"), type),
     h("div", { class: "field" }, h("label", { for: "privacy" }, "Privacy"), privacy),
-    schedule ? h("div", { class: "field" }, h("label", { for: "schedule" }, "Schedule"), schedule) : null,
+    scheduleField,
     h("div", { class: "field" }, h("span", { class: "label" }, "Latest"), version),
     h("button", { type: "button", id: "save", onclick: save, title: "Save (Ctrl+S / ⌘S)" }, "Save"));
   body.append(settings, h("p", { class: "hint" }, "Ctrl+S (⌘S) saves; Ctrl+F searches; Ctrl+] and Ctrl+[ indent; Tab moves on to the next control, as everywhere on the page."),

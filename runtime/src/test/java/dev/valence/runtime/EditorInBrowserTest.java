@@ -160,6 +160,47 @@ class EditorInBrowserTest {
     }
 
     @Test
+    void an_author_changes_a_vals_type_in_place_and_a_refused_change_shows_the_servers_sentence() throws Exception {
+        platform.createVal(alice, new JsonObject().put("name", "shifty").put("code", "export default (n) => typeof n === 'number' ? n + 1 : new Response('shifty')"));
+        signIn(alice);
+        browser.get(platform.baseUrl + "/#/val/shifty");
+        visible("#preview");
+        assertEquals("http", new Select(visible("select#type")).getFirstSelectedOption().getText());
+        assertTrue(!browser.findElement(By.id("schedule")).isDisplayed(), "no schedule for an http val");
+
+        // cron without a schedule: refused with the server's sentence, nothing saved
+        new Select(browser.findElement(By.id("type"))).selectByValue("cron");
+        WebElement schedule = visible("#schedule");
+        schedule.clear();
+        browser.findElement(By.id("save")).click();
+        textAppears("#save-status", "A cron val needs a 'schedule' (a cron expression such as '*/5 * * * *', or an interval such as 'every 5m').");
+        EditorBrowser.screenshot(browser, "15-type-change-refused");
+        var unchanged = platform.get("/api/v1/vals/alice/shifty", alice).json();
+        assertEquals("http", unchanged.getString("type"));
+        assertEquals(1, unchanged.getInteger("version"));
+
+        // a script instead: saved with the code, and the page offers Run now instead of the preview
+        new Select(browser.findElement(By.id("type"))).selectByValue("script");
+        assertTrue(!browser.findElement(By.id("schedule")).isDisplayed(), "the schedule goes away with cron");
+        browser.findElement(By.id("save")).click();
+        textAppears("#save-status", "Saved as version 2; it is now a script val.");
+        visible("#run");
+        assertTrue(browser.findElements(By.id("preview")).isEmpty(), "a script has no preview");
+        assertEquals("script", new Select(browser.findElement(By.id("type"))).getFirstSelectedOption().getText());
+        textAppears("h1 .badge", "script");
+        var changed = platform.get("/api/v1/vals/alice/shifty", alice).json();
+        assertEquals("script", changed.getString("type"));
+        assertEquals(2, changed.getInteger("version"));
+        EditorBrowser.screenshot(browser, "16-type-changed");
+        WebElement args = visible("#run-input");
+        args.clear();
+        args.sendKeys("[2]");
+        browser.findElement(By.id("run")).click();
+        textAppears("#run-status", "Finished: success");
+        textAppears("#run-result", "\"result\": 3");
+    }
+
+    @Test
     void every_page_loads_on_a_warm_runtime_and_fits_a_phone() throws Exception {
         String job = """
                 import { blob } from "https://esm.town/v/std/blob";

@@ -201,12 +201,18 @@ final class AuthorApi {
         JsonObject body = JsonBodies.object(ctx);
         ValStore.Code code = checkedCode(val.fullName(), JsonBodies.string(body, "code", true));
         String privacyWire = JsonBodies.oneOf(body, "privacy", PRIVACY, val.privacy().wire());
-        String schedule = body.containsKey("schedule") ? schedule(val.type(), JsonBodies.string(body, "schedule", false)) : null;
+        Val.Type type = Val.Type.fromWire(JsonBodies.oneOf(body, "type", TYPES, val.type().wire()));
+        String schedule = updatedSchedule(val, type, body);
+        // without a 'type' the store keeps the row's, so a save does not undo a type change it never saw
+        Val.Type newType = body.containsKey("type") ? type : null;
         String publicErrors = JsonBodies.oneOf(body, "publicErrors", PUBLIC_ERRORS, ""); // "": keep
         var expected = IfMatch.versions(ctx.request().getHeader("If-Match"));
-        Val saved = switch (vals.saveVersionIf(val.id(), code, Val.Privacy.fromWire(privacyWire), schedule, expected)) {
+        Val saved = switch (vals.saveVersionIf(val.id(), code, Val.Privacy.fromWire(privacyWire), newType, schedule, expected)) {
             case ValStore.Conditional.Saved done -> done.val();
             case ValStore.Conditional.Missing gone -> throw ApiError.notFound("The val " + val.fullName() + " was deleted meanwhile.");
+            case ValStore.Conditional.Unscheduled unscheduled -> throw new ApiError(409, "conflict", val.fullName()
+                    + " stopped being a cron val since you read it, so it has no schedule to keep. Nothing was saved."
+                    + " Send a 'schedule' with \"type\": \"cron\".");
             case ValStore.Conditional.Stale stale -> throw new ApiError(412, "stale_version", val.fullName() + " is at version "
                     + stale.currentVersion() + ", not what If-Match: " + ctx.request().getHeader("If-Match").trim()
                     + " expected: someone saved it since you read it. Nothing was saved. Read version "
@@ -215,7 +221,10 @@ final class AuthorApi {
         };
         if (!publicErrors.isEmpty()) saved = vals.setPublicErrors(val.id(), errorDetail(publicErrors)).orElse(saved);
         directory.invalidate(saved.owner(), saved.name());
-        audit.record(ctx, caller(ctx), "val.update", saved.fullName(), saved.privacy().wire() + ", version " + saved.latestVersion());
+        // the warm contexts of an HTTP val serve no one once it is another type
+        if (val.type() == Val.Type.HTTP && saved.type() != Val.Type.HTTP) runner.forget(saved.id());
+        String typeChange = saved.type() == val.type() ? "" : "type " + val.type().wire() + " to " + saved.type().wire() + ", ";
+        audit.record(ctx, caller(ctx), "val.update", saved.fullName(), typeChange + saved.privacy().wire() + ", version " + saved.latestVersion());
         prepare(saved);
         return Reply.ok(valJson(saved)).withHeader("ETag", IfMatch.etag(saved.latestVersion()));
     }
@@ -453,6 +462,16 @@ final class AuthorApi {
             return schedule.trim();
         }
         if (schedule != null) throw ApiError.badRequest("Only cron vals take a 'schedule'.");
+        return null;
+    }
+
+    /**
+     * The schedule a save stores (null: keep the val's). A val turned into a cron val needs one, checked
+     * as at create; a cron val keeps its own when none is sent; other types take none (the store clears it).
+     */
+    private String updatedSchedule(Val val, Val.Type type, JsonObject body) {
+        if (body.containsKey("schedule")) return schedule(type, JsonBodies.string(body, "schedule", false));
+        if (type == Val.Type.CRON && val.type() != Val.Type.CRON) return schedule(type, null);
         return null;
     }
 

@@ -29,6 +29,11 @@ public final class StoreException extends RuntimeException {
         };
     }
 
+    /** 23514: a CHECK constraint refused the row. */
+    public boolean isCheckViolation() {
+        return "23514".equals(sqlState);
+    }
+
     /** 23505: a unique constraint refused the row. */
     public boolean isUniqueViolation() {
         return "23505".equals(sqlState);

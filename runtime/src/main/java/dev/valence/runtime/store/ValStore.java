@@ -78,9 +78,10 @@ public final class ValStore {
 
     /** Saves new code (source, compiled JavaScript, imports) as the next version; see the other overload. */
     public Optional<Val> saveVersion(long valId, Code code, Val.Privacy privacy, String schedule) {
-        return switch (saveVersionIf(valId, code, privacy, schedule, null)) {
+        return switch (saveVersionIf(valId, code, privacy, null, schedule, null)) {
             case Conditional.Saved saved -> Optional.of(saved.val());
             case Conditional.Stale stale -> throw new IllegalStateException("an unconditional save cannot be stale");
+            case Conditional.Unscheduled unscheduled -> throw new IllegalStateException("a save that keeps the type keeps the schedule");
             case Conditional.Missing missing -> Optional.empty();
         };
     }
@@ -91,36 +92,55 @@ public final class ValStore {
         /** Another save came first: the val is at {@code currentVersion}, which was not among those expected. */
         record Stale(int currentVersion) implements Conditional {}
         record Missing() implements Conditional {}
+        /**
+         * The save would have made a cron val without a schedule: it asked for type cron keeping the
+         * schedule, but the val stopped being a cron val (and lost its schedule) since it was read.
+         */
+        record Unscheduled() implements Conditional {}
     }
 
     /**
      * Saves new code as the next version only while the val's latest version is one of {@code expected}
      * (null: whatever it is), an HTTP If-Match. The condition is part of the UPDATE that takes the row lock,
      * so a save that committed meanwhile is seen: two writers expecting the same version never both win.
+     * A null {@code privacy}, {@code type} or {@code schedule} keeps what the val has; a val whose type
+     * ends up other than cron loses its schedule in the same statement (app.vals checks that only cron
+     * vals have one).
      */
-    public Conditional saveVersionIf(long valId, Code code, Val.Privacy privacy, String schedule, java.util.Collection<Integer> expected) {
-        Conditional result = jdbc.inTransaction(connection -> {
-            int version;
-            try (var update = connection.prepareStatement("""
-                    UPDATE app.vals SET latest_version = latest_version + 1, updated_at = now(),
-                           privacy = coalesce(?, privacy), schedule = coalesce(?, schedule)
-                    WHERE id = ? AND (?::int[] IS NULL OR latest_version = ANY (?::int[])) RETURNING latest_version""")) {
-                setNullable(update, 1, privacy == null ? null : privacy.wire());
-                setNullable(update, 2, schedule);
-                update.setLong(3, valId);
-                java.sql.Array versions = expected == null ? null : connection.createArrayOf("integer", expected.toArray());
-                for (int index : new int[] {4, 5}) {
-                    if (versions == null) update.setNull(index, Types.ARRAY);
-                    else update.setArray(index, versions);
+    public Conditional saveVersionIf(long valId, Code code, Val.Privacy privacy, Val.Type type, String schedule,
+                                     java.util.Collection<Integer> expected) {
+        Conditional result;
+        try {
+            result = jdbc.inTransaction(connection -> {
+                int version;
+                // the right-hand sides read the row as it was: "type" in the CASE is the old type
+                try (var update = connection.prepareStatement("""
+                        UPDATE app.vals SET latest_version = latest_version + 1, updated_at = now(),
+                               privacy = coalesce(?, privacy), type = coalesce(?, type),
+                               schedule = CASE WHEN coalesce(?, type) = 'cron' THEN coalesce(?, schedule) END
+                        WHERE id = ? AND (?::int[] IS NULL OR latest_version = ANY (?::int[])) RETURNING latest_version""")) {
+                    setNullable(update, 1, privacy == null ? null : privacy.wire());
+                    setNullable(update, 2, type == null ? null : type.wire());
+                    setNullable(update, 3, type == null ? null : type.wire());
+                    setNullable(update, 4, schedule);
+                    update.setLong(5, valId);
+                    java.sql.Array versions = expected == null ? null : connection.createArrayOf("integer", expected.toArray());
+                    for (int index : new int[] {6, 7}) {
+                        if (versions == null) update.setNull(index, Types.ARRAY);
+                        else update.setArray(index, versions);
+                    }
+                    try (var rows = update.executeQuery()) {
+                        if (!rows.next()) return current(connection, valId);
+                        version = rows.getInt(1);
+                    }
                 }
-                try (var rows = update.executeQuery()) {
-                    if (!rows.next()) return current(connection, valId);
-                    version = rows.getInt(1);
-                }
-            }
-            insertVersion(connection, valId, version, code);
-            return null;
-        });
+                insertVersion(connection, valId, version, code);
+                return null;
+            });
+        } catch (StoreException e) {
+            if (e.isCheckViolation()) return new Conditional.Unscheduled();
+            throw e;
+        }
         if (result != null) return result;
         return byId(valId).<Conditional>map(Conditional.Saved::new).orElseGet(Conditional.Missing::new);
     }
