@@ -1,5 +1,6 @@
 package dev.valence.runtime;
 
+import static dev.valence.foundation.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,7 +39,8 @@ class DirectDatabaseUrlTest {
                 "MIGRATE_ON_START", "true", "PORT", "0", "STATUS_PORT", "0", "SHUTDOWN_DELAY_MS", "0",
                 "VALENCE_DATA_DIR", TestDatabase.tempDir("valence-direct-data").toString());
         try (var platform = TestPlatform.startOn(database, env)) {
-            assertEquals(200, platform.get("/readyz").status(), "the migrated schema is the build's");
+            // readiness turns 200 once the last service has started, a moment after the start-up sequence
+            eventually("the migrated schema is the build's: /readyz 200", 10_000, () -> platform.get("/readyz").status() == 200);
 
             assertEquals(List.of(DIRECT), rows(owner, "SELECT DISTINCT application_name FROM public.ddl_seen"),
                     "every migration statement ran on a direct session");

@@ -1,5 +1,6 @@
 package dev.valence.runtime;
 
+import static dev.valence.foundation.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -115,7 +116,8 @@ class LifecycleTest {
         platform.createVal(platform.adminToken, "hello", "export default () => new Response('hello');");
         int port = platform.valence.port();
         assertEquals("hello", get(port, "/v/admin/hello").body(), "warm: the request during the delay below does not compile the val");
-        assertEquals(200, get(port, "/readyz").statusCode(), "a balancer's check: this instance is now watched");
+        // a balancer's check (this instance is now watched); readiness turns 200 once the last service has started
+        eventually("ready", 10_000, () -> status(port, "/readyz") == 200);
         long stopNs = System.nanoTime();
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(platform::close);
 
@@ -163,6 +165,18 @@ class LifecycleTest {
             long stopMs = (System.nanoTime() - stopNs) / 1_000_000;
             assertEquals("", readToEnd(socket.getInputStream()), "the connection is closed without an answer");
             assertTrue(stopMs >= 450 && stopMs < 6_000, "the stop took " + stopMs + " ms with SHUTDOWN_GRACE_MS=500");
+        }
+    }
+
+    /** The status of a GET, or -1 when it could not be had (for waiting on it). */
+    private int status(int port, String path) {
+        try {
+            return get(port, path).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 

@@ -38,6 +38,18 @@ class SchemaGuardTest {
         return new Got(r.statusCode(), r.body(), r.headers());
     }
 
+    /** The status of a GET, or -1 when it could not be had (for waiting on it). */
+    private int status(Valence valence, String path) {
+        try {
+            return get(valence, path).status();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private Got get(Valence valence, String path) throws Exception {
         return get(valence, path, Map.of());
     }
@@ -97,7 +109,7 @@ class SchemaGuardTest {
 
             flips.removeContractRow(900);
             eventually("compatible after the repair", 15_000, () -> valence.guard().current().compatible());
-            assertEquals(200, get(valence, "/readyz").status());
+            eventually("ready after the repair", 15_000, () -> status(valence, "/readyz") == 200);
             eventually("the admin is created once the schema is compatible", 15_000, () -> valence.bootstrapToken().isPresent());
         }
     }
@@ -110,7 +122,8 @@ class SchemaGuardTest {
         flips.applyTestContractMigration();
         try (var valence = TestPlatform.awaitUp(startOn(db, new BuildInfo(900, 900, "level-900"), Map.of("MIGRATE_ON_START", "false")))) {
             assertTrue(valence.guard().current().compatible(), valence.guard().current().message());
-            assertEquals(200, get(valence, "/readyz").status());
+            // readiness turns 200 once the last service has started, a moment after the start-up sequence
+            eventually("ready", 10_000, () -> status(valence, "/readyz") == 200);
         }
     }
 
