@@ -69,7 +69,9 @@ public record Config(
         Val.ErrorDetail valPublicErrors,
         int heldWorkMaxPerOwner,
         long heldWorkMaxBytesPerOwner,
-        int runRetentionDays) {
+        int runRetentionDays,
+        String npmRegistryUrl,
+        int npmMetadataTtlS) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -148,7 +150,12 @@ public record Config(
                 publicErrors(reader),
                 reader.integer("HELD_WORK_MAX_PER_OWNER", 100, 1, 1_000_000),
                 reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                reader.integer("RUN_RETENTION_DAYS", 30, 0, 36_500));
+                reader.integer("RUN_RETENTION_DAYS", 30, 0, 36_500),
+                stripSlash(reader.string("NPM_REGISTRY_URL", "https://registry.npmjs.org")),
+                reader.integer("NPM_METADATA_TTL_S", 300, 0, 86_400));
+        if (!config.npmRegistryUrl().matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            reader.problems.add("NPM_REGISTRY_URL must be an http:// or https:// URL, got '" + config.npmRegistryUrl() + "'");
+        }
         if (config.publicUrl().isPresent() && config.statusPageUrl().isEmpty()) {
             // the default (this machine's status port) would send the 503s' visitors to a page they cannot reach
             reader.problems.add("PUBLIC_URL is set (" + config.publicUrl().get() + ") but STATUS_PAGE_URL is not: set STATUS_PAGE_URL"
