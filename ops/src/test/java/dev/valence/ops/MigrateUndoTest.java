@@ -98,7 +98,7 @@ class MigrateUndoTest {
         assertEquals("", result.out());
         assertEquals("refused: undoing app v900 would leave the schema at app v9, below the minimum of live instances: runtime-new"
                 + " (host x, build build-900, level 900, minimum 900, seen 2 s ago). They would answer 503 (schema_too_old)."
-                + " Deploy code whose minimum is at most 7 everywhere first, or pass --force; nothing was changed.\n", result.err());
+                + " Deploy code whose minimum is at most 9 everywhere first, or pass --force; nothing was changed.\n", result.err());
         assertEquals("900", query(db, APP_VERSION));
         assertEquals("1", query(db, MARKER_COLUMN));
         assertEquals("1", query(db, "SELECT count(*) FROM control.schema_contract WHERE version = 900"));
@@ -114,7 +114,7 @@ class MigrateUndoTest {
         assertEquals(ExitCodes.OK, result.exit());
         assertEquals("WARNING: --force: undoing app v900 leaves the schema at app v9, below the minimum of live instances: runtime-new"
                 + " (host x, build build-900, level 900, minimum 900, seen 2 s ago). They will answer 503 until code whose minimum"
-                + " is at most 7 replaces them.\n", result.err());
+                + " is at most 9 replaces them.\n", result.err());
         assertEquals("9", query(db, APP_VERSION));
     }
 
