@@ -3,8 +3,15 @@ package dev.valence.runtime.packages;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -147,33 +154,93 @@ public final class Registry {
 
     private record Response(int status, byte[] body) {}
 
+    /**
+     * One GET, bounded in bytes and in time as a whole: the JDK client's own timeout ends at the response headers,
+     * so a registry that sends headers and then stalls is cut off here instead of holding the save forever.
+     */
     private Response get(URI uri, String accept, long maxBytes, String what) {
         var request = HttpRequest.newBuilder(uri).header("Accept", accept).timeout(settings.requestTimeout()).GET().build();
+        var future = client.sendAsync(request, info -> new LimitedBody(info.headers().firstValueAsLong("Content-Length").orElse(-1),
+                maxBytes, what));
         try {
-            var response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                if (declared > maxBytes) {
-                    throw tooLarge(what, declared, maxBytes);
-                }
-                byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-                if (bytes.length > maxBytes) {
-                    throw tooLarge(what, bytes.length, maxBytes);
-                }
-                return new Response(response.statusCode(), bytes);
+            var response = future.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return new Response(response.statusCode(), response.body());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new PackageException("The npm registry at " + settings.url() + " did not answer " + what + " within "
+                    + settings.requestTimeout().toSeconds() + " s; try the save again later, or check NPM_REGISTRY_URL.", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PackageException tooLarge) {
+                throw tooLarge;
             }
-        } catch (IOException e) {
-            throw new PackageException("The npm registry at " + settings.url() + " could not be reached for " + what + " (" + e
-                    + "); check NPM_REGISTRY_URL and that this host can reach it, then save again.", e);
+            throw new PackageException("The npm registry at " + settings.url() + " could not be reached for " + what + " (" + e.getCause()
+                    + "); check NPM_REGISTRY_URL and that this host can reach it, then save again.", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            future.cancel(true);
             throw new PackageException("Fetching " + what + " was interrupted; save again.", e);
         }
     }
 
+    /** Collects a body up to {@code maxBytes}, failing (and cancelling the transfer) as soon as it would go over. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long declaredBytes;
+        private final long maxBytes;
+        private final String what;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        LimitedBody(long declaredBytes, long maxBytes, String what) {
+            this.declaredBytes = declaredBytes;
+            this.maxBytes = maxBytes;
+            this.what = what;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            if (declaredBytes > maxBytes) {
+                subscription.cancel();
+                result.completeExceptionally(tooLarge(what, declaredBytes, maxBytes));
+                return;
+            }
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (bytes.size() + (long) buffer.remaining() > maxBytes) {
+                    subscription.cancel();
+                    result.completeExceptionally(tooLarge(what, bytes.size() + (long) buffer.remaining(), maxBytes));
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
+    }
+
     private static PackageException tooLarge(String what, long bytes, long maxBytes) {
-        return new PackageException(what.substring(0, 1).toUpperCase() + what.substring(1) + " is " + bytes + " bytes, over the limit of "
-                + maxBytes + " bytes; import a smaller package.");
+        return new PackageException(what.substring(0, 1).toUpperCase() + what.substring(1) + " is larger than the limit of " + maxBytes
+                + " bytes (" + bytes + " bytes or more); import a smaller package.");
     }
 
     private void checkOk(Response response, String what) {

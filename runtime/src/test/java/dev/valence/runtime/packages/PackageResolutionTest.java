@@ -204,6 +204,31 @@ class PackageResolutionTest {
     }
 
     @Test
+    void a_registry_that_stalls_mid_answer_is_cut_off_at_the_request_timeout() {
+        registryServer.stall("/ms");
+        var settings = new Registry.Settings(URI.create(registryServer.url()), Duration.ofSeconds(300), 1 << 20, 1 << 20, Duration.ofSeconds(1));
+        var resolver = resolver(new Registry(settings, clockNanos::get));
+        long start = System.nanoTime();
+
+        assertEquals("npm:ms@2.1.3: the npm registry at " + registryServer.url() + " did not answer the metadata of ms within 1 s;"
+                + " try the save again later, or check NPM_REGISTRY_URL.",
+                assertThrows(PackageException.class, () -> resolver.resolve(specifiers("npm:ms@2.1.3"))).getMessage());
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs >= 1_000 && tookMs < 5_000, tookMs + " ms");
+    }
+
+    @Test
+    void a_tarball_over_the_size_limit_is_refused_and_nothing_is_stored() throws Exception {
+        var settings = new Registry.Settings(URI.create(registryServer.url()), Duration.ofSeconds(300), 1 << 20, 1_000, Duration.ofSeconds(30));
+        var resolver = resolver(new Registry(settings, clockNanos::get));
+
+        assertEquals("npm:ms@2.1.3: the tarball of ms@2.1.3 is larger than the limit of 1000 bytes ("
+                + TestRegistry.resource("tarballs/ms-2.1.3.tgz").length + " bytes or more); import a smaller package.",
+                assertThrows(PackageException.class, () -> resolver.resolve(specifiers("npm:ms@2.1.3"))).getMessage());
+        assertEquals(0, count("SELECT count(*) FROM app.package_versions"));
+    }
+
+    @Test
     void metadata_younger_than_the_ttl_is_reused_and_stored_packages_are_never_fetched_again() {
         var resolver = resolver(registry(registryServer.url()));
         Lock first = resolver.resolve(specifiers("npm:debug@^4"));

@@ -27,12 +27,17 @@ final class TestRegistry implements AutoCloseable {
     private final HttpServer server;
     private final List<String> requests = new ArrayList<>();
     private final Set<String> tampered = ConcurrentHashMap.newKeySet();
+    private final Set<String> stalled = ConcurrentHashMap.newKeySet();
 
     TestRegistry() {
         server = vertx.createHttpServer().requestHandler(request -> {
             String path = request.path();
             synchronized (requests) {
                 requests.add(path);
+            }
+            if (stalled.contains(path)) {
+                request.response().setChunked(true).write("{"); // headers and a first byte, then nothing more
+                return;
             }
             String name = URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
             if (name.contains("/-/")) {
@@ -73,6 +78,11 @@ final class TestRegistry implements AutoCloseable {
     /** Serves this tarball (by file name) with one bit flipped from now on. */
     void tamper(String file) {
         tampered.add(file);
+    }
+
+    /** Answers this path with headers and one byte, then never finishes the body. */
+    void stall(String path) {
+        stalled.add(path);
     }
 
     List<String> requests() {
