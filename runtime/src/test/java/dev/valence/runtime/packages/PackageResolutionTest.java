@@ -24,6 +24,7 @@ import java.util.zip.GZIPInputStream;
 import javax.sql.DataSource;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +39,12 @@ class PackageResolutionTest {
     private DataSource dataSource;
     private PackageStore store;
     private final AtomicLong clockNanos = new AtomicLong(1_000_000_000L);
+
+    /** Fetches the tarballs before the first test's time limit starts (a clean build runs npm pack here, once). */
+    @BeforeAll
+    static void fetchTarballs() {
+        TestTarballs.bytes("ms-2.1.3.tgz");
+    }
 
     @BeforeEach
     void start() {
@@ -68,14 +75,14 @@ class PackageResolutionTest {
         return java.util.Arrays.stream(imports).map(s -> Specifiers.parse(s).orElseThrow()).toList();
     }
 
-    /** sha512 of the vendored tarball, computed here rather than read from the packument. */
+    /** sha512 of the tarball as fetched, computed here rather than read from the packument. */
     private static String integrityOf(String tarball) throws Exception {
-        return "sha512-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(TestRegistry.resource("tarballs/" + tarball)));
+        return "sha512-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(TestTarballs.bytes(tarball)));
     }
 
     private static Map<String, byte[]> unpack(String tarball) throws Exception {
         var files = new TreeMap<String, byte[]>();
-        try (var tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(TestRegistry.resource("tarballs/" + tarball))))) {
+        try (var tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(TestTarballs.bytes(tarball))))) {
             for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                 if (entry.isFile()) files.put(entry.getName().substring(entry.getName().indexOf('/') + 1), tar.readAllBytes());
             }
@@ -182,7 +189,7 @@ class PackageResolutionTest {
     @Test
     void a_tarball_that_does_not_match_its_integrity_is_refused_and_nothing_is_stored() throws Exception {
         registryServer.tamper("ms-2.1.3.tgz");
-        byte[] tampered = TestRegistry.resource("tarballs/ms-2.1.3.tgz");
+        byte[] tampered = TestTarballs.bytes("ms-2.1.3.tgz");
         tampered[tampered.length / 2] ^= 1;
         String got = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(tampered));
 
@@ -223,7 +230,7 @@ class PackageResolutionTest {
         var resolver = resolver(new Registry(settings, clockNanos::get));
 
         assertEquals("npm:ms@2.1.3: the tarball of ms@2.1.3 is larger than the limit of 1000 bytes ("
-                + TestRegistry.resource("tarballs/ms-2.1.3.tgz").length + " bytes or more); import a smaller package.",
+                + TestTarballs.bytes("ms-2.1.3.tgz").length + " bytes or more); import a smaller package.",
                 assertThrows(PackageException.class, () -> resolver.resolve(specifiers("npm:ms@2.1.3"))).getMessage());
         assertEquals(0, count("SELECT count(*) FROM app.package_versions"));
     }

@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real HTTP server speaking the npm registry's read API (GET /{name} for a packument,
- * GET /{name}/-/{file}.tgz for a tarball) from the real packuments and tarballs under
- * src/test/resources/npm-registry (see fetch.sh there). Packuments name registry.npmjs.org in
+ * GET /{name}/-/{file}.tgz for a tarball) from the real packuments under
+ * src/test/resources/npm-registry (see fetch.sh there) and the tarballs {@link TestTarballs} fetches
+ * with npm pack and checks against that directory's tarballs.json. Packuments name registry.npmjs.org in
  * their tarball URLs; this server rewrites them to itself, as a mirror does. It records every
  * request's path so tests can count what the resolver asked for.
  */
@@ -42,7 +43,7 @@ final class TestRegistry implements AutoCloseable {
             String name = URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
             if (name.contains("/-/")) {
                 String file = name.substring(name.lastIndexOf('/') + 1);
-                byte[] tarball = resource("tarballs/" + file);
+                byte[] tarball = TestTarballs.bytes(file);
                 if (tarball == null) {
                     request.response().setStatusCode(404).end("{\"error\":\"Not found\"}");
                     return;
