@@ -42,4 +42,4 @@ CREATE TABLE app.val_version_locks (
 );
 
 INSERT INTO control.schema_contract (version, kind, min_code_level, description)
-VALUES (9, 'expand', 0, 'npm packages: content-addressed package files, package versions and per-val-version locks');
+VALUES (8, 'expand', 0, 'npm packages: content-addressed package files, package versions and per-val-version locks');
