@@ -46,9 +46,10 @@ class MigrateCommandTest {
                 applied app v5: user email
                 applied app v6: val public errors
                 applied app v7: sealed env values
+                applied app v8: npm packages
                 """, result.out());
         assertEquals("7", query(db, "SELECT max(version::int) FROM control.flyway_schema_history WHERE success"));
-        assertEquals("7", query(db, APP_VERSION));
+        assertEquals("8", query(db, APP_VERSION));
         assertEquals("expand", query(db, "SELECT kind FROM control.schema_contract WHERE version = 1"));
     }
 
@@ -60,7 +61,7 @@ class MigrateCommandTest {
         var result = run("migrate", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing to apply: control is at v7, app at v7.\n", result.out());
+        assertEquals("Nothing to apply: control is at v7, app at v8.\n", result.out());
     }
 
     @Test
@@ -75,7 +76,7 @@ class MigrateCommandTest {
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals(REFUSAL, result.err());
         assertEquals("Stopped before app v900; no app migration was applied.\n", result.out());
-        assertEquals("7", query(db, APP_VERSION));
+        assertEquals("8", query(db, APP_VERSION));
         assertEquals(null, query(db, "SELECT kind FROM control.schema_contract WHERE version = 900"));
     }
 
@@ -97,9 +98,10 @@ class MigrateCommandTest {
                 applied app v5: user email
                 applied app v6: val public errors
                 applied app v7: sealed env values
+                applied app v8: npm packages
                 Stopped before app v900.
                 """, result.out());
-        assertEquals("7", query(db, APP_VERSION));
+        assertEquals("8", query(db, APP_VERSION));
     }
 
     @Test
@@ -154,7 +156,7 @@ class MigrateCommandTest {
                 error: migrating app: a lock was not granted within 200 ms (SQLSTATE 55P03) in 2 attempt(s); another session holds \
                 a lock on a table the migration changes (see pg_locks and pg_stat_activity); retry when it is done
                 """, result.err());
-        assertEquals("7", query(db, APP_VERSION));
+        assertEquals("8", query(db, APP_VERSION));
     }
 
     @Test

@@ -34,11 +34,11 @@ class MigrateUndoTest {
         assertEquals(ExitCodes.OK, result.exit());
         assertEquals("""
                 undone app v900 (test: a contract migration): ran U900__test_contract.sql, removed its control.schema_contract row \
-                and its history row in one transaction; app is now at v7 (floor 0).
+                and its history row in one transaction; app is now at v8 (floor 0).
                 app v900 is pending again while V900__test_contract.sql stays in the migrations: remove it from the release, or \
                 ops migrate applies it again.
                 """, result.out());
-        assertEquals("7", query(db, APP_VERSION));
+        assertEquals("8", query(db, APP_VERSION));
         assertEquals("0", query(db, MARKER_COLUMN));
         assertEquals("0", query(db, "SELECT count(*) FROM control.schema_contract WHERE version = 900"));
         assertEquals("0", query(db, "SELECT count(*) FROM app.flyway_schema_history WHERE version = '900'"));
@@ -53,14 +53,14 @@ class MigrateUndoTest {
         String db = newDatabase("undo");
         migratePackaged(db);
 
-        var result = run("migrate", "--undo", "7", "--database", db);
+        var result = run("migrate", "--undo", "8", "--database", db);
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("", result.out());
-        assertEquals("refused: app v7 (app.env_secrets holds environment values sealed with AES-GCM; env_vars keeps older code's plaintext"
-                + " until sealed) has no undo script: ship the SQL that reverses it as U7__sealed_env_values.sql beside"
-                + " V7__sealed_env_values.sql, or restore the database from a backup; nothing was changed.\n", result.err());
-        assertEquals("7", query(db, APP_VERSION));
+        assertEquals("refused: app v8 (npm packages: content-addressed package files, package versions and per-val-version locks)"
+                + " has no undo script: ship the SQL that reverses it as U8__npm_packages.sql beside"
+                + " V8__npm_packages.sql, or restore the database from a backup; nothing was changed.\n", result.err());
+        assertEquals("8", query(db, APP_VERSION));
         assertEquals("1", query(db, "SELECT count(*) FROM control.schema_contract WHERE version = 5"));
     }
 
@@ -96,9 +96,9 @@ class MigrateUndoTest {
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("", result.out());
-        assertEquals("refused: undoing app v900 would leave the schema at app v7, below the minimum of live instances: runtime-new"
+        assertEquals("refused: undoing app v900 would leave the schema at app v8, below the minimum of live instances: runtime-new"
                 + " (host x, build build-900, level 900, minimum 900, seen 2 s ago). They would answer 503 (schema_too_old)."
-                + " Deploy code whose minimum is at most 7 everywhere first, or pass --force; nothing was changed.\n", result.err());
+                + " Deploy code whose minimum is at most 8 everywhere first, or pass --force; nothing was changed.\n", result.err());
         assertEquals("900", query(db, APP_VERSION));
         assertEquals("1", query(db, MARKER_COLUMN));
         assertEquals("1", query(db, "SELECT count(*) FROM control.schema_contract WHERE version = 900"));
@@ -112,10 +112,10 @@ class MigrateUndoTest {
         var result = run("migrate", "--undo", "900", "--force", "--database", db, WITH_CONTRACT);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("WARNING: --force: undoing app v900 leaves the schema at app v7, below the minimum of live instances: runtime-new"
+        assertEquals("WARNING: --force: undoing app v900 leaves the schema at app v8, below the minimum of live instances: runtime-new"
                 + " (host x, build build-900, level 900, minimum 900, seen 2 s ago). They will answer 503 until code whose minimum"
-                + " is at most 7 replaces them.\n", result.err());
-        assertEquals("7", query(db, APP_VERSION));
+                + " is at most 8 replaces them.\n", result.err());
+        assertEquals("8", query(db, APP_VERSION));
     }
 
     @Test

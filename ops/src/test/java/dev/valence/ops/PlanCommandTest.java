@@ -37,8 +37,9 @@ class PlanCommandTest {
                   app v5      user email (expand, min code level 0)
                   app v6      val public errors (expand, min code level 0)
                   app v7      sealed env values (expand, min code level 0)
+                  app v8      npm packages (expand, min code level 0)
                   app v900    test contract (contract, min code level 900)
-                Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 15.
+                Nothing blocks: no live instance (heartbeat within 10 s) runs code below a pending contract migration's floor; migrate would apply all 16.
                 """, result.out());
     }
 
@@ -53,7 +54,7 @@ class PlanCommandTest {
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         assertEquals("""
-                Pending migrations (control is at v7, app at v7):
+                Pending migrations (control is at v7, app at v8):
                   app v900  test contract (contract, min code level 900)
                 Blocked:
                   app v900 (contract, needs code level >= 900): runtime-a (host x, build abc, level 1, seen 2 s ago)
@@ -71,7 +72,7 @@ class PlanCommandTest {
 
         assertEquals(ExitCodes.REFUSED, result.exit());
         var json = new JsonObject(result.out());
-        assertEquals(new JsonObject().put("control", "7").put("app", "7"), json.getJsonObject("current"));
+        assertEquals(new JsonObject().put("control", "7").put("app", "8"), json.getJsonObject("current"));
         assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "900").put("description", "test contract")
                 .put("script", "V900__test_contract.sql").put("kind", "contract").put("min_code_level", 900)), json.getJsonArray("pending"));
         assertEquals(new JsonArray().add(new JsonObject().put("schema", "app").put("version", "900").put("min_code_level", 900)
@@ -91,7 +92,7 @@ class PlanCommandTest {
         var result = run("plan", "--database", db);
 
         assertEquals(ExitCodes.OK, result.exit());
-        assertEquals("Nothing pending: control is at v7, app at v7.\n", result.out());
+        assertEquals("Nothing pending: control is at v7, app at v8.\n", result.out());
     }
 
     @Test

@@ -84,9 +84,9 @@ class UndoWithRuntimeTest {
 
             var schema = new JsonObject(get(port, "/api/v1/schema").body());
             assertEquals("compatible", schema.getString("verdict"));
-            assertEquals("schema is at app v7 (floor 0); this build is level " + build.codeLevel() + " (minimum " + build.codeMinimum()
+            assertEquals("schema is at app v8 (floor 0); this build is level " + build.codeLevel() + " (minimum " + build.codeMinimum()
                     + "): compatible", schema.getString("message"));
-            assertEquals(7, schema.getInteger("schemaVersion"));
+            assertEquals(8, schema.getInteger("schemaVersion"));
             assertEquals("0", query(db, "SELECT count(*) FROM control.schema_contract WHERE min_code_level > " + build.codeLevel()));
         }
     }

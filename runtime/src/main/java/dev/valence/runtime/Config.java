@@ -79,6 +79,8 @@ public final class Config {
     private final long heldWorkMaxBytesPerOwner;
     private final int runRetentionDays;
     private final Optional<String> databaseDirectUrl;
+    private final String npmRegistryUrl;
+    private final int npmMetadataTtlS;
 
     /** Reads every setting by name; the order of reading is the order problems are listed in. */
     private Config(Reader reader, Map<String, String> env) {
@@ -138,6 +140,8 @@ public final class Config {
         heldWorkMaxBytesPerOwner = reader.integer("HELD_WORK_MAX_BYTES_PER_OWNER", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE);
         runRetentionDays = reader.integer("RUN_RETENTION_DAYS", 30, 0, 36_500);
         databaseDirectUrl = reader.optional("DATABASE_DIRECT_URL");
+        npmRegistryUrl = stripSlash(reader.string("NPM_REGISTRY_URL", "https://registry.npmjs.org"));
+        npmMetadataTtlS = reader.integer("NPM_METADATA_TTL_S", 300, 0, 86_400);
     }
 
     /** Reads the configuration from environment variables (see the README's table). */
@@ -180,6 +184,9 @@ public final class Config {
                 problems.add(e.getMessage());
             }
         });
+        if (!npmRegistryUrl.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            problems.add("NPM_REGISTRY_URL must be an http:// or https:// URL, got '" + npmRegistryUrl + "'");
+        }
         databaseDirectUrl.ifPresent(url -> {
             // a pooler sits in front of an external server only; the embedded one is reached directly anyway
             if (databaseUrl.isEmpty()) {
@@ -259,6 +266,8 @@ public final class Config {
     public long heldWorkMaxBytesPerOwner() { return heldWorkMaxBytesPerOwner; }
     public int runRetentionDays() { return runRetentionDays; }
     public Optional<String> databaseDirectUrl() { return databaseDirectUrl; }
+    public String npmRegistryUrl() { return npmRegistryUrl; }
+    public int npmMetadataTtlS() { return npmMetadataTtlS; }
 
     /** SMTP_PORT, MAIL_DOMAIN, EMAIL_MAX_BYTES, SMTP_URL, EMAIL_FROM, EMAIL_ALLOW_ANY_RECIPIENT, EMAIL_SENDS_PER_MINUTE. */
     private static EmailSettings email(Reader reader) {

@@ -98,4 +98,19 @@ class ConfigTest {
         assertEquals(List.of("PORT", "BIND_HOST", "VAL_TIMEOUT_MS", "VALENCE_DATA_DIR"), Config.names().subList(0, 4));
         assertEquals(Config.names().size(), Set.copyOf(Config.names()).size(), "no name twice: " + Config.names());
     }
+
+    @Test
+    void the_npm_registry_defaults_to_the_public_one_and_must_be_an_http_url() {
+        Config config = Config.fromEnv(Map.of());
+        assertEquals("https://registry.npmjs.org", config.npmRegistryUrl());
+        assertEquals(300, config.npmMetadataTtlS());
+        assertEquals("https://npm.example.com/registry",
+                Config.fromEnv(Map.of("NPM_REGISTRY_URL", "https://npm.example.com/registry/")).npmRegistryUrl());
+        var e = assertThrows(Config.InvalidConfigException.class,
+                () -> Config.fromEnv(Map.of("NPM_REGISTRY_URL", "registry.example.com", "NPM_METADATA_TTL_S", "-1")));
+        assertEquals("""
+                Invalid configuration:
+                  - NPM_METADATA_TTL_S must be between 0 and 86400, got -1
+                  - NPM_REGISTRY_URL must be an http:// or https:// URL, got 'registry.example.com'""", e.getMessage());
+    }
 }
