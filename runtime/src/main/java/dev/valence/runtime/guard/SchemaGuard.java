@@ -157,20 +157,34 @@ public final class SchemaGuard implements AutoCloseable {
         @Override
         public void beforeWait(Connection connection) throws SQLException {
             if (!recheckRequested && System.nanoTime() < nextPollNs) return;
-            recheckRequested = false;
-            SchemaState state = SchemaProbe.read(connection);
-            // a change the poll found may have been announced too: the notice, already on this connection, says when it committed
-            PGNotification[] pending = connection.unwrap(PGConnection.class).getNotifications();
-            if (pending != null) for (PGNotification notification : pending) noteNotification(notification.getParameter());
-            // from the commit when the notice says when it was; else (triggers not yet installed) from the statement
-            double changedAtEpochSec = committedAtEpochSec >= 0 ? committedAtEpochSec : notifiedAtEpochSec;
-            long detectionMs = changedAtEpochSec < 0 ? -1
-                    : Math.max(0, System.currentTimeMillis() - Math.round(changedAtEpochSec * 1000));
-            notifiedAtEpochSec = -1;
-            committedAtEpochSec = -1;
-            publish(Verdict.of(build, state, Instant.now()), detectionMs);
+            boolean noticedMeanwhile;
+            int probes = 0;
+            do {
+                recheckRequested = false;
+                SchemaState state = SchemaProbe.read(connection);
+                // notices that reached the connection during the probe: one may date the change the probe found (a poll
+                // that beat the notice), or announce a later change (a second transaction): then look again at once
+                noticedMeanwhile = notePending(connection);
+                // from the commit when the notice says when it was; else (triggers not yet installed) from the statement
+                double changedAtEpochSec = committedAtEpochSec >= 0 ? committedAtEpochSec : notifiedAtEpochSec;
+                long detectionMs = changedAtEpochSec < 0 ? -1
+                        : Math.max(0, System.currentTimeMillis() - Math.round(changedAtEpochSec * 1000));
+                notifiedAtEpochSec = -1;
+                committedAtEpochSec = -1;
+                publish(Verdict.of(build, state, Instant.now()), detectionMs);
+                // a stream of notices must not keep this thread from the wait: after a few, the next turn looks again
+                if (noticedMeanwhile && ++probes == 3) recheckRequested = true;
+            } while (noticedMeanwhile && probes < 3);
             completeWaiting();
             nextPollNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pollMs);
+        }
+
+        /** Notes the notices already on the connection, without waiting; whether there were any. */
+        private boolean notePending(Connection connection) throws SQLException {
+            PGNotification[] pending = connection.unwrap(PGConnection.class).getNotifications();
+            if (pending == null || pending.length == 0) return false;
+            for (PGNotification notification : pending) noteNotification(notification.getParameter());
+            return true;
         }
 
         @Override
