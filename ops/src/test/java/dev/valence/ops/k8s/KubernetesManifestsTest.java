@@ -275,6 +275,25 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * `kubectl apply` sets every field a manifest names: a Deployment that names {@code replicas} while an
+     * autoscaler scales it is shrunk back to that number by every apply (Kubernetes' HPA documentation, "Migrating
+     * Deployments and StatefulSets to horizontal autoscaling"), so the autoscaler alone says how many there are.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void a_deployment_an_autoscaler_scales_leaves_its_replica_count_to_it(String overlay) {
+        var objects = rendered.get(overlay);
+        var autoscaled = of(objects, HorizontalPodAutoscaler.class).stream()
+                .map(a -> a.getSpec().getScaleTargetRef().getName()).toList();
+        assertFalse(autoscaled.isEmpty(), "the runtime has an autoscaler");
+        for (var deployment : of(objects, Deployment.class)) {
+            if (!autoscaled.contains(deployment.getMetadata().getName())) continue;
+            assertEquals(null, deployment.getSpec().getReplicas(), "Deployment/" + deployment.getMetadata().getName()
+                    + " names replicas, which every kubectl apply would reset under its autoscaler");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("overlays")
     void probes_ask_the_servers_real_paths_on_the_ports_they_listen_on(String overlay) throws Exception {
