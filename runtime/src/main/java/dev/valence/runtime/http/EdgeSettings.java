@@ -7,7 +7,8 @@ package dev.valence.runtime.http;
  * @param idleTimeoutSeconds a connection with no byte read or written for this long is closed
  * @param headerTimeoutMs a new connection must have sent its first request's whole head within this
  * @param bodyTimeoutMs a request body must have arrived whole within this, else 408
- * @param maxConcurrentUploads request bodies being received at once, all routes together (503 past it)
+ * @param maxConcurrentUploads full-size request bodies (MAX_BODY_BYTES each) being received at once, all routes together:
+ *                             the upload budget in bytes, each body reserving its announced length (503 past it)
  * @param maxResponseHeaderBytes the largest head a val's response may have (names, values, ": " and CRLF)
  * @param trustedProxies the addresses whose X-Forwarded-* headers are believed
  */

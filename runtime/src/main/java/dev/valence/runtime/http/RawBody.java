@@ -8,7 +8,7 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
 
 /**
  * Buffers a request body as raw bytes, up to the body limit (413 past it), within the body timeout
- * (408) and while an upload slot is free (503 otherwise). Vert.x Web's BodyHandler decodes forms by
+ * (408) and while the upload budget has room for it (503 otherwise). Vert.x Web's BodyHandler decodes forms by
  * their Content-Type and drops multipart bytes, but a val reads its request body itself
  * (request.formData(), request.body) and a JSON route reads JSON whatever the Content-Type says
  * ({@code curl -d} sends a form type), so every route takes the bytes as they came. The body is in
@@ -76,7 +76,8 @@ final class RawBody implements Handler<RoutingContext> {
             read(ctx, () -> {});
             return;
         }
-        if (!uploads.tryAcquire()) {
+        long reserved = uploads.tryReserve(length != null ? Long.parseLong(length.trim()) : limitBytes);
+        if (reserved < 0) {
             ctx.response().putHeader("Retry-After", "1");
             Uploads.refuseUnread(ctx, uploads.full());
             return;
@@ -85,7 +86,7 @@ final class RawBody implements Handler<RoutingContext> {
         Runnable release = () -> {
             if (!released[0]) {
                 released[0] = true;
-                uploads.release();
+                uploads.release(reserved);
             }
         };
         ctx.response().closeHandler(v -> release.run()); // a client gone mid-body frees its slot at once

@@ -73,9 +73,10 @@ public final class RuntimeServer {
         this.fallback = handlers.fallback();
         this.limits = handlers.limits();
         this.auth = handlers.auth();
-        this.uploads = new Uploads(edge.maxConcurrentUploads(), edge.bodyTimeoutMs());
+        this.uploads = new Uploads(edge.maxConcurrentUploads(), maxBodyBytes, edge.bodyTimeoutMs());
         this.trustedProxies = edge.trustedProxies();
         registry.gauge("valence.http.uploads.in_flight", uploads, Uploads::inFlight);
+        registry.gauge("valence.http.uploads.reserved_bytes", uploads, Uploads::reservedBytes);
     }
 
     /** The blob and search API, the web editor and its session (set once, before {@link #router}). */
