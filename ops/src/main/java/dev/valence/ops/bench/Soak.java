@@ -191,13 +191,18 @@ final class Soak {
             var rss = report.add("soak", system, "RSS every " + SAMPLE_SECONDS + " s", "MiB", samples.stream().map(s -> s.rssMib()[r]).toList());
             var heap = report.add("soak", system, "heap after GC (lowest per window)", "MiB",
                     samples.stream().map(s -> s.heapAfterGcMib()[r]).toList());
-            double rssSlope = Trend.slopePerMinute(samples.stream().map(s -> new Point(s.minutes(), s.rssMib()[r])).toList());
-            double heapSlope = Trend.slopePerMinute(samples.stream().map(s -> new Point(s.minutes(), s.heapAfterGcMib()[r])).toList());
-            report.target(system + ": RSS slope", rssSlope, "MiB/min", "flat (≤ " + FLAT_MIB_PER_MINUTE + " MiB/min)",
-                    rssSlope <= FLAT_MIB_PER_MINUTE, "least-squares line through " + rss.values().size() + " samples of VmRSS");
-            report.target(system + ": heap-after-GC slope", heapSlope, "MiB/min", "flat (≤ " + FLAT_MIB_PER_MINUTE + " MiB/min)",
-                    heapSlope <= FLAT_MIB_PER_MINUTE, "least-squares line through " + heap.values().stream().filter(Double::isFinite).count()
-                            + " windows' lowest heap after a collection (the JVM's GC log)");
+            var rssPoints = samples.stream().map(s -> new Point(s.minutes(), s.rssMib()[r])).toList();
+            var heapPoints = samples.stream().map(s -> new Point(s.minutes(), s.heapAfterGcMib()[r])).toList();
+            double rssSlope = Trend.slopePerMinute(Trend.afterFirstThird(rssPoints));
+            double heapSlope = Trend.slopePerMinute(Trend.afterFirstThird(heapPoints));
+            report.target(system + ": RSS slope after the first third", rssSlope, "MiB/min", "flat (≤ " + FLAT_MIB_PER_MINUTE + " MiB/min)",
+                    rssSlope <= FLAT_MIB_PER_MINUTE, "least-squares line through the last " + Trend.afterFirstThird(rssPoints).size() + " of "
+                            + rss.values().size() + " samples of VmRSS (whole run: " + String.format("%.2f", Trend.slopePerMinute(rssPoints))
+                            + " MiB/min, the JVM's start-up growth included)");
+            report.target(system + ": heap-after-GC slope after the first third", heapSlope, "MiB/min", "flat (≤ " + FLAT_MIB_PER_MINUTE + " MiB/min)",
+                    heapSlope <= FLAT_MIB_PER_MINUTE, "least-squares line through the windows with a collection among the last "
+                            + Trend.afterFirstThird(heapPoints).size() + " (the JVM's GC log; whole run: "
+                            + String.format("%.2f", Trend.slopePerMinute(heapPoints)) + " MiB/min)");
         }
     }
 

@@ -32,6 +32,15 @@ final class Trend {
     }
 
     /**
+     * The points after the first third of them (a third is {@code size / 3}): a fresh JVM's first minutes
+     * under load (JIT compilation, heap and code-cache sizing, pools filling) grow its memory once, and a
+     * leak is growth that goes on after that.
+     */
+    static List<Point> afterFirstThird(List<Point> points) {
+        return points.subList(points.size() / 3, points.size());
+    }
+
+    /**
      * The median of the last third of the values over the median of the first third (a third is
      * {@code size / 3} values, at least one); NaN with fewer than three values. Non-finite values
      * (windows without requests) are left out first.

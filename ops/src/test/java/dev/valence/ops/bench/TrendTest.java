@@ -46,4 +46,14 @@ class TrendTest {
         assertEquals(40_000_000.0, Trend.perMillion(1_000_000, 9_000_000, 200_000), 0.0);
         assertTrue(Double.isNaN(Trend.perMillion(0, 10, 0)));
     }
+
+    @Test
+    void memory_is_judged_after_the_first_third_of_the_samples_where_a_fresh_jvm_grows_once() {
+        var points = List.of(new Point(0, 500), new Point(1, 900), new Point(2, 1000), new Point(3, 1000),
+                new Point(4, 1001), new Point(5, 1002), new Point(6, 1003));
+        assertEquals(List.of(new Point(2, 1000), new Point(3, 1000), new Point(4, 1001), new Point(5, 1002), new Point(6, 1003)),
+                Trend.afterFirstThird(points));
+        assertEquals(0.8, Trend.slopePerMinute(Trend.afterFirstThird(points)), 1e-12);
+        assertEquals(List.of(new Point(0, 1)), Trend.afterFirstThird(List.of(new Point(0, 1))));
+    }
 }
