@@ -238,7 +238,7 @@ public final class Valence implements AutoCloseable {
     }
 
     private void serveStatusPage() {
-        if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), statusPort);
+        if (config.embedStatusPage()) statusPage.serve(vertx, config.bindHost(), statusPort, config.edge().timeouts());
     }
 
     /** Before Vert.x closes; also after the services when its own service never started (its keeper runs from construction). */

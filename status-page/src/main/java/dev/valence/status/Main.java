@@ -2,6 +2,7 @@ package dev.valence.status;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.valence.foundation.edge.HttpTimeouts;
 import dev.valence.foundation.outbound.AllowList;
 import dev.valence.foundation.outbound.OutboundGuard;
 import io.vertx.core.Vertx;
@@ -53,6 +54,17 @@ public final class Main {
             return;
         }
 
+        HttpTimeouts timeouts;
+        try {
+            timeouts = new HttpTimeouts(positive(env, "HTTP_IDLE_TIMEOUT_SECONDS", HttpTimeouts.DEFAULTS.idleSeconds()),
+                    positive(env, "HTTP_HEADER_TIMEOUT_MS", (int) HttpTimeouts.DEFAULTS.headerMs()),
+                    positive(env, "HTTP_BODY_TIMEOUT_MS", (int) HttpTimeouts.DEFAULTS.bodyMs()));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+
         var hikari = new HikariConfig();
         hikari.setJdbcUrl(jdbc);
         if (user != null) hikari.setUsername(user);
@@ -69,7 +81,7 @@ public final class Main {
                 new StatusPage.Settings(pageUrl.endsWith("/") ? pageUrl : pageUrl + "/", dataDir.resolve("status-snapshot.json"), 5000,
                         webhookAllowHosts));
         Vertx vertx = Vertx.vertx();
-        page.serve(vertx, host, port);
+        page.serve(vertx, host, port, timeouts);
         Thread.ofPlatform().daemon().name("valence-status-bring-up").start(() -> {
             while (true) {
                 try {
@@ -92,5 +104,17 @@ public final class Main {
             vertx.close().await();
             dataSource.close();
         }, "valence-status-stop"));
+    }
+
+    private static int positive(java.util.Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) return fallback;
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed > 0) return parsed;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number above 0, not \"" + value + "\".");
     }
 }

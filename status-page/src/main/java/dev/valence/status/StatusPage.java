@@ -1,5 +1,6 @@
 package dev.valence.status;
 
+import dev.valence.foundation.edge.HttpTimeouts;
 import dev.valence.foundation.secrets.SecretHandout;
 import dev.valence.status.audit.AuditLog;
 import dev.valence.status.http.StatusServer;
@@ -68,11 +69,16 @@ public final class StatusPage implements AutoCloseable {
 
     private final String pageUrl;
 
-    /** Serves the page on its own port; returns the port bound. */
+    /** Serves the page on its own port with the default client timeouts; returns the port bound. */
     public int serve(Vertx vertx, String host, int port) {
+        return serve(vertx, host, port, HttpTimeouts.DEFAULTS);
+    }
+
+    /** Serves the page on its own port; returns the port bound. */
+    public int serve(Vertx vertx, String host, int port, HttpTimeouts timeouts) {
         server = new StatusServer(vertx, keeper, store, tokens, pageUrl).withOps(new DeployState(dataSource), sessions).withAudit(audit)
                 .withWebhookGuard(outbound);
-        server.listen(host, port).await();
+        server.listen(host, port, timeouts).await();
         log.info("Status page is serving on http://{}:{}", host, server.actualPort());
         return server.actualPort();
     }

@@ -1,5 +1,7 @@
 package dev.valence.runtime.http;
 
+import dev.valence.foundation.edge.HttpTimeouts;
+
 /**
  * How the HTTP port protects itself from slow, large or lying clients and from a val's oversized
  * response head. Read once into {@link dev.valence.runtime.Config}; see the README's configuration table.
@@ -18,5 +20,10 @@ public record EdgeSettings(int idleTimeoutSeconds, long headerTimeoutMs, long bo
     /** What the settings are when nothing is configured (tests of single classes use it). */
     public static EdgeSettings defaults() {
         return new EdgeSettings(120, 10_000, 60_000, 16, 32 * 1024, TrustedProxies.NONE);
+    }
+
+    /** The timeouts every port shares (the status page's too). */
+    public HttpTimeouts timeouts() {
+        return new HttpTimeouts(idleTimeoutSeconds, headerTimeoutMs, bodyTimeoutMs);
     }
 }

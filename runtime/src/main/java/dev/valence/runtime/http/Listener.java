@@ -8,6 +8,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import dev.valence.foundation.edge.SlowClients;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -15,8 +16,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import dev.valence.status.SnapshotKeeper;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -49,8 +48,8 @@ public final class Listener {
     /** When /readyz was last asked for ({@link System#nanoTime}), or 0 when never. */
     private volatile long readinessAskedNs;
     private HttpServer server;
-    /** New connections whose first request head has not arrived yet, with the timer that closes them. */
-    private final Map<HttpConnection, Long> headerDeadlines = new ConcurrentHashMap<>();
+    /** Idle and header deadlines of this port's connections. */
+    private SlowClients slowClients;
 
     /** {@code identity} names the instance and build in /healthz while starting (the engine is not known yet). */
     public Listener(Vertx vertx, SchemaGuard guard, String statusPageUrl, MeterRegistry registry, Supplier<SnapshotKeeper> statusFeed,
@@ -124,19 +123,12 @@ public final class Listener {
         return phase;
     }
 
-    /**
-     * Opens the port; the future fails with advice when it is taken. A connection silent in both directions
-     * for the idle timeout is closed, and one that has not sent its first request's whole head within the
-     * header timeout too: a client dribbling its headers holds no connection for long.
-     */
+    /** Opens the port, with {@link SlowClients}' deadlines; the future fails with advice when it is taken. */
     public Future<HttpServer> listen(String host, int port, EdgeSettings edge) {
-        var options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(false)
-                .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024)
-                .setIdleTimeout(edge.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS)
-                // HTTP/1.1 only: with cleartext HTTP/2 on, a connection is not handed over (nor its header
-                // deadline started) until its first bytes tell the protocol, which a dribbling client never does
-                .setHttp2ClearTextEnabled(false);
-        return vertx.createHttpServer(options).connectionHandler(connection -> headerDeadline(connection, edge.headerTimeoutMs()))
+        slowClients = new SlowClients(vertx, edge.timeouts());
+        var options = slowClients.apply(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(false)
+                .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024));
+        return vertx.createHttpServer(options).connectionHandler(slowClients::connected)
                 .requestHandler(this::handle).listen()
                 .recover(e -> Future.failedFuture(new IllegalStateException(
                         "Could not listen on " + host + ":" + port + " (" + e.getMessage() + "). Is another Valence or"
@@ -144,20 +136,8 @@ public final class Listener {
                 .onSuccess(s -> this.server = s);
     }
 
-    private void headerDeadline(HttpConnection connection, long timeoutMs) {
-        long timer = vertx.setTimer(timeoutMs, id -> {
-            if (headerDeadlines.remove(connection) != null) connection.close();
-        });
-        headerDeadlines.put(connection, timer);
-        connection.closeHandler(v -> {
-            Long pending = headerDeadlines.remove(connection);
-            if (pending != null) vertx.cancelTimer(pending);
-        });
-    }
-
     private void handle(HttpServerRequest request) {
-        Long deadline = headerDeadlines.remove(request.connection());
-        if (deadline != null) vertx.cancelTimer(deadline);
+        slowClients.headed(request);
         Handler<HttpServerRequest> current = app;
         if (current == null) starting.handle(request);
         else current.handle(request);

@@ -14,9 +14,12 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  */
 final class JsonBodyHandler implements Handler<RoutingContext> {
     private final long limitBytes;
+    private final long bodyTimeoutMs;
 
-    JsonBodyHandler(long limitBytes) {
+    /** Bodies up to {@code limitBytes} (413 past it), arrived whole within {@code bodyTimeoutMs} (408 otherwise). */
+    JsonBodyHandler(long limitBytes, long bodyTimeoutMs) {
         this.limitBytes = limitBytes;
+        this.bodyTimeoutMs = bodyTimeoutMs;
     }
 
     @Override
@@ -34,10 +37,18 @@ final class JsonBodyHandler implements Handler<RoutingContext> {
         }
         Buffer body = Buffer.buffer();
         boolean[] over = {false};
+        long timer = ctx.vertx().setTimer(bodyTimeoutMs, id -> {
+            if (over[0]) return;
+            over[0] = true;
+            ctx.response().putHeader("Connection", "close");
+            ctx.fail(408);
+        });
+        ctx.response().closeHandler(v -> ctx.vertx().cancelTimer(timer));
         request.handler(chunk -> {
             if (over[0]) return;
             if (body.length() + chunk.length() > limitBytes) {
                 over[0] = true;
+                ctx.vertx().cancelTimer(timer);
                 ctx.response().putHeader("Connection", "close");
                 ctx.fail(413);
                 return;
@@ -47,11 +58,13 @@ final class JsonBodyHandler implements Handler<RoutingContext> {
         request.exceptionHandler(e -> {
             if (over[0]) return;
             over[0] = true;
+            ctx.vertx().cancelTimer(timer);
             ctx.fail(e);
         });
         request.endHandler(v -> {
             if (over[0]) return;
             over[0] = true;
+            ctx.vertx().cancelTimer(timer);
             done(ctx, body);
         });
         request.resume();

@@ -13,6 +13,8 @@ import dev.valence.status.store.TeamTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import dev.valence.foundation.edge.HttpTimeouts;
+import dev.valence.foundation.edge.SlowClients;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -54,6 +56,8 @@ public final class StatusServer {
     private volatile boolean deployInProgress;
     private long deployTimer = -1;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
+    /** How long clients may take; set by {@link #listen} before the routes are built. */
+    private HttpTimeouts timeouts = HttpTimeouts.DEFAULTS;
     private HttpServer server;
     private long pingTimer = -1;
 
@@ -91,7 +95,7 @@ public final class StatusServer {
         feed(router, "/history.rss", "application/rss+xml; charset=utf-8", Feeds::rss);
 
         // writes, with a team token
-        router.route("/api/v2/*").handler(new JsonBodyHandler(256 * 1024)); // JSON whatever the Content-Type says
+        router.route("/api/v2/*").handler(new JsonBodyHandler(256 * 1024, timeouts.bodyMs())); // JSON whatever the Content-Type says
         write(router, "POST", "/api/v2/incidents", this::createIncident);
         write(router, "POST", "/api/v2/incidents/:id/updates", this::postUpdate);
         write(router, "POST", "/api/v2/incidents/:id/resolve", ctx -> closeWith(ctx, IncidentStatus.RESOLVED, "This incident has been resolved."));
@@ -109,6 +113,8 @@ public final class StatusServer {
         router.route().failureHandler(ctx -> {
             if (ctx.response().ended()) return;
             if (ctx.statusCode() == 413) error(ctx, 413, "payload_too_large", "The request body is larger than 256 KiB.");
+            else if (ctx.statusCode() == 408) error(ctx, 408, "request_timeout", "The request body did not arrive within "
+                    + timeouts.bodyMs() + " ms (HTTP_BODY_TIMEOUT_MS); send it faster.");
             else {
                 log.error("Unhandled error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
                 error(ctx, 500, "internal", "Something went wrong on our side; the error is in the log.");
@@ -459,8 +465,17 @@ public final class StatusServer {
         return this;
     }
 
-    public Future<HttpServer> listen(String host, int port) {
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router()).listen()
+    /** Serves on {@code host:port} with {@link SlowClients}' deadlines, as the runtime's port does. */
+    public Future<HttpServer> listen(String host, int port, HttpTimeouts timeouts) {
+        this.timeouts = timeouts;
+        var slowClients = new SlowClients(vertx, timeouts);
+        Router routes = router();
+        return vertx.createHttpServer(slowClients.apply(new HttpServerOptions().setHost(host).setPort(port)))
+                .connectionHandler(slowClients::connected)
+                .requestHandler(request -> {
+                    slowClients.headed(request);
+                    routes.handle(request);
+                }).listen()
                 .recover(e -> Future.failedFuture(new IllegalStateException("The status page could not listen on " + host + ":" + port
                         + " (" + e.getMessage() + "). Set STATUS_PORT to a free port.", e)))
                 .onSuccess(s -> server = s);

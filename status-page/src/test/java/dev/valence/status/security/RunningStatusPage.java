@@ -1,5 +1,6 @@
 package dev.valence.status.security;
 
+import dev.valence.foundation.edge.HttpTimeouts;
 import dev.valence.status.StatusPage;
 import dev.valence.status.store.TeamTokens;
 import dev.valence.foundation.outbound.AllowList;
@@ -22,6 +23,7 @@ final class RunningStatusPage implements AutoCloseable {
     private final StatusPage page;
     private final HttpClient http = HttpClient.newHttpClient();
     final DataSource db;
+    final int port;
     final String api;
     final String teamToken;
 
@@ -33,6 +35,10 @@ final class RunningStatusPage implements AutoCloseable {
     }
 
     RunningStatusPage(AllowList webhookAllowHosts) throws Exception {
+        this(webhookAllowHosts, HttpTimeouts.DEFAULTS);
+    }
+
+    RunningStatusPage(AllowList webhookAllowHosts, HttpTimeouts timeouts) throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         db = postgres.getPostgresDatabase();
         Flyway.configure().dataSource(db).schemas("control").defaultSchema("control").createSchemas(true)
@@ -40,7 +46,8 @@ final class RunningStatusPage implements AutoCloseable {
         var snapshot = Files.createTempDirectory("valence-security-test").resolve("status-snapshot.json");
         page = new StatusPage(db, db::getConnection, new StatusPage.Settings("https://status.example.com/", snapshot, 5_000, webhookAllowHosts));
         vertx = Vertx.vertx();
-        api = "http://127.0.0.1:" + page.serve(vertx, "127.0.0.1", 0);
+        port = page.serve(vertx, "127.0.0.1", 0, timeouts);
+        api = "http://127.0.0.1:" + port;
         teamToken = new TeamTokens(db).create("security test");
     }
 
