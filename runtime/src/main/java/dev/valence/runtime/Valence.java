@@ -114,6 +114,7 @@ public final class Valence implements AutoCloseable {
     private final ValStore vals;
     private final RunStore runs;
     private final EnvStore env;
+    private final EnvSealing envSealing;
     private final Services services;
     /** Restarts the background loops an error ended; /healthz fails while one is down. */
     private final Supervisor supervisor = new Supervisor();
@@ -172,7 +173,8 @@ public final class Valence implements AutoCloseable {
         runs = new RunStore(dataSource);
         // env values are sealed with a key kept outside the database; plaintext an older release left is sealed once it is alone
         env = new EnvStore(dataSource, new EnvCipher(SecretKeys.from(config.secretKey(), config.secretKeyFile())));
-        resources.push(new EnvSealing(env, 1_000, 10_000));
+        envSealing = new EnvSealing(env, 1_000, 10_000);
+        resources.push(envSealing);
         services = new Services(services());
     }
 
@@ -324,6 +326,7 @@ public final class Valence implements AutoCloseable {
         supervisor.watch("webhook deliverer", statusPage.webhooks()::loopAlive, statusPage.webhooks()::restartLoop);
         supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
         supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
+        supervisor.watch("env sealing", envSealing::loopAlive, envSealing::restartLoop);
         server = Routes.server(
                 new Routes.Host(vertx, config, listener, info, guard, registry, supervisor, jsWorkers, dbWorkers),
                 new Routes.Stores(users, tokens, vals, runs, env, statusPage.audit()),

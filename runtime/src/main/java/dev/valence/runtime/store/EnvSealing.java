@@ -3,6 +3,7 @@ package dev.valence.runtime.store;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +29,25 @@ public final class EnvSealing implements AutoCloseable {
     /** Whether the stored values' key ids were compared with this instance's keys (once, after the database answered). */
     private volatile boolean keysChecked;
 
+    private final long intervalMs;
+    /** The sweep's schedule: an Error thrown by a sweep ends it (a scheduled task never runs again after one). */
+    private volatile ScheduledFuture<?> sweeping;
+
     public EnvSealing(EnvStore store, long firstDelayMs, long intervalMs) {
         this.store = store;
-        timer.scheduleWithFixedDelay(this::sweep, firstDelayMs, intervalMs, TimeUnit.MILLISECONDS);
+        this.intervalMs = intervalMs;
+        sweeping = timer.scheduleWithFixedDelay(this::sweep, firstDelayMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether sweeps are still scheduled (for the supervisor). */
+    public boolean loopAlive() {
+        return !sweeping.isDone() || timer.isShutdown();
+    }
+
+    /** Schedules the sweeps again after something ended them (the supervisor calls it). */
+    public synchronized void restartLoop() {
+        if (!sweeping.isDone() || timer.isShutdown()) return;
+        sweeping = timer.scheduleWithFixedDelay(this::sweep, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     void sweep() {
