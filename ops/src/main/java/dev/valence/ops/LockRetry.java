@@ -38,7 +38,7 @@ final class LockRetry {
             try {
                 attempt.run();
                 return;
-            } catch (InterruptedException | OpsException e) {
+            } catch (InterruptedException | OpsException | UndoMigration.Overtaken e) {
                 throw e;
             } catch (Exception e) {
                 if (!MigrateCommand.lockNotGranted(e)) {

@@ -75,7 +75,13 @@ final class UndoMigration {
                     + " minimum is at most " + target.schemaAfter() + " replaces them.");
             err.flush();
         }
-        retry.run("undoing app v" + version, () -> apply(target));
+        try {
+            retry.run("undoing app v" + version, () -> apply(target));
+        } catch (Overtaken e) {
+            err.println("refused: " + e.getMessage() + "; nothing was changed.");
+            err.flush();
+            return ExitCodes.REFUSED;
+        }
         out.println("undone " + target.label() + ": ran " + target.undoScript() + ", removed its control.schema_contract row and its"
                 + " history row in one transaction; app is now at v" + target.schemaAfter() + " (floor " + target.floorAfter() + ").");
         if (locations.read(APP, target.script()) != null) {
@@ -120,6 +126,11 @@ final class UndoMigration {
             try (var script = connection.createStatement();
                  var contract = connection.prepareStatement("DELETE FROM control.schema_contract WHERE version = ?");
                  var history = connection.prepareStatement("DELETE FROM app.flyway_schema_history WHERE version = ?")) {
+                // a migration applied since the target was read (ops migrate or Flyway elsewhere, which write the history in
+                // their own transaction) would be left on top of an undone one: wait for any such writer, then look again
+                script.execute("LOCK TABLE app.flyway_schema_history IN SHARE ROW EXCLUSIVE MODE");
+                String latest = latestApplied(connection);
+                if (!String.valueOf(target.version()).equals(latest)) throw new Overtaken(target, latest);
                 try {
                     script.execute(target.undoSql());
                 } catch (SQLException e) {
@@ -134,6 +145,22 @@ final class UndoMigration {
                 connection.rollback();
                 throw e;
             }
+        }
+    }
+
+    private static String latestApplied(Connection connection) throws SQLException {
+        try (var latest = connection.createStatement();
+             var rows = latest.executeQuery("SELECT version FROM app.flyway_schema_history WHERE success AND version IS NOT NULL"
+                     + " ORDER BY installed_rank DESC LIMIT 1")) {
+            return rows.next() ? rows.getString(1) : null;
+        }
+    }
+
+    /** Another migration was applied between reading the target and taking the history's lock. */
+    static final class Overtaken extends RuntimeException {
+        Overtaken(Target target, String latest) {
+            super("app v" + latest + " was applied while the undo of app v" + target.version() + " was getting ready (another"
+                    + " ops migrate or Flyway ran meanwhile); undo app v" + latest + " first, newest first");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.valence.ops;
 
+import static dev.valence.foundation.testing.Eventually.eventually;
 import static dev.valence.ops.OpsTestSupport.WITH_CONTRACT;
 import static dev.valence.ops.OpsTestSupport.heartbeat;
 import static dev.valence.ops.OpsTestSupport.migratePackaged;
@@ -46,6 +47,40 @@ class MigrateUndoTest {
         var again = run("migrate", "--database", db, WITH_CONTRACT);
         assertEquals("applied app v900: test contract\n", again.out());
         assertEquals("1", query(db, MARKER_COLUMN));
+    }
+
+    /**
+     * A migration that commits between the undo's reading and its change (another {@code ops migrate}, or Flyway run
+     * by hand) must not be left standing on an undone one: the undo waits for the history's writer, looks again and
+     * refuses with nothing changed.
+     */
+    @Test
+    void undo_waits_for_a_migration_being_applied_meanwhile_and_then_refuses_with_nothing_changed() throws Exception {
+        String db = contracted("undo_race");
+        try (var migrating = OpsTestSupport.dataSource(db).getConnection()) {
+            migrating.setAutoCommit(false);
+            try (var insert = migrating.createStatement()) { // what Flyway's transaction writes for app v901 before it commits
+                insert.execute("ALTER TABLE app.vals ADD COLUMN concurrent_marker int");
+                insert.execute("""
+                        INSERT INTO app.flyway_schema_history (installed_rank, version, description, type, script, checksum,
+                                                               installed_by, execution_time, success)
+                        SELECT max(installed_rank) + 1, '901', 'concurrent', 'SQL', 'V901__concurrent.sql', 0, 'test', 1, true
+                        FROM app.flyway_schema_history""");
+            }
+            var undo = java.util.concurrent.CompletableFuture.supplyAsync(() -> run("migrate", "--undo", "900", "--database", db, WITH_CONTRACT));
+            eventually("the undo waits for the history's lock", 20_000, () -> "1".equals(query(db,
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'app.flyway_schema_history'::regclass")));
+            migrating.commit();
+            var result = undo.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(ExitCodes.REFUSED, result.exit(), result.err());
+            assertEquals("", result.out());
+            assertEquals("refused: app v901 was applied while the undo of app v900 was getting ready (another ops migrate or Flyway"
+                    + " ran meanwhile); undo app v901 first, newest first; nothing was changed.\n", result.err());
+        }
+        assertEquals("901", query(db, APP_VERSION));
+        assertEquals("1", query(db, MARKER_COLUMN));
+        assertEquals("1", query(db, "SELECT count(*) FROM control.schema_contract WHERE version = 900"));
+        assertEquals("1", query(db, "SELECT count(*) FROM app.flyway_schema_history WHERE version = '900'"));
     }
 
     @Test
