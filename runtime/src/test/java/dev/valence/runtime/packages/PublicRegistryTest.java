@@ -1,5 +1,6 @@
 package dev.valence.runtime.packages;
 
+import dev.valence.foundation.outbound.AllowList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -36,7 +37,7 @@ class PublicRegistryTest {
         var dataSource = TestDatabase.dataSource(TestDatabase.newDatabase("public_registry"));
         Migrations.migrate(dataSource);
         var store = new PackageStore(dataSource);
-        var resolver = new Resolver(new Registry(Registry.Settings.defaults(URI.create(PUBLIC), Duration.ofSeconds(300))), store,
+        var resolver = new Resolver(new Registry(Registry.Settings.defaults(URI.create(PUBLIC), Duration.ofSeconds(300), AllowList.NONE)), store,
                 Resolver.Limits.defaults());
 
         Lock lock = resolver.resolve(List.of(Specifiers.parse("npm:ms@2.1.3").orElseThrow()));
