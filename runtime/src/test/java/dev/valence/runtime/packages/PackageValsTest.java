@@ -305,6 +305,32 @@ class PackageValsTest {
                 answer("ulids"));
     }
 
+    @Test
+    void an_esm_sh_url_and_an_npm_specifier_of_the_same_version_are_one_module_instance() {
+        platform.createVal(token, "esm-sh", """
+                import ms from "https://esm.sh/ms@2.1.3";
+                import again from "npm:ms@2.1.3";
+                export default () => Response.json({ day: ms("1d"), same: ms === again });
+                """);
+
+        assertEquals(new JsonObject().put("day", 86_400_000).put("same", true), answer("esm-sh"));
+    }
+
+    @Test
+    void a_val_importing_another_val_gets_the_packages_each_version_locked() {
+        String bo = platform.createUser("bo");
+        platform.createVal(bo, "duration", """
+                import ms from "npm:ms@2.1.3";
+                export const minutes = (n: number) => ms(n * 60_000, { long: true });""");
+        platform.createVal(token, "uses-duration", """
+                import { minutes } from "val:bo/duration";
+                import { nanoid } from "npm:nanoid@5.1.12";
+                export default () => Response.json({ text: minutes(3), id: nanoid(5).length });
+                """);
+
+        assertEquals(new JsonObject().put("text", "3 minutes").put("id", 5), answer("uses-duration"));
+    }
+
     private static JsonObject answer(String val) {
         var reply = platform.get("/v/ann/" + val);
         assertEquals(200, reply.status(), reply.body());
