@@ -171,3 +171,24 @@ globalThis.valenceCompile = function valenceCompile(source, name) {
   }
   return JSON.stringify(result);
 };
+
+/**
+ * Lists where a package file's module specifiers sit, so the host can point each at the locked file it
+ * means (package files are served as they are, with only their specifiers rewritten).
+ *
+ * @param {string} source a JavaScript file of an npm package
+ * @returns {string} JSON: {ok: true, esm, imports: [{start, end, specifier, dynamic}]} where start..end is the
+ *   specifier's text (for a dynamic import: the argument, quotes included) and esm tells whether the file uses
+ *   import/export syntax; or {ok: false, message} when the lexer cannot read it
+ */
+globalThis.valenceLex = function valenceLex(source) {
+  try {
+    const [found, , , hasModuleSyntax] = parse(source);
+    const imports = found
+      .filter((i) => i.type !== "import-meta" && typeof i.specifier === "string" && !i.glob && !i.typeOnly)
+      .map((i) => ({ start: i.start, end: i.end, specifier: i.specifier, dynamic: i.type === "dynamic" }));
+    return JSON.stringify({ ok: true, esm: hasModuleSyntax === true, imports });
+  } catch (e) {
+    return JSON.stringify({ ok: false, message: String(e && e.message ? e.message : e) });
+  }
+};

@@ -81,6 +81,7 @@ public final class Config {
     private final Optional<String> databaseDirectUrl;
     private final String npmRegistryUrl;
     private final int npmMetadataTtlS;
+    private final AllowList npmRegistryAllow;
 
     /** Reads every setting by name; the order of reading is the order problems are listed in. */
     private Config(Reader reader, Map<String, String> env) {
@@ -142,6 +143,7 @@ public final class Config {
         databaseDirectUrl = reader.optional("DATABASE_DIRECT_URL");
         npmRegistryUrl = stripSlash(reader.string("NPM_REGISTRY_URL", "https://registry.npmjs.org"));
         npmMetadataTtlS = reader.integer("NPM_METADATA_TTL_S", 300, 0, 86_400);
+        npmRegistryAllow = reader.allowList("NPM_REGISTRY_ALLOW");
     }
 
     /** Reads the configuration from environment variables (see the README's table). */
@@ -268,6 +270,7 @@ public final class Config {
     public Optional<String> databaseDirectUrl() { return databaseDirectUrl; }
     public String npmRegistryUrl() { return npmRegistryUrl; }
     public int npmMetadataTtlS() { return npmMetadataTtlS; }
+    public AllowList npmRegistryAllow() { return npmRegistryAllow; }
 
     /** SMTP_PORT, MAIL_DOMAIN, EMAIL_MAX_BYTES, SMTP_URL, EMAIL_FROM, EMAIL_ALLOW_ANY_RECIPIENT, EMAIL_SENDS_PER_MINUTE. */
     private static EmailSettings email(Reader reader) {

@@ -14,6 +14,7 @@ import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.engine.modules.ValModules;
 import dev.valence.runtime.email.Outbox;
 import dev.valence.runtime.email.SmtpListener;
+import dev.valence.runtime.packages.PackageLocks;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.announce.StatusAnnouncer;
 import dev.valence.runtime.guard.BuildInfo;
@@ -291,8 +292,10 @@ public final class Valence implements AutoCloseable {
     private void buildRoutes() {
         var currentEngine = engine;
         recorder = new RunRecorder(runs, config.recordRuns(), guard::recheck);
+        var packages = PackageLocks.create(dataSource, config.npmRegistryUrl(), config.npmMetadataTtlS(), config.npmRegistryAllow());
         var modules = new ValModules(vals, new BlobStore(dataSource), env, currentEngine.compiler(),
-                new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000, new Outbox(config.email(), users));
+                new ValModules.Limits(config.blobMaxBytes(), config.blobQuotaBytes()), 1000, new Outbox(config.email(), users),
+                packages.store());
         runner = new ValRunner(currentEngine, recorder, new ValRunner.Settings(config.valTimeoutMs(), config.valMemoryLimitBytes(),
                 config.logLimitBytes(), config.contextsPerVersion(), config.maxWarmVersions()), config.valMaxConcurrency(), modules);
 
@@ -329,7 +332,7 @@ public final class Valence implements AutoCloseable {
         supervisor.watch("env sealing", envSealing::loopAlive, envSealing::restartLoop);
         server = Routes.server(
                 new Routes.Host(vertx, config, listener, info, guard, registry, supervisor, jsWorkers, dbWorkers),
-                new Routes.Stores(users, tokens, vals, runs, env, statusPage.audit()),
+                new Routes.Stores(users, tokens, vals, runs, env, statusPage.audit(), packages),
                 new Routes.Running(currentEngine, new ValDirectory(vals, 1000), runner, recorder, triggers),
                 new Routes.Authoring(new BlobStore(dataSource), new ValSearch(dataSource), statusPage.sessions()));
         server.failLivenessWhen(() -> postgresSupervisor == null ? Optional.empty() : postgresSupervisor.livenessProblem());

@@ -165,12 +165,13 @@ class ModulesTest {
 
     @Test
     void unsupported_specifiers_are_refused_with_what_can_be_imported() {
-        platform.createVal(alice, "npm-user", """
-                import lodash from "npm:lodash";
+        platform.createVal(alice, "cdn-user", """
+                import lodash from "https://cdn.example.com/lodash.js";
                 export default () => new Response(typeof lodash);""");
-        assertEquals("alice/npm-user@1 imports \"npm:lodash\", which cannot be imported: a val can import other vals"
-                + " (val:owner/name or https://esm.town/v/owner/name, optionally pinned with ?v=N) and std/blob and std/email, nothing else.",
-                error("/v/alice/npm-user").getString("message"));
+        assertEquals("alice/cdn-user@1 imports \"https://cdn.example.com/lodash.js\", which cannot be imported: a val can import other"
+                + " vals (val:owner/name or https://esm.town/v/owner/name, optionally pinned with ?v=N), std/blob and std/email, npm"
+                + " packages (npm:name@range or https://esm.sh/name@range) and node: built-ins, nothing else.",
+                error("/v/alice/cdn-user").getString("message"));
     }
 
     @Test

@@ -262,14 +262,17 @@ class TypeScriptTest {
         var reply = platform.post("/api/v1/vals", token, new JsonObject().put("name", "react-page").put("code", """
                 import { renderToString } from "npm:react-dom/server";
 
-                /** @jsxImportSource https://esm.sh/react */
+                /** @jsxImportSource https://cdn.example.com/react */
                 export default () => new Response(renderToString(<h1>hi</h1>));""").encode());
         assertEquals(400, reply.status(), reply.body());
         var error = reply.json().getJsonObject("error");
         assertEquals("unsupported_import", error.getString("code"));
-        assertEquals("The @jsxImportSource pragma on line 3 makes this val import \"https://esm.sh/react/jsx-runtime\" for its JSX,"
-                + " but package imports are not supported yet. Use the classic runtime instead: put /** @jsx h */"
-                + " (and /** @jsxFrag Fragment */) at the top, with h and Fragment defined in the val or imported from another val.",
+        assertEquals("The @jsxImportSource pragma on line 3 makes this val import \"https://cdn.example.com/react/jsx-runtime\" for its"
+                + " JSX, which cannot be imported: a val can import other vals (val:owner/name or https://esm.town/v/owner/name,"
+                + " optionally pinned with ?v=N), std/blob and std/email, npm packages (npm:name@range or https://esm.sh/name@range)"
+                + " and node: built-ins, nothing else. Name a package (for example npm:preact or npm:hono/jsx), or use the classic"
+                + " runtime: put /** @jsx h */ (and /** @jsxFrag Fragment */) at the top, with h and Fragment defined in the val or"
+                + " imported.",
                 error.getString("message"));
         assertEquals(3, error.getInteger("line"));
         assertEquals(404, platform.get("/api/v1/vals/admin/react-page", token).status());

@@ -6,6 +6,8 @@ import dev.valence.runtime.engine.RunRecorder;
 import dev.valence.runtime.engine.ValDirectory;
 import dev.valence.runtime.engine.ValRunner;
 import dev.valence.runtime.engine.modules.TsCompiler;
+import dev.valence.runtime.packages.PackageException;
+import dev.valence.runtime.packages.PackageLocks;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.RunStore;
@@ -49,10 +51,12 @@ final class AuthorApi {
     private final Supplier<String> publicUrl;
     private final Duration minimumCronInterval;
     private final AuditApi audit;
+    private final PackageLocks packages;
 
     AuthorApi(Authenticator auth, UserStore users, TokenStore tokens, ValStore vals, RunStore runs, EnvStore env,
               JsEngine engine, ValDirectory directory, ValRunner runner, RunRecorder recorder, Supplier<String> publicUrl,
-              Duration minimumCronInterval, AuditApi audit) {
+              Duration minimumCronInterval, AuditApi audit, PackageLocks packages) {
+        this.packages = packages;
         this.audit = audit;
         this.minimumCronInterval = minimumCronInterval;
         this.auth = auth;
@@ -174,8 +178,11 @@ final class AuthorApi {
         String schedule = schedule(type, JsonBodies.string(body, "schedule", false));
         ValStore.Code code = checkedCode(user.name() + "/" + name, JsonBodies.string(body, "code", true));
         String publicErrors = JsonBodies.oneOf(body, "publicErrors", PUBLIC_ERRORS, ""); // "": keep
+        var lock = lockPackages(null, code);
         Val val = vals.create(user.id(), name, type, privacy, schedule, code)
                 .orElseThrow(() -> new ApiError(409, "conflict", "You already have a val named '" + name + "'."));
+        Val created = val;
+        lock.ifPresent(l -> packages.save(created.id(), created.latestVersion(), l));
         if (!publicErrors.isEmpty()) val = vals.setPublicErrors(val.id(), errorDetail(publicErrors)).orElse(val);
         directory.invalidate(val.owner(), val.name());
         audit.record(ctx, user, "val.create", val.fullName(), val.type().wire() + ", " + val.privacy().wire() + ", version " + val.latestVersion());
@@ -207,6 +214,7 @@ final class AuthorApi {
         Val.Type newType = body.containsKey("type") ? type : null;
         String publicErrors = JsonBodies.oneOf(body, "publicErrors", PUBLIC_ERRORS, ""); // "": keep
         var expected = IfMatch.versions(ctx.request().getHeader("If-Match"));
+        var lock = lockPackages(val.id(), code);
         Val saved = switch (vals.saveVersionIf(val.id(), code, Val.Privacy.fromWire(privacyWire), newType, schedule, expected)) {
             case ValStore.Conditional.Saved done -> done.val();
             case ValStore.Conditional.Missing gone -> throw ApiError.notFound("The val " + val.fullName() + " was deleted meanwhile.");
@@ -219,6 +227,8 @@ final class AuthorApi {
                     + stale.currentVersion() + ", merge your change and save with If-Match: \"" + stale.currentVersion()
                     + "\", or save without If-Match to overwrite it.", new JsonObject().put("currentVersion", stale.currentVersion()));
         };
+        Val savedVersion = saved;
+        lock.ifPresent(l -> packages.save(savedVersion.id(), savedVersion.latestVersion(), l));
         if (!publicErrors.isEmpty()) saved = vals.setPublicErrors(val.id(), errorDetail(publicErrors)).orElse(saved);
         directory.invalidate(saved.owner(), saved.name());
         // the warm contexts of an HTTP val serve no one once it is another type
@@ -442,6 +452,18 @@ final class AuthorApi {
             throw syntaxError(problem.line(), problem.column(), problem.message());
         });
         return new ValStore.Code(code, compiled.code(), compiled.imports());
+    }
+
+    /**
+     * The package lock of the code's imports, resolved (or reused) before the version is written, so a save whose
+     * packages cannot be resolved writes nothing and answers 400 naming the package, its range and why.
+     */
+    private java.util.Optional<PackageLocks.Prepared> lockPackages(Long valId, ValStore.Code code) {
+        try {
+            return packages.prepare(valId, code.imports());
+        } catch (PackageException e) {
+            throw new ApiError(400, "package_unavailable", e.getMessage() + " Nothing was saved.");
+        }
     }
 
     private static ApiError syntaxError(int line, int column, String message) {

@@ -10,6 +10,7 @@ import dev.valence.runtime.health.Supervisor;
 import dev.valence.runtime.ratelimit.RateLimits;
 import dev.valence.status.audit.AuditLog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.valence.runtime.packages.PackageLocks;
 import dev.valence.runtime.store.BlobStore;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.ValSearch;
@@ -38,7 +39,8 @@ public final class Routes {
                        WorkerExecutor dbWorkers) {}
 
     /** Where the API's answers are kept. */
-    public record Stores(UserStore users, TokenStore tokens, ValStore vals, RunStore runs, EnvStore env, AuditLog audit) {}
+    public record Stores(UserStore users, TokenStore tokens, ValStore vals, RunStore runs, EnvStore env, AuditLog audit,
+                         PackageLocks packages) {}
 
     /** What runs vals: the engine, the directory of versions, the runner, its recorder and the triggers. */
     public record Running(JsEngine engine, ValDirectory directory, ValRunner runner, RunRecorder recorder, Triggers triggers) {}
@@ -55,7 +57,7 @@ public final class Routes {
         Supplier<String> publicUrl = () -> config.publicUrlFor(listener.actualPort());
         var api = new AuthorApi(auth, stores.users(), stores.tokens(), stores.vals(), stores.runs(), stores.env(), running.engine(),
                 running.directory(), running.runner(), running.recorder(), publicUrl, running.triggers().minimumCronInterval(),
-                new AuditApi(stores.audit()));
+                new AuditApi(stores.audit()), stores.packages());
         var logTail = new LogTail(host.vertx(), config.logStreamHeartbeatMs());
         var recorder = running.recorder();
         var triggers = running.triggers();

@@ -17,6 +17,11 @@ final class NodeBuiltins {
 
     private NodeBuiltins() {}
 
+    /** Why a built-in is refused, or null when it is not. */
+    static String refusal(String module) {
+        return REFUSED.get(module);
+    }
+
     static Specifier.NodeBuiltin parse(String source) {
         String path = source.substring("node:".length());
         String module = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;

@@ -1,5 +1,6 @@
 package dev.valence.runtime.packages;
 
+import dev.valence.foundation.outbound.AllowList;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,14 +27,48 @@ public final class PackageLocks {
     }
 
     /** With the registry at {@code registryUrl} (NPM_REGISTRY_URL) and metadata reused for {@code metadataTtlS} (NPM_METADATA_TTL_S). */
-    public static PackageLocks create(DataSource dataSource, String registryUrl, int metadataTtlS) {
-        var registry = new Registry(Registry.Settings.defaults(URI.create(registryUrl), Duration.ofSeconds(metadataTtlS)));
+    public static PackageLocks create(DataSource dataSource, String registryUrl, int metadataTtlS, AllowList allow) {
+        var registry = new Registry(Registry.Settings.defaults(URI.create(registryUrl), Duration.ofSeconds(metadataTtlS), allow));
         var store = new PackageStore(dataSource);
         return new PackageLocks(store, new Resolver(registry, store, Resolver.Limits.defaults()));
     }
 
     public PackageStore store() {
         return store;
+    }
+
+    /** A lock resolved (or reused) for a save, and the hash of the package imports it was resolved for. */
+    public record Prepared(byte[] importsSha256, Lock lock) {}
+
+    /**
+     * What a save calls before it writes the version: the lock of {@code imports}, reused from the val's newest
+     * locked version when its package imports were the same (no registry request), else resolved now. Empty when
+     * no import names a package or built-in (and then no query is made). {@code valId} is null for a new val.
+     *
+     * @throws PackageException naming the package, the range and why, which the save answers with 400
+     */
+    public Optional<Prepared> prepare(Long valId, Collection<String> imports) {
+        List<Specifier> specifiers = imports.stream().map(Specifiers::parse).flatMap(Optional::stream).toList();
+        if (specifiers.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Specifier specifier : specifiers) {
+            if (specifier instanceof Specifier.NodeBuiltin builtin && !PackageModules.offers(builtin.source().substring("node:".length()))) {
+                throw new PackageException(builtin.source() + " is not offered to vals yet; they offer " + PackageModules.offered()
+                        + ". Import a package that does the same with web APIs instead.");
+            }
+        }
+        byte[] importsSha256 = importsSha256(specifiers);
+        Lock lock = (valId == null ? Optional.<PackageStore.StoredLock>empty() : store.previousLock(valId, Integer.MAX_VALUE))
+                .filter(previous -> Arrays.equals(previous.importsSha256(), importsSha256))
+                .map(PackageStore.StoredLock::lock)
+                .orElseGet(() -> resolver.resolve(specifiers));
+        return Optional.of(new Prepared(importsSha256, lock));
+    }
+
+    /** Stores a prepared lock beside version {@code version} of val {@code valId}, whose row must exist. */
+    public void save(long valId, int version, Prepared prepared) {
+        store.saveLock(valId, version, prepared.importsSha256(), prepared.lock());
     }
 
     /**

@@ -124,6 +124,37 @@ public final class PackageStore {
         }
     }
 
+    /** Each file of a stored package version by its path inside the package, to the sha256 of its content. */
+    public SortedMap<String, byte[]> fileHashes(String name, String version) {
+        try (var connection = dataSource.getConnection();
+             var statement = connection.prepareStatement("SELECT path, sha256 FROM app.package_version_files WHERE name = ? AND version = ?")) {
+            statement.setString(1, name);
+            statement.setString(2, version);
+            var hashes = new java.util.TreeMap<String, byte[]>();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    hashes.put(rows.getString(1), rows.getBytes(2));
+                }
+            }
+            return hashes;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the files of package " + name + "@" + version, e);
+        }
+    }
+
+    /** A stored file's content by the sha256 of that content. */
+    public Optional<byte[]> content(byte[] sha256) {
+        try (var connection = dataSource.getConnection();
+             var statement = connection.prepareStatement("SELECT content FROM app.package_files WHERE sha256 = ?")) {
+            statement.setBytes(1, sha256);
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the package file " + hex(sha256), e);
+        }
+    }
+
     /** The lock of one val version, if it has package imports. */
     public Optional<StoredLock> lock(long valId, int version) {
         return readLock("SELECT version, imports_sha256, lock_json FROM app.val_version_locks WHERE val_id = ? AND version = ?", valId, version);

@@ -1,5 +1,7 @@
 package dev.valence.runtime.packages;
 
+import dev.valence.foundation.outbound.AllowList;
+import dev.valence.foundation.outbound.OutboundGuard;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -42,18 +44,25 @@ public final class Registry {
      * @param maxTarballBytes   a tarball larger than this is refused: 32 MB holds the largest packages vals import
      *                          (typescript's tarball is under 10 MB) while keeping one save's memory bounded
      * @param requestTimeout    one registry request's limit, so an unresponsive registry fails a save instead of hanging it
+     * @param allow             what the outbound guard lets the registry fetch reach although reserved (NPM_REGISTRY_ALLOW):
+     *                          the fetch is the host's, so a registry on a private address must be opened on purpose
      */
-    public record Settings(URI url, Duration metadataTtl, long maxPackumentBytes, long maxTarballBytes, Duration requestTimeout) {
-        public static Settings defaults(URI url, Duration metadataTtl) {
-            return new Settings(url, metadataTtl, 16L * 1024 * 1024, 32L * 1024 * 1024, Duration.ofSeconds(30));
+    public record Settings(URI url, Duration metadataTtl, long maxPackumentBytes, long maxTarballBytes, Duration requestTimeout,
+                           AllowList allow) {
+        public static Settings defaults(URI url, Duration metadataTtl, AllowList allow) {
+            return new Settings(url, metadataTtl, 16L * 1024 * 1024, 32L * 1024 * 1024, Duration.ofSeconds(30), allow);
         }
     }
+
+    /** The setting that opens the guard for the registry, named in its refusals. */
+    public static final String ALLOW_VARIABLE = "NPM_REGISTRY_ALLOW";
 
     private record Cached(JsonObject packument, long fetchedAtNanos) {}
 
     private final Settings settings;
     private final HttpClient client;
     private final LongSupplier nanoTime;
+    private final OutboundGuard guard;
     private final Map<String, Cached> packuments = new ConcurrentHashMap<>();
 
     public Registry(Settings settings) {
@@ -63,10 +72,11 @@ public final class Registry {
     Registry(Settings settings, LongSupplier nanoTime) {
         this.settings = settings;
         this.nanoTime = nanoTime;
+        this.guard = new OutboundGuard(settings.allow(), ALLOW_VARIABLE);
         // HTTP/1.1: for http:// URLs the JDK client otherwise tries a cleartext HTTP/2 upgrade, after which reading the
         // body hung against an ordinary server; every npm registry speaks 1.1, with connections kept alive between requests
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build(); // a redirect would reach a host the guard never checked
     }
 
     public Settings settings() {
@@ -159,6 +169,7 @@ public final class Registry {
      * so a registry that sends headers and then stalls is cut off here instead of holding the save forever.
      */
     private Response get(URI uri, String accept, long maxBytes, String what) {
+        checkGuard(uri, what);
         var request = HttpRequest.newBuilder(uri).header("Accept", accept).timeout(settings.requestTimeout()).GET().build();
         var future = client.sendAsync(request, info -> new LimitedBody(info.headers().firstValueAsLong("Content-Length").orElse(-1),
                 maxBytes, what));
@@ -179,6 +190,25 @@ public final class Registry {
             Thread.currentThread().interrupt();
             future.cancel(true);
             throw new PackageException("Fetching " + what + " was interrupted; save again.", e);
+        }
+    }
+
+    /**
+     * The registry fetch goes through the same outbound guard as vals' fetch and webhooks: a registry URL naming
+     * a loopback, private or metadata address is refused unless NPM_REGISTRY_ALLOW opens it. Redirects are not
+     * followed, so every request goes to a host checked here.
+     */
+    private void checkGuard(URI uri, String what) {
+        java.util.Optional<String> refusal;
+        try {
+            refusal = guard.refusal(uri);
+        } catch (java.net.UnknownHostException e) {
+            throw new PackageException("The npm registry at " + settings.url() + " could not be reached for " + what + ": its host "
+                    + uri.getHost() + " does not resolve; check NPM_REGISTRY_URL, then save again.", e);
+        }
+        if (refusal.isPresent()) {
+            throw new PackageException("The npm registry at " + settings.url() + " was not asked for " + what + ", because the outbound"
+                    + " guard " + refusal.get() + " (a registry on the internal network must be opened on purpose).");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.valence.runtime.packages;
 
+import dev.valence.foundation.outbound.AllowList;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,7 +61,7 @@ class PackageResolutionTest {
     }
 
     private Registry registry(String url) {
-        return new Registry(Registry.Settings.defaults(URI.create(url), Duration.ofSeconds(300)), clockNanos::get);
+        return new Registry(Registry.Settings.defaults(URI.create(url), Duration.ofSeconds(300), AllowList.parse("127.0.0.1")), clockNanos::get);
     }
 
     private Resolver resolver(Registry registry) {
@@ -201,6 +202,18 @@ class PackageResolutionTest {
     }
 
     @Test
+    void a_registry_on_a_loopback_address_is_refused_by_the_outbound_guard_unless_npm_registry_allow_opens_it() {
+        var closed = new Registry(Registry.Settings.defaults(URI.create(registryServer.url()), Duration.ofSeconds(300), AllowList.NONE),
+                clockNanos::get);
+
+        assertEquals("npm:ms@2.1.3: the npm registry at " + registryServer.url() + " was not asked for the metadata of ms, because the"
+                + " outbound guard refused: 127.0.0.1 is a loopback address; allow it with NPM_REGISTRY_ALLOW (a registry on the internal"
+                + " network must be opened on purpose).",
+                assertThrows(PackageException.class, () -> resolver(closed).resolve(specifiers("npm:ms@2.1.3"))).getMessage());
+        assertEquals(List.of(), registryServer.requests());
+    }
+
+    @Test
     void an_unreachable_registry_is_named_with_what_to_do() {
         var resolver = resolver(registry("http://127.0.0.1:1"));
         String message = assertThrows(PackageException.class, () -> resolver.resolve(specifiers("npm:ms@2.1.3"))).getMessage();
@@ -213,7 +226,8 @@ class PackageResolutionTest {
     @Test
     void a_registry_that_stalls_mid_answer_is_cut_off_at_the_request_timeout() {
         registryServer.stall("/ms");
-        var settings = new Registry.Settings(URI.create(registryServer.url()), Duration.ofSeconds(300), 1 << 20, 1 << 20, Duration.ofSeconds(1));
+        var settings = new Registry.Settings(URI.create(registryServer.url()), Duration.ofSeconds(300), 1 << 20, 1 << 20, Duration.ofSeconds(1),
+                AllowList.parse("127.0.0.1"));
         var resolver = resolver(new Registry(settings, clockNanos::get));
         long start = System.nanoTime();
 
@@ -226,7 +240,8 @@ class PackageResolutionTest {
 
     @Test
     void a_tarball_over_the_size_limit_is_refused_and_nothing_is_stored() throws Exception {
-        var settings = new Registry.Settings(URI.create(registryServer.url()), Duration.ofSeconds(300), 1 << 20, 1_000, Duration.ofSeconds(30));
+        var settings = new Registry.Settings(URI.create(registryServer.url()), Duration.ofSeconds(300), 1 << 20, 1_000, Duration.ofSeconds(30),
+                AllowList.parse("127.0.0.1"));
         var resolver = resolver(new Registry(settings, clockNanos::get));
 
         assertEquals("npm:ms@2.1.3: the tarball of ms@2.1.3 is larger than the limit of 1000 bytes ("
@@ -281,7 +296,7 @@ class PackageResolutionTest {
         registryServer.close();
         registryServer = new TestRegistry(); // for @AfterEach; nothing below is pointed at it
 
-        var fresh = PackageLocks.create(dataSource, "http://127.0.0.1:1", 300);
+        var fresh = PackageLocks.create(dataSource, "http://127.0.0.1:1", 300, AllowList.parse("127.0.0.1"));
         assertEquals(Optional.of(saved), fresh.lockOf(valId, 1));
         assertEquals(Optional.of(saved), fresh.lockFor(valId, 2, imports));
         var preactFiles = unpack("preact-10.29.6.tgz");

@@ -1,5 +1,9 @@
 package dev.valence.runtime.engine.modules;
 
+import dev.valence.runtime.packages.Lock;
+import dev.valence.runtime.packages.PackageException;
+import dev.valence.runtime.packages.PackageModules;
+import dev.valence.runtime.packages.PackageStore;
 import dev.valence.runtime.store.Val;
 import dev.valence.runtime.store.ValStore;
 import java.nio.file.Path;
@@ -24,13 +28,19 @@ final class ModuleResolver {
 
     private final ValStore vals;
     private final TsCompiler compiler;
+    private final PackageStore packageStore;
+    private final PackageModules packages;
 
-    ModuleResolver(ValStore vals, TsCompiler compiler) {
+    /** @param packageStore where saved versions' package locks and files are (null: package imports fail with a sentence) */
+    ModuleResolver(ValStore vals, TsCompiler compiler, PackageStore packageStore) {
         this.vals = vals;
         this.compiler = compiler;
+        this.packageStore = packageStore;
+        this.packages = packageStore == null ? null : new PackageModules(packageStore, compiler::lex);
     }
 
-    private record Node(String display, String code, List<String> imports) {}
+    /** A module of the graph: a val version ({@code valId} and {@code version} find its package lock). */
+    private record Node(String display, String code, List<String> imports, long valId, int version) {}
 
     private static final class ResolveError extends Exception {
         ResolveError(String message) {
@@ -45,7 +55,10 @@ final class ModuleResolver {
         final Map<Path, String> sources = new HashMap<>();
         final Map<Long, Integer> latest = new HashMap<>();
         final Map<String, Optional<ValStore.Module>> lookups = new HashMap<>();
+        final Map<String, Lock> locks = new HashMap<>();
         final LinkedHashMap<String, Boolean> chain = new LinkedHashMap<>(); // modules being visited, in order
+        final Map<String, String> packageSources = new HashMap<>();
+        int valModules;
 
         Walk(long viewerId, String viewer) {
             this.viewerId = viewerId;
@@ -61,6 +74,7 @@ final class ModuleResolver {
                         paths.put(specifier, path);
                         sources.put(path, StdModules.source(std.module()));
                     }
+                    case Specifier.Package wanted -> paths.put(specifier, packagePath(node, specifier));
                     case Specifier.Unsupported unsupported -> throw new ResolveError(
                             trail(node) + " imports \"" + specifier + "\", which cannot be imported: " + unsupported.reason() + ".");
                     case Specifier.ValImport wanted -> {
@@ -78,15 +92,47 @@ final class ModuleResolver {
                         paths.put(specifier, path);
                         if (wanted.version() == 0) latest.put(module.valId(), module.version());
                         if (sources.containsKey(path)) continue;
-                        if (sources.size() >= MAX_MODULES) {
+                        if (++valModules > MAX_MODULES) {
                             throw new ResolveError(trail(node) + " loads more than " + MAX_MODULES + " modules; a val may load at most that many.");
                         }
                         sources.put(path, module.code());
-                        visit(new Node(display, module.code(), importsOf(display, module.code(), module.imports())));
+                        visit(new Node(display, module.code(), importsOf(display, module.code(), module.imports()), module.valId(),
+                                module.version()));
                     }
                 }
             }
             chain.remove(node.display);
+        }
+
+        /**
+         * Where a package import of {@code node} is served, its modules added to the graph: read from the lock its
+         * save stored, so loading never asks a registry. Two vals of one graph may not mean different files by one
+         * specifier, since GraalJS names a module by its specifier alone.
+         */
+        Path packagePath(Node node, String specifier) throws ResolveError {
+            if (packages == null) {
+                throw new ResolveError(trail(node) + " imports \"" + specifier + "\", but this runtime has no package store.");
+            }
+            Lock lock = locks.computeIfAbsent(node.valId() + "@" + node.version(),
+                    k -> packageStore.lock(node.valId(), node.version()).map(PackageStore.StoredLock::lock).orElse(null));
+            Lock.Entry entry = lock == null ? null : lock.imports().get(specifier);
+            if (entry == null) {
+                throw new ResolveError(trail(node) + " imports \"" + specifier + "\", but that version was saved without a package lock"
+                        + " for it (saved before packages could be loaded); save the val again to resolve its packages.");
+            }
+            String served;
+            try {
+                served = packages.load(lock, entry, packageSources);
+            } catch (PackageException e) {
+                throw new ResolveError(trail(node) + " imports \"" + specifier + "\", which cannot be loaded: " + e.getMessage());
+            }
+            Path path = Path.of(served);
+            Path earlier = paths.get(specifier);
+            if (earlier != null && !earlier.equals(path)) {
+                throw new ResolveError(trail(node) + " imports \"" + specifier + "\" as " + served.substring(1) + ", but another module of"
+                        + " the graph imports it as " + earlier.toString().substring(1) + "; import the same version in both.");
+            }
+            return path;
         }
 
         Optional<ValStore.Module> lookup(Specifier.ValImport wanted) {
@@ -106,7 +152,8 @@ final class ModuleResolver {
             imports = importsOf(display, code, imports);
             if (imports.isEmpty()) return ModuleGraph.EMPTY;
             var walk = new Walk(val.ownerId(), val.owner());
-            walk.visit(new Node(display, code, imports));
+            walk.visit(new Node(display, code, imports, val.id(), val.latestVersion()));
+            walk.packageSources.forEach((path, source) -> walk.sources.put(Path.of(path), source));
             return new ModuleGraph(null, walk.paths, walk.sources, walk.latest);
         } catch (ResolveError e) {
             return ModuleGraph.failed(e.getMessage());

@@ -21,6 +21,12 @@ sealed interface Specifier {
     /** A standard module; its version, if any, is ignored: there is one std per platform release. */
     record Std(String module) implements Specifier {}
 
+    /**
+     * A package ({@code npm:}, {@code https://esm.sh/}) or a Node built-in ({@code node:}): served from the
+     * val version's lock, which its save resolved.
+     */
+    record Package(String specifier) implements Specifier {}
+
     /** Anything else, with the reason it cannot be imported. */
     record Unsupported(String reason) implements Specifier {}
 
@@ -33,6 +39,9 @@ sealed interface Specifier {
     Pattern MAIN_FILE = Pattern.compile("main\\.(?:ts|tsx|js|jsx)");
 
     static Specifier parse(String specifier) {
+        if (specifier.startsWith("npm:") || specifier.startsWith("https://esm.sh/") || specifier.startsWith("node:")) {
+            return new Package(specifier);
+        }
         Matcher std = STD.matcher(specifier);
         if (std.matches()) {
             String module = std.group(1);
@@ -64,6 +73,7 @@ sealed interface Specifier {
             return new ValImport(owner, name, version);
         }
         return new Unsupported("a val can import other vals (val:owner/name or https://esm.town/v/owner/name,"
-                + " optionally pinned with ?v=N) and " + StdModules.listed() + ", nothing else");
+                + " optionally pinned with ?v=N), " + StdModules.listed() + ", npm packages (npm:name@range or"
+                + " https://esm.sh/name@range) and node: built-ins, nothing else");
     }
 }

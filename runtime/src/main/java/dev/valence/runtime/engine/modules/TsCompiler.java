@@ -93,11 +93,13 @@ public final class TsCompiler implements AutoCloseable {
     private static final class Compiler {
         final Context context;
         final Value compile;
+        final Value lex;
         boolean babelLoaded;
 
-        Compiler(Context context, Value compile) {
+        Compiler(Context context, Value compile, Value lex) {
             this.context = context;
             this.compile = compile;
+            this.lex = lex;
         }
     }
 
@@ -140,15 +142,35 @@ public final class TsCompiler implements AutoCloseable {
     }
 
     /**
+     * Where the module specifiers of a package's JavaScript file sit, as es-module-lexer finds them: JSON
+     * {@code {ok, esm, imports: [{start, end, specifier, dynamic}]}} or {@code {ok: false, message}}. Loading a
+     * package points each specifier at its locked file; the lexer is the one saves use, so it is already warm.
+     */
+    public String lex(String source) {
+        slots.acquireUninterruptibly();
+        try {
+            Compiler compiler = idle.pollFirst();
+            if (compiler == null) compiler = newCompiler();
+            try {
+                return compiler.lex.execute(source).asString();
+            } finally {
+                idle.offerFirst(compiler);
+            }
+        } finally {
+            slots.release();
+        }
+    }
+
+    /**
      * The automatic JSX runtime imports {@code <import source>/jsx-runtime}, a module the author never
      * wrote an import for: refused at save (not at the first request) when it cannot be loaded.
      */
     private static void refuseUnloadable(String specifier, int pragmaLine) throws CompileError {
-        if (!(Specifier.parse(specifier) instanceof Specifier.Unsupported)) return;
+        if (!(Specifier.parse(specifier) instanceof Specifier.Unsupported unsupported)) return;
         throw new CompileError(Problem.UNSUPPORTED_IMPORT, "The @jsxImportSource pragma on line " + pragmaLine
-                + " makes this val import \"" + specifier + "\" for its JSX, but package imports are not supported yet."
-                + " Use the classic runtime instead: put /** @jsx h */ (and /** @jsxFrag Fragment */) at the top,"
-                + " with h and Fragment defined in the val or imported from another val.", pragmaLine, 1);
+                + " makes this val import \"" + specifier + "\" for its JSX, which cannot be imported: " + unsupported.reason()
+                + ". Name a package (for example npm:preact or npm:hono/jsx), or use the classic runtime: put /** @jsx h */"
+                + " (and /** @jsxFrag Fragment */) at the top, with h and Fragment defined in the val or imported.", pragmaLine, 1);
     }
 
     /** Whether any val so far needed Babel, so its bundle was read (tests: it is loaded on first need only). */
@@ -193,7 +215,8 @@ public final class TsCompiler implements AutoCloseable {
                 .allowNativeAccess(false)
                 .build();
         context.eval(bundle);
-        return new Compiler(context, context.getBindings("js").getMember("valenceCompile"));
+        var bindings = context.getBindings("js");
+        return new Compiler(context, bindings.getMember("valenceCompile"), bindings.getMember("valenceLex"));
     }
 
     private static String resource(String path) {

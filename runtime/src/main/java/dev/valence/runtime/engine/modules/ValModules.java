@@ -4,6 +4,7 @@ import dev.valence.runtime.email.Outbox;
 import dev.valence.runtime.engine.JsEngine;
 import dev.valence.runtime.engine.OwnerModules;
 import dev.valence.runtime.store.BlobStore;
+import dev.valence.runtime.packages.PackageStore;
 import dev.valence.runtime.store.EnvStore;
 import dev.valence.runtime.store.RunNotices;
 import dev.valence.runtime.store.StoreException;
@@ -38,16 +39,20 @@ public final class ValModules implements OwnerModules {
     private final Outbox outbox;
 
     public ValModules(ValStore vals, BlobStore blobs, EnvStore env, TsCompiler compiler, Limits limits, long latestTtlMs) {
-        this(vals, blobs, env, compiler, limits, latestTtlMs, null);
+        this(vals, blobs, env, compiler, limits, latestTtlMs, null, null);
     }
 
-    /** With {@code outbox}, where std/email sends (null: std/email is not offered). */
-    public ValModules(ValStore vals, BlobStore blobs, EnvStore env, TsCompiler compiler, Limits limits, long latestTtlMs, Outbox outbox) {
+    /**
+     * With {@code outbox}, where std/email sends (null: std/email is not offered), and {@code packages}, where saved
+     * versions' package locks and files are (null: package imports fail with a sentence).
+     */
+    public ValModules(ValStore vals, BlobStore blobs, EnvStore env, TsCompiler compiler, Limits limits, long latestTtlMs, Outbox outbox,
+                      PackageStore packages) {
         this.outbox = outbox;
         this.vals = vals;
         this.blobs = blobs;
         this.env = new EnvCache(env, latestTtlMs, ENV_SUBSCRIBED_TTL_MS);
-        this.resolver = new ModuleResolver(vals, compiler);
+        this.resolver = new ModuleResolver(vals, compiler, packages);
         this.limits = limits;
         this.latestTtlNs = latestTtlMs * 1_000_000L;
     }

@@ -132,10 +132,10 @@ class TsCompilerTest {
     @Test
     void an_automatic_jsx_runtime_import_is_refused_as_an_unsupported_import() {
         var error = assertThrows(TsCompiler.CompileError.class, () -> compiler.compile("a/b",
-                "// @jsxImportSource npm:preact\nexport default () => <p/>;"));
+                "// @jsxImportSource https://cdn.example.com/preact\nexport default () => <p/>;"));
         assertEquals(TsCompiler.Problem.UNSUPPORTED_IMPORT, error.problem());
         assertEquals(1, error.line());
-        assertTrue(error.getMessage().contains("import \"npm:preact/jsx-runtime\" for its JSX"), error.getMessage());
+        assertTrue(error.getMessage().contains("import \"https://cdn.example.com/preact/jsx-runtime\" for its JSX"), error.getMessage());
     }
 
     @Test
