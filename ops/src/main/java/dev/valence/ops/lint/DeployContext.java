@@ -175,12 +175,14 @@ final class DeployContext {
         String passes;
         switch (op.kind()) {
             case ADD_CHECK -> {
+                if (oldWriteRejected(table, op.arg(1), model, rows, unchecked)) return Optional.empty();
                 answer = rows.anyRow(table, "NOT (" + op.arg(1) + ")");
                 passes = "no row of " + bareTable + " violates it in the database, so the values the previous release has written pass it";
             }
             case SET_NOT_NULL -> {
                 if (usage.isPresent() && usage.get().insertsOmitting(table, op.column())
                         && model.column(table, op.column()).map(c -> c.defaultExpression().isEmpty()).orElse(true)) return Optional.empty();
+                if (oldWriteRejected(table, LiveCatalog.quote(op.column()) + " IS NOT NULL", model, rows, unchecked)) return Optional.empty();
                 answer = rows.anyRow(table, LiveCatalog.quote(op.column()) + " IS NULL");
                 passes = "no row of " + bareTable + " holds NULL in " + op.column() + " in the database, so the previous release has written none";
             }
@@ -190,7 +192,9 @@ final class DeployContext {
                     return Optional.empty();
                 }
                 String column = LiveCatalog.quote(op.column());
-                answer = rows.anyRow(table, "(" + column + "::" + op.detail() + ")::" + oldType + " IS DISTINCT FROM " + column);
+                String fits = "(" + column + "::" + op.detail() + ")::" + oldType + " IS NOT DISTINCT FROM " + column;
+                if (oldWriteRejected(table, fits, model, rows, unchecked)) return Optional.empty();
+                answer = rows.anyRow(table, "NOT (" + fits + ")");
                 passes = "every value of " + op.qualifiedColumn() + " in the database fits " + op.detail()
                         + ", so the values the previous release has written do";
             }
@@ -207,6 +211,17 @@ final class DeployContext {
         }
         if (answer.found().isEmpty() && !answer.skipped().isEmpty()) unchecked.add(answer.skipped());
         return answer.found().filter(found -> !found).map(found -> passes);
+    }
+
+    /**
+     * True (and why, in {@code notes}) if PostgreSQL finds that one of the previous release's own INSERTs or UPDATEs, as
+     * written in its SQL, would write a row failing {@code condition}: its writes fail, whatever the stored rows say.
+     */
+    private boolean oldWriteRejected(String table, String condition, SchemaModel model, LiveRows rows, List<String> notes) {
+        if (usage.isEmpty()) return false;
+        Optional<String> rejected = OldWrites.rejected(usage.get().writes(), table, condition, model, rows);
+        rejected.ifPresent(statement -> notes.add("the previous release's " + statement + " writes a row it rejects"));
+        return rejected.isPresent();
     }
 
     /** Why the lock does not matter, if the database shows every table it works through is small. */

@@ -62,6 +62,11 @@ final class LiveRows {
         return ask("SELECT EXISTS (SELECT 1 FROM " + qualified.get() + " WHERE " + condition + ")", table);
     }
 
+    /** Is {@code condition}, which reads no table, true? */
+    Answer holds(String condition) {
+        return ask("SELECT EXISTS (SELECT 1 WHERE " + condition + ")", "");
+    }
+
     /** Does {@code table} hold any row at all? Reads at most one. */
     Answer hasRows(String table) {
         Optional<String> qualified = catalog.qualified(table);

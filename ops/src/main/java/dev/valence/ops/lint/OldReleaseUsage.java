@@ -41,9 +41,20 @@ final class OldReleaseUsage {
         names.addAll(words);
     }
 
+    /** The INSERT and UPDATE statements, kept whole: their values can be checked against a new constraint. */
+    private final List<SqlStatement> writes = new ArrayList<>();
+
     /** Reads the statements of {@code sql}; throws {@link SqlSyntaxException} when a quote or comment never closes. */
     void add(String sql) {
-        for (SqlStatement statement : SqlStatement.split(sql)) add(statement.tokens());
+        for (SqlStatement statement : SqlStatement.split(sql)) {
+            add(statement.tokens());
+            if (statement.tokens().getFirst().isWord("insert") || statement.tokens().getFirst().isWord("update")) writes.add(statement);
+        }
+    }
+
+    /** The previous release's INSERT and UPDATE statements. */
+    List<SqlStatement> writes() {
+        return writes;
     }
 
     private void add(List<SqlToken> tokens) {

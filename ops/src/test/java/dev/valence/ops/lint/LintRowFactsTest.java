@@ -100,6 +100,22 @@ class LintRowFactsTest {
     }
 
     @Test
+    void a_check_no_stored_row_violates_stays_when_an_old_write_as_written_would_violate_it() throws IOException {
+        Path app = app("ALTER TABLE members ADD CONSTRAINT credit_below_1000 CHECK (credit < 1000) NOT VALID;");
+        String finding = "VL122 %s: adds CHECK constraint credit_below_1000 on members, which checks every write of the previous release"
+                + " from now on (NOT VALID only skips the existing rows), and nothing the schema already enforces implies it";
+        Path parameters = Files.writeString(dir.resolve("parameters.sql"), "UPDATE members SET credit = $1 WHERE id = $2;");
+        assertEquals(List.of(finding.formatted("info") + "; accepted: no row of members violates it in the database, so the values the"
+                + " previous release has written pass it"), lint(app, "--database", url, "--old-queries", parameters.toString()));
+        Path raise = Files.writeString(dir.resolve("raise.sql"), "UPDATE members SET credit = credit * 100 WHERE id = 20;");
+        assertEquals(List.of(finding.formatted("warning") + "; the previous release's UPDATE members SET credit = credit * 100 WHERE id = 20"
+                + " writes a row it rejects"), lint(app, "--database", url, "--old-queries", raise.toString()));
+        Path insert = Files.writeString(dir.resolve("insert.sql"), "INSERT INTO members (name, credit) VALUES ('big', 5000);");
+        assertEquals(List.of(finding.formatted("warning") + "; the previous release's INSERT INTO members (name, credit) VALUES ('big', 5000)"
+                + " writes a row it rejects"), lint(app, "--database", url, "--old-queries", insert.toString()));
+    }
+
+    @Test
     void set_not_null_on_a_small_table_whose_rows_all_hold_a_value_is_accepted_and_one_with_nulls_stays() throws IOException {
         Path app = app("ALTER TABLE members ALTER COLUMN nick SET NOT NULL;\nALTER TABLE members ALTER COLUMN note SET NOT NULL;");
         assertEquals(List.of("VL107 info: sets column members.nick NOT NULL, which fails the previous release's writes of NULL and scans the"
