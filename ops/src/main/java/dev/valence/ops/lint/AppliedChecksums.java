@@ -46,6 +46,12 @@ final class AppliedChecksums implements AutoCloseable {
         return Optional.of(Finding.ofFile(Rule.APPLIED_MIGRATION_CHANGED, file.display(), message, Rule.APPLIED_MIGRATION_CHANGED.fix()));
     }
 
+    /** True if the database's Flyway history records {@code file}'s migration as applied. */
+    boolean isApplied(MigrationFile file) throws SQLException {
+        if (file.schema().isEmpty() || file.version() < 0 || file.isUndo()) return false;
+        return history(file.schema()).containsKey(Integer.toString(file.version()));
+    }
+
     private Map<String, Integer> history(String schema) throws SQLException {
         Map<String, Integer> cached = checksumByVersionBySchema.get(schema);
         if (cached != null) return cached;

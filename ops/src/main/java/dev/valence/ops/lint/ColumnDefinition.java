@@ -96,6 +96,6 @@ record ColumnDefinition(String name, String type, boolean required, String rewri
                 || token.kind() == SqlToken.Kind.QUOTED_IDENTIFIER;
         if (wordLike && !text.isEmpty() && Character.isLetterOrDigit(text.charAt(text.length() - 1))) text.append(' ');
         text.append(token.kind() == SqlToken.Kind.QUOTED_IDENTIFIER ? token.display()
-                : token.kind() == SqlToken.Kind.STRING ? "'" + token.value() + "'" : token.value());
+                : token.kind() == SqlToken.Kind.STRING ? "'" + token.value().replace("'", "''") + "'" : token.value());
     }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = {"Lint SQL migrations: breaking and heavily locking operations, expand/contract declarations,",
                 "and (with --database) applied migrations that changed. Exit 1 on any error (or warning with --strict).",
                 "With --database, locking findings on tables under --small-table-rows rows become accepted notes;",
-                "with --old-queries, breaking findings on objects the previous release's SQL never uses do too.",
+                "with --old-queries (or --old-release), breaking findings on objects the previous release's SQL never uses do too.",
                 "Rule details: ops lint explain CODE."})
 public final class LintCommand implements Callable<Integer> {
     static final Path DEFAULT_MIGRATIONS = Path.of("migrations/src/main/resources/db/migration");
@@ -53,6 +53,11 @@ public final class LintCommand implements Callable<Integer> {
                     "Without it every object counts as used."})
     List<Path> oldQueries;
 
+    @Option(names = "--old-release", paramLabel = "REF",
+            description = {"The previous release as a git revision (tag, branch, commit) of the repository the migrations are in:",
+                    "its SQL files and the SQL in its source files' string literals, as they were at REF, count as --old-queries."})
+    String oldRelease;
+
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
@@ -75,10 +80,20 @@ public final class LintCommand implements Callable<Integer> {
         }
         Optional<OldReleaseUsage> usage;
         try {
-            usage = oldQueries == null ? Optional.empty() : Optional.of(readOldQueries(oldQueries));
+            usage = oldQueries == null && oldRelease == null ? Optional.empty()
+                    : Optional.of(readOldQueries(oldQueries == null ? List.of() : oldQueries));
+            if (oldRelease != null) {
+                OldRelease.read(inputs.getFirst(), oldRelease, usage.get());
+                usage.get().source((oldQueries == null ? "" : "--old-queries and ") + "--old-release " + oldRelease);
+            }
         } catch (SqlSyntaxException e) {
             err.println("lint: --old-queries: " + e.getMessage() + "; pass the previous release's SQL as complete statements");
             return ExitCodes.USAGE;
+        } catch (OldRelease.OldReleaseException e) {
+            err.println("lint: --old-release: " + e.getMessage() + (e.badRevision
+                    ? "; name a tag, branch or commit of that repository (git tag lists the releases)"
+                    : "; run ops lint on migrations inside the release's git checkout, or pass --old-queries instead"));
+            return e.badRevision ? ExitCodes.USAGE : ExitCodes.ENVIRONMENT;
         } catch (IOException e) {
             err.println("lint: --old-queries: cannot read " + e.getMessage() + "; check the path and its permissions");
             return ExitCodes.ENVIRONMENT;

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 
@@ -14,7 +15,8 @@ import java.util.Properties;
  * table holds. A lock that rewrites or scans a table matters in proportion to its rows; the migration files cannot
  * say whether a table holds ten rows or ten million. Read from {@code pg_class.reltuples} (the planner's estimate,
  * kept by autovacuum and ANALYZE), and where a table was never analyzed ({@code reltuples} is -1) by counting its
- * rows up to one past the threshold, which reads at most that many.
+ * rows up to one past the threshold, which reads at most that many. Facts about the rows themselves (does any violate a
+ * new CHECK, how many does a WHERE match) are asked through {@link LiveRows}.
  */
 final class LiveCatalog implements AutoCloseable {
     private final Connection connection;
@@ -22,12 +24,14 @@ final class LiveCatalog implements AutoCloseable {
     /** Bare relation name to schema-qualified name and estimated rows; a name in several schemas keeps the largest. */
     private final Map<String, Relation> relations = new HashMap<>();
     private final Map<String, OptionalLong> counted = new HashMap<>();
+    private final LiveRows liveRows;
 
     private record Relation(String schema, String name, char kind, double estimate) {}
 
     private LiveCatalog(Connection connection, long countUpTo) {
         this.connection = connection;
         this.countUpTo = countUpTo;
+        this.liveRows = new LiveRows(connection, this);
     }
 
     /** Connects to {@code url} and reads every user relation's estimate once; {@code countUpTo} bounds exact counts. */
@@ -67,6 +71,17 @@ final class LiveCatalog implements AutoCloseable {
         return counted.computeIfAbsent(relation.name(), n -> count(relation));
     }
 
+    /** {@code "schema"."name"} of the relation the database has under {@code name}'s bare name, if any. */
+    Optional<String> qualified(String name) {
+        Relation relation = relations.get(SchemaModel.bare(name));
+        return relation == null ? Optional.empty() : Optional.of(quote(relation.schema()) + "." + quote(relation.name()));
+    }
+
+    /** What the rows themselves say, asked on this connection. */
+    LiveRows rowsOf() {
+        return liveRows;
+    }
+
     /** Rows counted up to {@code countUpTo + 1}: a partitioned table or one never analyzed has no estimate. */
     private OptionalLong count(Relation relation) {
         String qualified = quote(relation.schema()) + "." + quote(relation.name());
@@ -80,7 +95,7 @@ final class LiveCatalog implements AutoCloseable {
         }
     }
 
-    private static String quote(String identifier) {
+    static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 

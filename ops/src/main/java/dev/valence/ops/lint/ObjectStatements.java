@@ -49,9 +49,45 @@ final class ObjectStatements {
         }
     }
 
+    /** Words that begin a type of several words, so a second word after them is not the type after an argument's name. */
+    private static final Set<String> MULTIWORD_TYPES = Set.of("double", "character", "char", "bit", "time", "timestamp", "interval",
+            "national", "varying");
+    private static final java.util.Map<String, String> TYPE_ALIASES = java.util.Map.of("int", "integer", "int4", "integer",
+            "int8", "bigint", "int2", "smallint", "bool", "boolean", "float8", "double precision", "float4", "real", "decimal",
+            "numeric", "varchar", "character varying");
+
+    /**
+     * The input argument types of a function's parameter list, as PostgreSQL identifies the function by them: modes
+     * (IN, INOUT, VARIADIC), names and type modifiers left out, OUT arguments skipped; "=" follows a type whose argument
+     * has a default.
+     */
+    static String argumentTypes(TokenCursor cursor) {
+        List<String> types = new ArrayList<>();
+        for (TokenCursor item : cursor.groupItems()) {
+            if (item.accept("out")) continue;
+            item.acceptAny("in", "inout", "variadic");
+            List<SqlToken> tokens = new ArrayList<>();
+            while (!item.atEnd() && !item.peek().isWord("default")
+                    && !(item.peek().kind() == SqlToken.Kind.OPERATOR && item.peek().value().equals("="))) {
+                if (item.peek().kind() == SqlToken.Kind.LEFT_PAREN) item.skipGroup();
+                else tokens.add(item.next());
+            }
+            boolean defaulted = !item.atEnd();
+            if (tokens.size() >= 2 && tokens.get(0).isIdentifier() && tokens.get(1).isIdentifier()
+                    && !(tokens.get(0).kind() == SqlToken.Kind.WORD && MULTIWORD_TYPES.contains(tokens.get(0).value()))) {
+                tokens.removeFirst();
+            }
+            var type = new StringBuilder();
+            for (SqlToken token : tokens) ColumnDefinition.appendRendered(type, token);
+            String written = SchemaModel.bare(type.toString());
+            types.add(TYPE_ALIASES.getOrDefault(written, written) + (defaulted ? "=" : ""));
+        }
+        return String.join(",", types);
+    }
+
     private static void function(SqlStatement statement, TokenCursor cursor, boolean replace, List<Operation> out) {
         String name = cursor.qualifiedName();
-        cursor.skipGroup();
+        String arguments = argumentTypes(cursor);
         String language = "sql";
         char volatility = 'v';
         String body = "";
@@ -77,7 +113,7 @@ final class ObjectStatements {
             }
         }
         out.add(Operation.of(Operation.Kind.CREATE_FUNCTION, name, "", replace ? "replace" : "", statement,
-                List.of(simple ? language : "not inlinable", String.valueOf(volatility), body, returns.toString())));
+                List.of(simple ? language : "not inlinable", String.valueOf(volatility), body, returns.toString(), arguments)));
     }
 
     private static void trigger(SqlStatement statement, TokenCursor cursor, List<Operation> out) {

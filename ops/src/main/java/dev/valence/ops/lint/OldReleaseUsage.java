@@ -25,9 +25,36 @@ final class OldReleaseUsage {
     /** Per table the previous release inserts into: the column lists of its INSERTs, null for one without a list. */
     private final Map<String, List<Set<String>>> inserts = new HashMap<>();
 
+    private String source = "--old-queries";
+
+    /** Where the statements came from, as the option that gave them ("--old-release v1"), for the accepted notes. */
+    String source() {
+        return source;
+    }
+
+    void source(String source) {
+        this.source = source;
+    }
+
+    /** Counts each of {@code words} as a name the release uses (lower-case, as unquoted identifiers are). */
+    void addNames(java.util.Collection<String> words) {
+        names.addAll(words);
+    }
+
+    /** The INSERT and UPDATE statements, kept whole: their values can be checked against a new constraint. */
+    private final List<SqlStatement> writes = new ArrayList<>();
+
     /** Reads the statements of {@code sql}; throws {@link SqlSyntaxException} when a quote or comment never closes. */
     void add(String sql) {
-        for (SqlStatement statement : SqlStatement.split(sql)) add(statement.tokens());
+        for (SqlStatement statement : SqlStatement.split(sql)) {
+            add(statement.tokens());
+            if (statement.tokens().getFirst().isWord("insert") || statement.tokens().getFirst().isWord("update")) writes.add(statement);
+        }
+    }
+
+    /** The previous release's INSERT and UPDATE statements. */
+    List<SqlStatement> writes() {
+        return writes;
     }
 
     private void add(List<SqlToken> tokens) {

@@ -203,7 +203,27 @@ enum Rule {
     TIME_ZONE_TYPE_CHANGE("VL147", Severity.ERROR, true, false,
             "changes column %s to %s, which the UTC session does without a rewrite, but the previous release reads and writes it as the other type",
             "add a column of the new type beside it, write both, switch reads, then drop the old one in a contract migration",
-            "Since PostgreSQL 12, ALTER COLUMN TYPE between timestamp and timestamptz skips the table rewrite when the session's TimeZone has an offset of zero at all times (UTC): the stored microseconds are the same. What the previous release sees still changes: timestamptz values are shown in the session's time zone with an offset, timestamp values without one, and the values it writes are converted by another rule. Without a SET TIME ZONE to UTC earlier in the migration the session's zone is unknown, and the change counts as a rewrite (VL105).");
+            "Since PostgreSQL 12, ALTER COLUMN TYPE between timestamp and timestamptz skips the table rewrite when the session's TimeZone has an offset of zero at all times (UTC): the stored microseconds are the same. What the previous release sees still changes: timestamptz values are shown in the session's time zone with an offset, timestamp values without one, and the values it writes are converted by another rule. Without a SET TIME ZONE to UTC earlier in the migration the session's zone is unknown, and the change counts as a rewrite (VL105)."),
+    COLLATION_CHANGED("VL148", Severity.ERROR, true, false,
+            "changes the collation of column %s (%s), so the previous release's ORDER BY and comparisons on it answer differently",
+            "keep the column's collation and write COLLATE in the new release's queries, or add a column with the new collation beside it and switch reads",
+            "ALTER COLUMN ... TYPE with the same type and another COLLATE rewrites no row (the column's indexes are rebuilt, VL105), but from then on every comparison PostgreSQL makes on the column uses the new collation: ORDER BY, <, >, BETWEEN, min() and max() put values in another order or pick other rows, and a nondeterministic collation also changes equality, GROUP BY, DISTINCT and unique checks. With --old-queries it is accepted when the previous release's SQL never names the column."),
+    ROW_SECURITY_LIFTED("VL149", Severity.ERROR, true, false,
+            "%s, so the rows its policies hid from the previous release (or let it not write) now reach its queries",
+            "lift row security only once no running release relies on the rows it filters (a contract migration), or replace it by a policy that keeps the same rows",
+            "DISABLE ROW LEVEL SECURITY stops applying the table's policies to every role; NO FORCE stops applying them to the owner. A role whose queries the policies filtered (a role granted the table, or the owner while forced) then reads and changes every row: its counts, lists and updates reach rows they never did. A table whose only permissive policy admits every row (USING (true)) filters nothing, and lifting it is not flagged."),
+    ROWS_JOIN_PARENT("VL150", Severity.ERROR, true, false,
+            "attaches %s, which holds rows, as a partition of %s, so the previous release's queries of %s also return its rows",
+            "attach the partition while it is empty and move rows into it in batches the previous release may see, or attach it once no running release reads the parent",
+            "A query of a partitioned table reads every partition. ATTACH PARTITION of a table that already holds rows adds them, at once, to every count, sum and list the previous release computes from the parent. Whether the table holds rows is read from the database (--database), so this rule needs it; with --old-queries it is accepted when the previous release's SQL names neither table."),
+    DATA_CHANGE("VL151", Severity.WARNING, false, true,
+            "%s %s of %s, which stay locked against the previous release's writes until the migration commits",
+            "change rows in batches of a few thousand per transaction (a migration per batch, or a job outside migrations)",
+            "An UPDATE or DELETE locks every row it changes until its transaction commits, and a migration is one transaction: the previous release's writes to those rows wait for the whole migration. With --database the rows a WHERE clause matches are counted (in a read-only transaction with a short statement_timeout, up to --small-table-rows) and a statement that changes at least --small-table-rows rows is reported; without --database the rows a WHERE matches are unknown and nothing is reported (an UPDATE or DELETE without WHERE is VL118). Which of the changed rows the previous release reads is not judged: only its code knows."),
+    OVERLOAD_AMBIGUOUS("VL152", Severity.ERROR, true, false,
+            "creates function %s(%s), whose defaulted arguments also take the arguments of the existing %s(%s), so the previous release's calls of it fail as ambiguous (SQLSTATE 42725)",
+            "give the new function another name, or no defaults that let it take the old argument list",
+            "PostgreSQL picks among functions of one name by their argument types (\"Function Type Resolution\"); a call that two functions take equally well is refused as not unique. A new overload whose arguments, with its defaults left out, are exactly an existing function's takes every call the old one took, and those calls now fail. An overload with other argument types and no such defaults is not flagged: calls whose arguments match the old function exactly keep reaching it.");
 
     private final String code;
     private final Severity severity;

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 final class RuleChecker {
     private static final Pattern WORD = Pattern.compile("[a-z_][a-z0-9_$]*");
     private static final Pattern CALL = Pattern.compile("([a-z_][a-z0-9_]*)\\s*\\(");
+    private static final Pattern COLLATE = Pattern.compile("(?s)(.*?)\\s*\\bcollate\\b\\s*(.*)");
+    private static final Pattern USING = Pattern.compile("\\busing\\b");
     /** A PL/pgSQL assignment to a column of NEW, or a RETURN NULL that skips the row. */
     private static final Pattern CHANGES_ROW = Pattern.compile("new\\s*\\.\\s*\"?\\w+\"?\\s*:?=(?!=)|return\\s+null");
     /** RAISE EXCEPTION (RAISE without a level raises one too) aborts the write that fired the trigger, AFTER ones included. */
@@ -46,17 +48,39 @@ final class RuleChecker {
     private final List<Finding> findings = new ArrayList<>();
     /** The operation each finding judged, for the deploy context that may settle it ({@link DeployContext}). */
     private final Map<Finding, Operation> operations = new java.util.IdentityHashMap<>();
+    /** The rows of the database the migration will run on ({@code --database}), for what only they can tell. */
+    private final Optional<LiveRows> rows;
+    private final long smallTableRows;
+    /**
+     * Verdicts that depend on the state the whole file leaves: a file runs in one transaction, and no other session sees
+     * its catalog changes before the commit (a policy created after ENABLE ROW LEVEL SECURITY is in place at once).
+     */
+    private final List<Runnable> atCommit = new ArrayList<>();
 
     /** {@code oneTransaction}: the file runs in one transaction, so every lock it takes is held to its end. */
     RuleChecker(String file, SchemaModel model, boolean oneTransaction) {
+        this(file, model, oneTransaction, Optional.empty(), 0);
+    }
+
+    /** {@code rows}: the database's rows, with {@code smallTableRows} the count of changed rows that locks for moments. */
+    RuleChecker(String file, SchemaModel model, boolean oneTransaction, Optional<LiveRows> rows, long smallTableRows) {
         this.file = file;
         this.model = model;
         this.oneTransaction = oneTransaction;
+        this.rows = rows;
+        this.smallTableRows = smallTableRows;
     }
 
     List<Finding> check(List<Operation> operations) {
         for (Operation operation : operations) check(operation);
+        atCommit.forEach(Runnable::run);
         return findings;
+    }
+
+    /** Runs {@code verdict} once the file's transaction would commit, or at once when its statements commit one by one. */
+    private void atCommit(Runnable verdict) {
+        if (oneTransaction) atCommit.add(verdict);
+        else verdict.run();
     }
 
     /** The operation {@code finding} (one this checker reported) judged; null for any other. */
@@ -143,6 +167,7 @@ final class RuleChecker {
             }
             case DROP_IDENTITY -> report(Rule.DROP_IDENTITY, op, column);
             case DML_WITHOUT_WHERE -> report(Rule.DML_WITHOUT_WHERE, op, op.detail(), table);
+            case DML_WITH_WHERE -> dataChange(op);
             case TRUNCATE -> report(Rule.TRUNCATE, op, table);
             case REBUILD -> report(Rule.REBUILD_UNDER_LOCK, op, op.detail(), table);
             case CREATE_VIEW -> createView(op);
@@ -248,19 +273,39 @@ final class RuleChecker {
         String table = op.target();
         switch (op.detail()) {
             case "enable" -> {
-                if (!facts().rowSecurity(table) && !facts().hasOpenPolicy(table) && facts().grantedToAnyRole(table)) {
-                    report(Rule.ROW_SECURITY, op, "enables row-level security on " + table + ", which has no policy admitting every row");
+                if (!facts().rowSecurity(table)) {
+                    atCommit(() -> {
+                        if (facts().rowSecurity(table) && rowSecurityApplies(table) && !facts().hasOpenPolicy(table)) {
+                            report(Rule.ROW_SECURITY, op, "enables row-level security on " + table + ", which has no policy admitting every row");
+                        }
+                    });
                 }
                 facts().rowSecurity(table, true);
             }
             case "force" -> {
-                if (!facts().forcedRowSecurity(table) && !facts().hasOpenPolicy(table)) {
-                    report(Rule.ROW_SECURITY, op, "forces row-level security on " + table + " (its owner included), which has no policy admitting every row");
+                // FORCE only takes the owner's exemption away: without ENABLE no policy applies to anyone
+                if (!facts().forcedRowSecurity(table)) {
+                    atCommit(() -> {
+                        if (facts().rowSecurity(table) && facts().forcedRowSecurity(table) && !facts().hasOpenPolicy(table)) {
+                            report(Rule.ROW_SECURITY, op, "forces row-level security on " + table + " (its owner included), which has no policy admitting every row");
+                        }
+                    });
                 }
                 facts().forceRowSecurity(table, true);
             }
-            case "disable" -> facts().rowSecurity(table, false);
-            default -> facts().forceRowSecurity(table, false);
+            case "disable" -> {
+                if (rowSecurityApplies(table) && !facts().hasOpenPolicy(table)) {
+                    report(Rule.ROW_SECURITY_LIFTED, op, "disables row-level security on " + table + ", whose policies filtered "
+                            + (facts().grantedToAnyRole(table) ? "the roles granted it" : "its owner (FORCE)"));
+                }
+                facts().rowSecurity(table, false);
+            }
+            default -> {
+                if (facts().rowSecurity(table) && facts().forcedRowSecurity(table) && !facts().hasOpenPolicy(table)) {
+                    report(Rule.ROW_SECURITY_LIFTED, op, "stops forcing row-level security on " + table + ", whose policies filtered its owner");
+                }
+                facts().forceRowSecurity(table, false);
+            }
         }
     }
 
@@ -436,19 +481,35 @@ final class RuleChecker {
         String newType = op.detail();
         String written = op.detail();
         Optional<SchemaModel.Column> old = model.column(table, op.column());
+        if (old.isEmpty() && rows.isPresent()) {
+            // a column the migrations do not describe (a table made with LIKE, say): its type is the database's
+            old = rows.get().columnType(table, op.column()).map(type -> new SchemaModel.Column(type, false, ""));
+        }
         // a new collation needs no rewrite either, but every index on the column is rebuilt for it
-        boolean recollated = newType.contains(" collate ");
-        if (recollated) newType = newType.substring(0, newType.indexOf(" collate "));
+        // the rendered type keeps no space after a parenthesis: varchar(40)collate"C"
+        Matcher collation = COLLATE.matcher(newType);
+        boolean recollated = collation.matches();
+        String collate = recollated ? "collate " + collation.group(2) : "";
+        if (recollated) newType = collation.group(1);
+        boolean using = USING.matcher(newType).find();
         Optional<SchemaModel.Domain> domain = model.domain(newType);
         String base = domain.map(SchemaModel.Domain::base).orElse(normalType(newType));
-        boolean plainCast = !newType.contains(" using ") && !(recollated && model.indexed(table, op.column()));
+        boolean plainCast = !using && !(recollated && model.indexed(table, op.column()));
         // a domain is stored as its base type, so a change between a domain and its base type is only a relabelling
         String oldBase = old.map(c -> model.domain(c.type()).map(SchemaModel.Domain::base).orElse(normalType(c.type()))).orElse("");
-        boolean noRewrite = plainCast && old.isPresent() && (oldBase.equals(base) || SchemaModel.isBinaryCoercibleWidening(oldBase, base));
+        boolean noRewrite = plainCast && old.isPresent() && (oldBase.equals(base) || SchemaModel.isBinaryCoercibleWidening(oldBase, base)
+                || binaryCoercibleUnindexed(table, op.column(), oldBase, base));
+        if (recollated && old.isPresent() && (oldBase.equals(base) || SchemaModel.isBinaryCoercibleWidening(oldBase, base))) {
+            report(Rule.COLLATION_CHANGED, op, op.qualifiedColumn(), collate);
+        }
         if (plainCast && utcSession && !noRewrite && zoneSwap(oldBase, base)) {
             report(Rule.TIME_ZONE_TYPE_CHANGE, op, op.qualifiedColumn(), written);
         } else if (!noRewrite) {
-            report(Rule.ALTER_COLUMN_TYPE, op, op.qualifiedColumn(), written);
+            // the type before, for the deploy context to ask the rows whether each fits the new one
+            var judged = new Operation(op.kind(), table, op.column(), op.detail(), op.statement(),
+                    List.of(old.map(SchemaModel.Column::type).orElse(""), !using && !recollated ? "plain" : ""),
+                    op.definition());
+            report(Rule.ALTER_COLUMN_TYPE, judged, op.qualifiedColumn(), written);
         } else {
             Set<String> rechecked = new LinkedHashSet<>();
             for (SchemaModel.Check check : model.checks(table)) {
@@ -458,6 +519,15 @@ final class RuleChecker {
             if (!rechecked.isEmpty()) report(Rule.TYPE_CHANGE_RECHECKS, op, op.qualifiedColumn(), written, String.join(" and ", rechecked));
         }
         model.retype(table, op.column(), newType);
+    }
+
+    /**
+     * A cast pg_cast marks binary coercible reuses every stored value, so the table is not rewritten; an index on the column
+     * is still rebuilt when the new type's operator class differs (text to citext), so only an unindexed column is spared.
+     */
+    private boolean binaryCoercibleUnindexed(String table, String column, String oldBase, String base) {
+        if (base.contains("(") || oldBase.isEmpty() || model.indexed(table, column) || rows.isEmpty()) return false;
+        return !rows.get().indexed(table, column) && rows.get().binaryCoercible(oldBase, base);
     }
 
     /** timestamp to timestamptz or back (with or without the long spellings), the precision unchanged. */
@@ -487,7 +557,9 @@ final class RuleChecker {
     /** SET NOT NULL skips its scan, and rejects nothing new, when the column is NOT NULL or a valid CHECK proves it. */
     private boolean provenNotNull(String table, String column) {
         if (model.column(table, column).map(SchemaModel.Column::notNull).orElse(false)) return true;
-        return model.checks(table).stream().anyMatch(c -> c.valid() && isNotNullTest(c.expression(), column));
+        if (model.checks(table).stream().anyMatch(c -> c.valid() && isNotNullTest(c.expression(), column))) return true;
+        // a column the migrations do not describe: the database's catalog says what holds
+        return model.column(table, column).isEmpty() && rows.map(r -> r.provenNotNull(table, column)).orElse(false);
     }
 
     private static boolean isNotNullTest(String expression, String column) {
@@ -647,13 +719,45 @@ final class RuleChecker {
         return newText.substring(0, newFrom).startsWith(oldText.substring(0, oldFrom) + ",");
     }
 
+    /**
+     * A function is its name and argument types: CREATE FUNCTION with other argument types adds an overload beside the old
+     * one, which the previous release's calls keep reaching when their arguments match it exactly (the preferred candidate
+     * in "Function Type Resolution"); only the same argument types replace a body.
+     */
     private void createFunction(Operation op) {
         String name = op.target();
+        String arguments = op.arg(4);
         Optional<SchemaModel.Function> old = model.function(name);
         var function = new SchemaModel.Function(op.arg(0), op.arg(1).charAt(0), op.arg(2), op.arg(3));
-        if (old.isPresent() && !sameBody(old.get(), function)) report(Rule.REPLACE_FUNCTION, op, name);
+        boolean overload = old.isPresent() && !model.hasSignature(name, arguments);
+        if (old.isPresent() && !overload && !sameBody(old.get(), function)) report(Rule.REPLACE_FUNCTION, op, name);
+        if (overload) {
+            model.signatures(name).stream().filter(existing -> takesTheSameArguments(arguments, existing)).findFirst()
+                    .ifPresent(existing -> report(Rule.OVERLOAD_AMBIGUOUS, op, name, plain(arguments), name, plain(existing)));
+        }
         if (old.isEmpty()) created.add(SchemaModel.bare(name));
-        model.defineFunction(name, function);
+        model.addSignature(name, arguments);
+        if (!overload) model.defineFunction(name, function);
+    }
+
+    /**
+     * True if a function with argument types {@code added} (a trailing "=" marks one with a default) takes a call with
+     * exactly the {@code existing} function's argument types: its first arguments are those types and every further one
+     * has a default.
+     */
+    private static boolean takesTheSameArguments(String added, String existing) {
+        List<String> adding = added.isEmpty() ? List.of() : List.of(added.split(","));
+        List<String> old = existing.isEmpty() ? List.of() : List.of(plain(existing).split(","));
+        if (adding.size() <= old.size()) return false;
+        for (int i = 0; i < adding.size(); i++) {
+            String type = adding.get(i).replace("=", "");
+            if (i < old.size() ? !type.equals(old.get(i)) : !adding.get(i).endsWith("=")) return false;
+        }
+        return true;
+    }
+
+    private static String plain(String argumentTypes) {
+        return argumentTypes.replace("=", "");
     }
 
     /** Bodies equal but for spacing and a final cast to the declared result type, which PostgreSQL applies anyway. */
@@ -684,6 +788,21 @@ final class RuleChecker {
         if (refuses || changes) report(Rule.ROW_TRIGGER_CHANGES_WRITES, op, op.target(), function);
     }
 
+    /**
+     * An UPDATE or DELETE with a WHERE clause, judged by the rows it matches in the database: from --small-table-rows on,
+     * they stay locked against the previous release's writes until the commit. Without the database the rows a WHERE
+     * matches are unknown; an UPDATE that sets only columns this file adds is a backfill nobody else writes.
+     */
+    private void dataChange(Operation op) {
+        String table = op.target();
+        List<String> set = op.args().subList(Math.min(4, op.args().size()), op.args().size());
+        boolean onlyNewColumns = !set.isEmpty() && set.stream().allMatch(c -> newColumns.contains(SchemaModel.bare(table) + "." + c));
+        if (rows.isEmpty() || smallTableRows <= 0 || onlyNewColumns || created.contains(SchemaModel.bare(table))) return;
+        java.util.OptionalLong matched = rows.get().countUpTo(table, op.arg(0), op.arg(1), op.arg(2), smallTableRows);
+        if (matched.isEmpty() || matched.getAsLong() < smallTableRows) return;
+        report(Rule.DATA_CHANGE, op, op.detail(), "at least " + smallTableRows + " rows", table);
+    }
+
     /** ATTACH PARTITION scans the partition unless a valid CHECK on the partition key proves its bound. */
     private void attachPartition(Operation op) {
         String parent = op.target();
@@ -692,6 +811,8 @@ final class RuleChecker {
             report(Rule.PARTITION_SCAN, op, "attaches partition " + child + " to " + parent + " beside its DEFAULT partition", "the DEFAULT partition");
         }
         if (created.contains(SchemaModel.bare(child))) return;
+        // whether the table brings rows into the parent's queries only its rows can tell
+        if (rows.isPresent() && rows.get().hasRows(child).found().orElse(false)) report(Rule.ROWS_JOIN_PARENT, op, child, parent, parent);
         Optional<String> key = model.partitionKey(parent);
         boolean proven = key.isPresent() && model.checks(child).stream().anyMatch(c -> c.valid() && c.columns().contains(key.get()));
         if (!proven) report(Rule.PARTITION_SCAN, op, "attaches partition " + child + " to " + parent + " without a CHECK proving its bound", child);

@@ -44,6 +44,7 @@ final class SchemaModel {
     private final Map<String, UniqueKey> otherIndexes = new HashMap<>();
     private final Set<String> foreignKeys = new HashSet<>();
     private final Map<String, Function> functions = new HashMap<>();
+    private final Map<String, Set<String>> signatures = new HashMap<>();
     private final Map<String, String> views = new HashMap<>();
     private final Map<String, Domain> domains = new HashMap<>();
     private final Map<String, String> partitionKeys = new HashMap<>();
@@ -182,6 +183,21 @@ final class SchemaModel {
         return bare(table) + columns + "->" + bare(referenced);
     }
 
+    /** Records that a function of this name takes these argument types (comma-separated, as PostgreSQL identifies it). */
+    void addSignature(String name, String argumentTypes) {
+        signatures.computeIfAbsent(bare(name), n -> new HashSet<>()).add(argumentTypes);
+    }
+
+    /** True if a function of this name with these argument types was created (defaults, marked "=", do not count). */
+    boolean hasSignature(String name, String argumentTypes) {
+        return signatures.getOrDefault(bare(name), Set.of()).stream().anyMatch(s -> s.replace("=", "").equals(argumentTypes.replace("=", "")));
+    }
+
+    /** The argument types of every function of this name, each a comma-separated list with "=" after a defaulted one. */
+    Set<String> signatures(String name) {
+        return signatures.getOrDefault(bare(name), Set.of());
+    }
+
     void defineFunction(String name, Function function) {
         functions.put(bare(name), function);
     }
@@ -252,6 +268,32 @@ final class SchemaModel {
         if (!oldVarchar.matches() || oldVarchar.group(1) == null) return false;
         return Integer.parseInt(newVarchar.group(1)) >= Integer.parseInt(oldVarchar.group(1));
     }
+
+    private static final List<String> INTEGERS = List.of("smallint", "integer", "bigint");
+
+    /**
+     * True when {@code newType} holds fewer values of the same kind, written the same way: text or varchar to a shorter
+     * varchar, a narrower integer, numeric with less precision at the same scale. Then a value that fits reads back as it
+     * was, and the rows tell whether every stored one fits.
+     */
+    static boolean isNarrowingInFamily(String oldType, String newType) {
+        String from = oldType.replace(" ", "").replace("charactervarying", "varchar");
+        String to = newType.replace(" ", "").replace("charactervarying", "varchar");
+        if ((from.equals("text") || VARCHAR.matcher(from).matches()) && VARCHAR.matcher(to).matches()) return true;
+        String fromInt = INTEGER_ALIASES.getOrDefault(from, from);
+        String toInt = INTEGER_ALIASES.getOrDefault(to, to);
+        if (INTEGERS.contains(fromInt) && INTEGERS.contains(toInt)) return INTEGERS.indexOf(toInt) < INTEGERS.indexOf(fromInt);
+        Matcher oldNumeric = NUMERIC.matcher(from);
+        Matcher newNumeric = NUMERIC.matcher(to);
+        if (!oldNumeric.matches() || !newNumeric.matches() || newNumeric.group(1) == null) return false;
+        String oldScale = oldNumeric.group(2) == null ? "0" : oldNumeric.group(2);
+        String newScale = newNumeric.group(2) == null ? "0" : newNumeric.group(2);
+        // an unconstrained numeric keeps each value's own scale, which numeric(p,s) would change
+        return oldNumeric.group(1) != null && oldScale.equals(newScale);
+    }
+
+    private static final Map<String, String> INTEGER_ALIASES = Map.of("int", "integer", "int4", "integer", "int8", "bigint",
+            "int2", "smallint", "serial", "integer", "bigserial", "bigint", "smallserial", "smallint");
 
     private static boolean numericWidening(Matcher oldNumeric, Matcher newNumeric) {
         if (newNumeric.group(1) == null) return true;

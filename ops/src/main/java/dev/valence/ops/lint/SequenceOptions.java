@@ -20,9 +20,10 @@ final class SequenceOptions {
         while (!cursor.atEnd()) {
             SqlToken token = cursor.next();
             if (token.isWord("restart")) {
-                risks.add("RESTART");
+                cursor.accept("with");
+                risks.add(cursor.peek().kind() == SqlToken.Kind.NUMBER ? "RESTART WITH " + cursor.next().value() : "RESTART");
             } else if (token.isWord("maxvalue") && !negated) {
-                risks.add("MAXVALUE");
+                risks.add(cursor.peek().kind() == SqlToken.Kind.NUMBER ? "MAXVALUE " + cursor.next().value() : "MAXVALUE");
             } else if (token.isWord("cycle") && !negated) {
                 risks.add("CYCLE");
             } else if (token.isWord("as") && NARROW_TYPES.contains(cursor.peek().value())) {

@@ -148,6 +148,7 @@ final class StatementParser {
 
     /** DELETE or UPDATE, possibly after WITH queries; flagged when there is no top-level WHERE. */
     private static void dml(SqlStatement statement, TokenCursor cursor, List<Operation> out) {
+        boolean withQueries = cursor.peek().isWord("with");
         if (cursor.accept("with")) {
             cursor.accept("recursive");
             while (!cursor.atEnd() && !cursor.peek().isWord("delete") && !cursor.peek().isWord("update")
@@ -160,7 +161,67 @@ final class StatementParser {
         if (verb.isEmpty()) return;
         cursor.accept("only");
         String table = cursor.qualifiedName();
-        if (!cursor.restHasWord("where")) out.add(Operation.of(Operation.Kind.DML_WITHOUT_WHERE, table, "", verb, statement));
+        if (!cursor.restHasWord("where")) {
+            out.add(Operation.of(Operation.Kind.DML_WITHOUT_WHERE, table, "", verb, statement));
+            return;
+        }
+        // a WITH query or WHERE CURRENT OF cannot be counted on its own; what else the WHERE matches is the database's to say
+        if (withQueries || cursor.restHasPair("current", "of")) return;
+        out.add(dmlWithWhere(statement, cursor, table, verb));
+    }
+
+    /** The target's alias, the FROM / USING list, the WHERE condition and (UPDATE) the columns set, for counting the rows. */
+    private static Operation dmlWithWhere(SqlStatement statement, TokenCursor cursor, String table, String verb) {
+        Set<String> clauses = Set.of("set", "where", "using", "from", "returning");
+        String alias = "";
+        if (cursor.accept("as")) alias = cursor.next().display();
+        else if (cursor.peek().kind() == SqlToken.Kind.QUOTED_IDENTIFIER
+                || cursor.peek().kind() == SqlToken.Kind.WORD && !clauses.contains(cursor.peek().value())) alias = cursor.next().display();
+        List<String> setColumns = new ArrayList<>();
+        if (cursor.accept("set")) {
+            boolean target = true;
+            while (!cursor.atEnd() && !cursor.peek().isWord("from") && !cursor.peek().isWord("where") && !cursor.peek().isWord("returning")) {
+                if (target && cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) {
+                    for (TokenCursor item : cursor.groupItems()) setColumns.add(item.next().value());
+                } else if (target) {
+                    setColumns.add(cursor.next().value());
+                } else if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) {
+                    cursor.skipGroup();
+                    continue;
+                } else if (cursor.next().kind() == SqlToken.Kind.COMMA) {
+                    target = true;
+                    continue;
+                }
+                target = false;
+            }
+        }
+        var from = new StringBuilder();
+        if (cursor.accept("from") || cursor.accept("using")) {
+            while (!cursor.atEnd() && !cursor.peek().isWord("where")) {
+                if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) appendGroup(from, cursor);
+                else ColumnDefinition.appendRendered(from, cursor.next());
+            }
+        }
+        var where = new StringBuilder();
+        cursor.accept("where");
+        while (!cursor.atEnd() && !cursor.peek().isWord("returning")) {
+            if (cursor.peek().kind() == SqlToken.Kind.LEFT_PAREN) appendGroup(where, cursor);
+            else ColumnDefinition.appendRendered(where, cursor.next());
+        }
+        List<String> args = new ArrayList<>(List.of(alias, from.toString(), where.toString(), ""));
+        args.addAll(setColumns);
+        return Operation.of(Operation.Kind.DML_WITH_WHERE, table, "", verb, statement, args);
+    }
+
+    /** Appends the parenthesised group the cursor is on, rendered, and moves past it. */
+    private static void appendGroup(StringBuilder text, TokenCursor cursor) {
+        int depth = 0;
+        do {
+            SqlToken token = cursor.next();
+            if (token.kind() == SqlToken.Kind.LEFT_PAREN) depth++;
+            else if (token.kind() == SqlToken.Kind.RIGHT_PAREN) depth--;
+            ColumnDefinition.appendRendered(text, token);
+        } while (depth > 0 && !cursor.atEnd());
     }
 
     /** A DO block runs its body at once, so its SQL statements count as the migration's own. */

@@ -105,7 +105,7 @@ class LintCommandTest {
         assertEquals(ExitCodes.USAGE, run.exitCode());
         assertEquals("explain: no rule has the code 'VL999'; the codes are VL000, VL001, VL002, VL003, VL004, VL005, VL101, VL102, VL103, "
                 + "VL104, VL105, VL106, VL107, VL108, VL109, VL110, VL111, VL112, VL113, VL114, VL115, VL116, VL117, VL118, VL119, VL120, VL121, VL122, VL123, VL124, VL125, VL126, VL127, VL128, VL129, VL130, VL131, VL132, VL133, VL134, "
-                + "VL135, VL136, VL137, VL138, VL139, VL140, VL141, VL142, VL143, VL144, VL145, VL146, VL147\n", run.err());
+                + "VL135, VL136, VL137, VL138, VL139, VL140, VL141, VL142, VL143, VL144, VL145, VL146, VL147, VL148, VL149, VL150, VL151, VL152\n", run.err());
     }
 
     @Test

@@ -72,7 +72,18 @@ class LintMoreRulesTest {
                 codes("a policy for SELECT only still refuses writes", "CREATE POLICY logs_read ON app.logs FOR SELECT USING (true);\n"
                         + "ALTER TABLE app.logs ENABLE ROW LEVEL SECURITY;", "VL137"),
                 codes("a table whose policy filters by owner hides others' rows", "ALTER TABLE app.secrets ENABLE ROW LEVEL SECURITY;", "VL137"),
-                codes("forcing row security without a policy hides every row from the owner too", "ALTER TABLE app.logs FORCE ROW LEVEL SECURITY;", "VL137"),
+                codes("forcing row security without a policy hides every row from the owner too",
+                        "ALTER TABLE app.logs ENABLE ROW LEVEL SECURITY;\nALTER TABLE app.logs FORCE ROW LEVEL SECURITY;", "VL137", "VL137"),
+                codes("forcing row security on a table without it enabled applies no policy to anyone", "ALTER TABLE app.logs FORCE ROW LEVEL SECURITY;"),
+                codes("a policy admitting every row created after ENABLE in the same transaction is in place at the commit",
+                        "ALTER TABLE app.logs ENABLE ROW LEVEL SECURITY;\nCREATE POLICY logs_all ON app.logs USING (true) WITH CHECK (true);"),
+                codes("disabling row security where the only policy admits every row shows nothing new", "ALTER TABLE app.notes DISABLE ROW LEVEL SECURITY;"),
+                codes("a new overload with other argument types leaves the old function as it was",
+                        "CREATE FUNCTION app.touch(reason text) RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;"),
+                codes("an overload whose defaulted arguments also take the old (empty) argument list makes old calls ambiguous",
+                        "CREATE FUNCTION app.touch(reason text DEFAULT 'x') RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;", "VL152"),
+                codes("replacing the function with the same (no) arguments is a new body", "CREATE OR REPLACE FUNCTION app.touch() RETURNS trigger"
+                        + " LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;", "VL128"),
                 codes("a restrictive policy narrows what old queries see",
                         "CREATE POLICY notes_few ON app.notes AS RESTRICTIVE USING (id < 10);", "VL137"),
                 codes("a restrictive policy on a table without row security changes nothing",
@@ -191,6 +202,40 @@ class LintMoreRulesTest {
         assertEquals(List.of(), enable.stream().map(f -> f.rule().code()).toList());
         var force = linter.lint(MigrationFile.of(Path.of("lint/V3__force.sql")), "ALTER TABLE app.private FORCE ROW LEVEL SECURITY;");
         assertEquals(List.of("VL137"), force.stream().map(f -> f.rule().code()).toList());
+    }
+
+    @Test
+    void lifting_row_security_that_filtered_a_granted_role_shows_it_rows_it_never_saw() {
+        var linter = new Linter(Optional.empty());
+        linter.lint(MigrationFile.of(Path.of("lint/V1__schema.sql")), SCHEMA
+                + "ALTER TABLE app.secrets ENABLE ROW LEVEL SECURITY;\nGRANT SELECT ON app.secrets TO app_rw;\n");
+        var findings = linter.lint(MigrationFile.of(Path.of("lint/V2__change.sql")), "ALTER TABLE app.secrets DISABLE ROW LEVEL SECURITY;");
+        assertEquals(List.of("VL149 error 1: disables row-level security on app.secrets, whose policies filtered the roles granted it, so the"
+                + " rows its policies hid from the previous release (or let it not write) now reach its queries"), Findings.render(findings));
+    }
+
+    @Test
+    void no_force_on_a_forced_table_shows_its_owner_every_row() {
+        var linter = new Linter(Optional.empty());
+        linter.lint(MigrationFile.of(Path.of("lint/V1__schema.sql")), "CREATE TABLE app.private (id bigint PRIMARY KEY, owner_name text);\n"
+                + "CREATE POLICY own ON app.private USING (owner_name = current_user);\n"
+                + "ALTER TABLE app.private ENABLE ROW LEVEL SECURITY;\nALTER TABLE app.private FORCE ROW LEVEL SECURITY;\n");
+        var findings = linter.lint(MigrationFile.of(Path.of("lint/V2__change.sql")), "ALTER TABLE app.private NO FORCE ROW LEVEL SECURITY;");
+        assertEquals(List.of("VL149"), findings.stream().map(f -> f.rule().code()).toList());
+    }
+
+    @ParameterizedTest(name = "ops lint explain {0} names the rule, its traits, why and the fix")
+    @ValueSource(strings = {"VL148", "VL149", "VL150", "VL151", "VL152"})
+    void every_rule_the_deploy_context_added_is_explained(String code) {
+        var out = new StringWriter();
+        var line = Ops.commandLine();
+        line.setOut(new PrintWriter(out, true));
+        int exit = line.execute("lint", "explain", code);
+        Rule rule = Rule.byCode(code).orElseThrow();
+        String traits = code.equals("VL151") ? "warning, does not break the previous release, locks heavily"
+                : "error, breaks the previous release, does not lock heavily";
+        assertEquals(0, exit);
+        assertEquals(code + " (" + traits + ")\n" + rule.explanation() + "\nfix: " + rule.fix() + "\n", out.toString());
     }
 
     @Test

@@ -65,8 +65,8 @@ final class CorpusReplay implements AutoCloseable {
             counts[seen.categories().contains(Category.BREAKING) ? (seen.categories().size() == 2 ? 3 : 1)
                     : seen.categories().isEmpty() ? 0 : 2]++;
             var verdict = seen.failure() == null ? seen.categories() : c.expected();
-            filesOnly.add(c, verdict, LintBlackBox.lint(c, baseSchema, scratch));
-            withContext.add(c, verdict, contextFindings.isEmpty() ? List.of() : contextFindings.getFirst());
+            filesOnly.add(c, verdict, LintBlackBox.lint(c, baseSchema, scratch), seen.show());
+            withContext.add(c, verdict, contextFindings.isEmpty() ? List.of() : contextFindings.getFirst(), seen.show());
         }
         String counted = String.format("%s: replayed %d cases in %d s: %d safe, %d breaking, %d locking, %d breaking and locking%n",
                 corpus.getFileName(), cases.size(), (System.nanoTime() - started) / 1_000_000_000L, counts[0], counts[1], counts[2], counts[3]);

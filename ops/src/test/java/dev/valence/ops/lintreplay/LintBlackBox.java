@@ -22,7 +22,7 @@ import java.util.List;
 final class LintBlackBox {
     private LintBlackBox() {}
 
-    record Finding(String code, String severity, boolean breaking, boolean locking) {
+    record Finding(String code, String severity, boolean breaking, boolean locking, String message) {
         /** A finding about the migration's operations (VL1xx), not about its declaration or its file. */
         boolean aboutOperations() {
             return code.startsWith("VL1");
@@ -69,7 +69,7 @@ final class LintBlackBox {
                 var finding = (JsonObject) item;
                 if (finding.getString("file", "").endsWith(caseFile.getFileName().toString())) {
                     findings.add(new Finding(finding.getString("code"), finding.getString("severity"),
-                            finding.getBoolean("breaking", false), finding.getBoolean("locking", false)));
+                            finding.getBoolean("breaking", false), finding.getBoolean("locking", false), finding.getString("message", "")));
                 }
             }
             return findings;

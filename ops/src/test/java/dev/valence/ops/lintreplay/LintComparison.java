@@ -24,6 +24,14 @@ final class LintComparison {
     private final List<String> details = new ArrayList<>();
 
     void add(ReplayCase c, Set<Category> replayed, List<LintBlackBox.Finding> findings) {
+        add(c, replayed, findings, "");
+    }
+
+    /**
+     * {@code evidence}: what PostgreSQL did in the replay; a miss or a false positive is written with it beside what
+     * ops lint said (every finding, accepted notes too, which say why they were accepted).
+     */
+    void add(ReplayCase c, Set<Category> replayed, List<LintBlackBox.Finding> findings, String evidence) {
         var operations = findings.stream().filter(LintBlackBox.Finding::flags).toList();
         boolean flagged = !operations.isEmpty();
         var codes = new TreeSet<String>();
@@ -47,16 +55,27 @@ final class LintComparison {
             safe++;
             if (flagged) {
                 safeFlagged++;
-                falsePositives.add(c.file() + " " + c.name() + ": " + codes);
+                falsePositives.add(c.file() + " " + c.name() + ": " + codes + said(findings, evidence));
             }
         } else {
             unsafe++;
             if (flagged) {
                 unsafeFlagged++;
             } else {
-                misses.add(c.file() + " " + c.name() + " (" + Category.show(replayed) + ")");
+                misses.add(c.file() + " " + c.name() + " (" + Category.show(replayed) + ")" + said(findings, evidence));
             }
         }
+    }
+
+    /** What ops lint said about the case and what PostgreSQL did, indented under its line; nothing without evidence. */
+    private static String said(List<LintBlackBox.Finding> findings, String evidence) {
+        if (evidence.isEmpty()) return "";
+        var text = new StringBuilder();
+        for (LintBlackBox.Finding f : findings) {
+            if (f.aboutOperations()) text.append("\n      ops lint: ").append(f.code()).append(' ').append(f.severity()).append(": ").append(f.message());
+        }
+        if (findings.stream().noneMatch(LintBlackBox.Finding::aboutOperations)) text.append("\n      ops lint: nothing");
+        return text.append("\n      PostgreSQL: ").append(evidence).toString();
     }
 
     /** Of the cases PostgreSQL showed breaking or locking, the share the linter flagged. */

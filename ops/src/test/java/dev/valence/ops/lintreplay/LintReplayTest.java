@@ -21,20 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LintReplayTest {
     private static final Path CORPUS = Path.of("src/test/resources/lint-replay");
-    /** The goal for cases the linter's author did not write. */
-    private static final double RECALL_AT_LEAST = 0.95;
+    /** Both ways, 112 of 114 breaking or locking cases are flagged; the two missed are data fixes of rows the old code reads. */
+    private static final double RECALL_AT_LEAST = 0.98;
     /**
      * On the files alone: 13 of 84 safe cases are flagged, 10 of them for what a migrations folder does not hold (the
      * size of a table, whether the previous release uses an object). This bound keeps the linter from getting worse.
      */
-    private static final double FILES_ONLY_FALSE_POSITIVES_AT_MOST = 0.16;
+    private static final double FILES_ONLY_FALSE_POSITIVES_AT_MOST = 0.155;
     /**
-     * With the database and the previous release's SQL: 7 of 84. The goal is 3 %; what stays flagged is what neither
-     * settles (README, "The replayed lint corpus"): a CHECK, NOT VALID constraint or narrower type on a column the
-     * previous release writes (whether its values pass only the running code knows), a NOT NULL dropped on a column it
-     * reads, and a new default for a column its INSERTs leave out.
+     * With the database and the previous release's SQL: 3 of 84. What stays flagged is what neither settles (README, "The
+     * replayed lint corpus"): a NOT NULL dropped on a column it reads, a new default for a column its INSERTs leave out,
+     * and a domain's NOT VALID constraint.
      */
-    private static final double IN_CONTEXT_FALSE_POSITIVES_AT_MOST = 0.09;
+    private static final double IN_CONTEXT_FALSE_POSITIVES_AT_MOST = 0.036;
 
     private static CorpusReplay corpus;
 
