@@ -69,8 +69,7 @@ final class NewCommand implements Runnable {
         else if (schedule != null) throw new CliException(ExitCodes.USAGE, "Only cron vals take --schedule; add --type cron.");
         JsonNode val = session.api().send("POST", "/api/v1/vals", body, java.util.Map.of()).body();
         var workspace = new Workspace(session.folder(dir));
-        var meta = new Workspace.Meta(val.path("owner").asText(), name, type.name(), val.path("version").asInt(),
-                Workspace.fileName(name, type.template), null).synced(val.path("version").asInt(), type.template);
+        var meta = Workspace.Meta.synced(val.path("owner").asText(), name, Workspace.fileName(name, type.template), val, type.template);
         workspace.write(meta, type.template);
         String where = val.hasNonNull("url") ? ", answering at " + val.path("url").asText() : "";
         session.out.println("Created " + meta.owner() + "/" + name + " (" + type.name() + ", version " + meta.version() + ")" + where

@@ -65,7 +65,7 @@ final class PullCommand implements Runnable {
                 continue;
             }
             String file = known.map(Workspace.Meta::file).orElse(Workspace.fileName(ref.name(), code));
-            var meta = new Workspace.Meta(ref.owner(), ref.name(), val.path("type").asText(), version, file, null).synced(version, code);
+            var meta = Workspace.Meta.synced(ref.owner(), ref.name(), file, val, code);
             workspace.write(meta, code);
             session.out.println(step + "Pulled " + ref + " version " + version + " into " + workspace.codeFile(meta) + ".");
             pulled++;

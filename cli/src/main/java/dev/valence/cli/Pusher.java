@@ -34,7 +34,13 @@ final class Pusher {
         Map<String, String> condition = force ? Map.of() : Map.of("If-Match", "\"" + meta.version() + "\"");
         JsonNode saved;
         try {
-            saved = session.api().send("PUT", ref.path(), Api.object().put("code", code.get()), condition).body();
+            var body = Api.object().put("code", code.get());
+            // a save that names no type keeps the server's type and schedule: they are sent only when edited
+            if (meta.settingsEdited()) {
+                body.put("type", meta.type());
+                if (meta.schedule() != null) body.put("schedule", meta.schedule());
+            }
+            saved = session.api().send("PUT", ref.path(), body, condition).body();
         } catch (Api.Refusal refusal) {
             if (refusal.status == 412) {
                 int current = refusal.error.path("currentVersion").asInt();
@@ -49,9 +55,11 @@ final class Pusher {
             session.out.println(meta.file() + at + ": " + ref + " was not pushed: " + refusal.getMessage());
             return Result.REFUSED;
         }
-        int version = saved.path("version").asInt();
-        workspace.saveMeta(meta.synced(version, code.get()));
-        session.out.println("Pushed " + meta.file() + " as " + ref + " version " + version
+        var synced = meta.syncedWith(saved, code.get());
+        workspace.saveMeta(synced);
+        String settings = !meta.settingsEdited() ? ""
+                : ", now of type " + synced.type() + (synced.schedule() == null ? "" : " on schedule '" + synced.schedule() + "'");
+        session.out.println("Pushed " + meta.file() + " as " + ref + " version " + synced.version() + settings
                 + (saved.hasNonNull("url") ? " (" + saved.path("url").asText() + ")" : "") + ".");
         return Result.PUSHED;
     }

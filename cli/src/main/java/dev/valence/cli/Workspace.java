@@ -1,5 +1,7 @@
 package dev.valence.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,12 +12,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A folder of vals: each val's code in {@code NAME.ts} (or {@code .tsx}) and what the folder knows of it
- * in {@code .valence/NAME.json}: owner, name, type, the version last pulled or pushed, and the hash of the
- * code as it was then, which tells an edit from an untouched file.
+ * in {@code .valence/NAME.json}: owner, name, type (and a cron val's schedule), the version last pulled or
+ * pushed, and the hash of the code as it was then, which tells an edit from an untouched file.
  */
 final class Workspace {
     static final String META_DIR = ".valence";
@@ -30,10 +33,29 @@ final class Workspace {
         return dir;
     }
 
-    /** What the folder knows of one val. */
-    record Meta(String owner, String name, String type, int version, String file, String sha256) {
-        Meta synced(int newVersion, String code) {
-            return new Meta(owner, name, type, newVersion, file, Workspace.sha256(code));
+    /**
+     * What the folder knows of one val. {@code type} and {@code schedule} (a cron val's) may be edited in the file;
+     * {@code syncedType} and {@code syncedSchedule} are what they were at the last pull or push, which tells an
+     * edit apart (a file written before they were kept has neither, and counts as unedited).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Meta(String owner, String name, String type, String schedule, int version, String file, String sha256,
+                String syncedType, String syncedSchedule) {
+        /** The val as the server answered it ({@code version}, {@code type}, {@code schedule}), with this code. */
+        static Meta synced(String owner, String name, String file, JsonNode val, String code) {
+            String type = val.path("type").asText();
+            String schedule = val.hasNonNull("schedule") ? val.path("schedule").asText() : null;
+            return new Meta(owner, name, type, schedule, val.path("version").asInt(), file, Workspace.sha256(code), type, schedule);
+        }
+
+        /** This val after a save the server answered with {@code saved}. */
+        Meta syncedWith(JsonNode saved, String code) {
+            return synced(owner, name, file, saved, code);
+        }
+
+        /** Whether the type or the schedule was edited in the file since the last pull or push. */
+        boolean settingsEdited() {
+            return syncedType != null && (!syncedType.equals(type) || !Objects.equals(syncedSchedule, schedule));
         }
     }
 
@@ -77,9 +99,9 @@ final class Workspace {
         }
     }
 
-    /** True when the file differs from the code last pulled or pushed. */
+    /** True when the file differs from the code last pulled or pushed, or the metadata's type or schedule was edited. */
     boolean edited(Meta meta) {
-        return read(meta).map(code -> !sha256(code).equals(meta.sha256())).orElse(false);
+        return read(meta).map(code -> !sha256(code).equals(meta.sha256()) || meta.settingsEdited()).orElse(false);
     }
 
     /** Writes the code and then the metadata, each through a temporary file, so an editor or watcher never sees half a file. */

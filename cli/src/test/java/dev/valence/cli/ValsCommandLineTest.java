@@ -1,5 +1,6 @@
 package dev.valence.cli;
 
+import static dev.valence.foundation.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +15,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,14 +86,6 @@ class ValsCommandLineTest {
         return Api.JSON.readTree(text);
     }
 
-    private static void eventually(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not within " + timeoutMs + " ms: " + what);
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void login_keeps_the_url_and_token_in_a_file_only_the_user_can_read() throws Exception {
         var machine = new Machine("login");
@@ -147,6 +140,52 @@ class ValsCommandLineTest {
 
         assertEquals(new Result(0, "Nothing to push: no file changed since the last pull or push.\n", ""), machine.run("push"));
         assertEquals(new Result(0, "greet.ts is up to date (version 2).\n", ""), machine.run("pull", "greet"));
+    }
+
+    @Test
+    void a_type_and_schedule_edited_in_the_metadata_file_are_pushed_and_checked_by_the_server() throws Exception {
+        var machine = new Machine("settings").signedIn();
+        assertEquals(0, machine.run("new", "shape").exitCode());
+        Path metaFile = machine.work.resolve(".valence/shape.json");
+        JsonNode meta = json(Files.readString(metaFile));
+        assertEquals("http", meta.path("syncedType").asText());
+        assertFalse(meta.has("schedule"), "an HTTP val has no schedule: " + meta);
+
+        editMeta(metaFile, Map.of("type", "cron"));
+        var refused = machine.run("push");
+        assertEquals(new Result(1, "shape.ts: admin/shape was not pushed: A cron val needs a 'schedule' (a cron expression such as"
+                + " '*/5 * * * *', or an interval such as 'every 5m').\n", "valence vals: 1 val(s) were not pushed; see above.\n"), refused);
+
+        editMeta(metaFile, Map.of("schedule", "every 1h"));
+        assertEquals(new Result(0, "Pushed shape.ts as admin/shape version 2, now of type cron on schedule 'every 1h'.\n", ""), machine.run("push"));
+        var onServer = platform.get("/api/v1/vals/admin/shape", platform.adminToken).json();
+        assertEquals(List.of("cron", "every 1h", 2, NewCommand.Type.http.template),
+                List.of(onServer.getString("type"), onServer.getString("schedule"), onServer.getInteger("version"), onServer.getString("code")));
+        meta = json(Files.readString(metaFile));
+        assertEquals(List.of("cron", "every 1h", "cron", "every 1h", 2), List.of(meta.path("type").asText(), meta.path("schedule").asText(),
+                meta.path("syncedType").asText(), meta.path("syncedSchedule").asText(), meta.path("version").asInt()));
+        assertEquals(new Result(0, "Nothing to push: no file changed since the last pull or push.\n", ""), machine.run("push"));
+
+        editMeta(metaFile, Map.of("schedule", "*/30 * * * *"));
+        assertEquals(new Result(0, "Pushed shape.ts as admin/shape version 3, now of type cron on schedule '*/30 * * * *'.\n", ""), machine.run("push"));
+        assertEquals("*/30 * * * *", platform.get("/api/v1/vals/admin/shape", platform.adminToken).json().getString("schedule"));
+
+        var http = (com.fasterxml.jackson.databind.node.ObjectNode) json(Files.readString(metaFile));
+        http.put("type", "http").remove("schedule");
+        Files.writeString(metaFile, Api.JSON.writeValueAsString(http));
+        assertEquals(new Result(0, "Pushed shape.ts as admin/shape version 4, now of type http (" + platform.baseUrl + "/v/admin/shape).\n", ""),
+                machine.run("push"));
+        onServer = platform.get("/api/v1/vals/admin/shape", platform.adminToken).json();
+        assertEquals("http", onServer.getString("type"));
+        assertFalse(onServer.containsKey("schedule"), onServer.encode());
+        assertEquals("{\"hello\":\"world\"}", platform.get("/v/admin/shape").body());
+    }
+
+    /** Sets fields of a val's metadata file, as an author does in an editor. */
+    private static void editMeta(Path metaFile, Map<String, String> fields) throws Exception {
+        var meta = (com.fasterxml.jackson.databind.node.ObjectNode) json(Files.readString(metaFile));
+        fields.forEach(meta::put);
+        Files.writeString(metaFile, Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
     }
 
     @Test

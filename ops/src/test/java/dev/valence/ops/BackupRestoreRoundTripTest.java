@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.valence.foundation.testing.Ports;
 import dev.valence.runtime.Config;
 import dev.valence.runtime.Valence;
 import dev.valence.runtime.db.PostgresServer;
@@ -12,7 +13,6 @@ import dev.valence.runtime.secrets.SecretKeys;
 import dev.valence.status.StatusPage;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,7 +69,7 @@ class BackupRestoreRoundTripTest {
         Path keyFile = work.resolve("kept-apart.key");
         Files.writeString(keyFile, keyText + "\n");
         Path sourceDir = Files.createDirectories(work.resolve("source"));
-        int statusPort = freePort();
+        int statusPort = Ports.free();
         var config = Config.fromEnv(Map.of(
                 "DATABASE_URL", "postgres://postgres@localhost:" + OpsTestSupport.postgres().getPort() + "/" + name,
                 "PORT", "0", "STATUS_PORT", String.valueOf(statusPort), "VALENCE_SECRET_KEY", keyText, "INSTANCE_ID", "backup-source",
@@ -230,11 +230,5 @@ class BackupRestoreRoundTripTest {
         ds.setUser("postgres");
         ds.setPassword(server.password());
         return ds;
-    }
-
-    private static int freePort() throws Exception {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.valence.foundation.testing.Ports;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -232,8 +232,8 @@ class ComposeFileTest {
                         .locations("filesystem:" + ROOT.resolve("migrations/src/main/resources/db/migration/" + schema)).load().migrate();
             }
             String databaseUrl = "postgres://postgres@localhost:" + postgres.getPort() + "/valence";
-            int runtimePort = freePort();
-            int statusPort = freePort();
+            int runtimePort = Ports.free();
+            int statusPort = Ports.free();
             Process runtime = start("runtime", "runtime-1", Map.of("DATABASE_URL", databaseUrl, "PORT", Integer.toString(runtimePort)));
             Process statusPage = start("status-page", "status-page", Map.of("DATABASE_URL", databaseUrl, "STATUS_PORT", Integer.toString(statusPort)));
             try {
@@ -319,11 +319,5 @@ class ComposeFileTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Map<String, ?> parent, String key) {
         return (Map<String, Object>) parent.get(key);
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -43,6 +43,7 @@ public final class Config {
     private final long maxBodyBytes;
     private final int jsWorkers;
     private final int dbPoolSize;
+    private final long dbConnectTimeoutMs;
     private final int logLimitBytes;
     private final int contextsPerVersion;
     private final int maxWarmVersions;
@@ -102,6 +103,7 @@ public final class Config {
         maxBodyBytes = reader.integer("MAX_BODY_BYTES", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE);
         jsWorkers = reader.integer("JS_WORKERS", Math.max(4, cores * 2), 1, 1024);
         dbPoolSize = reader.integer("DB_POOL_SIZE", 10, 1, 500);
+        dbConnectTimeoutMs = reader.integer("DB_CONNECT_TIMEOUT_MS", 5_000, 250, 600_000);
         logLimitBytes = reader.integer("VAL_LOG_LIMIT_BYTES", 64 * 1024, 0, 16 * 1024 * 1024);
         contextsPerVersion = reader.integer("CONTEXTS_PER_VERSION", Math.max(2, cores * 2), 1, 1024);
         maxWarmVersions = reader.integer("MAX_WARM_VERSIONS", 2000, 1, 1_000_000);
@@ -232,6 +234,7 @@ public final class Config {
     public long maxBodyBytes() { return maxBodyBytes; }
     public int jsWorkers() { return jsWorkers; }
     public int dbPoolSize() { return dbPoolSize; }
+    public long dbConnectTimeoutMs() { return dbConnectTimeoutMs; }
     public int logLimitBytes() { return logLimitBytes; }
     public int contextsPerVersion() { return contextsPerVersion; }
     public int maxWarmVersions() { return maxWarmVersions; }

@@ -456,7 +456,7 @@ public final class Valence implements AutoCloseable {
         if (url.password() != null) hikari.setPassword(url.password());
         hikari.setPoolName("valence");
         hikari.setMaximumPoolSize(config.dbPoolSize());
-        hikari.setConnectionTimeout(5_000);
+        hikari.setConnectionTimeout(config.dbConnectTimeoutMs());
         hikari.setInitializationFailTimeout(-1); // do not connect now: the database may come later
         return new HikariDataSource(hikari);
     }

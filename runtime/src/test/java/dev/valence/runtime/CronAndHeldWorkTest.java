@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * inbound email are held while the schema is incompatible and run once each after it recovers.
  */
 class CronAndHeldWorkTest {
+    /** Short intervals; and a short grace at the stop, since the log tails stay open to the end and would hold it for 10 s. */
     private static final Map<String, String> FAST = Map.of("CRON_MIN_INTERVAL_SECONDS", "1", "CRON_POLL_MS", "100",
-            "CRON_SYNC_MS", "200", "SCHEMA_POLL_MS", "200", "HEARTBEAT_MS", "200");
+            "CRON_SYNC_MS", "200", "SCHEMA_POLL_MS", "200", "HEARTBEAT_MS", "200", "SHUTDOWN_GRACE_MS", "500");
 
     private static Valence second(TestPlatform first, String instanceId) {
         var env = new HashMap<String, String>(FAST);

@@ -190,6 +190,8 @@ class FallbackPageTest {
         env.put("SCHEMA_POLL_MS", "200");
         env.put("STATUS_PAGE_URL", STATUS_PAGE_URL);
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-fallback").toString());
+        // with the database gone every connection wait, at start, in checks and in the stop, lasts this long
+        env.put("DB_CONNECT_TIMEOUT_MS", "2000");
         env.putAll(extra);
         return Valence.start(Config.fromEnv(env), build);
     }

@@ -2,19 +2,24 @@ package dev.valence.runtime;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.valence.foundation.testing.Commands;
+import dev.valence.foundation.testing.DebianPackages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Debian's headless Chromium taking a screenshot of one page with a fresh profile, as the status page's browser tests
- * run it. Installs the package when it is missing: a browser test that skips itself without a browser tests nothing.
+ * run it. Installs the package when it is missing ({@link DebianPackages}): a browser test that skips itself without a
+ * browser tests nothing.
  */
 public final class HeadlessChromium {
 
@@ -27,11 +32,8 @@ public final class HeadlessChromium {
 
     private HeadlessChromium() {}
 
-    public static synchronized void ensureInstalled() {
-        if (Files.isExecutable(BINARY)) return;
-        run(List.of("apt-get", "update"), 300);
-        run(List.of("apt-get", "install", "-y", "chromium"), 900);
-        if (!Files.isExecutable(BINARY)) fail("apt-get install -y chromium finished but " + BINARY + " is still missing");
+    public static void ensureInstalled() {
+        DebianPackages.ensureInstalledWithRecommends(BINARY, "chromium");
     }
 
     /**
@@ -94,25 +96,11 @@ public final class HeadlessChromium {
         if (!Files.exists(png)) fail("chromium ran without error but wrote no screenshot to " + png.toAbsolutePath());
     }
 
-    private static void run(List<String> command, long timeoutSeconds) {
+    private static void run(List<String> command, long timeoutSeconds) throws IOException {
         try {
-            Path output = Files.createTempFile("valence-cmd-", ".log");
-            try {
-                var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-                builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-                Process process = builder.start();
-                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                    fail(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s and was killed; output: "
-                            + tail(output));
-                }
-                if (process.exitValue() != 0) fail(String.join(" ", command) + " exited with " + process.exitValue() + "; output: " + tail(output));
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            fail("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+            var result = Commands.run(command, Map.of(), Duration.ofSeconds(timeoutSeconds));
+            if (result.timedOut()) fail(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s and was killed; output: " + result.tail());
+            if (result.exitCode() != 0) fail(String.join(" ", command) + " exited with " + result.exitCode() + "; output: " + result.tail());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail("interrupted while running " + String.join(" ", command), e);

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.valence.foundation.testing.Ports;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +31,7 @@ class LifecycleTest {
 
     @Test
     void the_port_answers_503_starting_before_the_engine_is_up_and_links_to_the_status_port_it_bound() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         var env = new HashMap<String, String>();
         env.put("DATABASE_URL", TestDatabase.migratedDatabase("starting"));
         if (TestDatabase.external()) env.put("MIGRATE_ON_START", "false");
@@ -194,11 +194,5 @@ class LifecycleTest {
             // a reset ends the stream as well: what arrived before it is the answer
         }
         return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

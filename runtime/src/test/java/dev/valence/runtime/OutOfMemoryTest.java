@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.valence.foundation.testing.Ports;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -122,7 +122,7 @@ class OutOfMemoryTest {
             String databaseUrl = TestDatabase.migratedDatabase(name);
             Path dataDir = TestDatabase.tempDir("valence-oom");
             Path output = Files.createTempFile("valence-oom-" + name, ".log");
-            int port = freePort();
+            int port = Ports.free();
             var builder = new ProcessBuilder("bash", ROOT.resolve("valence").toString(), "run").directory(ROOT.toFile())
                     .redirectErrorStream(true).redirectOutput(output.toFile());
             var env = builder.environment();
@@ -198,12 +198,6 @@ class OutOfMemoryTest {
     private static final class NoAnswer extends RuntimeException {
         NoAnswer(Exception cause) {
             super(cause);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

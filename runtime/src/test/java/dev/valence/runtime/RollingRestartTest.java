@@ -3,8 +3,8 @@ package dev.valence.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.valence.foundation.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,10 +37,10 @@ class RollingRestartTest {
         Haproxy.ensureInstalled();
         Path dir = TestDatabase.tempDir("valence-rolling");
         String database = TestDatabase.migratedDatabase("rolling");
-        Map<String, Integer> ports = Map.of("a", freePort(), "b", freePort());
+        Map<String, Integer> ports = Map.of("a", Ports.free(), "b", Ports.free());
         Map<String, Map<String, String>> env = Map.of("a", env(database, dir, "a"), "b", env(database, dir, "b"));
         var replicas = new ConcurrentHashMap<String, ReplicaProcess>();
-        int front = freePort();
+        int front = Ports.free();
         var load = new Load(front);
         try {
             replicas.put("a", ReplicaProcess.start(ports.get("a"), env.get("a"), dir.resolve("a.log"), START_TIMEOUT));
@@ -160,12 +160,6 @@ class RollingRestartTest {
         void stop() throws InterruptedException {
             running.set(false);
             for (Thread thread : threads) thread.join(TimeUnit.SECONDS.toMillis(40));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

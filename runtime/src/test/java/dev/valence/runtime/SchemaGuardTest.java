@@ -62,6 +62,8 @@ class SchemaGuardTest {
         env.put("SCHEMA_POLL_MS", "200");
         env.put("HEARTBEAT_MS", "200");
         env.put("VALENCE_DATA_DIR", TestDatabase.tempDir("valence-guard").toString());
+        // with the database gone every connection wait, at start, in checks and in the stop, lasts this long
+        env.put("DB_CONNECT_TIMEOUT_MS", "2000");
         env.putAll(extra);
         return Valence.start(Config.fromEnv(env), build);
     }

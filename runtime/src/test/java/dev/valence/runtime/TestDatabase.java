@@ -63,7 +63,8 @@ public final class TestDatabase {
     }
 
     private static String create(String prefix, String template) {
-        String name = prefix.toLowerCase().replaceAll("[^a-z0-9_]", "_") + "_" + counter.incrementAndGet();
+        // the process id too: test classes run in more than one JVM, which share an external server
+        String name = prefix.toLowerCase().replaceAll("[^a-z0-9_]", "_") + "_" + ProcessHandle.current().pid() + "_" + counter.incrementAndGet();
         try (var connection = DriverManager.getConnection(serverJdbcUrl("postgres"), user(), password());
              var statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name + template);

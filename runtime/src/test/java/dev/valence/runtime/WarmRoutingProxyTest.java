@@ -3,8 +3,8 @@ package dev.valence.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.valence.foundation.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,8 +61,8 @@ class WarmRoutingProxyTest {
         Nginx.ensureInstalled();
         dir = TestDatabase.tempDir("valence-warm-routing");
         String database = TestDatabase.migratedDatabase("warmrouting");
-        ports = List.of(freePort(), freePort());
-        front = freePort();
+        ports = List.of(Ports.free(), Ports.free());
+        front = Ports.free();
         for (int port : ports) {
             Path data = Files.createDirectories(dir.resolve("data-" + port));
             envByPort.put(port, Map.of("DATABASE_URL", database, "MIGRATE_ON_START", Boolean.toString(!TestDatabase.external()),
@@ -100,11 +103,26 @@ class WarmRoutingProxyTest {
     @Test
     @Order(1)
     void every_request_for_one_val_reaches_the_same_replica_in_either_mode_and_the_api_reaches_both() throws Exception {
+        // each answer takes the val's 200 ms: a few vals are visited side by side (one val's visits in turn), then checked in order
+        var visitsByVal = new ArrayList<Future<List<Visit>>>();
+        try (var visitors = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < VALS; i++) {
+                int val = i;
+                visitsByVal.add(visitors.submit(() -> {
+                    var visits = new ArrayList<Visit>();
+                    for (int n = 0; n < 4; n++) {
+                        visits.add(new Visit(send("GET", "/v/admin/w" + val + "/page/" + n + "?q=" + n, ""),
+                                getByHost("admin--w" + val + ".localhost", "/any/" + n)));
+                    }
+                    return visits;
+                }));
+            }
+        }
         for (int i = 0; i < VALS; i++) {
             var seen = new HashSet<String>();
-            for (int n = 0; n < 4; n++) {
-                var path = send("GET", "/v/admin/w" + i + "/page/" + n + "?q=" + n, "");
-                String host = getByHost("admin--w" + i + ".localhost", "/any/" + n);
+            for (Visit visit : visited(visitsByVal.get(i))) {
+                var path = visit.path();
+                String host = visit.host();
                 assertEquals(200, path.statusCode(), path.body());
                 assertTrue(host.startsWith("HTTP/1.1 200 "), host);
                 seen.add(servedBy(path));
@@ -129,6 +147,17 @@ class WarmRoutingProxyTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, spoofed.statusCode(), spoofed.body());
         assertEquals("POST hi for 127.0.0.1", spoofed.body());
+    }
+
+    /** One visit to a val: by path, and by its own host name. */
+    private record Visit(HttpResponse<String> path, String host) {}
+
+    private static List<Visit> visited(Future<List<Visit>> visits) throws Exception {
+        try {
+            return visits.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     @Test
@@ -368,12 +397,6 @@ class WarmRoutingProxyTest {
         void stop() throws InterruptedException {
             running.set(false);
             for (Thread thread : threads) thread.join(TimeUnit.SECONDS.toMillis(40));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

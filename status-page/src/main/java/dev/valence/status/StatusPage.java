@@ -2,9 +2,9 @@ package dev.valence.status;
 
 import dev.valence.foundation.edge.HttpTimeouts;
 import dev.valence.foundation.secrets.SecretHandout;
-import dev.valence.status.audit.AuditLog;
+import dev.valence.foundation.audit.AuditLog;
 import dev.valence.status.http.StatusServer;
-import dev.valence.status.session.Sessions;
+import dev.valence.foundation.session.Sessions;
 import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
@@ -57,7 +57,7 @@ public final class StatusPage implements AutoCloseable {
         this.dataSource = dataSource;
         this.store = new StatusStore(dataSource);
         this.tokens = new TeamTokens(dataSource);
-        this.sessions = new Sessions(dataSource, SESSION_LIFETIME);
+        this.sessions = new Sessions(dataSource, SESSION_LIFETIME, StatusStore.StoreFailure::new);
         this.audit = new AuditLog(dataSource);
         this.keeper = new SnapshotKeeper(store, listen, settings.snapshotFile(), settings.pollMs());
         this.automatic = new AutomaticIncidents(store);

@@ -2,19 +2,22 @@ package dev.valence.status;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.valence.foundation.testing.Commands;
+import dev.valence.foundation.testing.DebianPackages;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Debian's headless Chromium, run once per page load with a fresh profile. Installs the package when it is
- * missing, because browser tests that skip themselves on a machine without a browser test nothing.
+ * missing ({@link DebianPackages}), because browser tests that skip themselves on a machine without a browser
+ * test nothing.
  */
 public final class Chromium {
 
@@ -28,15 +31,8 @@ public final class Chromium {
 
     private Chromium() {}
 
-    public static synchronized void ensureInstalled() {
-        if (Files.isExecutable(BINARY)) return;
-        String why = BINARY + " is missing and installing Debian's chromium package failed (browser tests need it, run as root"
-                + " with access to the Debian mirrors)";
-        run(List.of("apt-get", "update"), 300, why);
-        run(List.of("apt-get", "install", "-y", "chromium"), 900, why);
-        if (!Files.isExecutable(BINARY)) {
-            fail("apt-get install -y chromium finished but " + BINARY + " is still missing; install Debian's chromium package by hand");
-        }
+    public static void ensureInstalled() {
+        DebianPackages.ensureInstalledWithRecommends(BINARY, "chromium");
     }
 
     /** The DOM after the page's scripts ran, as Chromium serialises it. */
@@ -75,40 +71,25 @@ public final class Chromium {
 
     /** Runs a command to completion within {@code timeoutSeconds}, failing the test with {@code why} and its output otherwise; returns stdout. */
     private static String run(List<String> command, long timeoutSeconds, String why) {
-        Path stdout = null;
-        Path stderr = null;
-        Process process = null;
         try {
-            stdout = Files.createTempFile("valence-cmd-", ".out");
-            stderr = Files.createTempFile("valence-cmd-", ".err");
-            var builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-            builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-            process = builder.start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            var result = Commands.run(command, Map.of(), Duration.ofSeconds(timeoutSeconds));
+            if (result.timedOut()) {
                 fail(why + ": " + String.join(" ", command) + " did not finish within " + timeoutSeconds + " s and was killed; stderr: "
-                        + tail(stderr));
+                        + tail(result.stderr()));
             }
-            if (process.exitValue() != 0) {
-                fail(why + ": " + String.join(" ", command) + " exited with " + process.exitValue() + "; stderr: " + tail(stderr));
+            if (result.exitCode() != 0) {
+                fail(why + ": " + String.join(" ", command) + " exited with " + result.exitCode() + "; stderr: " + tail(result.stderr()));
             }
-            return Files.readString(stdout, StandardCharsets.UTF_8);
+            return result.stdout();
         } catch (IOException e) {
             return fail(why + ": cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail(why + ": interrupted while running " + String.join(" ", command), e);
-        } finally {
-            if (process != null && process.isAlive()) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-            deleteQuietly(stdout);
-            deleteQuietly(stderr);
         }
     }
 
-    private static String tail(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+    private static String tail(String text) {
         return text.length() <= 2000 ? text : "..." + text.substring(text.length() - 2000);
     }
 

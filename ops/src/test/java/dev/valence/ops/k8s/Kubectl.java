@@ -1,5 +1,7 @@
 package dev.valence.ops.k8s;
 
+import dev.valence.foundation.testing.DebianPackages;
+import dev.valence.foundation.testing.MachineLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code kubectl kustomize}, as two releases render it: the kubectl on this machine (installed with
- * apt-get as Debian's kubernetes-client when there is none) and Debian's kubernetes-client 1.20, whose
+ * apt-get as Debian's kubernetes-client when there is none, {@link DebianPackages}) and Debian's kubernetes-client 1.20, whose
  * bundled kustomize v2.0.3 is the oldest the manifests promise to render with. The 1.20 binary is taken
  * out of its package ({@code apt-get download}, {@code dpkg-deb -x}) so that it never replaces the other.
  */
@@ -26,13 +28,7 @@ final class Kubectl {
 
     /** The kubectl on the PATH, installed from Debian's packages when missing. */
     static synchronized Kubectl onPath() throws IOException, InterruptedException {
-        if (run(Path.of("."), "sh", "-c", "command -v kubectl") != 0) {
-            aptGet("install", "-y", "--no-install-recommends", "kubernetes-client");
-            if (run(Path.of("."), "sh", "-c", "command -v kubectl") != 0) {
-                throw new IllegalStateException("kubectl is missing and apt-get could not install it; install Debian's kubernetes-client"
-                        + " (as root: apt-get install kubernetes-client) and run the test again");
-            }
-        }
+        if (run(Path.of("."), "sh", "-c", "command -v kubectl") != 0) DebianPackages.ensureInstalled(Path.of("/usr/bin/kubectl"), "kubernetes-client");
         return new Kubectl("kubectl on the PATH", List.of("kubectl"));
     }
 
@@ -42,7 +38,7 @@ final class Kubectl {
             Path dir = Files.createDirectories(Path.of("target", "kubernetes-client-1.20").toAbsolutePath());
             Path debs = Files.createDirectories(Path.of("target", "kubernetes-client-deb").toAbsolutePath());
             if (aptDownload(debs) != 0) {
-                aptGet("update");
+                aptUpdate();
                 if (aptDownload(debs) != 0) throw new IllegalStateException("apt-get download kubernetes-client failed: run apt-get update");
             }
             try (var files = Files.list(debs)) {
@@ -59,10 +55,9 @@ final class Kubectl {
         return run(into, "apt-get", "download", "kubernetes-client");
     }
 
-    private static void aptGet(String... arguments) throws IOException, InterruptedException {
-        var command = new java.util.ArrayList<>(List.of("apt-get"));
-        command.addAll(List.of(arguments));
-        run(Path.of("."), command.toArray(String[]::new));
+    private static void aptUpdate() throws IOException, InterruptedException {
+        // apt-get locks the package lists too: one at a time across the test JVMs
+        MachineLock.holding("apt-get", () -> run(Path.of("."), "apt-get", "update"));
     }
 
     private static int run(Path dir, String... command) throws IOException, InterruptedException {

@@ -2,8 +2,8 @@ package dev.valence.runtime.http;
 
 import dev.valence.runtime.store.StoreException;
 import dev.valence.runtime.store.User;
-import dev.valence.status.audit.AuditEntry;
-import dev.valence.status.audit.AuditLog;
+import dev.valence.foundation.audit.AuditEntry;
+import dev.valence.foundation.audit.AuditLog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

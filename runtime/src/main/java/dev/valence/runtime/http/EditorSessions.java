@@ -2,7 +2,7 @@ package dev.valence.runtime.http;
 
 import dev.valence.runtime.store.User;
 import dev.valence.runtime.store.UserStore;
-import dev.valence.status.session.Sessions;
+import dev.valence.foundation.session.Sessions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;

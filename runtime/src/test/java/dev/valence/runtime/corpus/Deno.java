@@ -1,8 +1,10 @@
 package dev.valence.runtime.corpus;
 
+import dev.valence.foundation.testing.MachineLock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,19 @@ public final class Deno {
     }
 
     /** The deno binary, installing it when missing; aborts the calling test when the registry cannot be reached. */
-    public static synchronized Path binary() {
+    public static Path binary() {
+        try {
+            // the test classes that use Deno may run in two test JVMs at once: one npm install into target/deno
+            return MachineLock.holding("deno-" + VERSION.replace('.', '-'), Deno::installed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to install Deno " + VERSION, e);
+        }
+    }
+
+    private static Path installed() {
         if (Files.isExecutable(BINARY) && installedVersion().equals(VERSION)) return BINARY;
         Output npm;
         try {

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.valence.foundation.testing.Ports;
 import dev.valence.runtime.Config;
 import dev.valence.runtime.TestDatabase;
 import dev.valence.runtime.TestPlatform;
 import dev.valence.runtime.Valence;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,12 +46,12 @@ class UpgradeFromThePreviousReleaseKeepsDataTest {
     void a_data_folder_of_the_previous_release_starts_with_users_vals_env_values_and_blobs_intact() throws Exception {
         Path previous = previousReleaseBuilt();
         Path dataDir = TestDatabase.tempDir("valence-upgrade-data");
-        int pgPort = freePort();
+        int pgPort = Ports.free();
 
         // the previous release writes its data folder, as a user of it would
         String carolToken;
         String adminToken;
-        int oldPort = freePort();
+        int oldPort = Ports.free();
         var oldEnv = Map.of("VALENCE_DATA_DIR", dataDir.toString(), "PORT", Integer.toString(oldPort), "STATUS_PORT", "0",
                 "EMBEDDED_PG_PORT", Integer.toString(pgPort),
                 "VALENCE_RUN_CLASSPATH", "runtime/target/valence-runtime-0.1.0-SNAPSHOT.jar:runtime/target/lib/*");
@@ -189,11 +189,5 @@ class UpgradeFromThePreviousReleaseKeepsDataTest {
             while (r.next()) result.add(r.getString(1));
         }
         return result;
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.valence.status.http;
 
 import dev.valence.foundation.html.HtmlEscape;
-import dev.valence.status.session.Sessions;
+import dev.valence.foundation.session.Sessions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.valence.status.http;
 
-import dev.valence.status.audit.AuditEntry;
-import dev.valence.status.audit.AuditLog;
+import dev.valence.foundation.audit.AuditEntry;
+import dev.valence.foundation.audit.AuditLog;
 import dev.valence.status.audit.WriteActions;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.valence.status.StatusTestSupport;
-import dev.valence.status.session.Sessions;
+import dev.valence.foundation.session.Sessions;
+import dev.valence.status.store.StatusStore;
 import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -29,7 +30,7 @@ class BrowserSessionStoreTest {
 
     @Test
     void a_started_session_is_found_by_its_id_with_the_same_csrf_token() {
-        var sessions = new Sessions(database(), Duration.ofHours(1));
+        var sessions = new Sessions(database(), Duration.ofHours(1), StatusStore.StoreFailure::new);
 
         Sessions.Started started = sessions.start(ANN, "127.0.0.1 test");
         Optional<Sessions.Session> found = sessions.find(started.id());
@@ -47,7 +48,7 @@ class BrowserSessionStoreTest {
     @Test
     void unknown_malformed_ended_and_expired_ids_find_nothing() throws Exception {
         DataSource ds = database();
-        var sessions = new Sessions(ds, Duration.ofHours(1));
+        var sessions = new Sessions(ds, Duration.ofHours(1), StatusStore.StoreFailure::new);
         var ended = sessions.start(ANN, null);
         var expired = sessions.start(ANN, null);
 
@@ -66,7 +67,7 @@ class BrowserSessionStoreTest {
 
     @Test
     void ending_all_of_a_subjects_sessions_leaves_other_subjects_signed_in() {
-        var sessions = new Sessions(database(), Duration.ofHours(1));
+        var sessions = new Sessions(database(), Duration.ofHours(1), StatusStore.StoreFailure::new);
         var phone = sessions.start(ANN, null);
         var laptop = sessions.start(ANN, null);
         var bob = sessions.start(new Sessions.Subject(Sessions.SubjectKind.USER, 8), null);
@@ -83,7 +84,7 @@ class BrowserSessionStoreTest {
     @Test
     void sessions_ended_over_a_day_ago_are_purged_and_live_ones_kept() throws Exception {
         DataSource ds = database();
-        var sessions = new Sessions(ds, Duration.ofHours(1));
+        var sessions = new Sessions(ds, Duration.ofHours(1), StatusStore.StoreFailure::new);
         var live = sessions.start(ANN, null);
         var old = sessions.start(ANN, null);
         try (var c = ds.getConnection(); var s = c.createStatement()) {

@@ -1,6 +1,5 @@
-package dev.valence.status.session;
+package dev.valence.foundation.session;
 
-import dev.valence.status.store.StatusStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -40,6 +40,7 @@ public final class Sessions {
 
     private final DataSource dataSource;
     private final Duration lifetime;
+    private final Function<SQLException, ? extends RuntimeException> failure;
 
     /** Who a session signs in: a team token or a val author. */
     public enum SubjectKind {
@@ -76,10 +77,14 @@ public final class Sessions {
     /** A session just started: {@code id} goes into the cookie and is not stored anywhere. */
     public record Started(String id, Session session) {}
 
-    /** @param lifetime how long a session lasts after sign-in, whatever its use */
-    public Sessions(DataSource dataSource, Duration lifetime) {
+    /**
+     * @param lifetime how long a session lasts after sign-in, whatever its use
+     * @param failure  what a failed read or write throws: the host's own store failure, which its routes answer with a 503
+     */
+    public Sessions(DataSource dataSource, Duration lifetime, Function<SQLException, ? extends RuntimeException> failure) {
         this.dataSource = dataSource;
         this.lifetime = lifetime;
+        this.failure = failure;
     }
 
     public Duration lifetime() {
@@ -104,7 +109,7 @@ public final class Sessions {
                 return new Started(id, new Session(subject, rows.getTimestamp(1).toInstant(), rows.getTimestamp(2).toInstant(), csrf(id)));
             }
         } catch (SQLException e) {
-            throw new StatusStore.StoreFailure(e);
+            throw failure.apply(e);
         }
     }
 
@@ -120,7 +125,7 @@ public final class Sessions {
                 return rows.next() ? Optional.of(session(rows, id)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new StatusStore.StoreFailure(e);
+            throw failure.apply(e);
         }
     }
 
@@ -155,7 +160,7 @@ public final class Sessions {
             binder.bind(statement);
             return statement.executeUpdate();
         } catch (SQLException e) {
-            throw new StatusStore.StoreFailure(e);
+            throw failure.apply(e);
         }
     }
 

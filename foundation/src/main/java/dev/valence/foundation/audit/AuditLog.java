@@ -1,4 +1,4 @@
-package dev.valence.status.audit;
+package dev.valence.foundation.audit;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
