@@ -48,14 +48,31 @@ public final class JsEngine implements AutoCloseable {
     private final TsCompiler compiler = new TsCompiler();
 
     public JsEngine() {
-        this.engine = Engine.newBuilder("js")
-                .option("engine.WarnInterpreterOnly", "false")
-                .out(OutputStream.nullOutputStream())
-                .err(OutputStream.nullOutputStream())
-                .build();
+        this.engine = buildEngine();
         this.prelude = Source.newBuilder("js", resource(PRELUDE).orElseThrow(), "valence:prelude.js").buildLiteral();
         this.urlBundle = resource(URL_BUNDLE).map(text -> Source.newBuilder("js", text, "valence:url.js").buildLiteral());
         this.ownerApis = Source.newBuilder("js", resource(OWNER_APIS).orElseThrow(), "valence:owner-apis.js").buildLiteral();
+    }
+
+    /**
+     * Graal compiler options: recursive guest calls are inlined four levels deep instead of the
+     * default two (fib(27) took 0.81x the time, its CPU per request 0.74x: BENCHMARKS.md, engine rebuild).
+     */
+    private static final Map<String, String> COMPILER_OPTIONS = Map.of("compiler.InliningRecursionDepth", "4");
+
+    private static Engine buildEngine() {
+        try {
+            return engineBuilder().allowExperimentalOptions(true).options(COMPILER_OPTIONS).build();
+        } catch (IllegalArgumentException interpreterOnly) {
+            return engineBuilder().build(); // without the Graal JIT its options do not exist
+        }
+    }
+
+    private static Engine.Builder engineBuilder() {
+        return Engine.newBuilder("js")
+                .option("engine.WarnInterpreterOnly", "false")
+                .out(OutputStream.nullOutputStream())
+                .err(OutputStream.nullOutputStream());
     }
 
     /** navigator.userAgent: product/version, as Deno's "Deno/2.9.6" (the jar's version; "dev" when run from classes). */
