@@ -100,6 +100,12 @@ public final class Valence implements AutoCloseable {
     private final Config config;
     private final BuildInfo build;
     private final long startNs = System.nanoTime();
+    /**
+     * The JavaScript engine, made and warmed up on a thread of its own from the first moment: on a
+     * restart its first context (seconds on a cold JVM) was the longest step, and it waited for the
+     * port to open first. The engine service takes it when it is its turn; readiness still waits for it.
+     */
+    private final java.util.concurrent.CompletableFuture<JsEngine> engineReady = warmEngineEarly();
     private final DatabaseUrl url;
     private final DatabaseUrl directUrl;
     /** Set when there is no DATABASE_URL: the embedded server's port, chosen now. */
@@ -249,10 +255,34 @@ public final class Valence implements AutoCloseable {
         if (statusPageClosed.compareAndSet(false, true)) closeQuietly(statusPage);
     }
 
+    private static java.util.concurrent.CompletableFuture<JsEngine> warmEngineEarly() {
+        var ready = new java.util.concurrent.CompletableFuture<JsEngine>();
+        Thread.ofPlatform().daemon().name("valence-engine-start").start(() -> {
+            try {
+                var created = new JsEngine();
+                try {
+                    created.warmUp();
+                } catch (RuntimeException e) {
+                    created.close();
+                    throw e;
+                }
+                ready.complete(created);
+            } catch (RuntimeException | Error e) {
+                ready.completeExceptionally(e);
+            }
+        });
+        return ready;
+    }
+
     private void startEngine() {
-        var created = new JsEngine();
+        JsEngine created;
+        try {
+            created = engineReady.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
+        }
         engine = created;
-        created.warmUp();
         log.info("JavaScript engine: {} ({}, {} ms)", created.implementationName(),
                 created.jitEnabled() ? "Graal JIT on" : "interpreter only: start with ./valence run for the JIT", elapsedMs());
     }
@@ -562,6 +592,7 @@ public final class Valence implements AutoCloseable {
         long stopNs = System.nanoTime();
         supervisor.close(); // what stops now is not to be restarted
         services.stop(Duration.ofMillis(config.shutdownDelayMs() + config.shutdownGraceMs()).plus(STOP_MARGIN));
+        if (engine == null) engineReady.thenAccept(Valence::closeQuietly); // warmed early, never taken by the engine service
         closeStatusPage();
         while (!resources.isEmpty()) closeQuietly(resources.pop());
         log.info("Valence stopped ({} ms)", (System.nanoTime() - stopNs) / 1_000_000);

@@ -22,10 +22,20 @@ final class Bench {
                     List<Integer> memoryVals, List<String> jvmOptions, Map<String, String> runtimeEnv, Variant variant) {}
 
     /** A second runtime to compare with the main one: another build, other JVM options, other settings. */
-    record Variant(Path repo, List<String> jvmOptions, Map<String, String> env) {}
+    record Variant(Path repo, List<String> jvmOptions, Map<String, String> env, List<String> vals) {
+        /** The vals the variant scenario compares on: trivial and realistic by throughput, fib by time per request. */
+        static final List<String> VALS = List.of("trivial", "realistic", "fib");
+    }
 
-    /** A system under test in a throughput scenario: its label and what to send it. */
-    private record Subject(String name, Load load) {}
+    /**
+     * A system under test in a throughput scenario: its label, what to send it, and the runtime
+     * process whose CPU time per request is read around each round (null: not read).
+     */
+    private record Subject(String name, Load load, RuntimeProcess process) {
+        Subject(String name, Load load) {
+            this(name, load, null);
+        }
+    }
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -36,6 +46,8 @@ final class Bench {
     private RuntimeProcess runtime;
     private ApiClient api;
     private NodeServer node;
+    /** CPU µs per request of each system of the last {@link #alternate} whose subject names a process, round by round. */
+    private final Map<String, List<Double>> cpu = new LinkedHashMap<>();
 
     Bench(Settings settings, LoadGenerator load, Report report, PrintWriter log) {
         this.settings = settings;
@@ -200,24 +212,41 @@ final class Bench {
             var client = new ApiClient(other.base(), other.token());
             client.create("trivial", Handlers.TRIVIAL_VAL);
             client.create("realistic", Handlers.REALISTIC_VAL);
+            client.create("fib", Handlers.FIB_VAL);
             client.get("/v/admin/trivial");
+            client.get("/v/admin/fib");
             client.post("/v/admin/realistic/items/7", Handlers.REALISTIC_BODY);
-            int c = settings.connections();
-            for (String val : List.of("trivial", "realistic")) {
-                String rest = val.equals("trivial") ? "" : "/items/42";
-                String body = val.equals("trivial") ? null : Handlers.REALISTIC_BODY;
+            String label = v.repo() + (v.jvmOptions().isEmpty() ? "" : " JVM " + v.jvmOptions()) + (v.env().isEmpty() ? "" : " env " + v.env());
+            for (String val : v.vals()) {
+                boolean fib = val.equals("fib");
+                int c = fib ? 1 : settings.connections(); // fib: time per request on one connection, as the fib scenario
+                String rest = val.equals("realistic") ? "/items/42" : "";
+                String body = val.equals("realistic") ? Handlers.REALISTIC_BODY : null;
                 String method = body == null ? "GET" : "POST";
                 var systems = List.of(
-                        new Subject(val + " val, main", new Load(runtime.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds())),
-                        new Subject(val + " val, variant", new Load(other.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds())));
+                        new Subject(val + " val, main", new Load(runtime.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds()), runtime),
+                        new Subject(val + " val, variant", new Load(other.base() + "/v/admin/" + val + rest, method, body, c, settings.seconds()), other));
                 var results = alternate("variant " + val, systems);
-                var main = series("variant", systems.get(0).name(), results.get(systems.get(0).name()));
-                var variant = series("variant", systems.get(1).name(), results.get(systems.get(1).name()));
-                report.add("variant", systems.get(0).name(), "p99 latency", "ms", values(results.get(systems.get(0).name()), Result::p99Ms));
-                report.add("variant", systems.get(1).name(), "p99 latency", "ms", values(results.get(systems.get(1).name()), Result::p99Ms));
-                double ratio = variant.median() / main.median();
-                report.target(val + " val: variant vs main", ratio, "×", "(experiment)", ratio >= 1, "median req/s ratio; variant: " + v.repo()
-                        + (v.jvmOptions().isEmpty() ? "" : " JVM " + v.jvmOptions()) + (v.env().isEmpty() ? "" : " env " + v.env()));
+                String mainName = systems.get(0).name(), variantName = systems.get(1).name();
+                var main = series("variant", mainName, results.get(mainName));
+                var variant = series("variant", variantName, results.get(variantName));
+                var mainP50 = report.add("variant", mainName, "p50 latency", "ms", values(results.get(mainName), Result::p50Ms));
+                var variantP50 = report.add("variant", variantName, "p50 latency", "ms", values(results.get(variantName), Result::p50Ms));
+                report.add("variant", mainName, "p99 latency", "ms", values(results.get(mainName), Result::p99Ms));
+                report.add("variant", variantName, "p99 latency", "ms", values(results.get(variantName), Result::p99Ms));
+                var mainCpu = report.add("variant", mainName, "runtime CPU per request", "µs", cpu.get(mainName));
+                var variantCpu = report.add("variant", variantName, "runtime CPU per request", "µs", cpu.get(variantName));
+                if (fib) {
+                    double ratio = variantP50.median() / mainP50.median();
+                    report.target(val + " val: variant vs main", ratio, "× main's time", "(experiment)", ratio <= 1,
+                            "median of p50 per request, one connection; variant: " + label);
+                } else {
+                    double ratio = variant.median() / main.median();
+                    report.target(val + " val: variant vs main", ratio, "×", "(experiment)", ratio >= 1, "median req/s ratio; variant: " + label);
+                }
+                double cpuRatio = variantCpu.median() / mainCpu.median();
+                report.target(val + " val: variant's CPU per request vs main's", cpuRatio, "×", "(experiment)", cpuRatio <= 1,
+                        "runtime JVM's CPU time (/proc/PID/stat utime + stime) over a round / requests answered");
             }
         }
     }
@@ -326,40 +355,63 @@ final class Bench {
         }
     }
 
-    /** First start ever (fresh data folder) to ready, and restart on that data to the first val served. */
+    /** A build and its settings whose start-up is timed. */
+    private record Starter(String label, Path repo, List<String> jvmOptions, Map<String, String> env) {}
+
+    /**
+     * First start ever (fresh data folder) to ready, and restart on that data to the first val served.
+     * With a variant (--variant-repo, --variant-jvm-opts or --variant-env) both are timed, alternating
+     * round by round, in rows of their own.
+     */
     void startup() throws IOException, InterruptedException {
-        var first = new ArrayList<Double>();
-        var firstVal = new ArrayList<Double>();
-        var restart = new ArrayList<Double>();
-        var restartReady = new ArrayList<Double>();
-        for (int round = 0; round < settings.rounds(); round++) {
-            Path data = java.nio.file.Files.createTempDirectory("valence-bench-start");
-            try {
-                long launched = System.nanoTime();
-                var fresh = RuntimeProcess.start(settings.repo(), data, settings.jvmOptions(), settings.runtimeEnv(), START_TIMEOUT);
-                first.add(fresh.readyMs());
-                var client = new ApiClient(fresh.base(), fresh.token());
-                client.create("hello", Handlers.TRIVIAL_VAL);
-                if (client.get("/v/admin/hello").statusCode() != 200) throw new IOException("The new val did not answer.");
-                firstVal.add((System.nanoTime() - launched) / 1e6);
-                fresh.stop();
-                double[] times = RuntimeProcess.timeToFirstVal(settings.repo(), data, settings.jvmOptions(), settings.runtimeEnv(),
-                        "/v/admin/hello", START_TIMEOUT);
-                restartReady.add(times[0]);
-                restart.add(times[1]);
-            } finally {
-                RuntimeProcess.deleteTree(data);
-            }
-            say(String.format(Locale.ROOT, "start-up round %d: first start ready %.0f ms, restart → first val %.0f ms",
-                    round + 1, first.getLast(), restart.getLast()));
+        var starters = new ArrayList<>(List.of(new Starter("", settings.repo(), settings.jvmOptions(), settings.runtimeEnv())));
+        var v = settings.variant();
+        if (!v.repo().toAbsolutePath().normalize().equals(settings.repo().toAbsolutePath().normalize()) || !v.jvmOptions().isEmpty() || !v.env().isEmpty()) {
+            var jvm = new ArrayList<>(settings.jvmOptions());
+            jvm.addAll(v.jvmOptions());
+            var env = new LinkedHashMap<>(settings.runtimeEnv());
+            env.putAll(v.env());
+            starters.set(0, new Starter(", main", settings.repo(), settings.jvmOptions(), settings.runtimeEnv()));
+            starters.add(new Starter(", variant", v.repo(), jvm, env));
         }
-        var f = report.add("start-up", "first start ever (fresh data folder)", "launch → /readyz 200", "ms", first);
-        report.add("start-up", "first start ever, then save + call a val", "launch → first val answer", "ms", firstVal);
-        report.add("start-up", "restart on existing data", "launch → /readyz 200", "ms", restartReady);
-        var r = report.add("start-up", "restart on existing data", "launch → first val answer", "ms", restart);
-        report.target("restart → first val served", r.median() / 1000, "s", "≤ 3 s", r.median() <= 3000, "JVM launch included");
-        report.target("first start ever", f.median() / 1000, "s", "≤ 6 s", f.median() <= 6000,
-                "initdb + migrations + admin; PostgreSQL binaries already unpacked by an earlier run on this machine");
+        var first = new LinkedHashMap<String, List<Double>>();
+        var firstVal = new LinkedHashMap<String, List<Double>>();
+        var restart = new LinkedHashMap<String, List<Double>>();
+        var restartReady = new LinkedHashMap<String, List<Double>>();
+        for (var table : List.of(first, firstVal, restart, restartReady)) starters.forEach(st -> table.put(st.label(), new ArrayList<>()));
+        for (int round = 0; round < settings.rounds(); round++) {
+            for (int k = 0; k < starters.size(); k++) {
+                Starter st = starters.get((round + k) % starters.size());
+                Path data = java.nio.file.Files.createTempDirectory("valence-bench-start");
+                try {
+                    long launched = System.nanoTime();
+                    var fresh = RuntimeProcess.start(st.repo(), data, st.jvmOptions(), st.env(), START_TIMEOUT);
+                    first.get(st.label()).add(fresh.readyMs());
+                    var client = new ApiClient(fresh.base(), fresh.token());
+                    client.create("hello", Handlers.TRIVIAL_VAL);
+                    if (client.get("/v/admin/hello").statusCode() != 200) throw new IOException("The new val did not answer.");
+                    firstVal.get(st.label()).add((System.nanoTime() - launched) / 1e6);
+                    fresh.stop();
+                    double[] times = RuntimeProcess.timeToFirstVal(st.repo(), data, st.jvmOptions(), st.env(), "/v/admin/hello", START_TIMEOUT);
+                    restartReady.get(st.label()).add(times[0]);
+                    restart.get(st.label()).add(times[1]);
+                } finally {
+                    RuntimeProcess.deleteTree(data);
+                }
+                say(String.format(Locale.ROOT, "start-up round %d%s: first start ready %.0f ms, restart → first val %.0f ms",
+                        round + 1, st.label(), first.get(st.label()).getLast(), restart.get(st.label()).getLast()));
+            }
+        }
+        for (Starter st : starters) {
+            String l = st.label();
+            var f = report.add("start-up", "first start ever (fresh data folder)" + l, "launch → /readyz 200", "ms", first.get(l));
+            report.add("start-up", "first start ever, then save + call a val" + l, "launch → first val answer", "ms", firstVal.get(l));
+            report.add("start-up", "restart on existing data" + l, "launch → /readyz 200", "ms", restartReady.get(l));
+            var r = report.add("start-up", "restart on existing data" + l, "launch → first val answer", "ms", restart.get(l));
+            report.target("restart → first val served" + l, r.median() / 1000, "s", "≤ 3 s", r.median() <= 3000, "JVM launch included");
+            report.target("first start ever" + l, f.median() / 1000, "s", "≤ 6 s", f.median() <= 6000,
+                    "initdb + migrations + admin; PostgreSQL binaries already unpacked by an earlier run on this machine");
+        }
     }
 
     // --- helpers ------------------------------------------------------------------------------------
@@ -373,12 +425,17 @@ final class Bench {
         for (Subject s : systems) warmUp(s);
         var results = new LinkedHashMap<String, List<Result>>();
         systems.forEach(s -> results.put(s.name(), new ArrayList<>()));
+        systems.forEach(s -> cpu.put(s.name(), new ArrayList<>()));
         for (int round = 0; round < settings.rounds(); round++) {
             for (int k = 0; k < systems.size(); k++) {
                 Subject s = systems.get((round + k) % systems.size());
+                long ticksBefore = s.process() == null ? 0 : s.process().cpuTicks();
                 Result r = load.run(s.load());
                 if (r.errors() > 0) throw new IOException(scenario + ": " + s.name() + " answered " + r.errors() + " errors in a round.");
                 results.get(s.name()).add(r);
+                if (s.process() != null && r.requests() > 0) {
+                    cpu.get(s.name()).add((s.process().cpuTicks() - ticksBefore) * RuntimeProcess.MICROS_PER_TICK / r.requests());
+                }
                 say(String.format(Locale.ROOT, "  %s round %d, %s: %s", scenario, round + 1, s.name(), LoadGenerator.describe(r)));
             }
         }

@@ -93,6 +93,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--variant-env", description = "For the variant scenario: environment of the variant runtime, KEY=VALUE (repeatable).")
     Map<String, String> variantEnv = new LinkedHashMap<>();
 
+    @Option(names = "--variant-vals", split = ",", defaultValue = "trivial,realistic",
+            description = "For the variant scenario: the vals compared (default ${DEFAULT-VALUE}; also fib, timed per request on one connection).")
+    List<String> variantVals;
+
     @Option(names = "--repo", defaultValue = ".", description = "The Valence checkout whose built runtime is measured (default: the current folder).")
     Path repo;
 
@@ -109,6 +113,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (String s : scenarios) {
             if (!SCENARIOS.contains(s)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown scenario '" + s + "'. Known: " + String.join(", ", SCENARIOS) + ".");
         }
+        for (String val : variantVals) {
+            if (!Bench.Variant.VALS.contains(val)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown val '" + val + "' for --variant-vals. Known: " + String.join(", ", Bench.Variant.VALS) + ".");
+        }
         seconds = duration == null ? 8 : seconds(duration);
         if (rounds < 1 || seconds < 1 || soakRate < 1 || warmup < 0 || connections < 1 || coldSaves < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rounds, --duration, --rate, --connections and --cold-saves must be at least 1 and --warmup at least 0.");
@@ -118,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
             return ExitCodes.ENVIRONMENT;
         }
         var load = LoadGenerator.choose(loadGenerator, err);
-        var variant = new Bench.Variant(variantRepo == null ? repo : variantRepo, words(variantJvmOptions), variantEnv);
+        var variant = new Bench.Variant(variantRepo == null ? repo : variantRepo, words(variantJvmOptions), variantEnv, variantVals);
         if (scenarios.contains("variant") && !RuntimeProcess.built(variant.repo())) {
             err.println("error: no built runtime under " + variant.repo().toAbsolutePath() + "/runtime/target for the variant.");
             return ExitCodes.ENVIRONMENT;
@@ -205,7 +212,8 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("runtimeJvmOptions", jvmOptions).put("runtimeEnv", new JsonObject(new LinkedHashMap<>(runtimeEnv)));
         if (scenarios.contains("variant")) {
             env.put("variant", new JsonObject().put("repo", (variantRepo == null ? repo : variantRepo).toAbsolutePath().toString())
-                    .put("jvmOptions", variantJvmOptions).put("env", new JsonObject(new LinkedHashMap<>(variantEnv))));
+                    .put("jvmOptions", variantJvmOptions).put("env", new JsonObject(new LinkedHashMap<>(variantEnv)))
+                    .put("vals", String.join(",", variantVals)));
         }
         return env;
     }

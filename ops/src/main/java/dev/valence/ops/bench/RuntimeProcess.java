@@ -176,6 +176,17 @@ final class RuntimeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Microseconds of CPU per clock tick of /proc/PID/stat (USER_HZ is 100 on Linux). */
+    static final double MICROS_PER_TICK = 10_000;
+
+    /** CPU time the JVM has used so far, user and system, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    long cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
     /** The JVM's resident set size in KiB ({@code VmRSS} of /proc/PID/status). */
     long rssKib() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

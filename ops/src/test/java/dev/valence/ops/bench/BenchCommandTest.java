@@ -30,6 +30,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void anUnknownVariantValIsAUsageError() {
+        var r = run("bench", "--scenarios", "variant", "--variant-vals", "trivial,hello");
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertTrue(r.err().contains("Unknown val 'hello' for --variant-vals. Known: trivial, realistic, fib."), r.err());
+    }
+
+    @Test
     void roundsMustBePositive() {
         var r = run("bench", "--rounds", "0");
         assertEquals(ExitCodes.USAGE, r.exit());

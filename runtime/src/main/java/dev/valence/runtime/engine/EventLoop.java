@@ -35,36 +35,63 @@ final class EventLoop implements AutoCloseable {
         void cancel();
     }
 
-    private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
-    private final Map<Integer, Operation> pending = new ConcurrentHashMap<>();
+    /*
+     * Made on first use: most invocations start no host operation and wait for nothing, so a blocking
+     * queue (two locks) and a concurrent map made for each would be allocated for nothing. Completions
+     * are posted only by operations this loop started, so the queue exists before another thread posts.
+     */
+    private volatile LinkedBlockingQueue<Runnable> completions;
+    private volatile Map<Integer, Operation> pending;
 
     private int nextId = 1;
     private volatile boolean closed;
 
+    private LinkedBlockingQueue<Runnable> completions() {
+        LinkedBlockingQueue<Runnable> queue = completions;
+        if (queue != null) return queue;
+        synchronized (this) {
+            if (completions == null) completions = new LinkedBlockingQueue<>();
+            return completions;
+        }
+    }
+
+    private Map<Integer, Operation> pending() {
+        Map<Integer, Operation> operations = pending;
+        if (operations != null) return operations;
+        synchronized (this) {
+            if (pending == null) pending = new ConcurrentHashMap<>();
+            return pending;
+        }
+    }
+
     /** Host operations of this invocation still in flight. */
     int pendingOperations() {
-        return pending.size();
+        Map<Integer, Operation> operations = pending;
+        return operations == null ? 0 : operations.size();
     }
 
     /** Posts a completion from any thread; dropped once the invocation ended. */
     void post(Runnable completion) {
-        if (!closed) completions.add(completion);
+        if (!closed) completions().add(completion);
     }
 
     /** Registers an operation in flight (on the guest's thread); its id lets the guest cancel it. */
     int started(Operation operation) {
+        completions(); // before the operation can post
         int id = nextId++;
-        pending.put(id, operation);
+        pending().put(id, operation);
         return id;
     }
 
     void finished(int id) {
-        pending.remove(id);
+        Map<Integer, Operation> operations = pending;
+        if (operations != null) operations.remove(id);
     }
 
     /** Cancels one operation, if it is still in flight. */
     void cancel(int id) {
-        Operation operation = pending.remove(id);
+        Map<Integer, Operation> operations = pending;
+        Operation operation = operations == null ? null : operations.remove(id);
         if (operation != null) operation.cancel();
     }
 
@@ -76,7 +103,8 @@ final class EventLoop implements AutoCloseable {
         while (true) {
             if (done.getAsBoolean()) return Exit.DONE;
             if (cancelled.getAsBoolean() || System.nanoTime() >= deadlineNs) return Exit.DEADLINE;
-            Runnable completion = completions.poll();
+            LinkedBlockingQueue<Runnable> queue = completions;
+            Runnable completion = queue == null ? null : queue.poll();
             if (completion != null) {
                 timers.beginTask();
                 completion.run();
@@ -87,11 +115,11 @@ final class EventLoop implements AutoCloseable {
                 timers.fireTimer();
                 continue;
             }
-            if (delayMs < 0 && pending.isEmpty() && completions.isEmpty()) return Exit.STUCK;
+            if (delayMs < 0 && pendingOperations() == 0 && (queue == null || queue.isEmpty())) return Exit.STUCK;
             long remainingMs = Math.max(1, (deadlineNs - System.nanoTime()) / 1_000_000L);
             long waitMs = delayMs < 0 ? remainingMs : Math.min(delayMs, remainingMs);
             // wake up now and then to notice a client that went away or a cancellation
-            completion = completions.poll(Math.min(waitMs, 50), TimeUnit.MILLISECONDS);
+            completion = completions().poll(Math.min(waitMs, 50), TimeUnit.MILLISECONDS);
             if (completion != null) {
                 timers.beginTask();
                 completion.run();
@@ -103,14 +131,18 @@ final class EventLoop implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Operation operation : pending.values()) {
-            try {
-                operation.cancel();
-            } catch (RuntimeException ignored) {
-                // already finished
+        Map<Integer, Operation> operations = pending;
+        if (operations != null) {
+            for (Operation operation : operations.values()) {
+                try {
+                    operation.cancel();
+                } catch (RuntimeException ignored) {
+                    // already finished
+                }
             }
+            operations.clear();
         }
-        pending.clear();
-        completions.clear();
+        LinkedBlockingQueue<Runnable> queue = completions;
+        if (queue != null) queue.clear();
     }
 }

@@ -48,14 +48,31 @@ public final class JsEngine implements AutoCloseable {
     private final TsCompiler compiler = new TsCompiler();
 
     public JsEngine() {
-        this.engine = Engine.newBuilder("js")
-                .option("engine.WarnInterpreterOnly", "false")
-                .out(OutputStream.nullOutputStream())
-                .err(OutputStream.nullOutputStream())
-                .build();
+        this.engine = buildEngine();
         this.prelude = Source.newBuilder("js", resource(PRELUDE).orElseThrow(), "valence:prelude.js").buildLiteral();
         this.urlBundle = resource(URL_BUNDLE).map(text -> Source.newBuilder("js", text, "valence:url.js").buildLiteral());
         this.ownerApis = Source.newBuilder("js", resource(OWNER_APIS).orElseThrow(), "valence:owner-apis.js").buildLiteral();
+    }
+
+    /**
+     * Graal compiler options: recursive guest calls are inlined four levels deep instead of the
+     * default two (fib(27) took 0.81x the time, its CPU per request 0.74x: BENCHMARKS.md, engine rebuild).
+     */
+    private static final Map<String, String> COMPILER_OPTIONS = Map.of("compiler.InliningRecursionDepth", "4");
+
+    private static Engine buildEngine() {
+        try {
+            return engineBuilder().allowExperimentalOptions(true).options(COMPILER_OPTIONS).build();
+        } catch (IllegalArgumentException interpreterOnly) {
+            return engineBuilder().build(); // without the Graal JIT its options do not exist
+        }
+    }
+
+    private static Engine.Builder engineBuilder() {
+        return Engine.newBuilder("js")
+                .option("engine.WarnInterpreterOnly", "false")
+                .out(OutputStream.nullOutputStream())
+                .err(OutputStream.nullOutputStream());
     }
 
     /** navigator.userAgent: product/version, as Deno's "Deno/2.9.6" (the jar's version; "dev" when run from classes). */
@@ -236,15 +253,25 @@ public final class JsEngine implements AutoCloseable {
 
     /**
      * What a val's contexts get beyond the prelude: a read-only module file system serving the val's
-     * resolved imports (null: no imports at all) and host functions bound to the val's owner (blob,
+     * resolved imports ({@link #NO_MODULES}: no imports at all) and host functions bound to the val's owner (blob,
      * env), which {@code owner-apis.js} turns into {@code Deno.env}, {@code process.env} and std/blob.
      * The owner functions are made per context, from the context's {@link HostScope}, so what they
      * note (a database error) lands on the invocation running in that context.
      */
     public record Sandbox(org.graalvm.polyglot.io.FileSystem modules,
                           java.util.function.Function<HostScope, Map<String, Object>> ownerFunctions) {
+        /**
+         * The module file system of a context without imports: it denies every access, as
+         * {@code IOAccess.NONE} does, so every context is built the same way (a null stands for it).
+         */
+        public static final org.graalvm.polyglot.io.FileSystem NO_MODULES = org.graalvm.polyglot.io.FileSystem.newDenyIOFileSystem();
+
         /** No imports, no owner functions. */
-        public static final Sandbox CLOSED = new Sandbox(null, Map.of());
+        public static final Sandbox CLOSED = new Sandbox(NO_MODULES, Map.of());
+
+        public Sandbox {
+            if (modules == null) modules = NO_MODULES;
+        }
 
         /** A sandbox whose owner functions need no invocation. */
         public Sandbox(org.graalvm.polyglot.io.FileSystem modules, Map<String, Object> fixedFunctions) {
@@ -254,7 +281,7 @@ public final class JsEngine implements AutoCloseable {
 
     /** A fresh sandboxed context for one val; see {@link Sandbox}. */
     ContextAndInternal newContext(LogBuffer logs, Sandbox sandbox) {
-        Context context = build(sandbox.modules() == null ? IOAccess.NONE : IOAccess.newBuilder().fileSystem(sandbox.modules()).build());
+        Context context = build(IOAccess.newBuilder().fileSystem(sandbox.modules()).build());
         try {
             var scope = new HostScope();
             Map<String, Object> owned = sandbox.ownerFunctions().apply(scope);

@@ -253,7 +253,9 @@ final class ValContext implements EventLoop.Timers {
 
     /** The prelude's header form: name NUL value NUL ... */
     static String joined(List<Header> headers) {
-        var joined = new StringBuilder();
+        int length = 0;
+        for (Header header : headers) length += header.name().length() + header.value().length() + 2;
+        var joined = new StringBuilder(length); // sized once: growing it showed in a request's profile
         for (Header header : headers) joined.append(header.name()).append('\0').append(header.value()).append('\0');
         return joined.toString();
     }

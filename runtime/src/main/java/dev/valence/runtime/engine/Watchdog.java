@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Enforces the limits of invocations: the wall-clock deadline, and the bytes the guest thread
  * allocates during one invocation (GraalJS Community has no heap sandbox, so the JVM's per-thread
- * allocation counter stands in; it is sampled every few milliseconds). Past either limit the
+ * allocation counter stands in). One sweep every few milliseconds checks both for every watched
+ * invocation, so starting and finishing a watch schedules nothing (a timer task per invocation was
+ * queued and cancelled under the timer queue's lock, on every request); a deadline is noticed at
+ * most one sweep late. Past either limit the
  * invocation's context is cancelled (GraalJS stops guest code at its next safepoint, also inside a
  * tight loop) and discarded. Cancelling blocks until the guest thread has left, so it runs on its own threads.
  */
@@ -30,9 +32,8 @@ final class Watchdog implements AutoCloseable {
 
     Watchdog() {
         this.timer = new ScheduledThreadPoolExecutor(1, daemon("valence-watchdog"));
-        this.timer.setRemoveOnCancelPolicy(true);
         this.cancellers = Executors.newCachedThreadPool(daemon("valence-cancel"));
-        timer.scheduleAtFixedRate(this::sampleAllocations, SAMPLE_MS, SAMPLE_MS, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(this::sweep, SAMPLE_MS, SAMPLE_MS, TimeUnit.MILLISECONDS);
     }
 
     /** One invocation under watch, on the calling thread. Exactly one of {@link #finish()} and a limit wins. */
@@ -43,13 +44,13 @@ final class Watchdog implements AutoCloseable {
         private final long threadId = Thread.currentThread().threadId();
         private final long allocatedAtStart = THREADS.getThreadAllocatedBytes(threadId);
         private final long maxAllocatedBytes;
-        private final ScheduledFuture<?> deadline;
+        private final long deadlineNs;
         private volatile Cause cause;
 
         private Watch(ValContext context, long timeoutMs, long maxAllocatedBytes) {
             this.context = context;
             this.maxAllocatedBytes = maxAllocatedBytes;
-            this.deadline = timer.schedule(() -> cancel(Cause.TIMEOUT), timeoutMs, TimeUnit.MILLISECONDS);
+            this.deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         }
 
         private void cancel(Cause why) {
@@ -60,14 +61,17 @@ final class Watchdog implements AutoCloseable {
             }
         }
 
-        private void checkAllocation() {
+        private void check(long nowNs) {
+            if (nowNs - deadlineNs >= 0) {
+                cancel(Cause.TIMEOUT);
+                return;
+            }
             long allocated = THREADS.getThreadAllocatedBytes(threadId) - allocatedAtStart;
             if (allocated > maxAllocatedBytes) cancel(Cause.MEMORY);
         }
 
         /** @return true when the invocation finished within its limits; false when a limit cancelled it */
         boolean finish() {
-            deadline.cancel(false);
             active.remove(this);
             return state.compareAndSet(RUNNING, FINISHED) || state.get() == FINISHED;
         }
@@ -93,8 +97,16 @@ final class Watchdog implements AutoCloseable {
         return watch;
     }
 
-    private void sampleAllocations() {
-        for (Watch watch : active) watch.checkAllocation();
+    private void sweep() {
+        long nowNs = System.nanoTime();
+        for (Watch watch : active) {
+            try {
+                watch.check(nowNs);
+            } catch (RuntimeException e) {
+                // an exception would end the periodic sweep, and with it every later deadline: cancel this one instead
+                watch.cancel(Cause.TIMEOUT);
+            }
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

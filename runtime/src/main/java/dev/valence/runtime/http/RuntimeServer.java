@@ -113,6 +113,16 @@ public final class RuntimeServer {
         router.get("/api/v1/schema").handler(ctx -> json(ctx, 200, schema()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
 
+        // vals by path, before the API's routes: the router tries routes in order, and each of the API's
+        // ~40 routes tested against a val's path cost every val request a match (a regular expression
+        // for those with parameters); none of them can match /v/...
+        router.route("/v/:owner/:val").handler(this::guarded).handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
+        router.route("/v/:owner/:val/*").handler(this::guarded).handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
+        if (benchUnguardedRoute) {
+            // off by default: the guard benchmark compares the request path with and without the guard
+            router.route("/__unguarded/v/:owner/:val").handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
+        }
+
         // rate limits per client address and per token, before any body is read or query made
         router.route("/api/*").handler(limits::api);
         router.route("/api/*").handler(authoring::sessionBridge);
@@ -150,12 +160,6 @@ public final class RuntimeServer {
         router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound(
                 "No API route " + ctx.request().method() + " " + ctx.request().path() + ".")));
 
-        router.route("/v/:owner/:val").handler(this::guarded).handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
-        router.route("/v/:owner/:val/*").handler(this::guarded).handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
-        if (benchUnguardedRoute) {
-            // off by default: the guard benchmark compares the request path with and without the guard
-            router.route("/__unguarded/v/:owner/:val").handler(vals::admitByPath).handler(valBodies).handler(vals::byPath);
-        }
 
         // the web editor, on the API's origin (a val's host name never gets here)
         authoring.pages(router, bodies);
