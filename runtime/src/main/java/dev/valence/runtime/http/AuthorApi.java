@@ -179,10 +179,8 @@ final class AuthorApi {
         ValStore.Code code = checkedCode(user.name() + "/" + name, JsonBodies.string(body, "code", true));
         String publicErrors = JsonBodies.oneOf(body, "publicErrors", PUBLIC_ERRORS, ""); // "": keep
         var lock = lockPackages(null, code);
-        Val val = vals.create(user.id(), name, type, privacy, schedule, code)
+        Val val = vals.create(user.id(), name, type, privacy, schedule, code, lockWrites(lock))
                 .orElseThrow(() -> new ApiError(409, "conflict", "You already have a val named '" + name + "'."));
-        Val created = val;
-        lock.ifPresent(l -> packages.save(created.id(), created.latestVersion(), l));
         if (!publicErrors.isEmpty()) val = vals.setPublicErrors(val.id(), errorDetail(publicErrors)).orElse(val);
         directory.invalidate(val.owner(), val.name());
         audit.record(ctx, user, "val.create", val.fullName(), val.type().wire() + ", " + val.privacy().wire() + ", version " + val.latestVersion());
@@ -215,7 +213,7 @@ final class AuthorApi {
         String publicErrors = JsonBodies.oneOf(body, "publicErrors", PUBLIC_ERRORS, ""); // "": keep
         var expected = IfMatch.versions(ctx.request().getHeader("If-Match"));
         var lock = lockPackages(val.id(), code);
-        Val saved = switch (vals.saveVersionIf(val.id(), code, Val.Privacy.fromWire(privacyWire), newType, schedule, expected)) {
+        Val saved = switch (vals.saveVersionIf(val.id(), code, Val.Privacy.fromWire(privacyWire), newType, schedule, expected, lockWrites(lock))) {
             case ValStore.Conditional.Saved done -> done.val();
             case ValStore.Conditional.Missing gone -> throw ApiError.notFound("The val " + val.fullName() + " was deleted meanwhile.");
             case ValStore.Conditional.Unscheduled unscheduled -> throw new ApiError(409, "conflict", val.fullName()
@@ -227,8 +225,6 @@ final class AuthorApi {
                     + stale.currentVersion() + ", merge your change and save with If-Match: \"" + stale.currentVersion()
                     + "\", or save without If-Match to overwrite it.", new JsonObject().put("currentVersion", stale.currentVersion()));
         };
-        Val savedVersion = saved;
-        lock.ifPresent(l -> packages.save(savedVersion.id(), savedVersion.latestVersion(), l));
         if (!publicErrors.isEmpty()) saved = vals.setPublicErrors(val.id(), errorDetail(publicErrors)).orElse(saved);
         directory.invalidate(saved.owner(), saved.name());
         // the warm contexts of an HTTP val serve no one once it is another type
@@ -464,6 +460,12 @@ final class AuthorApi {
         } catch (PackageException e) {
             throw new ApiError(400, "package_unavailable", e.getMessage() + " Nothing was saved.");
         }
+    }
+
+    /** The lock written in the version's own transaction, so no instance ever loads the version without it. */
+    private ValStore.VersionWrites lockWrites(java.util.Optional<PackageLocks.Prepared> lock) {
+        return lock.<ValStore.VersionWrites>map(l -> (connection, valId, version) -> packages.save(connection, valId, version, l))
+                .orElse(ValStore.VersionWrites.NONE);
     }
 
     private static ApiError syntaxError(int line, int column, String message) {

@@ -66,9 +66,9 @@ public final class PackageLocks {
         return Optional.of(new Prepared(importsSha256, lock));
     }
 
-    /** Stores a prepared lock beside version {@code version} of val {@code valId}, whose row must exist. */
-    public void save(long valId, int version, Prepared prepared) {
-        store.saveLock(valId, version, prepared.importsSha256(), prepared.lock());
+    /** Stores the lock on {@code connection}, in the transaction that writes the version (see ValStore.VersionWrites). */
+    public void save(java.sql.Connection connection, long valId, int version, Prepared prepared) throws java.sql.SQLException {
+        store.saveLock(connection, valId, version, prepared.importsSha256(), prepared.lock());
     }
 
     /**

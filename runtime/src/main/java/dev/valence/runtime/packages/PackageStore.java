@@ -180,16 +180,22 @@ public final class PackageStore {
     }
 
     public void saveLock(long valId, int version, byte[] importsSha256, Lock lock) {
-        try (var connection = dataSource.getConnection();
-             var statement = connection.prepareStatement("INSERT INTO app.val_version_locks (val_id, version, imports_sha256, lock_json)"
-                     + " VALUES (?, ?, ?, ?)")) {
+        try (var connection = dataSource.getConnection()) {
+            saveLock(connection, valId, version, importsSha256, lock);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store the package lock of val " + valId + " v" + version, e);
+        }
+    }
+
+    /** Stores the lock on {@code connection}, in whatever transaction it is in (a save writes it with the version). */
+    public void saveLock(java.sql.Connection connection, long valId, int version, byte[] importsSha256, Lock lock) throws SQLException {
+        try (var statement = connection.prepareStatement("INSERT INTO app.val_version_locks (val_id, version, imports_sha256, lock_json)"
+                + " VALUES (?, ?, ?, ?)")) {
             statement.setLong(1, valId);
             statement.setInt(2, version);
             statement.setBytes(3, importsSha256);
             statement.setString(4, lock.toJson());
             statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not store the package lock of val " + valId + " v" + version, e);
         }
     }
 

@@ -41,8 +41,25 @@ public final class ValStore {
      */
     public record Code(String source, String compiled, List<String> imports) {}
 
+    /**
+     * What else a save writes about the version, in the version's own transaction: a runtime that learns of the
+     * version (its commit notifies every instance) finds these rows with it, never a moment later.
+     */
+    @FunctionalInterface
+    public interface VersionWrites {
+        VersionWrites NONE = (connection, valId, version) -> {};
+
+        void write(java.sql.Connection connection, long valId, int version) throws SQLException;
+    }
+
     /** Creates a val with version 1; empty when the owner already has a val of that name. */
     public Optional<Val> create(long ownerId, String name, Val.Type type, Val.Privacy privacy, String schedule, Code code) {
+        return create(ownerId, name, type, privacy, schedule, code, VersionWrites.NONE);
+    }
+
+    /** Creates a val with version 1 and what {@code alongside} writes about it, in one transaction; empty when the name is taken. */
+    public Optional<Val> create(long ownerId, String name, Val.Type type, Val.Privacy privacy, String schedule, Code code,
+                                VersionWrites alongside) {
         try {
             return Optional.of(jdbc.inTransaction(connection -> {
                 long id;
@@ -60,6 +77,7 @@ public final class ValStore {
                     }
                 }
                 insertVersion(connection, id, 1, code);
+                alongside.write(connection, id, 1);
                 return id;
             })).flatMap(this::byId);
         } catch (StoreException e) {
@@ -109,6 +127,12 @@ public final class ValStore {
      */
     public Conditional saveVersionIf(long valId, Code code, Val.Privacy privacy, Val.Type type, String schedule,
                                      java.util.Collection<Integer> expected) {
+        return saveVersionIf(valId, code, privacy, type, schedule, expected, VersionWrites.NONE);
+    }
+
+    /** {@link #saveVersionIf(long, Code, Val.Privacy, Val.Type, String, java.util.Collection)}, with what {@code alongside} writes in the same transaction. */
+    public Conditional saveVersionIf(long valId, Code code, Val.Privacy privacy, Val.Type type, String schedule,
+                                     java.util.Collection<Integer> expected, VersionWrites alongside) {
         Conditional result;
         try {
             result = jdbc.inTransaction(connection -> {
@@ -135,6 +159,7 @@ public final class ValStore {
                     }
                 }
                 insertVersion(connection, valId, version, code);
+                alongside.write(connection, valId, version);
                 return null;
             });
         } catch (StoreException e) {

@@ -163,6 +163,33 @@ class PackageValsTest {
         assertEquals("3600000", platform.get("/v/ann/warm-save").body());
     }
 
+    /**
+     * Another instance learns of a new version when its transaction commits: the version's package lock must be in
+     * that same transaction, or a request there in between finds a version "saved without a package lock".
+     */
+    @Test
+    void each_version_and_its_package_lock_are_written_in_one_transaction() throws Exception {
+        platform.createVal(token, "one-transaction", """
+                import ms from "npm:ms@2.1.3";
+                export default () => new Response(String(ms("1m")));""");
+        var reply = platform.put("/api/v1/vals/ann/one-transaction", token, new JsonObject().put("code", """
+                import ms from "npm:ms@2.1.3";
+                export default () => new Response(String(ms("2m")));""").encode());
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("120000", platform.get("/v/ann/one-transaction").body());
+        try (var connection = dev.valence.runtime.TestDatabase.dataSource(platform.databaseUrl).getConnection();
+             var query = connection.createStatement();
+             var rows = query.executeQuery("""
+                     SELECT vv.version, vv.xmin::text = l.xmin::text AS together
+                     FROM app.val_versions vv JOIN app.vals v ON v.id = vv.val_id
+                     LEFT JOIN app.val_version_locks l ON l.val_id = vv.val_id AND l.version = vv.version
+                     WHERE v.name = 'one-transaction' ORDER BY vv.version""")) {
+            var seen = new java.util.ArrayList<String>();
+            while (rows.next()) seen.add(rows.getInt(1) + ":" + rows.getBoolean(2));
+            assertEquals(List.of("1:true", "2:true"), seen, "version:written in the lock's transaction");
+        }
+    }
+
     @Test
     void a_save_that_cannot_resolve_its_packages_answers_400_naming_the_package_the_range_and_why() {
         refused("no-such-package", "import pad from \"npm:left-padd@1\";\nexport default () => new Response(pad);",
