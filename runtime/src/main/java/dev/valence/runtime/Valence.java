@@ -240,7 +240,7 @@ public final class Valence implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         var identity = new JsonObject().put("instance", config.instanceId()).put("build", build.buildId());
-        listener = new Listener(vertx, guard, config.statusPageUrlFor(statusPort), registry, statusPage::keeper, identity);
+        listener = new Listener(vertx, guard, config.statusPageUrlFor(statusPort), registry, statusPage.fallbackPage(), identity);
         listener.listen(config.bindHost(), config.port(), config.edge()).await();
         log.info("Valence is listening on http://{}:{}, answering 503 starting until it serves ({} ms)", config.bindHost(),
                 listener.actualPort(), elapsedMs());
@@ -355,8 +355,7 @@ public final class Valence implements AutoCloseable {
         // the background loops: an error that ends one is not the end of it
         supervisor.watch("schema guard", guard::loopAlive, guard::restartLoop);
         supervisor.watch("held work", heldWork::loopAlive, heldWork::restartLoop);
-        supervisor.watch("status snapshot", statusPage.keeper()::loopAlive, statusPage.keeper()::restartLoop);
-        supervisor.watch("webhook deliverer", statusPage.webhooks()::loopAlive, statusPage.webhooks()::restartLoop);
+        for (var loop : statusPage.loops()) supervisor.watch(loop.name(), loop.alive(), loop.restart());
         supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
         supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
         supervisor.watch("env sealing", envSealing::loopAlive, envSealing::restartLoop);

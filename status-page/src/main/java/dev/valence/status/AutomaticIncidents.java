@@ -1,7 +1,5 @@
 package dev.valence.status;
 
-import dev.valence.status.model.ComponentStatus;
-import dev.valence.status.model.Impact;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.store.StatusStore;
 import java.util.LinkedHashMap;
@@ -17,7 +15,7 @@ import java.util.Optional;
 public final class AutomaticIncidents {
     private final StatusStore store;
 
-    public AutomaticIncidents(StatusStore store) {
+    AutomaticIncidents(StatusStore store) {
         this.store = store;
     }
 

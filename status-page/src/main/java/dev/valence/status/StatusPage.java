@@ -3,8 +3,10 @@ package dev.valence.status;
 import dev.valence.foundation.edge.HttpTimeouts;
 import dev.valence.foundation.secrets.SecretHandout;
 import dev.valence.foundation.audit.AuditLog;
+import dev.valence.foundation.listen.ListenLoop;
 import dev.valence.status.http.StatusServer;
 import dev.valence.foundation.session.Sessions;
+import dev.valence.status.snapshot.SnapshotKeeper;
 import dev.valence.status.store.DeployState;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;
@@ -15,14 +17,18 @@ import dev.valence.status.webhooks.WebhookDeliverer;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The status page, assembled: data, snapshot keeper, automatic incidents and (optionally) its HTTP
- * server. The runtime embeds one; {@link Main} runs one alone.
+ * server. The runtime embeds one; {@link Main} runs one alone. What an embedding platform uses is here
+ * and in this package: {@link #automatic()} to open and resolve incidents about its own components,
+ * {@link #fallbackPage()} for its 503 answer, {@link #loops()} for its supervisor.
  */
 public final class StatusPage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusPage.class);
@@ -39,6 +45,7 @@ public final class StatusPage implements AutoCloseable {
     private final AutomaticIncidents automatic;
     private final WebhookDeliverer webhooks;
     private final OutboundGuard outbound;
+    private final FallbackPage fallbackPage;
     private StatusServer server;
 
     /**
@@ -53,7 +60,11 @@ public final class StatusPage implements AutoCloseable {
         }
     }
 
-    public StatusPage(DataSource dataSource, SnapshotKeeper.ConnectionFactory listen, Settings settings) {
+    /** A background loop of the page, for a supervisor: whether it still runs, and how to start it again after an error ended it. */
+    public record Loop(String name, BooleanSupplier alive, Runnable restart) {}
+
+    /** {@code listen} opens a new, unpooled connection for the snapshot's LISTEN (not through a transaction-pooling proxy). */
+    public StatusPage(DataSource dataSource, ListenLoop.Connector listen, Settings settings) {
         this.dataSource = dataSource;
         this.store = new StatusStore(dataSource);
         this.tokens = new TeamTokens(dataSource);
@@ -64,6 +75,7 @@ public final class StatusPage implements AutoCloseable {
         this.pageUrl = settings.pageUrl();
         this.outbound = new OutboundGuard(settings.webhookAllowHosts());
         this.webhooks = new WebhookDeliverer(new WebhookOutbox(dataSource), pageUrl, outbound);
+        this.fallbackPage = new FallbackPage(keeper, pageUrl);
         keeper.onChange(snapshot -> webhooks.wake());
     }
 
@@ -83,7 +95,18 @@ public final class StatusPage implements AutoCloseable {
         return server.actualPort();
     }
 
-    /** The thread that sends webhook deliveries (a supervisor watches it). */
+    /** The page's background loops: the snapshot's LISTEN loop and the webhook deliverer. */
+    public List<Loop> loops() {
+        return List.of(new Loop("status snapshot", keeper::loopAlive, keeper::restartLoop),
+                new Loop("webhook deliverer", webhooks::loopAlive, webhooks::restartLoop));
+    }
+
+    /** What the platform's 503 shows of this page: the open incident and the page in this page's look, from memory. */
+    public FallbackPage fallbackPage() {
+        return fallbackPage;
+    }
+
+    /** The thread that sends webhook deliveries. */
     public WebhookDeliverer webhooks() {
         return webhooks;
     }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.valence.status.http.HtmlPage;
-import dev.valence.status.model.ComponentStatus;
 import dev.valence.status.model.Snapshot;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -17,8 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.valence.status.http.HtmlPage;
-import dev.valence.status.model.ComponentStatus;
-import dev.valence.status.model.Impact;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.model.Page;
 import dev.valence.status.model.Snapshot;

@@ -3,8 +3,6 @@ package dev.valence.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.valence.status.model.Component;
-import dev.valence.status.model.ComponentStatus;
-import dev.valence.status.model.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.model.Page;

@@ -1,8 +1,6 @@
 package dev.valence.status;
 
 import dev.valence.status.model.Component;
-import dev.valence.status.model.ComponentStatus;
-import dev.valence.status.model.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.model.IncidentUpdate;

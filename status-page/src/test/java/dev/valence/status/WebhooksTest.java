@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.valence.status.model.ComponentStatus;
-import dev.valence.status.model.Impact;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.store.StatusStore;
 import dev.valence.status.store.TeamTokens;

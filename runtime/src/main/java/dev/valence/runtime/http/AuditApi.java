@@ -89,7 +89,6 @@ final class AuditApi {
         throw ApiError.badRequest("'cursor' is not a cursor this API gave out; pass the 'nextCursor' of the previous page.");
     }
 
-
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
     }

@@ -14,10 +14,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import dev.valence.status.SnapshotKeeper;
+import dev.valence.status.FallbackPage;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The runtime's HTTP port for its whole life. It opens first, before the engine and the database,
@@ -51,12 +50,15 @@ public final class Listener {
     /** Idle and header deadlines of this port's connections. */
     private SlowClients slowClients;
 
-    /** {@code identity} names the instance and build in /healthz while starting (the engine is not known yet). */
-    public Listener(Vertx vertx, SchemaGuard guard, String statusPageUrl, MeterRegistry registry, Supplier<SnapshotKeeper> statusFeed,
+    /**
+     * {@code identity} names the instance and build in /healthz while starting (the engine is not known yet);
+     * {@code fallbackPage} is the status page's part of the fallback (its open incident and page).
+     */
+    public Listener(Vertx vertx, SchemaGuard guard, String statusPageUrl, MeterRegistry registry, FallbackPage fallbackPage,
                     JsonObject identity) {
         this.vertx = vertx;
         this.guard = guard;
-        this.fallback = new Fallback(guard, statusPageUrl, registry, statusFeed);
+        this.fallback = new Fallback(guard, statusPageUrl, registry, fallbackPage);
         this.identity = identity;
         this.starting = startingRoutes();
     }

@@ -160,7 +160,6 @@ public final class RuntimeServer {
         router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound(
                 "No API route " + ctx.request().method() + " " + ctx.request().path() + ".")));
 
-
         // the web editor, on the API's origin (a val's host name never gets here)
         authoring.pages(router, bodies);
 

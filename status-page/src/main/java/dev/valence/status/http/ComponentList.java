@@ -2,7 +2,7 @@ package dev.valence.status.http;
 
 import dev.valence.foundation.html.HtmlEscape;
 import dev.valence.status.model.Component;
-import dev.valence.status.model.ComponentStatus;
+import dev.valence.status.ComponentStatus;
 import dev.valence.status.model.Snapshot;
 import dev.valence.status.model.UptimeDay;
 import java.util.ArrayList;

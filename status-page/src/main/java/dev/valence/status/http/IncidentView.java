@@ -1,7 +1,7 @@
 package dev.valence.status.http;
 
 import dev.valence.foundation.html.HtmlEscape;
-import dev.valence.status.model.Impact;
+import dev.valence.status.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.model.IncidentUpdate;

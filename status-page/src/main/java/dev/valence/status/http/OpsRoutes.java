@@ -1,9 +1,9 @@
 package dev.valence.status.http;
 
 import dev.valence.foundation.html.HtmlEscape;
-import dev.valence.status.SnapshotKeeper;
-import dev.valence.status.model.ComponentStatus;
-import dev.valence.status.model.Impact;
+import dev.valence.status.snapshot.SnapshotKeeper;
+import dev.valence.status.ComponentStatus;
+import dev.valence.status.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.foundation.session.Sessions;

@@ -7,10 +7,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The status page's look for the platform's other pages (the runtime's 503 while it cannot serve a val), so that
- * a visitor sees one design from the outage page to the status page it links to: the same style sheet, allowed by
- * the same Content-Security-Policy, the same human times and the same incident card. The style sheet has one
- * source, {@code status-page.css} next to {@link PageAssets}; nothing here copies it.
+ * The status page's look for the platform's other pages ({@link dev.valence.status.FallbackPage}, which the runtime
+ * serves while it cannot serve a val), so that a visitor sees one design from the outage page to the status page it
+ * links to: the same style sheet, allowed by the same Content-Security-Policy, the same human times and the same
+ * incident card. The style sheet has one source, {@code status-page.css} next to {@link PageAssets}; nothing here
+ * copies it.
  */
 public final class PageLook {
 

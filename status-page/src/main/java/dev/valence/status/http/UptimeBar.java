@@ -1,7 +1,7 @@
 package dev.valence.status.http;
 
 import dev.valence.foundation.html.HtmlEscape;
-import dev.valence.status.model.ComponentStatus;
+import dev.valence.status.ComponentStatus;
 import dev.valence.status.model.UptimeDay;
 import java.util.List;
 import java.util.Locale;

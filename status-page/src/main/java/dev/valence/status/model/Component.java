@@ -1,5 +1,6 @@
 package dev.valence.status.model;
 
+import dev.valence.status.ComponentStatus;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.valence.status.model;
 
+import dev.valence.status.Impact;
 import java.time.Instant;
 import java.util.List;
 

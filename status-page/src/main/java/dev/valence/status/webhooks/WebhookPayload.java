@@ -2,8 +2,8 @@ package dev.valence.status.webhooks;
 
 import dev.valence.status.http.StatuspageJson;
 import dev.valence.status.model.Component;
-import dev.valence.status.model.ComponentStatus;
-import dev.valence.status.model.Impact;
+import dev.valence.status.ComponentStatus;
+import dev.valence.status.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.model.IncidentUpdate;

@@ -9,7 +9,7 @@ import com.rometools.rome.feed.synd.SyndEntry;
 import com.rometools.rome.feed.synd.SyndFeed;
 import com.rometools.rome.io.FeedException;
 import com.rometools.rome.io.SyndFeedInput;
-import dev.valence.status.model.Impact;
+import dev.valence.status.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.model.IncidentUpdate;

@@ -1,4 +1,4 @@
-package dev.valence.status;
+package dev.valence.status.snapshot;
 
 import dev.valence.status.model.Snapshot;
 import dev.valence.status.store.StatusStore;
@@ -22,15 +22,11 @@ public final class SnapshotKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SnapshotKeeper.class);
     public static final String CHANNEL = "valence_status";
 
-    /** Opens a new, unpooled connection for listening. */
-    @FunctionalInterface
-    public interface ConnectionFactory extends ListenLoop.Connector {}
-
     /** The snapshot to serve and whether it is stale (the database could not be read). */
     public record View(Snapshot snapshot, boolean stale) {}
 
     private final StatusStore store;
-    private final ConnectionFactory connections;
+    private final ListenLoop.Connector connections;
     private final SnapshotFile file;
     private final long pollMs;
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
@@ -39,7 +35,8 @@ public final class SnapshotKeeper implements AutoCloseable {
     private final ListenLoop loop;
     private long nextPollNs;
 
-    public SnapshotKeeper(StatusStore store, ConnectionFactory connections, java.nio.file.Path snapshotFile, long pollMs) {
+    /** {@code connections} opens a new, unpooled connection for listening. */
+    public SnapshotKeeper(StatusStore store, ListenLoop.Connector connections, java.nio.file.Path snapshotFile, long pollMs) {
         this.store = store;
         this.connections = connections;
         this.file = new SnapshotFile(snapshotFile);

@@ -1,4 +1,4 @@
-package dev.valence.status.model;
+package dev.valence.status;
 
 /** A component's status, as Statuspage names them, with how bad each is and how people read it. */
 public enum ComponentStatus {
@@ -24,7 +24,7 @@ public enum ComponentStatus {
         return label;
     }
 
-    /** 0 (fine) to 3 (major outage): the same scale as {@link Indicator}. */
+    /** 0 (fine) to 3 (major outage): the same scale as {@link dev.valence.status.model.Indicator}. */
     public int severity() {
         return severity;
     }

@@ -1,8 +1,8 @@
-package dev.valence.status;
+package dev.valence.status.snapshot;
 
 import dev.valence.status.model.Component;
-import dev.valence.status.model.ComponentStatus;
-import dev.valence.status.model.Impact;
+import dev.valence.status.ComponentStatus;
+import dev.valence.status.Impact;
 import dev.valence.status.model.Incident;
 import dev.valence.status.model.IncidentStatus;
 import dev.valence.status.model.IncidentUpdate;

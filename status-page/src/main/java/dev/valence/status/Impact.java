@@ -1,4 +1,4 @@
-package dev.valence.status.model;
+package dev.valence.status;
 
 /** How bad an incident is (maintenance has its own impact, as in Statuspage). */
 public enum Impact {
