@@ -95,7 +95,7 @@ public final class Valence implements AutoCloseable {
     private static final String SCHEMA = "schema";
 
     /** Beyond the drain's grace, how long one service may take to stop before the stop goes on without it. */
-    private static final Duration STOP_MARGIN = Duration.ofSeconds(15);
+    static final Duration STOP_MARGIN = Duration.ofSeconds(15);
 
     private final Config config;
     private final BuildInfo build;
