@@ -360,6 +360,8 @@ public final class Valence implements AutoCloseable {
         supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
         supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
         supervisor.watch("env sealing", envSealing::loopAlive, envSealing::restartLoop);
+        supervisor.watch("run recorder", recorder.writer());
+        supervisor.watch("limits watchdog", runner.limitsSampler());
         server = Routes.server(
                 new Routes.Host(vertx, config, listener, info, guard, registry, supervisor, jsWorkers, dbWorkers),
                 new Routes.Stores(users, tokens, vals, runs, env, statusPage.audit(), packages),
@@ -379,7 +381,10 @@ public final class Valence implements AutoCloseable {
 
     private void openSmtp() {
         // it answers 451 (try later) until the schema is compatible, so it may open before the database is up
-        if (config.email().listenerEnabled()) smtp = SmtpListener.start(config.bindHost(), config.email(), guard, vals, triggerRunner);
+        if (config.email().listenerEnabled()) {
+            smtp = SmtpListener.start(config.bindHost(), config.email(), guard, vals, triggerRunner);
+            supervisor.watch("SMTP listener", smtp.acceptLoop());
+        }
     }
 
     /** What needs the database and the engine both: cron (its table exists once migrations ran) and the warm-ups off the request path. */
