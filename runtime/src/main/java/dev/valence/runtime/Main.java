@@ -1,6 +1,6 @@
 package dev.valence.runtime;
 
-/** Starts the runtime from environment variables and stops it cleanly on Ctrl-C or SIGTERM. */
+/** Starts the runtime from environment variables and stops it cleanly on Ctrl-C or SIGTERM, also while it is starting. */
 public final class Main {
     private Main() {}
 
@@ -14,8 +14,10 @@ public final class Main {
             return;
         }
         try {
-            Valence valence = Valence.start(config);
+            Valence valence = Valence.prepare(config);
+            // before anything starts: a SIGTERM during the start waits for the service starting, then stops what started
             Runtime.getRuntime().addShutdownHook(new Thread(valence::close, "valence-shutdown"));
+            valence.startServices(); // false when that stop came first: the hook is stopping the rest
         } catch (RuntimeException e) {
             System.err.println("Valence could not start: " + e.getMessage());
             System.exit(1);

@@ -95,7 +95,7 @@ public final class Valence implements AutoCloseable {
     private static final String SCHEMA = "schema";
 
     /** Beyond the drain's grace, how long one service may take to stop before the stop goes on without it. */
-    private static final Duration STOP_MARGIN = Duration.ofSeconds(15);
+    static final Duration STOP_MARGIN = Duration.ofSeconds(15);
 
     private final Config config;
     private final BuildInfo build;
@@ -130,6 +130,8 @@ public final class Valence implements AutoCloseable {
 
     private final AtomicBoolean statusPageClosed = new AtomicBoolean();
     private volatile boolean closed;
+    /** Opened by {@link #close}: the start's waits between attempts end with it. */
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
     private volatile Vertx vertx;
     private volatile Listener listener;
     private volatile JsEngine engine;
@@ -191,9 +193,7 @@ public final class Valence implements AutoCloseable {
      */
     private List<Service> services() {
         return List.of(
-                Service.blocking("http", this::openPort, () -> {
-                    if (vertx != null) vertx.close().await();
-                }),
+                Service.blocking("http", this::openPort, this::closePort),
                 Service.blocking("status-page", this::serveStatusPage, this::closeStatusPage),
                 Service.together("engine-and-database",
                         Service.blocking("engine", this::startEngine, () -> closeQuietly(engine)),
@@ -218,13 +218,33 @@ public final class Valence implements AutoCloseable {
     /** Starts with an explicit build identity (tests use it to play older and newer builds); returns once the routes serve. */
     public static Valence start(Config config, BuildInfo build) {
         var valence = new Valence(config, build);
-        valence.services.start();
+        if (!valence.startServices()) throw new IllegalStateException("Valence was stopped before it served");
+        return valence;
+    }
+
+    /**
+     * A runtime whose services have not started yet ({@link #startServices} starts them): Main hands
+     * its {@link #close} to the JVM's shutdown before anything starts, so a SIGTERM during the start
+     * stops whatever the start brought up, the embedded database's process included.
+     */
+    public static Valence prepare(Config config) {
+        return new Valence(config, BuildInfo.current());
+    }
+
+    /**
+     * Starts the services in order and returns true once the routes serve (the bring-up may go on),
+     * or false when a stop came first (the stop waits for the service starting, then stops what
+     * started); throws when one failed to start, after stopping the rest.
+     */
+    public boolean startServices() {
+        services.start();
         try {
-            valence.services.started(TRAFFIC).join();
-            log.info("Valence is serving on http://{}:{} ({} ms)", config.bindHost(), valence.port(), valence.elapsedMs());
-            return valence;
+            services.started(TRAFFIC).join();
+            log.info("Valence is serving on http://{}:{} ({} ms)", config.bindHost(), port(), elapsedMs());
+            return true;
         } catch (java.util.concurrent.CompletionException e) {
-            valence.close();
+            if (closed) return false;
+            close();
             if (e.getCause() instanceof RuntimeException cause) throw cause;
             throw new IllegalStateException("Valence could not start: " + e.getCause(), e.getCause());
         }
@@ -244,6 +264,17 @@ public final class Valence implements AutoCloseable {
         listener.listen(config.bindHost(), config.port(), config.edge()).await();
         log.info("Valence is listening on http://{}:{}, answering 503 starting until it serves ({} ms)", config.bindHost(),
                 listener.actualPort(), elapsedMs());
+    }
+
+    /**
+     * Last of a stop. When the stop came before the routes served, the traffic service never drained
+     * the port: the requests in flight (answered 503 starting) finish first, as in any stop.
+     */
+    private void closePort() {
+        if (listener != null && listener.phase() != Listener.Phase.STOPPING) {
+            listener.drain(Duration.ZERO, Duration.ofMillis(config.shutdownGraceMs())).await();
+        }
+        if (vertx != null) vertx.close().await();
     }
 
     private void serveStatusPage() {
@@ -305,9 +336,10 @@ public final class Valence implements AutoCloseable {
                 if (closed) stopDatabase();
                 return;
             } catch (RuntimeException e) {
+                if (closed) return; // a start the stop cut short: not a database problem
                 guard.report(Verdict.unreachable(build, e.getMessage(), Instant.now()));
                 log.error("{}", e.getMessage());
-                sleep(10_000);
+                pause(10_000);
             }
         }
     }
@@ -359,6 +391,8 @@ public final class Valence implements AutoCloseable {
         supervisor.watch("run notices", runNotices::loopAlive, runNotices::restartLoop);
         supervisor.watch("cron", cron::loopAlive, cron::restartLoop);
         supervisor.watch("env sealing", envSealing::loopAlive, envSealing::restartLoop);
+        supervisor.watch("run recorder", recorder.writer());
+        supervisor.watch("limits watchdog", runner.limitsSampler());
         server = Routes.server(
                 new Routes.Host(vertx, config, listener, info, guard, registry, supervisor, jsWorkers, dbWorkers),
                 new Routes.Stores(users, tokens, vals, runs, env, statusPage.audit(), packages),
@@ -378,7 +412,10 @@ public final class Valence implements AutoCloseable {
 
     private void openSmtp() {
         // it answers 451 (try later) until the schema is compatible, so it may open before the database is up
-        if (config.email().listenerEnabled()) smtp = SmtpListener.start(config.bindHost(), config.email(), guard, vals, triggerRunner);
+        if (config.email().listenerEnabled()) {
+            smtp = SmtpListener.start(config.bindHost(), config.email(), guard, vals, triggerRunner);
+            supervisor.watch("SMTP listener", smtp.acceptLoop());
+        }
     }
 
     /** What needs the database and the engine both: cron (its table exists once migrations ran) and the warm-ups off the request path. */
@@ -457,7 +494,7 @@ public final class Valence implements AutoCloseable {
     }
 
     private void migrate() {
-        while (!closed && !migrateOnce()) sleep(config.schemaPollMs());
+        while (!closed && !migrateOnce()) pause(config.schemaPollMs());
     }
 
     private synchronized void bootstrap() {
@@ -523,9 +560,10 @@ public final class Valence implements AutoCloseable {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private static void sleep(long ms) {
+    /** Waits {@code ms} between attempts, or less when the runtime stops meanwhile (a stop waits for the start's attempts). */
+    private void pause(long ms) {
         try {
-            Thread.sleep(ms);
+            closing.await(ms, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -588,6 +626,7 @@ public final class Valence implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
+        closing.countDown();
         long stopNs = System.nanoTime();
         supervisor.close(); // what stops now is not to be restarted
         services.stop(Duration.ofMillis(config.shutdownDelayMs() + config.shutdownGraceMs()).plus(STOP_MARGIN));

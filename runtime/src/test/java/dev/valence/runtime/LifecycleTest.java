@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;
@@ -42,15 +43,7 @@ class LifecycleTest {
 
         long launchedNs = System.nanoTime();
         CompletableFuture<Valence> starting = CompletableFuture.supplyAsync(() -> Valence.start(config));
-        HttpResponse<String> first = null;
-        while (first == null) {
-            assertTrue(System.nanoTime() - launchedNs < TimeUnit.SECONDS.toNanos(60), "nothing answered on port " + port + " within 60 s");
-            try {
-                first = get(port, "/v/admin/anything");
-            } catch (ConnectException notYet) {
-                Thread.sleep(5);
-            }
-        }
+        HttpResponse<String> first = eventually("an answer on port " + port, 60_000, () -> getUnchecked(port, "/v/admin/anything"), r -> true);
         long listeningMs = (System.nanoTime() - launchedNs) / 1_000_000;
         // asked after the first answer: the engine was not up yet when the first one was answered either
         HttpResponse<String> health = get(port, "/healthz");
@@ -81,52 +74,53 @@ class LifecycleTest {
 
     @Test
     void a_stop_finishes_the_request_in_flight_with_connection_close_and_refuses_new_connections() throws Exception {
-        // nothing asks this instance for readiness, so the shutdown delay (for a balancer to notice) is skipped
-        var platform = TestPlatform.start("drain", Map.of("SHUTDOWN_GRACE_MS", "8000", "SHUTDOWN_DELAY_MS", "5000"));
-        platform.createVal(platform.adminToken, "slow",
-                "export default async () => { await new Promise(r => setTimeout(r, 1500)); return new Response('finished'); }");
-        int port = platform.valence.port();
-        try (var socket = new Socket("localhost", port)) {
-            socket.getOutputStream().write("GET /v/admin/slow HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(300); // the val runs for 1.5 s: the stop below begins while it is in flight
-            long stopNs = System.nanoTime();
-            CompletableFuture<Void> stopping = CompletableFuture.runAsync(platform::close);
+        // Nothing asks this instance for readiness, so the shutdown delay (for a balancer to notice) is skipped: had it
+        // not been, the port would take connections for the whole SHUTDOWN_DELAY_MS. The val waits for the test
+        // (its fetch is held), so it is in flight for as long as the test needs, however busy the machine.
+        long delayMs = 20_000;
+        long graceMs = 60_000;
+        try (var upstream = new HeldUpstream()) {
+            var platform = TestPlatform.start("drain", Map.of("SHUTDOWN_GRACE_MS", Long.toString(graceMs), "SHUTDOWN_DELAY_MS",
+                    Long.toString(delayMs), "VAL_FETCH_ALLOW", "localhost", "VAL_TIMEOUT_MS", "600000", "VAL_FETCH_TIMEOUT_MS", "600000"));
+            platform.createVal(platform.adminToken, "slow",
+                    "export default async () => { await fetch('" + upstream.url("/hold") + "'); return new Response('finished'); }");
+            int port = platform.valence.port();
+            try (var socket = new Socket("localhost", port)) {
+                socket.getOutputStream().write("GET /v/admin/slow HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                upstream.awaitArrivals(1, 60_000); // the val runs: the stop below begins while it is in flight
+                CompletableFuture<Void> stopping = CompletableFuture.runAsync(platform::close);
 
-            while (true) {
-                assertTrue(System.nanoTime() - stopNs < TimeUnit.SECONDS.toNanos(1), "the port still takes connections 1 s into the stop");
-                try (var probe = new Socket("localhost", port)) {
-                    Thread.sleep(5);
-                } catch (ConnectException refused) {
-                    break;
-                }
+                eventually("the port to refuse new connections (half the delay that was skipped)", delayMs / 2, () -> refuses(port));
+                assertFalse(stopping.isDone(), "the stop waits for the request in flight");
+                assertEquals(0, socket.getInputStream().available(), "the request in flight has not been answered yet");
+
+                upstream.release();
+                String response = readToEnd(socket.getInputStream());
+                assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
+                assertTrue(response.toLowerCase().contains("\r\nconnection: close\r\n"), response);
+                assertTrue(response.endsWith("\r\n\r\nfinished"), response);
+                stopping.get(stopLimitMs(delayMs, graceMs), TimeUnit.MILLISECONDS);
             }
-            assertFalse(stopping.isDone(), "the stop waits for the request in flight");
-
-            String response = readToEnd(socket.getInputStream());
-            assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
-            assertTrue(response.toLowerCase().contains("\r\nconnection: close\r\n"), response);
-            assertTrue(response.endsWith("\r\n\r\nfinished"), response);
-            stopping.get(10, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void a_stop_watched_by_a_balancer_serves_on_for_the_delay_with_readiness_503_then_closes_the_port() throws Exception {
-        var platform = TestPlatform.start("delay", Map.of("SHUTDOWN_GRACE_MS", "2000", "SHUTDOWN_DELAY_MS", "1500"));
+        // a delay long enough that "within the delay" and "after it" stay apart on a busy machine
+        long delayMs = 6_000;
+        long graceMs = 5_000;
+        var platform = TestPlatform.start("delay", Map.of("SHUTDOWN_GRACE_MS", Long.toString(graceMs), "SHUTDOWN_DELAY_MS", Long.toString(delayMs)));
         platform.createVal(platform.adminToken, "hello", "export default () => new Response('hello');");
         int port = platform.valence.port();
         assertEquals("hello", get(port, "/v/admin/hello").body(), "warm: the request during the delay below does not compile the val");
         // a balancer's check (this instance is now watched); readiness turns 200 once the last service has started
-        eventually("ready", 10_000, () -> status(port, "/readyz") == 200);
+        eventually("ready", 60_000, () -> status(port, "/readyz") == 200);
         long stopNs = System.nanoTime();
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(platform::close);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        HttpResponse<String> readiness;
-        while ((readiness = get(port, "/readyz")).statusCode() == 200) {
-            assertTrue(System.nanoTime() < deadline, "readiness still 200 1 s into the stop");
-            Thread.sleep(5);
-        }
+        // readiness turns 503 first thing: a balancer must see it while the port still serves, well within the delay
+        HttpResponse<String> readiness = eventually("readiness to turn 503 within half the delay", delayMs / 2,
+                () -> getUnchecked(port, "/readyz"), r -> r.statusCode() != 200);
         assertEquals(503, readiness.statusCode());
         assertEquals("stopping", new JsonObject(readiness.body()).getString("verdict"), readiness.body());
         // within the delay a request on a new connection is still served, and its connection ends with it
@@ -138,33 +132,51 @@ class LifecycleTest {
             assertTrue(response.endsWith("\r\n\r\nhello"), response);
         }
         long servedMs = (System.nanoTime() - stopNs) / 1_000_000;
-        assertTrue(servedMs < 1400, "the request above was served " + servedMs + " ms into the stop, not within the delay");
-        while (true) {
-            try (var probe = new Socket("localhost", port)) {
-                assertTrue(System.nanoTime() - stopNs < TimeUnit.SECONDS.toNanos(5), "the port still takes connections 5 s into the stop");
-                Thread.sleep(5);
-            } catch (ConnectException refused) {
-                break;
-            }
-        }
+        assertTrue(servedMs < delayMs - 100, "the request above was served " + servedMs + " ms into the stop, not within the delay");
+        // after the delay the port takes no new connection; the grace is for the requests in flight, not for the port
+        eventually("the port to refuse new connections after the delay", delayMs + graceMs, () -> refuses(port));
         long closedMs = (System.nanoTime() - stopNs) / 1_000_000;
-        assertTrue(closedMs >= 1400, "the port closed " + closedMs + " ms into the stop, before SHUTDOWN_DELAY_MS=1500");
-        stopping.get(10, TimeUnit.SECONDS);
+        assertTrue(closedMs >= delayMs - 100, "the port closed " + closedMs + " ms into the stop, before SHUTDOWN_DELAY_MS=" + delayMs);
+        stopping.get(stopLimitMs(delayMs, graceMs), TimeUnit.MILLISECONDS);
     }
 
     @Test
     void a_request_still_running_when_the_grace_period_ends_is_cut_and_the_stop_ends() throws Exception {
-        var platform = TestPlatform.start("grace", Map.of("SHUTDOWN_GRACE_MS", "500"));
-        platform.createVal(platform.adminToken, "endless",
-                "export default async () => { await new Promise(r => setTimeout(r, 8000)); return new Response('too late'); }");
-        try (var socket = new Socket("localhost", platform.valence.port())) {
-            socket.getOutputStream().write("GET /v/admin/endless HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(300);
-            long stopNs = System.nanoTime();
-            platform.close();
-            long stopMs = (System.nanoTime() - stopNs) / 1_000_000;
-            assertEquals("", readToEnd(socket.getInputStream()), "the connection is closed without an answer");
-            assertTrue(stopMs >= 450 && stopMs < 6_000, "the stop took " + stopMs + " ms with SHUTDOWN_GRACE_MS=500");
+        // long enough that the rest of the stop (cron, heartbeat, engine: seconds at most on a busy machine) fits in a second grace
+        long graceMs = 5_000;
+        try (var upstream = new HeldUpstream()) {
+            // the val runs for a minute (its own time limit is longer): only the grace period can end its request
+            var platform = TestPlatform.start("grace", Map.of("SHUTDOWN_GRACE_MS", Long.toString(graceMs), "VAL_FETCH_ALLOW", "localhost",
+                    "VAL_TIMEOUT_MS", "600000"));
+            platform.createVal(platform.adminToken, "endless", "export default async () => { await fetch('" + upstream.url("/arrived")
+                    + "'); await new Promise(r => setTimeout(r, 60000)); return new Response('too late'); }");
+            try (var socket = new Socket("localhost", platform.valence.port())) {
+                socket.getOutputStream().write("GET /v/admin/endless HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                upstream.awaitArrivals(1, 60_000); // the val runs
+                long stopNs = System.nanoTime();
+                platform.close();
+                long stopMs = (System.nanoTime() - stopNs) / 1_000_000;
+                assertEquals("", readToEnd(socket.getInputStream()), "the connection is closed without an answer");
+                // had the drain waited for the val, the port's stop would have been given up only after its own limit
+                assertTrue(stopMs >= graceMs - 50 && stopMs < 2 * graceMs, "the stop took " + stopMs + " ms with SHUTDOWN_GRACE_MS=" + graceMs
+                        + " (one that waited for the val would have taken " + stopLimitMs(0, graceMs) + " ms or more)");
+            }
+        }
+    }
+
+    /** How long the runtime lets one service take to stop with these settings: after that a stop goes on without it. */
+    private static long stopLimitMs(long delayMs, long graceMs) {
+        return delayMs + graceMs + Valence.STOP_MARGIN.toMillis();
+    }
+
+    /** Whether the port refuses a new connection (one it accepts is closed again at once). */
+    private static boolean refuses(int port) {
+        try (var probe = new Socket("localhost", port)) {
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -183,6 +195,18 @@ class LifecycleTest {
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Accept", "application/json")
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** As {@link #get}, for {@link dev.valence.foundation.testing.Eventually}'s probes (a failure counts as not yet). */
+    private HttpResponse<String> getUnchecked(int port, String path) {
+        try {
+            return get(port, path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Everything the server sends until it closes the connection. */

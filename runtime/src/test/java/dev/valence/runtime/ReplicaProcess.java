@@ -34,16 +34,7 @@ final class ReplicaProcess implements AutoCloseable {
 
     /** Starts Main with {@code env} on {@code port} and waits until /readyz answers 200. */
     static ReplicaProcess start(int port, Map<String, String> env, Path log, Duration timeout) throws IOException, InterruptedException {
-        var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // the test JVM's flags (the JIT's module path above all), not its heap size or agents
-            if (!option.startsWith("-Xmx") && !option.startsWith("-javaagent") && !option.startsWith("-agentlib")) command.add(option);
-        }
-        command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
-        builder.environment().put("PORT", Integer.toString(port));
-        var replica = new ReplicaProcess(builder.start(), port, log);
+        var replica = launch(port, env, log);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (replica.readyzStatus() != 200) {
             if (!replica.process.isAlive()) throw new AssertionError("the replica on port " + port + " exited: " + Files.readString(log));
@@ -54,6 +45,20 @@ final class ReplicaProcess implements AutoCloseable {
             Thread.sleep(20);
         }
         return replica;
+    }
+
+    /** Starts Main with {@code env} on {@code port} and returns at once, while it starts. */
+    static ReplicaProcess launch(int port, Map<String, String> env, Path log) throws IOException {
+        var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // the test JVM's flags (the JIT's module path above all), not its heap size or agents
+            if (!option.startsWith("-Xmx") && !option.startsWith("-javaagent") && !option.startsWith("-agentlib")) command.add(option);
+        }
+        command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        builder.environment().put("PORT", Integer.toString(port));
+        return new ReplicaProcess(builder.start(), port, log);
     }
 
     private int readyzStatus() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.valence.runtime;
 
+import static dev.valence.foundation.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,18 @@ import org.junit.jupiter.api.Test;
 class RollingRestartTest {
     private static final int CLIENTS = 4;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * HAProxy below checks every 200 ms, marks a server down after 2 failed checks and gives a check up to 2 s
+     * (timeout check): a replica's port must serve on for longer than that after /readyz turns 503, with headroom
+     * for a check slowed by a busy machine.
+     */
+    private static final long SHUTDOWN_DELAY_MS = 2 * 200 + 2_000 + 1_000;
+    private static final long SHUTDOWN_GRACE_MS = 10_000;
+    /** A replica's stop is over within delay, grace and the runtime's limit for one service; past that it hangs. */
+    private static final Duration STOP_TIMEOUT = Duration.ofMillis(SHUTDOWN_DELAY_MS + SHUTDOWN_GRACE_MS).plus(Valence.STOP_MARGIN)
+            .plus(Duration.ofSeconds(15));
+    /** How long the load may take to reach a replica a given number of times (each request takes 200 ms of the val's). */
+    private static final long SERVED_TIMEOUT_MS = 60_000;
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -65,10 +78,10 @@ class RollingRestartTest {
             for (String name : List.of("a", "b")) {
                 int linesBefore = haproxy.logLines();
                 int inFlight = load.inFlight();
-                exits.add(replicas.get(name).terminate(Duration.ofSeconds(30)));
+                exits.add(replicas.get(name).terminate(STOP_TIMEOUT));
                 assertTrue(inFlight > 0, "requests were in flight when " + name + " was stopped");
                 replicas.put(name, ReplicaProcess.start(ports.get(name), env.get(name), dir.resolve(name + ".log"), START_TIMEOUT));
-                haproxy.awaitUp(name, linesBefore, 10_000);
+                haproxy.awaitUp(name, linesBefore, 30_000); // its checks every 200 ms, each allowed 2 s
                 load.awaitServedBy(name, load.servedBy(name) + 20);
             }
             load.stop();
@@ -88,9 +101,8 @@ class RollingRestartTest {
         Path data = Files.createDirectories(dir.resolve("data-" + name));
         // an external test database was migrated by newer code: this build only validates it (as TestPlatform does)
         return Map.of("DATABASE_URL", database, "MIGRATE_ON_START", Boolean.toString(!TestDatabase.external()), "VALENCE_DATA_DIR", data.toString(),
-                "INSTANCE_ID", "rolling-" + name, "EMBED_STATUS_PAGE", "false", "STATUS_PORT", "0", "SHUTDOWN_GRACE_MS", "10000",
-                // HAProxy below marks a server down after 2 failed checks 200 ms apart: a second covers it
-                "SHUTDOWN_DELAY_MS", "1000", "BIND_HOST", "127.0.0.1");
+                "INSTANCE_ID", "rolling-" + name, "EMBED_STATUS_PAGE", "false", "STATUS_PORT", "0", "SHUTDOWN_GRACE_MS", Long.toString(SHUTDOWN_GRACE_MS),
+                "SHUTDOWN_DELAY_MS", Long.toString(SHUTDOWN_DELAY_MS), "BIND_HOST", "127.0.0.1");
     }
 
     /** Clients posting to the val through HAProxy in a loop, each on its own keep-alive connection. */
@@ -150,11 +162,8 @@ class RollingRestartTest {
         }
 
         void awaitServedBy(String name, int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (servedBy(name) < count) {
-                if (System.nanoTime() > deadline) throw new AssertionError(name + " served " + servedBy(name) + " requests, not " + count);
-                Thread.sleep(10);
-            }
+            eventually(name + " to have served " + count + " requests (it served " + servedBy(name) + " when the wait began)", SERVED_TIMEOUT_MS,
+                    () -> servedBy(name) >= count);
         }
 
         void stop() throws InterruptedException {

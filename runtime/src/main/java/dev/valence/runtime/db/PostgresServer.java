@@ -37,6 +37,8 @@ public final class PostgresServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
     /** How long {@code pg_ctl} waits for a restarted server to accept connections (crash recovery runs first). */
     private static final int RESTART_WAIT_SECONDS = 60;
+    /** How long a stop waits for pg_ctl's start, then for the postmaster's own stop. */
+    private static final int STOP_WAIT_SECONDS = 60;
     /** The superuser's password, in the data folder (beside, not inside, PostgreSQL's own folder). */
     public static final String PASSWORD_FILE = "postgres.password";
     static final String SUPERUSER = "postgres";
@@ -52,6 +54,8 @@ public final class PostgresServer implements AutoCloseable {
     private final Path pgCtl;
     private final Path logFile;
     private final Thread shutdownHook;
+    /** False when the JVM was already stopping as this was made: then no hook of ours stops the server, {@link #close} does. */
+    private final boolean hooked;
     private final String password;
     private volatile long pid;
     private volatile boolean stopping;
@@ -64,7 +68,16 @@ public final class PostgresServer implements AutoCloseable {
         this.logFile = logFile;
         this.pid = readPid(pgData).orElse(-1L);
         this.shutdownHook = new Thread(this::stopQuietly, "valence-postgres-stop");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.hooked = addShutdownHook(shutdownHook);
+    }
+
+    private static boolean addShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shutdownInProgress) {
+            return false;
+        }
     }
 
     /** Starts PostgreSQL on {@code dataDir/postgres}, creating the cluster on first use; port 0 picks a free one. */
@@ -103,7 +116,7 @@ public final class PostgresServer implements AutoCloseable {
             }
             settings.forEach(builder::setServerConfig);
             if (port > 0) builder.setPort(port);
-            var postgres = builder.start();
+            var postgres = startOrStopWhatStarted(builder, pgData);
             requirePasswords(postgres, pgData, password, trusting);
             log.info("Embedded PostgreSQL started on port {} with data in {} ({} ms)",
                     postgres.getPort(), pgData, (System.nanoTime() - startedNs) / 1_000_000);
@@ -112,6 +125,56 @@ public final class PostgresServer implements AutoCloseable {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + pgData
                     + ": " + e.getMessage() + ". Set DATABASE_URL to use another PostgreSQL server, or"
                     + " VALENCE_DATA_DIR to use another data folder.", e);
+        }
+    }
+
+    /**
+     * The library launches pg_ctl and then registers its own stop as a shutdown hook. When the JVM began
+     * to stop meanwhile (a SIGTERM during the start, which the runtime's stop lets finish), that
+     * registration throws and nothing would stop the postmaster pg_ctl launched: it is stopped here.
+     */
+    private static EmbeddedPostgres startOrStopWhatStarted(EmbeddedPostgres.Builder builder, Path pgData) throws IOException {
+        try {
+            return builder.start();
+        } catch (IllegalStateException e) {
+            if (!jvmStopping()) throw e;
+            stopLaunchedPostmaster(pgData);
+            throw new IllegalStateException("The embedded PostgreSQL in " + pgData + " was not started: the process is stopping", e);
+        }
+    }
+
+    /** Waits for this process's pg_ctl to end (it waits for the server to come up), then stops the postmaster it started. */
+    private static void stopLaunchedPostmaster(Path pgData) {
+        try {
+            for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+                String command = child.info().command().orElse("");
+                if (command.endsWith("pg_ctl") || command.endsWith("unshare")) child.onExit().get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+            Optional<ProcessHandle> postmaster = readPid(pgData).flatMap(ProcessHandle::of);
+            if (postmaster.isEmpty()) return;
+            postmaster.get().destroy(); // SIGTERM: PostgreSQL's smart shutdown, and nobody is connected yet
+            try {
+                postmaster.get().onExit().get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException stillThere) {
+                postmaster.get().destroyForcibly();
+            }
+            log.info("Stopped the embedded PostgreSQL (pid {}) whose start the process's stop interrupted", postmaster.get().pid());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Could not stop the embedded PostgreSQL in {} whose start the process's stop interrupted: {}", pgData, e.toString());
+        }
+    }
+
+    /** Whether the JVM is running its shutdown hooks (a shutdown hook can no longer be added then). */
+    private static boolean jvmStopping() {
+        try {
+            var probe = new Thread(() -> {});
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shutdownInProgress) {
+            return true;
         }
     }
 
@@ -179,15 +242,7 @@ public final class PostgresServer implements AutoCloseable {
      * (the library's own shutdown hook may stop it before ours runs).
      */
     public boolean stopping() {
-        if (stopping) return true;
-        try {
-            var probe = new Thread(() -> {});
-            Runtime.getRuntime().addShutdownHook(probe);
-            Runtime.getRuntime().removeShutdownHook(probe);
-            return false;
-        } catch (IllegalStateException shutdownInProgress) {
-            return true;
-        }
+        return stopping || jvmStopping();
     }
 
     /**
@@ -293,10 +348,12 @@ public final class PostgresServer implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            return; // the hook itself stops the server
+        if (hooked) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                return; // the hook itself stops the server
+            }
         }
         stopQuietly();
     }

@@ -77,6 +77,11 @@ final class InvocationLimits implements AutoCloseable {
         return watchdog.watch(context, settings.timeoutMs(), settings.maxAllocatedBytes());
     }
 
+    /** The watchdog's sweeps, which enforce the wall clock and allocation limits: a supervisor keeps them going. */
+    dev.valence.runtime.lifecycle.Supervised sampler() {
+        return watchdog.sampler();
+    }
+
     /** When an invocation that started at {@code startNs} must have ended. */
     long deadlineNs(long startNs) {
         return startNs + settings.timeoutMs() * 1_000_000L;

@@ -1,8 +1,11 @@
 package dev.valence.runtime.engine;
 
+import dev.valence.runtime.lifecycle.LoopThread;
+import dev.valence.runtime.lifecycle.Supervised;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.StoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,7 +39,8 @@ public final class RunRecorder implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final Object flushLock = new Object();
-    private final Thread writer;
+    /** The writer: an Error that ends its thread is noticed by the supervisor, which runs the loop again ({@link #writer()}). */
+    private final LoopThread writer;
     private volatile boolean running = true;
 
     private final Runnable onSchemaTrouble;
@@ -51,7 +55,7 @@ public final class RunRecorder implements AutoCloseable {
         this.store = store;
         this.enabled = enabled;
         this.onSchemaTrouble = onSchemaTrouble;
-        this.writer = Thread.ofPlatform().daemon().name("valence-run-recorder").start(this::loop);
+        this.writer = new LoopThread("valence-run-recorder", this::loop).start();
     }
 
     /**
@@ -76,7 +80,7 @@ public final class RunRecorder implements AutoCloseable {
         } else {
             queued.incrementAndGet();
             queue.add(run);
-            if (waiting) LockSupport.unpark(writer);
+            if (waiting) LockSupport.unpark(writer.thread());
         }
     }
 
@@ -87,6 +91,11 @@ public final class RunRecorder implements AutoCloseable {
      */
     public void onWritten(Consumer<RunStore.Written> listener) {
         listeners.add(listener);
+    }
+
+    /** The background writer, for the supervisor. */
+    public Supervised writer() {
+        return writer;
     }
 
     public long dropped() {
@@ -208,12 +217,7 @@ public final class RunRecorder implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        writer.interrupt();
-        try {
-            writer.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close(Duration.ofSeconds(2));
         flush();
     }
 }

@@ -84,6 +84,11 @@ public final class ValRunner implements AutoCloseable {
         limits.gateLoads(loads);
     }
 
+    /** The sampler that enforces every invocation's time and memory limits, for the supervisor. */
+    public dev.valence.runtime.lifecycle.Supervised limitsSampler() {
+        return limits.sampler();
+    }
+
     /** Runs an HTTP val; a streamed response body is collected into the invocation's bytes. */
     public Invocation runHttp(Val val, String code, HttpCall call) {
         return runHttp(val, code, call, null);

@@ -1,13 +1,15 @@
 package dev.valence.runtime.engine;
 
+import dev.valence.runtime.lifecycle.Repeating;
+import dev.valence.runtime.lifecycle.Supervised;
 import java.lang.management.ManagementFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Enforces the limits of invocations: the wall-clock deadline, and the bytes the guest thread
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * most one sweep late. Past either limit the
  * invocation's context is cancelled (GraalJS stops guest code at its next safepoint, also inside a
  * tight loop) and discarded. Cancelling blocks until the guest thread has left, so it runs on its own threads.
+ * An Error thrown by a sweep would end the sweeps, and with them every limit: a supervisor watches
+ * {@link #sampler()} and schedules them again.
  */
 final class Watchdog implements AutoCloseable {
     private static final long SAMPLE_MS = 5;
@@ -26,14 +30,25 @@ final class Watchdog implements AutoCloseable {
     /** Why a watch cancelled its invocation. */
     enum Cause { TIMEOUT, MEMORY }
 
-    private final ScheduledThreadPoolExecutor timer;
+    private final Repeating sampler;
     private final ExecutorService cancellers;
     private final Set<Watch> active = ConcurrentHashMap.newKeySet();
+    /** A thread's allocated bytes so far, by thread id: the JVM's counter (a test reads it through a failing twin). */
+    private final LongUnaryOperator allocationCounter;
 
     Watchdog() {
-        this.timer = new ScheduledThreadPoolExecutor(1, daemon("valence-watchdog"));
+        this(THREADS::getThreadAllocatedBytes);
+    }
+
+    Watchdog(LongUnaryOperator allocatedBytes) {
+        this.allocationCounter = allocatedBytes;
         this.cancellers = Executors.newCachedThreadPool(daemon("valence-cancel"));
-        timer.scheduleAtFixedRate(this::sweep, SAMPLE_MS, SAMPLE_MS, TimeUnit.MILLISECONDS);
+        this.sampler = Repeating.atFixedRate("valence-watchdog", this::sweep, SAMPLE_MS);
+    }
+
+    /** The sweeps, for the supervisor: while they are stopped no deadline and no memory limit is enforced. */
+    Supervised sampler() {
+        return sampler;
     }
 
     /** One invocation under watch, on the calling thread. Exactly one of {@link #finish()} and a limit wins. */
@@ -42,7 +57,7 @@ final class Watchdog implements AutoCloseable {
         private final AtomicInteger state = new AtomicInteger(RUNNING);
         private final ValContext context;
         private final long threadId = Thread.currentThread().threadId();
-        private final long allocatedAtStart = THREADS.getThreadAllocatedBytes(threadId);
+        private final long allocatedAtStart = allocationCounter.applyAsLong(threadId);
         private final long maxAllocatedBytes;
         private final long deadlineNs;
         private volatile Cause cause;
@@ -66,7 +81,7 @@ final class Watchdog implements AutoCloseable {
                 cancel(Cause.TIMEOUT);
                 return;
             }
-            long allocated = THREADS.getThreadAllocatedBytes(threadId) - allocatedAtStart;
+            long allocated = allocationCounter.applyAsLong(threadId) - allocatedAtStart;
             if (allocated > maxAllocatedBytes) cancel(Cause.MEMORY);
         }
 
@@ -78,7 +93,7 @@ final class Watchdog implements AutoCloseable {
 
         /** What the invocation's thread allocated since the watch began; call it on that thread. */
         long allocatedBytes() {
-            return THREADS.getThreadAllocatedBytes(threadId) - allocatedAtStart;
+            return allocationCounter.applyAsLong(threadId) - allocatedAtStart;
         }
 
         boolean cancelled() {
@@ -120,7 +135,7 @@ final class Watchdog implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        sampler.close();
         cancellers.shutdownNow();
     }
 }

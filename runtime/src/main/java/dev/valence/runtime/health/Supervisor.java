@@ -1,5 +1,6 @@
 package dev.valence.runtime.health;
 
+import dev.valence.runtime.lifecycle.Supervised;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,11 @@ public final class Supervisor implements AutoCloseable {
      */
     public void watch(String name, BooleanSupplier alive, Runnable restart) {
         watched.put(name, new Watched(name, alive, restart));
+    }
+
+    /** Watches a loop that says itself whether it runs and how it starts again. */
+    public void watch(String name, Supervised loop) {
+        watch(name, loop::loopAlive, loop::restartLoop);
     }
 
     /** The loops that are not running now (checked as this is called), oldest stop first; empty when all run. */

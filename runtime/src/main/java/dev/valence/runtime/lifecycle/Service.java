@@ -6,8 +6,10 @@ import java.util.function.Supplier;
 
 /**
  * One part of the runtime that starts and stops as a unit. {@link #start} is called once the service
- * before it in the list has started; {@link #stop} is called in reverse order, also for a service whose
- * start has not finished (it must then give up its start), and never for one whose start was not called.
+ * before it in the list has started; {@link #stop} is called in reverse order, never for one whose start
+ * was not called, and for the one starting when the stop came only once its start has ended (or has
+ * overrun the stop's time limit): a start that could wait long (for a database that does not answer)
+ * must notice the stop by itself and give up.
  */
 public interface Service {
     String name();

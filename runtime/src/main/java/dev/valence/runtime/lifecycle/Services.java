@@ -3,6 +3,7 @@ package dev.valence.runtime.lifecycle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -13,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runtime's services in start order. {@link #start} starts each once the one before has started
- * and stops at the first that fails; {@link #stop} stops, in reverse, every service whose start was
- * called, each within its own time limit, so one that hangs cannot keep the process from ending.
+ * and stops at the first that fails; {@link #stop} starts no more, lets the start under way finish,
+ * then stops, in reverse, every service whose start was called, each within its own time limit, so
+ * one that hangs cannot keep the process from ending.
  */
 public final class Services {
     private static final Logger log = LoggerFactory.getLogger(Services.class);
@@ -79,7 +81,10 @@ public final class Services {
 
     /**
      * Stops, in reverse order, every service whose start was called; waits at most {@code eachLimit}
-     * for each (a stop that takes longer is logged and left behind) and never throws.
+     * for each (a stop that takes longer is logged and left behind) and never throws. A stop that
+     * comes while a service is starting (SIGTERM during start-up) starts none after it and first
+     * waits, also at most {@code eachLimit}, for that start to end: stopping it halfway would leave
+     * running whatever its start brings up after the stop has passed (a database server, a port).
      */
     public void stop(Duration eachLimit) {
         int count;
@@ -87,6 +92,7 @@ public final class Services {
             stopping = true;
             count = called;
         }
+        if (count > 0 && !awaitStart(count - 1, eachLimit)) return;
         for (int i = count - 1; i >= 0; i--) {
             Service service = order.get(i);
             try {
@@ -100,5 +106,25 @@ public final class Services {
                 return;
             }
         }
+    }
+
+    /** Waits for the start of the service at {@code index} to end, either way; false when interrupted. */
+    private boolean awaitStart(int index, Duration limit) {
+        CompletableFuture<Void> start = started.get(index);
+        if (start.isDone()) return true;
+        String name = order.get(index).name();
+        log.info("Stopping while service {} starts: waiting for its start to end (at most {} ms), then stopping what started",
+                name, limit.toMillis());
+        try {
+            start.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("Service {} did not finish starting within {} ms; stopping it anyway", name, limit.toMillis());
+        } catch (ExecutionException | CancellationException failedToStart) {
+            // it is stopped below all the same: what it did start goes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
     }
 }
