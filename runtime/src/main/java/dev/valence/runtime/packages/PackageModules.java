@@ -57,18 +57,8 @@ public final class PackageModules {
             "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
             "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public",
             "await", "arguments", "eval", "__esModule");
-    /** The node: built-ins vals are offered, by the module name packages import. */
-    private static final Map<String, String> BUILTINS = Map.of(
-            "events", "events", "path", "path", "path/posix", "path", "process", "process", "url", "url", "util", "util");
-
-    /** The node: built-ins vals are offered (a save importing another is refused). */
-    public static boolean offers(String builtin) {
-        return BUILTINS.containsKey(builtin);
-    }
-
-    static String offered() {
-        return String.join(", ", BUILTINS.keySet().stream().sorted().map(n -> "node:" + n).toList());
-    }
+    /** {@code Buffer} named in code: CommonJS files that do get Node's Buffer global, as npm packages do in Deno. */
+    private static final Pattern BUFFER_GLOBAL = Pattern.compile("(?<![\\w$.])Buffer(?![\\w$])");
 
     private enum Format { ESM, CJS, JSON, BUILTIN }
 
@@ -203,7 +193,7 @@ public final class PackageModules {
                 dependency = key; // a package may import itself by name
             }
             if (dependency == null) {
-                if (BUILTINS.containsKey(specifier) || NodeBuiltins.SUPPORTED.contains(name) || NodeBuiltins.refusal(name) != null) {
+                if (NodeBuiltins.offers(specifier) || NodeBuiltins.SUPPORTED.contains(name) || NodeBuiltins.refusal(name) != null) {
                     return builtin(specifier, from);
                 }
                 throw new PackageException(from + " imports \"" + specifier + "\", but " + name + " is not among the dependencies "
@@ -224,15 +214,21 @@ public final class PackageModules {
             if (refusal != null) {
                 throw new PackageException(from + " needs node:" + module + ", which is refused: " + refusal + ".");
             }
-            String resource = BUILTINS.get(name);
+            String resource = NodeBuiltins.resource(name);
             if (resource == null) {
                 throw new PackageException(from + " needs node:" + name + ", which vals do not offer yet; the node: built-ins they"
-                        + " offer are " + offered() + ". Import a package that does without it.");
+                        + " offer are " + NodeBuiltins.offered() + ". Import a package that does without it.");
             }
+            return serveBuiltin(resource);
+        }
+
+        /** Serves a built-in's module and the built-ins it imports (theirs are served at /node/name.mjs too). */
+        String serveBuiltin(String resource) {
             String path = "/node/" + resource + ".mjs";
-            sources.putIfAbsent(path, resource(resource));
-            if (resource.equals("process")) return path;
-            sources.putIfAbsent(PROCESS, resource("process"));
+            String text = resource(resource);
+            if (sources.putIfAbsent(path, text) == null) {
+                for (String dependency : NodeBuiltins.imports(text)) serveBuiltin(dependency);
+            }
             return path;
         }
 
@@ -247,7 +243,13 @@ public final class PackageModules {
          * registered. A require that names nothing the lock holds throws when it runs, as in Node.
          */
         String cjsDefine(String key, String file, String path, FileText text) {
-            var header = new StringBuilder("import { define } from \"" + CJS_RUNTIME + "\";");
+            // imported under a name no CommonJS code uses: UMD wrappers test for an AMD "define" and must not find this one
+            var header = new StringBuilder("import { define as __valenceDefine } from \"" + CJS_RUNTIME + "\";");
+            if (BUFFER_GLOBAL.matcher(text.text()).find()) {
+                // Node's Buffer global, as Deno gives npm packages: a module-level let, so the factory's code may declare or assign its own
+                header.append(" import { Buffer as __valenceBuffer } from ").append(quote(serveBuiltin("buffer")))
+                        .append("; let Buffer = __valenceBuffer;");
+            }
             var dependencies = new StringBuilder("{");
             var seen = new HashSet<String>();
             int n = 0;
@@ -275,7 +277,7 @@ public final class PackageModules {
             }
             dependencies.append("}");
             String code = text.text().startsWith("#!") ? "//" + text.text() : text.text();
-            return header + " define(" + quote(path) + ", " + dependencies + ", function (exports, require, module, __filename,"
+            return header + " __valenceDefine(" + quote(path) + ", " + dependencies + ", function (exports, require, module, __filename,"
                     + " __dirname, global, process) {\n" + code + "\n});\n";
         }
 

@@ -200,9 +200,10 @@ class PackageValsTest {
                         + " change the range. Nothing was saved.");
         refused("wants-fs", "import fs from \"node:fs\";\nexport default () => new Response(typeof fs);",
                 "node:fs is refused: vals have no file system; keep data with std/blob instead. Nothing was saved.");
-        refused("wants-buffer", "import { Buffer } from \"node:buffer\";\nexport default () => new Response(typeof Buffer);",
-                "node:buffer is not offered to vals yet; they offer node:events, node:path, node:path/posix, node:process, node:url,"
-                        + " node:util. Import a package that does the same with web APIs instead. Nothing was saved.");
+        refused("wants-web-streams", "import { ReadableStream } from \"node:stream/web\";\nexport default () => new Response(typeof ReadableStream);",
+                "node:stream/web is not offered to vals yet; they offer node:buffer, node:crypto, node:events, node:path, node:path/posix,"
+                        + " node:process, node:stream, node:string_decoder, node:url, node:util. Import a package that does the same with web APIs"
+                        + " instead. Nothing was saved.");
     }
 
     @Test
