@@ -1,8 +1,13 @@
 package dev.valence.runtime.packages;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +35,23 @@ final class NodeBuiltins {
             "net", "vals cannot open raw sockets; use fetch instead",
             "worker_threads", "vals cannot start threads; split the work into several vals or runs instead");
 
+    /** The text of each js/node/ module, read from the class path once. */
+    private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
+
     private NodeBuiltins() {}
+
+    /** The JavaScript of js/node/{@code resource}.js: a built-in's module, or the CommonJS runtime ("cjs"). */
+    static String source(String resource) {
+        return SOURCES.computeIfAbsent(resource, n -> {
+            String path = "dev/valence/runtime/js/node/" + n + ".js";
+            try (InputStream in = NodeBuiltins.class.getClassLoader().getResourceAsStream(path)) {
+                if (in == null) throw new IllegalStateException(path + " is missing from the class path");
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not read " + path, e);
+            }
+        });
+    }
 
     /** Whether vals are offered this built-in (a name as imported: "buffer", "path/posix"). */
     static boolean offers(String builtin) {
