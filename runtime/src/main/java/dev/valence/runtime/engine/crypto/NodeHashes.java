@@ -85,7 +85,12 @@ public final class NodeHashes {
 
     /** {@code length} bytes of a guest ArrayBuffer from {@code offset}; all of it when length is -1. */
     private static byte[] bytes(Value buffer, int offset, int length) {
-        int size = length < 0 ? Math.toIntExact(buffer.getBufferSize()) - offset : length;
+        long available = buffer.getBufferSize();
+        // checked before allocating: the range comes from guest code, which may name more bytes than the buffer holds
+        if (offset < 0 || offset > available || length > available - offset) {
+            throw new IllegalArgumentException("the range " + offset + "+" + length + " is outside the buffer of " + available + " bytes");
+        }
+        int size = length < 0 ? Math.toIntExact(available - offset) : length;
         byte[] bytes = new byte[size];
         buffer.readBuffer(offset, bytes, 0, size);
         return bytes;
