@@ -55,8 +55,8 @@ class NodeBuiltinValsTest {
                 };
                 """);
 
-        assertEquals(new JsonObject("{\"signed\":\"ann.HRkUOZzEodHcDxWewwxZ7Z8quq2lZP8poZEEIuJAbMI\",\"back\":\"ann\",\"forged\":false,\"otherSecre"
-                + "t\":false,\"short\":false}"), new JsonObject(body));
+        assertEquals(new JsonObject("{\"signed\":\"ann.HRkUOZzEodHcDxWewwxZ7Z8quq2lZP8poZEEIuJAbMI\",\"back\":\"ann\",\"forged\":false,"
+                + "\"otherSecret\":false,\"short\":false}"), new JsonObject(body));
     }
 
     /**
@@ -84,12 +84,13 @@ class NodeBuiltinValsTest {
                 };
                 """);
 
-        assertEquals(new JsonObject("{\"token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbm4iLCJuYW1lIjoiWm_DqyJ9.RPXEhOOEOIuTcyQDj1FW3F3"
-                + "h-pXz_8mRoGS6y_ZxJ6k\",\"valid\":true,\"wrongKey\":false,\"decoded\":{\"header\":{\"alg\":\"HS256\",\"typ\":\""
-                + "JWT\"},\"payload\":{\"sub\":\"ann\",\"name\":\"Zoë\"},\"signature\":\"RPXEhOOEOIuTcyQDj1FW3F3h-pXz_8mRoGS6y_Zx"
-                + "J6k\"},\"hs512\":\"eyJhbGciOiJIUzUxMiJ9.cGxhaW4gdGV4dA.865ay1X_NpR-mHqmrPJ6rEKQyB6IoFheqQZT06VIj0S9qUypppvhd6x"
-                + "FygYMfY9tuF8WyQE8GdOcwW6FAFUitg\",\"hs512Valid\":true,\"streamed\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJibyJ9.oOw"
-                + "1EJF0KLCudoKXavH-WWW1WztVPcBYC7hZBmi-oEM\"}"), new JsonObject(body));
+        assertEquals(new JsonObject("{\"token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbm4iLCJuYW1lIjoiWm_DqyJ9.RPXEhOOEOIuTcyQDj1FW3F3h-pXz_8mRoGS6y_ZxJ6k\","
+                + "\"valid\":true,\"wrongKey\":false,\"decoded\":{\"header\":{\"alg\":\"HS256\",\"typ\":\"JWT\"},"
+                + "\"payload\":{\"sub\":\"ann\",\"name\":\"Zoë\"},"
+                + "\"signature\":\"RPXEhOOEOIuTcyQDj1FW3F3h-pXz_8mRoGS6y_ZxJ6k\"},"
+                + "\"hs512\":\"eyJhbGciOiJIUzUxMiJ9.cGxhaW4gdGV4dA.865ay1X_NpR-mHqmrPJ6rEKQyB6IoFheqQZT06VIj0S9qUypppvhd6xFygYMfY9tuF8WyQE8GdOcwW6FAFUitg\","
+                + "\"hs512Valid\":true,"
+                + "\"streamed\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJibyJ9.oOw1EJF0KLCudoKXavH-WWW1WztVPcBYC7hZBmi-oEM\"}"), new JsonObject(body));
     }
 
     /** split2 (newline-delimited JSON): a Transform stream decoding UTF-8 with a StringDecoder, characters cut between chunks. */
@@ -141,13 +142,15 @@ class NodeBuiltinValsTest {
                 };
                 """);
 
-        assertEquals(new JsonObject("{\"md5\":\"fb44af73417cf03c023d098e7f07c114\",\"md5Parts\":\"fb44af73417cf03c023d098e7f07c114\",\"sha1\":\"a99"
-                + "93e364706816aba3e25717850c26c9cd0d89d\",\"sha256\":\"xqEmmFgvwRBOokEHotcmgUX/Bu+FlwdynQH9BgiX8Gc=\",\"sha256Co"
-                + "py\":\"c62b59c347921ada43807e9ec767b16e62ee347a6d96bb5019c9987de2fd9882\",\"sha512\":\"3a81oZNherrMQXNJriBBMRL"
-                + "m-k6JqX6iCp7u5ktV05ohkpkqJ0_BqDa6PCOj_uu9RU1EI2Q86A4qmslPpUyknw\",\"hmacEmptyKey\":\"6244e66451a1c8695db9731ce"
-                + "2c4fd5de25ccf87\",\"hmac384\":\"b161d5ea1de6e52f330f4994751ee413feaf371270c1550d4224458da57f5ee6f40c61dbc697d8"
-                + "7dcc8ad6731bde2f2b\",\"subtle\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\",\"same\":"
-                + "true,\"uid\":[24,true,32],\"random\":[16,true]}"), new JsonObject(body));
+        assertEquals(new JsonObject("{\"md5\":\"fb44af73417cf03c023d098e7f07c114\",\"md5Parts\":\"fb44af73417cf03c023d098e7f07c114\","
+                + "\"sha1\":\"a9993e364706816aba3e25717850c26c9cd0d89d\","
+                + "\"sha256\":\"xqEmmFgvwRBOokEHotcmgUX/Bu+FlwdynQH9BgiX8Gc=\","
+                + "\"sha256Copy\":\"c62b59c347921ada43807e9ec767b16e62ee347a6d96bb5019c9987de2fd9882\","
+                + "\"sha512\":\"3a81oZNherrMQXNJriBBMRLm-k6JqX6iCp7u5ktV05ohkpkqJ0_BqDa6PCOj_uu9RU1EI2Q86A4qmslPpUyknw\","
+                + "\"hmacEmptyKey\":\"6244e66451a1c8695db9731ce2c4fd5de25ccf87\","
+                + "\"hmac384\":\"b161d5ea1de6e52f330f4994751ee413feaf371270c1550d4224458da57f5ee6f40c61dbc697d87dcc8ad6731bde2f2b\","
+                + "\"subtle\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\",\"same\":true,"
+                + "\"uid\":[24,true,32],\"random\":[16,true]}"), new JsonObject(body));
     }
 
     @Test
@@ -183,10 +186,12 @@ class NodeBuiltinValsTest {
                 };
                 """);
 
-        assertEquals(new JsonObject("{\"hex\":\"48c3a96c6c6f2077c3b6726c64\",\"base64\":\"SMOpbGxvIHfDtnJsZA==\",\"base64url\":\"-_-_\",\"fromBase6"
-                + "4\":\"hi??>>~\",\"fromBase64url\":{\"type\":\"Buffer\",\"data\":[251,255]},\"latin1\":\"68e96c6c6f\",\"badHex"
-                + "\":\"ab\",\"shared\":\"H\\ufffd\",\"slice\":\"c3a9\",\"concat\":\"ab\",\"byteLength\":6,\"compare\":[-1,1],\"eq"
-                + "uals\":true,\"isBuffer\":[true,false,true,true],\"ints\":[3735928559,513,-2,1193046,-272716322,\"deadbeef0102f"
-                + "e123456\"],\"written\":[2,\"aba\",3],\"decoded\":[\"\",\"\",\"€\",\"\"],\"cut\":\"\\ufffd\"}"), new JsonObject(body));
+        assertEquals(new JsonObject("{\"hex\":\"48c3a96c6c6f2077c3b6726c64\",\"base64\":\"SMOpbGxvIHfDtnJsZA==\",\"base64url\":\"-_-_\","
+                + "\"fromBase64\":\"hi??>>~\",\"fromBase64url\":{\"type\":\"Buffer\",\"data\":[251,255]},"
+                + "\"latin1\":\"68e96c6c6f\",\"badHex\":\"ab\",\"shared\":\"H\\ufffd\",\"slice\":\"c3a9\","
+                + "\"concat\":\"ab\",\"byteLength\":6,\"compare\":[-1,1],\"equals\":true,"
+                + "\"isBuffer\":[true,false,true,true],"
+                + "\"ints\":[3735928559,513,-2,1193046,-272716322,\"deadbeef0102fe123456\"],\"written\":[2,\"aba\",3],"
+                + "\"decoded\":[\"\",\"\",\"€\",\"\"],\"cut\":\"\\ufffd\"}"), new JsonObject(body));
     }
 }
