@@ -109,6 +109,7 @@ public final class JsEngine implements AutoCloseable {
         functions.put("hardwareConcurrency", Runtime.getRuntime().availableProcessors());
         functions.put("userAgent", USER_AGENT);
         functions.put("platform", PLATFORM);
+        functions.put("nodeHashes", dev.valence.runtime.engine.crypto.NodeHashes.FUNCTIONS);
         functions.putAll(Map.of(
                 "log", (ProxyExecutable) args -> {
                     logs.append(args[0].asString());

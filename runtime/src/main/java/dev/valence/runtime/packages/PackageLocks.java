@@ -53,8 +53,8 @@ public final class PackageLocks {
             return Optional.empty();
         }
         for (Specifier specifier : specifiers) {
-            if (specifier instanceof Specifier.NodeBuiltin builtin && !PackageModules.offers(builtin.source().substring("node:".length()))) {
-                throw new PackageException(builtin.source() + " is not offered to vals yet; they offer " + PackageModules.offered()
+            if (specifier instanceof Specifier.NodeBuiltin builtin && !NodeBuiltins.offers(builtin.source().substring("node:".length()))) {
+                throw new PackageException(builtin.source() + " is not offered to vals yet; they offer " + NodeBuiltins.offered()
                         + ". Import a package that does the same with web APIs instead.");
             }
         }

@@ -732,6 +732,14 @@
   define('Crypto', Crypto);
   define('SubtleCrypto', SubtleCrypto);
   define('crypto', new Crypto(CRYPTO_INSTANCE));
+  // node:crypto's createHash and createHmac (js/node/crypto.js, which npm packages import) reach the JDK
+  // through this binding; guest code that finds it gets nothing beyond what importing node:crypto gives.
+  define(Symbol.for('valence.node.hashes'), Object.freeze({
+    open: (algorithm, key) => host.nodeHashes.open(algorithm, key),
+    update: (handle, buffer, byteOffset, byteLength) => host.nodeHashes.update(handle, buffer, byteOffset, byteLength),
+    digest: (handle) => host.nodeHashes.digest(handle),
+    copy: (handle) => host.nodeHashes.copy(handle),
+  }));
 
   // ---------------------------------------------------------------- URL (loaded on first use)
   // The WHATWG URL implementation is a large bundle; most vals never touch it, so each context loads

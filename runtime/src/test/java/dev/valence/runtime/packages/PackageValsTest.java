@@ -1,6 +1,7 @@
 package dev.valence.runtime.packages;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.valence.runtime.TestPlatform;
 import io.vertx.core.json.JsonArray;
@@ -190,6 +191,43 @@ class PackageValsTest {
         }
     }
 
+    /**
+     * A build from before packages wrote versions and no locks. Such a version, whose imports name a package, is answered
+     * with what its author must do (save again, which resolves and pins its packages), and asks no registry anything.
+     */
+    @Test
+    void a_version_saved_without_a_package_lock_asks_its_author_to_save_it_again() throws Exception {
+        String code = "import ms from \"npm:ms@2.1.3\";\nexport default () => new Response(String(ms(\"1m\")));";
+        try (var connection = dev.valence.runtime.TestDatabase.dataSource(platform.databaseUrl).getConnection();
+             var insert = connection.prepareStatement("""
+                     WITH val AS (
+                         INSERT INTO app.vals (owner_id, name, type, latest_version)
+                         SELECT id, 'before-packages', 'http', 1 FROM app.users WHERE name = 'ann' RETURNING id)
+                     INSERT INTO app.val_versions (val_id, version, code, compiled, imports)
+                     SELECT id, 1, ?, ?, ARRAY['npm:ms@2.1.3'] FROM val""")) {
+            insert.setString(1, code);
+            insert.setString(2, code); // plain JavaScript compiles to itself
+            assertEquals(1, insert.executeUpdate(), "version rows written");
+        }
+        registry.clearRequests();
+
+        var reply = platform.get("/v/ann/before-packages");
+
+        assertEquals(500, reply.status(), reply.body());
+        var error = reply.json().getJsonObject("error");
+        assertEquals(1, reply.json().size(), reply.body());
+        assertTrue(error.getString("runId").matches("[0-9]+"), reply.body()); // the run recorded, numbered by the database
+        error.remove("runId");
+        assertEquals(new JsonObject().put("code", "val_error").put("message", "ann/before-packages@1 imports \"npm:ms@2.1.3\", but that"
+                + " version was saved without a package lock for it (saved before packages could be loaded); save the val again to"
+                + " resolve its packages.").put("val", "ann/before-packages"), error);
+        assertEquals(List.of(), registry.requests());
+
+        var saved = platform.put("/api/v1/vals/ann/before-packages", token, new JsonObject().put("code", code).encode());
+        assertEquals(200, saved.status(), saved.body());
+        assertEquals("60000", platform.get("/v/ann/before-packages").body());
+    }
+
     @Test
     void a_save_that_cannot_resolve_its_packages_answers_400_naming_the_package_the_range_and_why() {
         refused("no-such-package", "import pad from \"npm:left-padd@1\";\nexport default () => new Response(pad);",
@@ -200,9 +238,10 @@ class PackageValsTest {
                         + " change the range. Nothing was saved.");
         refused("wants-fs", "import fs from \"node:fs\";\nexport default () => new Response(typeof fs);",
                 "node:fs is refused: vals have no file system; keep data with std/blob instead. Nothing was saved.");
-        refused("wants-buffer", "import { Buffer } from \"node:buffer\";\nexport default () => new Response(typeof Buffer);",
-                "node:buffer is not offered to vals yet; they offer node:events, node:path, node:path/posix, node:process, node:url,"
-                        + " node:util. Import a package that does the same with web APIs instead. Nothing was saved.");
+        refused("wants-web-streams", "import { ReadableStream } from \"node:stream/web\";\nexport default () => new Response(typeof ReadableStream);",
+                "node:stream/web is not offered to vals yet; they offer node:buffer, node:crypto, node:events, node:path, node:path/posix,"
+                        + " node:process, node:stream, node:string_decoder, node:url, node:util. Import a package that does the same with web APIs"
+                        + " instead. Nothing was saved.");
     }
 
     @Test
