@@ -1,6 +1,6 @@
 // Builds the self-contained WHATWG URL bundle for GraalJS.
 //
-//   node build.mjs <outDir>      -> writes <outDir>/url.js and <outDir>/web.js
+//   node build.mjs <outDir>      -> writes <outDir>/url.js, web.js, urlpattern.js and node/{buffer,events,stream,string_decoder}.js
 //   node build.mjs <outDir> --analyze   (also prints what the bytes are made of)
 //
 // The output is a single classic script (esbuild IIFE, ES2022, minified) that,
