@@ -1,6 +1,6 @@
 // Builds the self-contained WHATWG URL bundle for GraalJS.
 //
-//   node build.mjs <outDir>      -> writes <outDir>/url.js and <outDir>/web.js
+//   node build.mjs <outDir>      -> writes <outDir>/url.js, web.js, urlpattern.js and node/{buffer,events,stream,string_decoder}.js
 //   node build.mjs <outDir> --analyze   (also prints what the bytes are made of)
 //
 // The output is a single classic script (esbuild IIFE, ES2022, minified) that,
@@ -293,3 +293,113 @@ async function lazyBundle(entry, outName, options, header) {
 }
 
 await lazyBundle("urlpattern-entry.js", "urlpattern.js", {}, "URLPattern bundle");
+
+// The node: built-ins packages import (js/node/<name>.js, served at /node/<name>.mjs): ES modules bundled from the
+// field's userland copies of Node's modules. Each is bundled on its own; when one library requires another's module
+// (readable-stream requires buffer, events, string_decoder and process), the require is pointed at the served
+// built-in, so a val's packages and the stream code share one Buffer, one EventEmitter and one process.
+const NODE_SHARED = {
+  // specifier as the libraries require it -> [served module, whether require() gives its default export]
+  "buffer": ["buffer", false],
+  "events": ["events", true],
+  "string_decoder/": ["string_decoder", false],
+  "process/": ["process", true]
+};
+const bufferPatches = {
+  file: modulePath("buffer", "index.js"),
+  // Node's base64url encoding (Node 15+), and equals() taking any Uint8Array as Node's does.
+  edits: [
+    ["    case 'base64':\n    case 'ucs2':", "    case 'base64':\n    case 'base64url':\n    case 'ucs2':"],
+    ["      case 'base64':\n        return base64ToBytes(string).length",
+      "      case 'base64':\n      case 'base64url':\n        return base64ToBytes(string).length"],
+    ["      case 'base64':\n        return base64Slice(this, start, end)",
+      "      case 'base64':\n        return base64Slice(this, start, end)\n\n      case 'base64url':\n" +
+        "        return base64Slice(this, start, end).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '')"],
+    ["      case 'base64':\n        // Warning: maxLength not taken into account in base64Write",
+      "      case 'base64':\n      case 'base64url':\n        // Warning: maxLength not taken into account in base64Write"],
+    ["if (!Buffer.isBuffer(b)) throw new TypeError('Argument must be a Buffer')",
+      "if (!Buffer.isBuffer(b) && !isInstance(b, Uint8Array)) " +
+        "throw new TypeError('The \"otherBuffer\" argument must be an instance of Buffer or Uint8Array')"]
+  ]
+};
+
+function exactPatch(patch) {
+  return (b) => b.onLoad({ filter: patch.file }, args => {
+    let contents = readFileSync(args.path, "utf8");
+    for (const [from, to] of patch.edits) {
+      const count = contents.split(from).length - 1;
+      if (count !== 1) {
+        return { errors: [{ text: `patch for ${args.path} expected 1 match of ${JSON.stringify(from)}, found ${count}` }] };
+      }
+      contents = contents.replace(from, () => to);
+    }
+    return { contents, loader: "js" };
+  });
+}
+
+function nodeShared(name, shared) {
+  return {
+    name: "valence-node-shared",
+    setup(b) {
+      b.onResolve({ filter: /^\/node\/\w+\.mjs$/ }, args => ({ path: args.path, external: true }));
+      b.onResolve({ filter: /^[\w/]+$/ }, args => {
+        if (!Object.hasOwn(shared, args.path) || !args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        return { path: args.path, namespace: "valence-node-cjs" };
+      });
+      // readable-stream falls back to the abort-controller package only where AbortController is missing; the prelude has it
+      b.onResolve({ filter: /^abort-controller$/ }, () => ({ path: "abort-controller", namespace: "valence-node-global" }));
+      b.onLoad({ filter: /.*/, namespace: "valence-node-global" }, () => ({
+        contents: "module.exports = { AbortController: globalThis.AbortController, AbortSignal: globalThis.AbortSignal };",
+        loader: "js"
+      }));
+      b.onResolve({ filter: /^valence-node-esm:/ }, args => ({ path: args.path.slice("valence-node-esm:".length), namespace: "valence-node-esm" }));
+      b.onLoad({ filter: /.*/, namespace: "valence-node-cjs" }, args => {
+        const [module, useDefault] = shared[args.path];
+        return { contents: `module.exports = require("valence-node-esm:${module}").default${useDefault ? ".default" : ""};`, loader: "js" };
+      });
+      b.onLoad({ filter: /.*/, namespace: "valence-node-esm" }, args => ({
+        contents: `import * as served from "/node/${args.path}.mjs"; export default served;`,
+        loader: "js"
+      }));
+      if (name === "buffer") exactPatch(bufferPatches)(b);
+    }
+  };
+}
+
+// Globals the node: built-ins may use at run time: the prelude defines them in every context.
+const NODE_ALLOWED = new Set(["queueMicrotask", "setTimeout", "atob", "btoa", "TextEncoder", "TextDecoder", "console"]);
+const nodeDefine = Object.fromEntries(Object.entries(define).filter(([key]) => !NODE_ALLOWED.has(key.replace(/^globalThis\./, ""))));
+
+for (const name of ["buffer", "events", "string_decoder", "stream"]) {
+  const shared = Object.fromEntries(Object.entries(NODE_SHARED).filter(([, [module]]) => module !== name));
+  const built = await build({
+    ...BUNDLE,
+    format: "esm",
+    entryPoints: [path.join(here, "node", `${name}.js`)],
+    outfile: `${name}.js`,
+    metafile: true,
+    define: nodeDefine,
+    plugins: [nodeShared(name, shared)]
+  });
+  let text = built.outputFiles[0].text;
+  const leaked = [...new Set(text.match(new RegExp(`${SENTINEL}\\w+`, "g")) || [])];
+  if (leaked.length > 0) {
+    throw new Error(`node/${name}.js references host globals: ${leaked.map(u => u.slice(SENTINEL.length)).join(", ")}`);
+  }
+  if (/\b__require\b|typeof require\b/.test(text)) {
+    throw new Error(`node/${name}.js contains an unresolved require()`);
+  }
+  const versions = new Map();
+  for (const input of Object.keys(built.metafile.inputs)) {
+    const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m && !versions.has(m[1])) {
+      const pkg = JSON.parse(readFileSync(path.join(here, "node_modules", m[1], "package.json"), "utf8"));
+      versions.set(m[1], `${pkg.name}@${pkg.version} (${pkg.license})`);
+    }
+  }
+  text = `/*! Valence node:${name}: built from ${[...versions.values()].sort().join(", ")}. See runtime/js/README.md. */\n` + text;
+  mkdirSync(path.join(outDir, "node"), { recursive: true });
+  const file = path.join(outDir, "node", `${name}.js`);
+  writeFileSync(file, text);
+  console.log(`wrote ${file} (${Buffer.byteLength(text)} bytes)`);
+}

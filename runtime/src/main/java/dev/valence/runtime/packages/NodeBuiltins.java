@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Which {@code node:} built-ins a val may import, which module of js/node/ serves each, and why the others are
- * refused.
+ * refused. buffer, events, stream and string_decoder are bundled at build time from their npm packages (runtime/js);
+ * the others are written here.
  */
 final class NodeBuiltins {
     /** The built-ins packages commonly touch; their behaviour inside a val is the engine's to provide. */
@@ -25,8 +26,8 @@ final class NodeBuiltins {
             Map.entry("path/posix", "path"), Map.entry("process", "process"), Map.entry("stream", "stream"),
             Map.entry("string_decoder", "string_decoder"), Map.entry("url", "url"), Map.entry("util", "util"));
 
-    /** How one js/node/ module imports another: by the path it is served at. */
-    private static final Pattern IMPORT = Pattern.compile("from \"/node/(\\w+)\\.mjs\";");
+    /** How one js/node/ module imports another: by the path it is served at (minified bundles leave out the space). */
+    private static final Pattern IMPORT = Pattern.compile("from\\s*\"/node/(\\w+)\\.mjs\"");
 
     /** Built-ins that reach outside the val's sandbox: refused with the reason and what to use instead. */
     private static final Map<String, String> REFUSED = Map.of(

@@ -194,4 +194,34 @@ class NodeBuiltinValsTest {
                 + "\"ints\":[3735928559,513,-2,1193046,-272716322,\"deadbeef0102fe123456\"],\"written\":[2,\"aba\",3],"
                 + "\"decoded\":[\"\",\"\",\"€\",\"\"],\"cut\":\"\\ufffd\"}"), new JsonObject(body));
     }
+
+    /**
+     * node:stream is Node's own stream code: a Writable past its highWaterMark answers false and emits 'drain', pipeline
+     * (as a promise) and async iteration work, chunks are Buffers, and the stream operators (map, toArray) are there.
+     */
+    @Test
+    void node_stream_applies_backpressure_and_has_nodes_pipeline_iteration_and_operators() {
+        String body = answer("streams", """
+                import { Readable, Writable, Transform, PassThrough, promises } from "node:stream";
+                import { once } from "node:events";
+                import { Buffer } from "node:buffer";
+                export default async () => {
+                  const seen = [];
+                  const sink = new Writable({ highWaterMark: 3, write(chunk, encoding, callback) { seen.push(chunk.toString()); setTimeout(callback, 1); } });
+                  const accepted = [sink.write("ab"), sink.write("c"), sink.write("d")];
+                  await once(sink, "drain");
+                  const upper = new Transform({ transform(chunk, encoding, callback) { callback(null, chunk.toString().toUpperCase()); } });
+                  const lines = [];
+                  await promises.pipeline(Readable.from(["x", "yé"]), upper, new Writable({ write(chunk, encoding, callback) { lines.push([Buffer.isBuffer(chunk), chunk.toString("hex")]); callback(); } }));
+                  const chunks = [];
+                  for await (const chunk of Readable.from([Buffer.from("hé")]).pipe(new PassThrough())) chunks.push([Buffer.isBuffer(chunk), chunk.length]);
+                  return Response.json({ accepted, seen, drained: sink.writableLength, lines, chunks,
+                    operators: [typeof Readable.prototype.map, await Readable.from([1, 2, 3]).map((n) => n * 2).toArray()] });
+                };
+                """);
+
+        assertEquals(new JsonObject("{\"accepted\":[true,false,false],\"seen\":[\"ab\",\"c\",\"d\"],\"drained\":0,"
+                + "\"lines\":[[true,\"58\"],[true,\"59c389\"]],\"chunks\":[[true,3]],\"operators\":[\"function\",[2,4,6]]}"),
+                new JsonObject(body));
+    }
 }
