@@ -35,6 +35,16 @@ final class Handlers {
             };
             """;
 
+    /** The version of hono the package row imports (the one the runtime's package tests pin). */
+    static final String HONO_VERSION = "4.13.23";
+
+    /** The realistic val written the way vals from the wild are: routed by Hono, imported from npm. */
+    static final String REALISTIC_HONO_VAL = "import { Hono } from 'npm:hono@" + HONO_VERSION + "';\n" + REPLY + """
+            const app = new Hono();
+            app.post('/items/:id{[0-9]+}', async (c) => c.json(reply(Number(c.req.param('id')), await c.req.json())));
+            export default app.fetch;
+            """;
+
     /** The realistic val routing on the path with string operations instead of {@code new URL}: isolates the URL library's cost. */
     static final String REALISTIC_NO_URL_VAL = REPLY + """
             export default async (req) => {
