@@ -72,7 +72,8 @@ final class Invoker {
     /** The scope of an invocation of {@code program} in {@code context}, entered for its host functions. */
     static CallScope enter(ValContext context, ValProgram program, long deadlineNs, ResponseSink out, CallScope.Web web,
                            Runnable schemaRecheck) {
-        return context.scope.enter(new CallScope(program.caller, deadlineNs, out, web, schemaRecheck));
+        var caller = new CallScope.Caller(program.valId, program.ownerId, program.name, program.version);
+        return context.scope.enter(new CallScope(caller, deadlineNs, out, web, schemaRecheck));
     }
 
     /** Runs {@code call} in a context of {@code program}; the time limit counts from {@code startNs}. */

@@ -6,11 +6,12 @@ import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.RunStore;
 import dev.valence.runtime.store.StoreException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -19,9 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes run records in batches from a background thread, so recording a run costs the request one
- * lock-free store into a ring of slots made once ({@link RunRing}: no allocation per run). A full
- * ring (the database far behind) drops records and counts them rather than slowing every val down;
- * {@link #flush()} gives readers their own writes.
+ * lock-free queue append. A full queue (the database far behind) drops records and counts them rather than
+ * slowing every val down; {@link #flush()} gives readers their own writes.
  */
 public final class RunRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunRecorder.class);
@@ -34,8 +34,9 @@ public final class RunRecorder implements AutoCloseable {
 
     private final RunStore store;
     private final boolean enabled;
-    /** Lock-free: the request path only offers; drained by one taker at a time, under {@link #flushLock}. Null while disabled. */
-    private final RunRing queue;
+    /** Lock-free: the request path only appends; {@link #queued} bounds it (approximately, under races). */
+    private final ConcurrentLinkedQueue<Run> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final Object flushLock = new Object();
     /** The writer: an Error that ends its thread is noticed by the supervisor, which runs the loop again ({@link #writer()}). */
@@ -53,7 +54,6 @@ public final class RunRecorder implements AutoCloseable {
     public RunRecorder(RunStore store, boolean enabled, Runnable onSchemaTrouble) {
         this.store = store;
         this.enabled = enabled;
-        this.queue = enabled ? new RunRing(CAPACITY) : null;
         this.onSchemaTrouble = onSchemaTrouble;
         this.writer = new LoopThread("valence-run-recorder", this::loop).start();
     }
@@ -72,26 +72,15 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     public void record(Run run) {
-        record(run.id(), run.valId(), run.version(), run.trigger(), run.outcome(), run.httpStatus() == null ? -1 : run.httpStatus(),
-                run.startedAt(), run.durationMs(), run.logs(), run.error());
-    }
-
-    /**
-     * Records a run from its fields, as {@link #record(Run)} does, without a run object: the request
-     * path's way. The parameters are a {@link Run}'s components in its order, because a run object
-     * (with its boxed status) made per request is what this exists to avoid.
-     *
-     * @param httpStatus the status of an HTTP run; negative for a run without one
-     */
-    public void record(long id, long valId, int version, Run.Trigger trigger, Run.Outcome outcome, int httpStatus,
-                       Instant startedAt, double durationMs, String logs, String error) {
         if (!enabled) return;
-        if (!queue.offer(id, valId, version, trigger, outcome, httpStatus, startedAt, durationMs, logs, error)) {
+        if (queued.get() >= CAPACITY) {
             if (dropped.incrementAndGet() % 1000 == 1) {
                 log.warn("Run records are arriving faster than the database takes them; {} dropped so far", dropped.get());
             }
-        } else if (waiting) {
-            LockSupport.unpark(writer.thread());
+        } else {
+            queued.incrementAndGet();
+            queue.add(run);
+            if (waiting) LockSupport.unpark(writer.thread());
         }
     }
 
@@ -115,10 +104,9 @@ public final class RunRecorder implements AutoCloseable {
 
     /** Writes everything recorded so far before returning. */
     public void flush() {
-        if (!enabled) return;
         synchronized (flushLock) {
             List<Run> batch = new ArrayList<>(BATCH);
-            while (queue.drainTo(batch, BATCH, true) > 0 || !retry.isEmpty()) {
+            while (drainTo(batch) > 0 || !retry.isEmpty()) {
                 write(batch);
                 batch.clear();
                 if (!retry.isEmpty()) return; // still failing: the background loop retries
@@ -126,11 +114,19 @@ public final class RunRecorder implements AutoCloseable {
         }
     }
 
-    private void loop() {
-        if (!enabled) { // nothing is ever recorded: the writer waits for the close
-            while (running) LockSupport.park();
-            return;
+    /** Moves up to {@link #BATCH} queued runs into {@code batch}; returns how many. */
+    private int drainTo(List<Run> batch) {
+        int n = 0;
+        Run run;
+        while (n < BATCH && (run = queue.poll()) != null) {
+            batch.add(run);
+            n++;
         }
+        queued.addAndGet(-n);
+        return n;
+    }
+
+    private void loop() {
         while (running) {
             // Runs stay in the queue until written under the flush lock, so a flush never misses one.
             if (queue.isEmpty()) {
@@ -151,12 +147,12 @@ public final class RunRecorder implements AutoCloseable {
             // gather into a statement per few thousand, which costs PostgreSQL far less than one per
             // handful (the per-transaction work dominated).
             long gatherUntil = lastWriteNs + GATHER_NS;
-            while (running && queue.waiting() < BATCH && System.nanoTime() < gatherUntil) {
+            while (running && queued.get() < BATCH && System.nanoTime() < gatherUntil) {
                 LockSupport.parkNanos(GATHER_STEP_NS);
             }
             synchronized (flushLock) {
-                List<Run> batch = new ArrayList<>(Math.min(BATCH, queue.waiting()));
-                queue.drainTo(batch, BATCH, false);
+                List<Run> batch = new ArrayList<>(Math.min(BATCH, queued.get()));
+                drainTo(batch);
                 if (!batch.isEmpty() || !retry.isEmpty()) write(batch);
             }
             lastWriteNs = System.nanoTime();

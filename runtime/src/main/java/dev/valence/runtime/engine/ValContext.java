@@ -8,7 +8,6 @@ import java.util.List;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
-import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * One sandboxed context for one val version, and the typed bridge into it: calls go in as Java
@@ -20,10 +19,7 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * Its timers are what the invocation's event loop fires.
  *
  * <p>Headers cross as one NUL-joined string rather than an array because each array element read
- * is a call across the polyglot boundary; the joined form costs one. An HTTP answer is {@code [head,
- * body]}, its head one string (status NUL statusText NUL headers) parsed once per distinct string: a
- * val answers with the same head request after request. A request's headers cross only when the val
- * reads them (the guest Request calls back for them).
+ * is a call across the polyglot boundary; the joined form costs one.
  */
 final class ValContext implements EventLoop.Timers {
     /** Where a promise (a handler's answer, a module's load, a streamed body) stands. */
@@ -70,11 +66,6 @@ final class ValContext implements EventLoop.Timers {
     private boolean loaded;
     /** The current call's settled value: its wire form, or the loaded module's handler. */
     private Value answer;
-    /** The body element of {@link #answer}'s wire form once read (each read crosses the polyglot boundary), else null. */
-    private Value answerBody;
-    /** The last answer's head string and what it was parsed into (immutable, so the answers that share it cannot change it). */
-    private String lastHeadWire;
-    private ResponseHead lastHead;
 
     ValContext(JsEngine engine, int logLimitBytes) {
         this(engine, logLimitBytes, JsEngine.Sandbox.CLOSED);
@@ -130,7 +121,7 @@ final class ValContext implements EventLoop.Timers {
     /** Makes the settled load's value the handler (null: a script without a default export). */
     void finishLoad() {
         handler = answer == null || answer.isNull() ? null : answer;
-        answer(null);
+        answer = null;
         loaded = true;
     }
 
@@ -146,25 +137,14 @@ final class ValContext implements EventLoop.Timers {
 
     /** Calls the HTTP handler with {@code call}: true when it answered at once, else its promise settles later. */
     boolean callHttp(ValRunner.HttpCall call) {
-        RequestHeaders headers = call.headers();
-        answer(http.execute(handler, call.method(), call.url(), (ProxyExecutable) args -> headers.wire(),
-                call.body() == null ? null : ByteBuffer.wrap(call.body())));
+        answer = http.execute(handler, call.method(), call.url(), joined(call.headers()),
+                call.body() == null ? null : ByteBuffer.wrap(call.body()));
         return !answer.isNull();
-    }
-
-    private void answer(Value settled) {
-        answer = settled;
-        answerBody = null;
-    }
-
-    private Value answerBody() {
-        if (answerBody == null) answerBody = answer.getArrayElement(1);
-        return answerBody;
     }
 
     /** Calls a cron, script or email handler with the JSON array {@code argsJson} spread as its arguments; as {@link #callHttp}. */
     boolean callTrigger(String argsJson, Run.Trigger trigger) {
-        answer(invoke.execute(handler, argsJson, trigger.wire()));
+        answer = invoke.execute(handler, argsJson, trigger.wire());
         return !answer.isNull();
     }
 
@@ -176,39 +156,30 @@ final class ValContext implements EventLoop.Timers {
     /** Takes the settled call's value; throws its rejection (the guest's error) when it was rejected. */
     void takeSettled() {
         if (settlement() == Settlement.REJECTED) rethrow.execute(); // throws
-        answer(value.execute());
+        answer = value.execute();
     }
 
     /** Whether the settled HTTP answer's body is a stream (its head goes out first, then {@link #pump}). */
     boolean answerStreams() {
-        return answerBody().isBoolean();
+        return answer.getArrayElement(3).isBoolean();
     }
 
-    /** The settled HTTP answer's status line and headers: those of the last answer when its head string is the same. */
+    /** The settled HTTP answer's status line and headers. */
     ResponseHead answerHead() {
-        String wire = answer.getArrayElement(0).asString();
-        if (!wire.equals(lastHeadWire)) {
-            lastHead = head(wire);
-            lastHeadWire = wire;
-        }
-        return lastHead;
+        return new ResponseHead(answer.getArrayElement(0).asInt(), answer.getArrayElement(1).asString(),
+                headers(answer.getArrayElement(2).asString()));
     }
 
-    /**
-     * The settled HTTP answer; a body over {@code maxBodyBytes} is measured, not copied. A string
-     * short enough that it cannot pass the limit stays a string (encoded once, when it is written);
-     * a longer one is encoded here to measure it, and those bytes are the body.
-     */
+    /** The settled HTTP answer; a body over {@code maxBodyBytes} is measured, not copied. */
     HttpAnswer httpAnswer(long maxBodyBytes) {
         ResponseHead head = answerHead();
-        Value body = answerBody();
+        Value body = answer.getArrayElement(3);
         if (body.isNull()) return new HttpAnswer(head, Body.NONE, 0);
         if (body.isBoolean()) return new HttpAnswer(head, Body.STREAMED, 0);
         if (body.isString()) {
             String text = body.asString();
-            if ((long) text.length() * 3 <= maxBodyBytes) return new HttpAnswer(head, new Body.Text(text), text.length());
-            byte[] encoded = text.getBytes(StandardCharsets.UTF_8);
-            return new HttpAnswer(head, encoded.length > maxBodyBytes ? null : new Body.Bytes(encoded), encoded.length);
+            long size = (long) text.length() * 3 <= maxBodyBytes ? text.length() : text.getBytes(StandardCharsets.UTF_8).length;
+            return new HttpAnswer(head, size > maxBodyBytes ? null : new Body.Text(text), size);
         }
         if (body.hasBufferElements()) {
             long size = body.getBufferSize();
@@ -228,7 +199,7 @@ final class ValContext implements EventLoop.Timers {
 
     /** Starts reading the answer's body stream; each chunk goes out through {@code host.web.write}. */
     void pump() {
-        answer(null);
+        answer = null;
         pump.execute();
     }
 
@@ -248,7 +219,7 @@ final class ValContext implements EventLoop.Timers {
 
     /** Ends an invocation: timers and streams it left behind never run in the next one. */
     void reset() {
-        answer(null);
+        answer = null;
         reset.execute();
     }
 
@@ -272,7 +243,7 @@ final class ValContext implements EventLoop.Timers {
     }
 
     void close() {
-        answer(null);
+        answer = null;
         try {
             context.close(true);
         } catch (RuntimeException ignored) {
@@ -287,15 +258,6 @@ final class ValContext implements EventLoop.Timers {
         var joined = new StringBuilder(length); // sized once: growing it showed in a request's profile
         for (Header header : headers) joined.append(header.name()).append('\0').append(header.value()).append('\0');
         return joined.toString();
-    }
-
-    /** The head of the prelude's form: status NUL statusText NUL headers (each NUL-terminated). */
-    static ResponseHead head(String wire) {
-        int status = wire.indexOf('\0');
-        int text = wire.indexOf('\0', status + 1);
-        if (status < 0 || text < 0) throw new IllegalStateException("the prelude answered a head without a status line");
-        return new ResponseHead(Integer.parseInt(wire, 0, status, 10), wire.substring(status + 1, text),
-                List.copyOf(headers(wire.substring(text + 1))));
     }
 
     /** The headers of the prelude's form, in order. */

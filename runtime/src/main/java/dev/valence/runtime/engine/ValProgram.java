@@ -20,8 +20,6 @@ final class ValProgram {
     /** What {@code import()} loads the val's module by in this program's contexts. */
     final String specifier;
     final ModuleGraph graph;
-    /** Who runs, as each invocation's scope names it (made once: it is the same for every invocation). */
-    final CallScope.Caller caller;
     private final JsEngine.Sandbox sandbox;
     private final ConcurrentLinkedDeque<ValContext> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
@@ -45,7 +43,6 @@ final class ValProgram {
         this.version = version;
         this.ownerId = ownerId;
         this.name = name;
-        this.caller = new CallScope.Caller(valId, ownerId, name, version);
         this.source = JsEngine.moduleSource(name + "@" + version, code);
         this.maxIdle = maxIdle;
     }

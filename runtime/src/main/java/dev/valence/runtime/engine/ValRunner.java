@@ -21,16 +21,8 @@ public final class ValRunner implements AutoCloseable {
     /** Limits and pool sizes of the runner. */
     public record Settings(long timeoutMs, long maxAllocatedBytes, int logLimitBytes, int contextsPerVersion, int maxWarmVersions) {}
 
-    /**
-     * One HTTP request as the val will see it: its headers made when the val first reads them
-     * ({@link RequestHeaders}); body null when there is none.
-     */
-    public record HttpCall(String method, String url, RequestHeaders headers, byte[] body) {
-        /** A request whose headers are known already (names in lower case). */
-        public HttpCall(String method, String url, List<Header> headers, byte[] body) {
-            this(method, url, RequestHeaders.of(headers), body);
-        }
-    }
+    /** One HTTP request as the val will see it: header names in lower case; body null when there is none. */
+    public record HttpCall(String method, String url, List<Header> headers, byte[] body) {}
 
     /** Limits of the web APIs: the fetch client (null: fetch is unavailable) and the largest response a val may send. */
     public record Web(Fetcher fetcher, long maxResponseBytes) {
@@ -58,8 +50,7 @@ public final class ValRunner implements AutoCloseable {
     private final Programs programs;
     private final SpareContexts spares;
     private final Invoker invoker;
-    /** What invocations may use of the web, as each one's scope takes it (made when it is set, not per invocation). */
-    private volatile CallScope.Web web = new CallScope.Web(null, 10L * 1024 * 1024);
+    private volatile Web web = new Web(null, 10L * 1024 * 1024);
     private volatile Runnable schemaRecheck = () -> {};
 
     public ValRunner(JsEngine engine, RunRecorder recorder, Settings settings) {
@@ -85,7 +76,7 @@ public final class ValRunner implements AutoCloseable {
 
     /** Sets the fetch client and the response size limit (after the Vert.x instance exists). */
     public void useWeb(Web web) {
-        this.web = new CallScope.Web(web.fetcher(), web.maxResponseBytes());
+        this.web = web;
     }
 
     /** Sets what is asked before a val is loaded into a new context (the heap's high-water mark). */
@@ -109,20 +100,19 @@ public final class ValRunner implements AutoCloseable {
      * ended (or was cut), and the invocation's body is {@link Body#STREAMED}.
      */
     public Invocation runHttp(Val val, String code, HttpCall call, ResponseSink sink) {
-        CallScope.Web current = web;
+        Web current = web;
         var buffered = sink == null ? new BufferingSink() : null;
         ResponseSink out = sink == null ? buffered : sink;
         long maxBytes = current.maxResponseBytes();
-        var settled = invoke(new Invoker.Call<>(val, code, Run.Trigger.HTTP, out, current,
+        var settled = invoke(new Invoker.Call<>(val, code, Run.Trigger.HTTP, out, new CallScope.Web(current.fetcher(), maxBytes),
                 context -> context.callHttp(call),
                 (context, logs, durationMs) -> toResponse(context.httpAnswer(maxBytes), logs, durationMs, maxBytes)), false);
         Invocation result = HttpAnswers.settle(settled, out, buffered, sink != null);
         // a failed run's answer names the run, where its owner reads the details
         long runId = result.succeeded() ? 0 : recorder.reserveId();
-        Invoker.Ran ran = settled.ran();
-        recorder.record(runId, val.id(), ran.version(), Run.Trigger.HTTP, result.outcome(), result.status(), ran.startedAt(),
-                result.durationMs(), result.logs(), recordedError(result.error()));
-        return runId == 0 ? result : result.withRunId(runId);
+        record(val, Run.Trigger.HTTP, runId, settled.ran(),
+                new Recorded(result.outcome(), result.status(), result.logs(), result.error(), result.durationMs()));
+        return result.withRunId(runId);
     }
 
     /**
@@ -136,12 +126,12 @@ public final class ValRunner implements AutoCloseable {
      */
     public TriggerRun runTrigger(Val val, String code, Run.Trigger trigger, String argsJson, long runId, boolean waitForSlot) {
         if (trigger == Run.Trigger.HTTP) throw new IllegalArgumentException("HTTP runs go through runHttp");
-        var settled = invoke(new Invoker.Call<>(val, code, trigger, null, web,
+        Web current = web;
+        var settled = invoke(new Invoker.Call<>(val, code, trigger, null, new CallScope.Web(current.fetcher(), current.maxResponseBytes()),
                 context -> context.callTrigger(argsJson, trigger),
                 (context, logs, durationMs) -> context.answerJson()), waitForSlot);
         Invoker.Ran ran = settled.ran();
-        recorder.record(runId, val.id(), ran.version(), trigger, settled.outcome(), -1, ran.startedAt(), ran.durationMs(),
-                settled.logs(), recordedError(settled.error()));
+        record(val, trigger, runId, ran, new Recorded(settled.outcome(), null, settled.logs(), settled.error(), ran.durationMs()));
         return new TriggerRun(runId, ran.version(), settled.outcome(), settled.value(), settled.logs(), settled.error(),
                 ran.startedAt(), ran.durationMs());
     }
@@ -175,13 +165,15 @@ public final class ValRunner implements AutoCloseable {
         }
     }
 
-    /**
-     * A run's error as its owner reads it in the run record (masked already, as every answer showing
-     * it is). Runs are recorded field by field ({@link RunRecorder#record(long, long, int, Run.Trigger,
-     * Run.Outcome, int, Instant, double, String, String)}), so recording a request makes no object.
-     */
-    private static String recordedError(Invocation.ValError error) {
-        return error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack());
+    /** What a run is recorded with beyond who and when: the status is an HTTP run's only. */
+    private record Recorded(Run.Outcome outcome, Integer httpStatus, String logs, Invocation.ValError error, double durationMs) {}
+
+    /** Record: the run as its owner reads it (the error masked already, as every answer showing it is). */
+    private void record(Val val, Run.Trigger trigger, long runId, Invoker.Ran ran, Recorded result) {
+        Invocation.ValError error = result.error();
+        String recordedError = error == null ? null : error.message() + (error.stack().isEmpty() ? "" : "\n" + error.stack());
+        recorder.record(new Run(runId, val.id(), ran.version(), trigger, result.outcome(), result.httpStatus(), ran.startedAt(),
+                result.durationMs(), result.logs(), recordedError));
     }
 
     private static Invocation toResponse(ValContext.HttpAnswer answer, String logs, double durationMs, long maxBytes) {
@@ -211,7 +203,9 @@ public final class ValRunner implements AutoCloseable {
             }
             long deadlineNs = limits.deadlineNs(System.nanoTime());
             Watchdog.Watch watch = limits.watch(context);
-            CallScope scope = Invoker.enter(context, program, deadlineNs, null, web, schemaRecheck);
+            Web current = web;
+            CallScope scope = Invoker.enter(context, program, deadlineNs, null,
+                    new CallScope.Web(current.fetcher(), current.maxResponseBytes()), schemaRecheck);
             boolean loaded = false;
             try {
                 loaded = Settling.load(context, program, false, scope, watch);

@@ -6,15 +6,12 @@ import dev.valence.runtime.engine.Invocation;
 import dev.valence.runtime.engine.ResponseSink;
 import dev.valence.runtime.store.Run;
 import dev.valence.runtime.store.Val;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -40,23 +37,14 @@ final class ValAnswers {
         if (invocation.succeeded()) {
             writeHead(response, invocation.head(), ctx.pathParam("val") != null);
             switch (invocation.body()) {
-                case Body.Text text -> response.end(wrapped(text.text().getBytes(StandardCharsets.UTF_8)));
-                case Body.Bytes bytes -> response.end(wrapped(bytes.bytes()));
+                case Body.Text text -> response.end(text.text());
+                case Body.Bytes bytes -> response.end(Buffer.buffer(bytes.bytes()));
                 case Body.None none -> response.end();
                 case Body.Streamed streamed -> throw new IllegalStateException("a streamed body was written as it came");
             }
             return;
         }
         writeFailure(ctx, val, invocation, errorDetails);
-    }
-
-    /**
-     * {@code bytes} as a Vert.x buffer without copying them: Vert.x's own {@code Buffer.buffer(byte[])}
-     * and {@code end(String)} copy the bytes into a buffer of their own first. The runner made these
-     * bytes for this answer alone, and nothing changes them once they are handed over.
-     */
-    static Buffer wrapped(byte[] bytes) {
-        return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
     }
 
     /** The val's status line and headers, without hop-by-hop headers and the platform's credentials. */
@@ -131,26 +119,25 @@ final class ValAnswers {
     /**
      * Writes a streamed response as the val produces it: the head at once, then each chunk with chunked
      * transfer encoding, on the request's event loop. A client that goes away is noticed through the
-     * connection's close handler, and the runner then cancels the val's stream. Most answers are not
-     * streamed, so the sink costs nothing until a head is sent: the close handler is set then (only
-     * a streamed body's pump asks whether the client left).
+     * connection's close handler, and the runner then cancels the val's stream.
      */
     static final class StreamingSink implements ResponseSink {
         private final HttpServerResponse response;
         private final Context eventLoop;
         private final RoutingContext ctx;
         private final int maxHeadBytes;
-        private final String owner;
-        private final String name;
+        private final String valName;
         private volatile boolean gone;
+        private final boolean byPath;
 
-        StreamingSink(RoutingContext ctx, int maxHeadBytes, String owner, String name) {
+        StreamingSink(RoutingContext ctx, int maxHeadBytes, String valName) {
             this.ctx = ctx;
             this.maxHeadBytes = maxHeadBytes;
-            this.owner = owner;
-            this.name = name;
+            this.valName = valName;
             this.response = ctx.response();
+            this.byPath = ctx.pathParam("val") != null;
             this.eventLoop = Vertx.currentContext();
+            response.closeHandler(v -> gone = true);
         }
 
         @Override
@@ -158,16 +145,11 @@ final class ValAnswers {
             String badHead = ResponseHead.problem(head.headers(), maxHeadBytes);
             if (badHead != null) {
                 gone = true; // the runner cancels the val's stream; its chunks are dropped
-                eventLoop.runOnContext(v -> writeBadHead(ctx, owner + "/" + name, badHead));
+                eventLoop.runOnContext(v -> writeBadHead(ctx, valName, badHead));
                 return;
             }
             eventLoop.runOnContext(v -> {
-                if (response.closed()) { // before the close handler could be set: the client left already
-                    gone = true;
-                    return;
-                }
-                response.closeHandler(closed -> gone = true);
-                writeHead(response, head, ctx.pathParam("val") != null);
+                writeHead(response, head, byPath);
                 response.setChunked(true);
                 response.writeHead();
             });
@@ -176,7 +158,7 @@ final class ValAnswers {
         @Override
         public void chunk(byte[] bytes) {
             eventLoop.runOnContext(v -> {
-                if (!gone && !response.ended() && !response.closed()) response.write(wrapped(bytes));
+                if (!gone && !response.ended() && !response.closed()) response.write(Buffer.buffer(bytes));
             });
         }
 

@@ -1,6 +1,7 @@
 package dev.valence.runtime.http;
 
 import dev.valence.runtime.engine.Body;
+import dev.valence.runtime.engine.Header;
 import dev.valence.runtime.engine.Invocation;
 import dev.valence.runtime.engine.ResponseSink;
 import dev.valence.runtime.engine.ValDirectory;
@@ -13,7 +14,9 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -154,14 +157,29 @@ final class ValRoute {
         String query = request.query();
         Forwarded.View seen = forwarded.of(request);
         String url = seen.scheme() + "://" + seen.host() + rest + (query == null ? "" : "?" + query);
-        // the header map is taken here, on the event loop; the header string is made if the val reads it
-        var headers = new GuestHeaders(request.headers(), seen, prefix);
+        var headers = new ArrayList<Header>(request.headers().size() + 4);
+        for (Map.Entry<String, String> header : request.headers()) {
+            String name = header.getKey().toLowerCase();
+            String value = header.getValue();
+            // the platform's credentials stay with the platform; the access check below reads them first
+            if (name.equals("authorization") && PlatformCredentials.isValenceToken(value)) continue;
+            if (name.equals("cookie") && (value = PlatformCredentials.withoutValenceCookies(value)) == null) continue;
+            if (Forwarded.HEADERS.contains(name)) continue;
+            headers.add(new Header(name, value));
+        }
+        // each forwarding header once, as Valence decided it (see Forwarded)
+        if (seen.clientAddress() != null) headers.add(new Header("x-forwarded-for", seen.clientAddress()));
+        headers.add(new Header("x-forwarded-proto", seen.scheme()));
+        headers.add(new Header("x-forwarded-host", seen.host()));
+        String fullPrefix = seen.prefix() + prefix;
+        if (!fullPrefix.isEmpty()) headers.add(new Header("x-forwarded-prefix", fullPrefix));
         Buffer body = ctx.get(RawBody.KEY);
         if (body == null) body = ctx.body().buffer();
         var call = new ValRunner.HttpCall(request.method().name(), url, headers,
                 body == null || body.length() == 0 ? null : body.getBytes());
         String authorization = request.getHeader("Authorization");
-        var sink = new ValAnswers.StreamingSink(ctx, edge.maxResponseHeaderBytes(), candidates.getFirst().owner(), candidates.getFirst().name());
+        var sink = new ValAnswers.StreamingSink(ctx, edge.maxResponseHeaderBytes(),
+                candidates.getFirst().owner() + "/" + candidates.getFirst().name());
         ValStore.Deployed admitted = ctx.get(ADMITTED);
 
         Callable<Served> work = () -> run(admitted != null ? admitted : admitted(candidates, authorization), call, sink, authorization);

@@ -1893,12 +1893,18 @@
   const REDIRECT_MODES = new Set(['follow', 'error', 'manual']);
   const NO_INIT = Object.freeze({}); // a Request's extra init members when it was given none (never mutated)
 
-  let requestFromEngine; // set by Request's static block
   class Request extends Body {
-    #method; #url; #headers; #rawHeaders /* the engine's: a host function that answers them */; #signal = null; #redirect = 'follow'; #init = NO_INIT;
+    #method; #url; #headers; #rawHeaders; #signal = null; #redirect = 'follow'; #init = NO_INIT;
     constructor(input, init = {}) {
       super();
-      if (input === INTERNAL) return; // made by requestFromEngine, which sets the fields
+      if (input === INTERNAL) {
+        // the engine's fast path: trusted method, absolute URL, raw headers, request bytes
+        this.#method = init.method;
+        this.#url = init.url;
+        this.#rawHeaders = init.rawHeaders;
+        initBody(this, null, init.hostBytes, null);
+        return;
+      }
       if (arguments.length === 0) throw new TypeError("Request: the 'input' argument is required");
       if (init === null || typeof init !== 'object') init = {};
       let inputBody = null;
@@ -1953,25 +1959,10 @@
       }
       if (this.#signal === null) this.#signal = new AbortController().signal;
     }
-    static {
-      // the engine's fast path: trusted method, absolute URL, raw headers (a host function that makes
-      // them, called once when the val first reads them), request bytes
-      requestFromEngine = (method, url, rawHeaders, hostBytes) => {
-        const request = new Request(INTERNAL, NO_INIT);
-        request.#method = method;
-        request.#url = url;
-        request.#rawHeaders = rawHeaders;
-        initBody(request, null, hostBytes, null);
-        return request;
-      };
-    }
     get method() { return this.#method; }
     get url() { return this.#url; }
     get headers() {
-      if (this.#headers === undefined) {
-        this.#headers = headersFromWire(this.#rawHeaders());
-        this.#rawHeaders = null;
-      }
+      if (this.#headers === undefined) { this.#headers = headersFromWire(this.#rawHeaders); this.#rawHeaders = null; }
       return this.#headers;
     }
     get signal() { if (this.#signal === null) this.#signal = new AbortController().signal; return this.#signal; }
@@ -2001,10 +1992,7 @@
   const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
   const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
   const TEXT_PLAIN = 'text/plain;charset=UTF-8';
-  // the wire form's head: status NUL statusText NUL headers (the engine reads it in one call and
-  // parses it once per distinct string); the most common ones made once
-  const TEXT_PLAIN_HEAD = '200\0\0content-type\0' + TEXT_PLAIN + '\0';
-  const JSON_HEAD = '200\0\0content-type\0application/json\0';
+  const TEXT_PLAIN_WIRE = 'content-type\0' + TEXT_PLAIN + '\0';
 
   let fetchedResponse, responseToWire; // set by Response's static block
   class Response extends Body {
@@ -2121,29 +2109,21 @@
       initBody(copy, data, hostBytes, stream);
       return copy;
     }
-    // status NUL statusText NUL headers (each NUL-terminated); the most common heads are constants
-    #head() {
-      if (this.#headers === null && this.#status === 200 && this.#statusText === '') {
-        if (this.#contentType === TEXT_PLAIN) return TEXT_PLAIN_HEAD;
-        if (this.#contentType === 'application/json') return JSON_HEAD;
-      }
-      const headers = this.#headers !== null ? headersToWire(this.#headers)
-        : this.#contentType === null ? '' : 'content-type\0' + this.#contentType + '\0';
-      return this.#status + '\0' + this.#statusText + '\0' + headers;
-    }
     #wire() {
       if (this.bodyUsed) throw new TypeError('The val returned a Response whose body was already read');
       const body = takeBody(this);
-      const head = this.#head();
+      const headers = this.#headers !== null ? headersToWire(this.#headers)
+        : this.#contentType === TEXT_PLAIN ? TEXT_PLAIN_WIRE
+        : this.#contentType === null ? '' : 'content-type\0' + this.#contentType + '\0';
       if (body.stream) {
         pendingStream = body.stream;
-        return [head, true];
+        return [this.#status, this.#statusText, headers, true];
       }
       let data = body.data;
       if (data instanceof Uint8Array) {
         data = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
       }
-      return [head, data === undefined ? null : data];
+      return [this.#status, this.#statusText, headers, data === undefined ? null : data];
     }
   }
   define('Response', Response);
@@ -2397,7 +2377,7 @@
       throw new TypeError('The val must export a handler: `export default function (req) { ... }` or `export default { fetch(req) { ... } }`');
     },
     /**
-     * Calls an HTTP handler. Returns the wire form [head, body] (head: status NUL statusText NUL headers) when it answers
+     * Calls an HTTP handler. Returns the wire form [status, statusText, headers, body] when it answers
      * synchronously, or undefined while its promise is pending (see state/value/rethrow). A body of
      * `true` means a stream: the engine sends the head, then calls pump().
      */
@@ -2406,7 +2386,7 @@
       pendingStream = null;
       pumpReader = null;
       streamState = 0;
-      const request = requestFromEngine(method, url, rawHeaders, hostBytes);
+      const request = new Request(INTERNAL, { method, url, rawHeaders, hostBytes });
       const result = handler(request);
       if (result instanceof Response) return toWire(result);
       settle(result);
